@@ -1,0 +1,141 @@
+/**
+ * `gameday`: serve a drill (simulator + trainer UI in one process) and print the shell
+ * environment that points a trainee's own shell at it.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
+import { Drill } from '../drill/drill';
+import { createServer } from '../http/server';
+import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
+import type { ClockMode } from '../clock/sim-clock';
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    const parsed = Number(value);
+    if (parsed < min || parsed > max) throw new InvalidArgumentError(`${name} must be from ${min} to ${max}.`);
+    return parsed;
+  };
+}
+
+function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 3600) throw new InvalidArgumentError('speed must be a number above 0 and at most 3600 (simulated seconds per wall second).');
+  return parsed;
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  scenario: string;
+  seed?: number;
+  clock: ClockMode;
+  speed: number;
+  difficulty: Difficulty;
+  dataDir: string;
+  openHint?: boolean;
+  log: string;
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const seed = options.seed ?? randomInt(1, 2 ** 31 - 1);
+  const generated: string[] = [];
+  const token = (name: 'ADMIN_TOKEN' | 'FACILITATOR_TOKEN') => {
+    const fromEnv = process.env[name];
+    if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+    generated.push(name);
+    return randomBytes(18).toString('base64url');
+  };
+  const tokens = { admin: token('ADMIN_TOKEN'), facilitator: token('FACILITATOR_TOKEN') };
+  const drill = new Drill({ scenario: options.scenario, seed, clock: options.clock, speed: options.speed, difficulty: options.difficulty });
+  const uiDir = resolve(simulatorBinDir(), '..', '..', 'trainer-ui', 'dist');
+  const server = await createServer({ drill, tokens, uiDir, logger: options.log === 'silent' ? false : { level: options.log } });
+  await server.listen({ port: options.port, host: options.host });
+  const port = (server.server.address() as AddressInfo).port;
+  drill.start();
+  const record = writeDrillWorkspace({ dataDir: options.dataDir, host: options.host, port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
+
+  const out = process.stdout;
+  out.write(`gameday: serving on ${record.url}\n`);
+  out.write(`  trainer UI    ${record.url}/${existsSync(resolve(uiDir, 'index.html')) ? '' : '  (not built: run pnpm build)'}\n`);
+  out.write(`  clock         ${options.clock}${options.clock === 'realtime' ? ` x${options.speed}` : ' (advance with POST /_sim/clock/advance)'}\n`);
+  out.write(`  seed          ${seed}   difficulty ${options.difficulty}\n`);
+  for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
+  out.write(`  drill folder  ${record.drillDir}\n`);
+  out.write(`\nPoint your own shell at this drill, then use the runbook's commands as written:\n  eval "$(${options.openHint ? 'pnpm -s gameday' : 'gameday'} env${port === 9090 ? '' : ` --port ${port}`})"\n\n`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    out.write(`gameday: ${signal}, shutting down\n`);
+    drill.record({ source: 'sim', action: 'server.stopping', outcome: 'info', detail: { signal } });
+    const force = setTimeout(() => process.exit(1), 4000);
+    force.unref();
+    server
+      .close()
+      .then(() => {
+        drill.stop();
+        removeServeRecord(options.dataDir, port);
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(`gameday: error while shutting down: ${String(error)}\n`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+export function gamedayProgram(): Command {
+  const program = new Command('gameday')
+    .description('Game-day simulator and incident drill trainer for the speculation service')
+    .showHelpAfterError()
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+
+  program
+    .command('serve')
+    .description('Run a drill: the fake speculation service (admin API, metrics, Kubernetes API) and the trainer UI, in one process')
+    .addOption(new Option('-p, --port <port>', 'port to listen on').default(9090).argParser(integer('port', 0, 65535)))
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .addOption(new Option('-s, --scenario <id>', 'scenario to run').default('baseline').choices(scenarios.map((scenario) => scenario.id)))
+    .addOption(new Option('--seed <n>', 'seed fixing the whole run (random when omitted, and printed)').argParser(integer('seed', 0, 2 ** 31 - 1)))
+    .addOption(new Option('--clock <mode>', 'realtime, or virtual (moves only when advanced)').default('realtime').choices(['realtime', 'virtual']))
+    .addOption(new Option('--speed <x>', 'simulated seconds per wall second (realtime clock)').default(1).argParser(positiveNumber))
+    .addOption(new Option('--difficulty <level>', 'easy, normal or hard').default('normal').choices(difficulties))
+    .addOption(new Option('--data-dir <dir>', 'where drills, serve records and storage live').default(defaultDataDir()))
+    .addOption(new Option('--log <level>', 'server log level').default('warn').choices(['silent', 'error', 'warn', 'info', 'debug']))
+    .addOption(new Option('--open-hint').hideHelp())
+    .action(async (options: ServeOptions) => serve(options));
+
+  program
+    .command('env')
+    .description('Print the export lines that point your shell at a running drill: eval "$(gameday env)"')
+    .addOption(new Option('-p, --port <port>', 'the drill server port (default: the one on 9090)').argParser(integer('port', 1, 65535)))
+    .addOption(new Option('--data-dir <dir>', 'the data folder the server uses').default(defaultDataDir()))
+    .option('--no-cd', 'do not change into the drill folder (where the runbook\'s ./scripts/ are)')
+    .action((options: { port?: number; dataDir: string; cd: boolean }) => {
+      try {
+        const record = readServeRecord(options.dataDir, options.port);
+        process.stdout.write(`${envLines(record, { cd: options.cd }).join('\n')}\n`);
+      } catch (error) {
+        process.stderr.write(`gameday env: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  program
+    .command('scenarios')
+    .description('List the scenarios')
+    .action(() => {
+      for (const scenario of scenarios) process.stdout.write(`${scenario.id.padEnd(20)} ${(scenario.incident ?? '-').padEnd(13)} ${scenario.difficulty.padEnd(7)} ${scenario.summary}\n`);
+    });
+  return program;
+}
+
+await gamedayProgram().parseAsync(process.argv);

@@ -1,0 +1,35 @@
+/** The drill as the control API, the trainer UI and the facilitator see it. */
+import type { Readings } from '@gameday/scenarios';
+import type { AlertState } from '../world/alerts';
+import type { Drill } from './drill';
+
+export interface DrillState {
+  scenario: { id: string; incident: string | null; title: string };
+  phase: string;
+  seed: number;
+  difficulty: string;
+  clock: { mode: string; simMs: number; simTime: string; speed: number; paused: boolean };
+  firingAlerts: string[];
+  alerts: AlertState[];
+  readings: Readings;
+  config: Record<string, boolean | number | string>;
+  harmfulActions: Array<{ action: string; why: string; simMs: number }>;
+  journal: { size: number; total: number; evicted: number };
+}
+
+export function drillState(drill: Drill): DrillState {
+  const counters = drill.journal.counters();
+  return {
+    scenario: { id: drill.scenario.id, incident: drill.scenario.incident, title: drill.scenario.title },
+    phase: drill.phase(),
+    seed: drill.options.seed,
+    difficulty: drill.options.difficulty,
+    clock: { mode: drill.clock.mode, simMs: drill.clock.now(), simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
+    firingAlerts: drill.world.alerts.firing(),
+    alerts: drill.world.alertStates(),
+    readings: drill.world.readings(),
+    config: { ...drill.world.config },
+    harmfulActions: drill.harmfulActions(),
+    journal: { size: drill.journal.size, total: counters.total, evicted: counters.evicted },
+  };
+}

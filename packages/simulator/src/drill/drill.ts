@@ -1,0 +1,201 @@
+/**
+ * A drill: one scenario running against one world on one clock, with one journal. Every
+ * surface (admin API, Kubernetes API, agenc, control API, UI) acts on a Drill and nothing else.
+ *
+ * A clock tick: the clock fires the tick timer every simulated second; the drill reads the
+ * scenario actor's drivers, steps the world, evaluates alerts, and every few ticks sends the
+ * scenario its readings so guarded transitions can react. Scenario `after` delays run on the
+ * same clock, so virtual, accelerated and real time all give the same order of events.
+ */
+import { createActor, type Actor, type AnyStateMachine } from 'xstate';
+import { findScenario, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type WorldEvent } from '@gameday/scenarios';
+import { SimClock, type ClockMode } from '../clock/sim-clock';
+import { Journal, type JournalInput } from '../journal/journal';
+import { TICK_MS, World } from '../world/world';
+import { GamedayError } from '../http/errors';
+
+export interface DrillOptions {
+  scenario: string;
+  seed: number;
+  clock: ClockMode;
+  speed: number;
+  difficulty: Difficulty;
+  journalCapacity?: number;
+}
+
+/** Readings are sent to the scenario every this many ticks. */
+const observeEveryTicks = 5;
+
+export class Drill {
+  readonly options: DrillOptions;
+  readonly scenario: ScenarioDefinition;
+  clock!: SimClock;
+  world!: World;
+  journal!: Journal;
+  actor!: Actor<AnyStateMachine>;
+  /** Wall time that simulated time 0 corresponds to. */
+  epochMs = Date.now();
+  private ticks = 0;
+  private lastPhase = '';
+  private readonly tickListeners = new Set<() => void>();
+  private readonly drainWaiters = new Set<() => void>();
+  private running = false;
+
+  constructor(options: DrillOptions) {
+    const scenario = findScenario(options.scenario);
+    if (!scenario) {
+      throw new GamedayError('INVALID_PARAMETER', `unknown scenario "${options.scenario}"; available: ${scenarioIds.join(', ')}`, { field: 'scenario', allowed: scenarioIds });
+    }
+    this.options = options;
+    this.scenario = scenario;
+    this.build();
+  }
+
+  private build(): void {
+    const clock = new SimClock({ mode: this.options.clock, speed: this.options.speed });
+    this.clock = clock;
+    this.journal = new Journal(() => clock.now(), this.options.journalCapacity);
+    this.actor = createActor(this.scenario.machine, {
+      clock,
+      input: { seed: this.options.seed, difficulty: this.options.difficulty },
+    });
+    this.world = new World({ seed: this.options.seed, now: () => clock.now() }, this.drivers());
+    this.world.alerts.onTransition(({ alert, to }) => {
+      this.journal.record({
+        source: 'world',
+        action: to === 'firing' ? 'alert.firing' : 'alert.resolved',
+        outcome: 'info',
+        detail: { alert: alert.name, runbook: alert.runbook, value: alert.value },
+      });
+    });
+    this.actor.subscribe((snapshot) => {
+      const phase = String(typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value));
+      if (phase !== this.lastPhase) {
+        if (this.lastPhase) this.journal.record({ source: 'world', action: 'phase', outcome: 'info', detail: { from: this.lastPhase, to: phase } });
+        this.lastPhase = phase;
+      }
+    });
+    this.ticks = 0;
+  }
+
+  private drivers(): Drivers {
+    return (this.actor.getSnapshot().context as ScenarioContext).drivers;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.actor.start();
+    this.journal.record({
+      source: 'sim',
+      action: 'drill.started',
+      outcome: 'info',
+      detail: { scenario: this.scenario.id, seed: this.options.seed, clock: this.options.clock, speed: this.options.speed, difficulty: this.options.difficulty },
+    });
+    this.scheduleTick();
+    this.clock.start();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.clock.stop();
+    this.actor.stop();
+  }
+
+  /** Back to the start of the same scenario and seed: a fresh world, clock and journal. */
+  reset(): void {
+    this.stop();
+    this.lastPhase = '';
+    this.epochMs = Date.now();
+    this.build();
+    this.start();
+    this.journal.record({ source: 'sim', action: 'drill.reset', outcome: 'info' });
+  }
+
+  private scheduleTick(): void {
+    this.clock.setTimeout(() => {
+      if (!this.running) return;
+      this.tick();
+      this.scheduleTick();
+    }, TICK_MS);
+  }
+
+  private tick(): void {
+    this.world.step(this.drivers());
+    if (this.world.draining && this.world.drainComplete()) this.completeDrain();
+    this.ticks++;
+    if (this.ticks % observeEveryTicks === 0) this.actor.send({ type: 'world.observed', readings: this.world.readings() } satisfies WorldEvent);
+    for (const listener of this.tickListeners) listener();
+  }
+
+  private completeDrain(): void {
+    const durationMs = this.clock.now() - this.world.drainStartedMs;
+    this.world.finishDrain();
+    this.journal.record({ source: 'world', action: 'drain.completed', outcome: 'info', detail: { durationMs } });
+    this.notify({ type: 'drain.completed' });
+    for (const waiter of this.drainWaiters) waiter();
+    this.drainWaiters.clear();
+  }
+
+  /** Resolves when the drain in progress completes. */
+  whenDrained(): Promise<void> {
+    if (!this.world.draining) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.add(resolve));
+  }
+
+  /**
+   * Advances virtual time a second at a time until `done()` holds or `maxMs` has passed, so a
+   * request that waits on simulated time never hangs; one journal entry shows the whole skip.
+   */
+  skipUntil(done: () => boolean, maxMs: number, reason: string): boolean {
+    const from = this.clock.now();
+    while (!done() && this.clock.now() - from < maxMs) this.clock.advanceBy(TICK_MS);
+    if (this.clock.now() > from) {
+      this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs: from, toMs: this.clock.now(), ms: this.clock.now() - from, reason } });
+    }
+    return done();
+  }
+
+  onTick(listener: () => void): () => void {
+    this.tickListeners.add(listener);
+    return () => this.tickListeners.delete(listener);
+  }
+
+  /**
+   * Tells the scenario what the responder did. Returns why it hurt, when the scenario judged the
+   * action harmful (the runbook forbids it, or it spread the damage).
+   */
+  notify(event: WorldEvent): string | undefined {
+    const before = this.harmfulActions().length;
+    this.actor.send(event);
+    const added = this.harmfulActions().slice(before);
+    return added.length > 0 ? added.map((harm) => harm.why).join('; ') : undefined;
+  }
+
+  record(input: JournalInput): void {
+    this.journal.record(input);
+  }
+
+  phase(): string {
+    return this.lastPhase;
+  }
+
+  harmfulActions(): ScenarioContext['harmful'] {
+    return (this.actor.getSnapshot().context as ScenarioContext).harmful;
+  }
+
+  /** Simulated time as a wall-clock instant. */
+  simDate(simMs = this.clock.now()): Date {
+    return new Date(this.epochMs + simMs);
+  }
+
+  /**
+   * Moves virtual time forward, journaling the skip (why, and how far). Used by the control API
+   * and by requests that would otherwise wait on simulated time.
+   */
+  skipTime(ms: number, reason: string): void {
+    const from = this.clock.now();
+    this.clock.advanceBy(ms);
+    this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs: from, toMs: this.clock.now(), ms, reason } });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The gameday HTTP app as one Fastify plugin: shared services first (drill, auth, body parsing,
+ * journal, errors), then the surfaces (admin API, metrics, Kubernetes API, simulation control,
+ * trainer UI). `server.ts` decides logging, limits and how it listens.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import drillContext, { type DrillContextOptions } from './plugins/drill-context';
+import auth from './plugins/auth';
+import bodyParsers from './plugins/body-parsers';
+import journalHook from './plugins/journal-hook';
+import errorHandler from './plugins/error-handler';
+import adminConfigRoutes from './routes/admin-config-routes';
+import adminOperationsRoutes from './routes/admin-operations-routes';
+import metricsRoutes from './routes/metrics-routes';
+import kubeRoutes from './routes/kube-routes';
+import simRoutes from './routes/sim-routes';
+import trainerUiRoutes from './routes/trainer-ui-routes';
+
+export interface AppOptions extends DrillContextOptions {
+  /** The built trainer UI to serve at `/`, when there is one. */
+  uiDir?: string | undefined;
+}
+
+const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
+  await fastify.register(drillContext, { drill: options.drill, tokens: options.tokens });
+  await fastify.register(auth);
+  await fastify.register(bodyParsers);
+  await fastify.register(journalHook);
+  await fastify.register(errorHandler);
+
+  await fastify.register(adminConfigRoutes);
+  await fastify.register(adminOperationsRoutes);
+  await fastify.register(metricsRoutes);
+  await fastify.register(kubeRoutes);
+  await fastify.register(simRoutes);
+  await fastify.register(trainerUiRoutes, { uiDir: options.uiDir });
+};
+
+export default app;

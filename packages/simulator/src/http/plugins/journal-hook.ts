@@ -1,0 +1,73 @@
+/**
+ * Puts every request into the drill's journal when its answer has gone out: who called
+ * (admin API, kubectl, agenc, control, UI), what, the status, and what the handler noted.
+ * Health checks and the UI's static files are not actions and are left out.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import type { JournalInput, JournalSource } from '../../journal/journal';
+import { isKubePath } from './error-handler';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Facts a handler (or the error handler) wants in this request's journal entry. */
+    journal: { detail: Record<string, unknown>; effect?: 'harmful' };
+    /** Marks this request harmful in the journal when the scenario said why it hurt. */
+    noteHarm(why: string | undefined): void;
+  }
+}
+
+/** The header agenc sends with its whole command line. */
+export const agencCommandHeader = 'x-agenc-command';
+
+export function classifyRequest(request: FastifyRequest, path: string): { source: JournalSource; action: string } | undefined {
+  const kubectl = request.headers['kubectl-command'];
+  if (isKubePath(path)) {
+    return { source: 'kube', action: typeof kubectl === 'string' ? kubectl : `${request.method} ${path}` };
+  }
+  const agenc = request.headers[agencCommandHeader];
+  if (path.startsWith('/admin/')) {
+    return typeof agenc === 'string' ? { source: 'agenc', action: agenc } : { source: 'admin', action: `${request.method} ${path}` };
+  }
+  if (path === '/metrics') return { source: 'metrics', action: `${request.method} ${path}` };
+  if (path.startsWith('/_sim/')) {
+    // Reading state or the journal is not a control action; the journal would otherwise fill with polls.
+    if (request.method === 'GET') return undefined;
+    return { source: 'sim', action: `${request.method} ${path}` };
+  }
+  return undefined;
+}
+
+export default fp(
+  (fastify, _options, done) => {
+    fastify.decorateRequest('journal', null as unknown as FastifyRequest['journal']);
+    fastify.decorateRequest('noteHarm', function (this: FastifyRequest, why: string | undefined) {
+      if (why === undefined) return;
+      this.journal.effect = 'harmful';
+      this.journal.detail.harm = why;
+    });
+    fastify.addHook('onRequest', (request, _reply, next) => {
+      request.journal = { detail: {} };
+      next();
+    });
+    fastify.addHook('onResponse', (request, reply, next) => {
+      const path = request.url.split('?', 1)[0] ?? request.url;
+      const kind = classifyRequest(request, path);
+      if (kind) {
+        const entry: JournalInput = {
+          ...kind,
+          outcome: reply.statusCode < 400 ? 'accepted' : 'rejected',
+          status: reply.statusCode,
+          detail: { method: request.method, path, ...request.journal.detail },
+          ...(request.journal.effect ? { effect: request.journal.effect } : {}),
+        };
+        const actor = request.headers['x-gameday-actor'] ?? request.headers['kubectl-session'];
+        if (typeof actor === 'string') entry.actor = actor;
+        fastify.drill.record(entry);
+      }
+      next();
+    });
+    done();
+  },
+  { name: 'journal-hook', dependencies: ['drill-context'], fastify: '5.x' },
+);

@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Drill } from '../../drill/drill';
+import { adminAuth, buildTestServer, worldFingerprint } from '../test-server';
+
+let server: FastifyInstance;
+let drill: Drill;
+
+beforeEach(async () => {
+  ({ server, drill } = await buildTestServer());
+  drill.skipTime(60_000, 'warm up');
+});
+afterEach(async () => {
+  await server.close();
+  drill.stop();
+});
+
+const get = (url: string, headers: Record<string, string> = adminAuth) => server.inject({ method: 'GET', url, headers });
+const post = (url: string, payload?: unknown, headers: Record<string, string> = adminAuth) =>
+  server.inject({ method: 'POST', url, headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+
+describe('POST /admin/speculation/drain (virtual clock)', () => {
+  it('skips the clock to the moment the drain completes and journals the skip', async () => {
+    const before = drill.clock.now();
+    const response = await post('/admin/speculation/drain');
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ status: string; drainedTasks: number; durationMs: number }>();
+    expect(body.status).toBe('drained');
+    expect(body.drainedTasks).toBeGreaterThan(100);
+    expect(body.durationMs).toBeGreaterThan(0);
+    expect(drill.clock.now() - before).toBe(body.durationMs);
+    const actions = drill.journal.list().map((entry) => entry.action);
+    expect(actions).toContain('clock.skip');
+    expect(actions).toContain('drain.completed');
+    expect(actions.indexOf('clock.skip')).toBeLessThan(actions.lastIndexOf('POST /admin/speculation/drain'));
+  });
+
+  it('requires the admin token and rejects a bad wait', async () => {
+    expect((await post('/admin/speculation/drain', undefined, {})).statusCode).toBe(401);
+    const before = worldFingerprint(drill);
+    const response = await post('/admin/speculation/drain?wait_s=9999');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'INVALID_PARAMETER', field: 'wait_s' });
+    expect(worldFingerprint(drill)).toBe(before);
+  });
+});
+
+describe('agenc endpoints', () => {
+  it('GET /admin/status reports health, pods and, with verbose, config and errors', async () => {
+    const response = await get('/admin/status?component=speculation&verbose=true');
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ status: string; pods: unknown[]; verbose?: { config: Record<string, unknown> } }>();
+    expect(body.status).toBe('healthy');
+    expect(body.pods).toHaveLength(3);
+    expect(body.verbose?.config['speculation.enabled']).toBe(true);
+  });
+
+  it('rejects an unknown component, listing the allowed ones, and changes nothing', async () => {
+    const before = worldFingerprint(drill);
+    const response = await post('/admin/gc', { component: 'databse', force: true });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'INVALID_BODY', field: 'component', allowed: ['speculation'] });
+    expect(worldFingerprint(drill)).toBe(before);
+  });
+
+  it('POST /admin/gc runs a GC on every ready speculation pod', async () => {
+    const response = await post('/admin/gc', { component: 'speculation', force: true });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<{ pods: unknown[] }>().pods).toHaveLength(3);
+    expect(drill.world.gcRuns).toBe(1);
+    expect(drill.journal.list().at(-1)).toMatchObject({ source: 'admin', action: 'POST /admin/gc', detail: { force: true } });
+  });
+
+  it('journals agenc calls under their command line', async () => {
+    await server.inject({ method: 'GET', url: '/admin/proof-worker/status', headers: { ...adminAuth, 'x-agenc-command': 'agenc proof-worker status' } });
+    expect(drill.journal.list().at(-1)).toMatchObject({ source: 'agenc', action: 'agenc proof-worker status', outcome: 'accepted' });
+  });
+
+  it('snapshots clear: a dry run deletes nothing, a real one deletes what is old enough', async () => {
+    const count = drill.world.snapshotCount();
+    const dry = await post('/admin/speculation/snapshots/clear', { older_than_ms: 5 * 60_000, dry_run: true });
+    expect(dry.json<{ removed: number }>().removed).toBeGreaterThan(0);
+    expect(drill.world.snapshotCount()).toBe(count);
+    const real = await post('/admin/speculation/snapshots/clear', { older_than_ms: 5 * 60_000 });
+    expect(real.statusCode).toBe(200);
+    expect(drill.world.snapshotCount()).toBeLessThan(count);
+  });
+
+  it('rejects a snapshot age under a minute', async () => {
+    const before = worldFingerprint(drill);
+    const response = await post('/admin/speculation/snapshots/clear', { older_than_ms: 10 });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ field: 'older_than_ms' });
+    expect(worldFingerprint(drill)).toBe(before);
+  });
+
+  it.each([
+    ['/admin/speculation/stuck?threshold_ms=60000', 'tasks'],
+    ['/admin/speculation/rollbacks?since_ms=600000&verbose=true', 'events'],
+    ['/admin/proof-worker/status', 'queue'],
+    ['/admin/stake/status', 'stakedTokens'],
+    ['/admin/stake/slashing-history?since_ms=2592000000', 'events'],
+    ['/admin/logs?limit=5', 'lines'],
+  ])('GET %s answers 200 with %s', async (url, field) => {
+    const response = await get(url);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toHaveProperty(field);
+  });
+
+  it('POST /admin/check-integrity and /admin/proof-worker/timeout answer with their reports', async () => {
+    const integrity = await post('/admin/check-integrity', { component: 'speculation', full: true });
+    expect(integrity.json()).toMatchObject({ status: 'ok', full: true, corruptedRecords: 0 });
+    const timeout = await post('/admin/proof-worker/timeout', { older_than_ms: 600_000 });
+    expect(timeout.json()).toMatchObject({ timedOut: 0, olderThanMs: 600_000 });
+  });
+
+  it('answers an unknown admin path with a coded 404', async () => {
+    const response = await get('/admin/nope');
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ error: 'NOT_FOUND' });
+  });
+});

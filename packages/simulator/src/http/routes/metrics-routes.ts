@@ -1,0 +1,25 @@
+/** `GET /metrics` (Prometheus text format, unauthenticated like a real scrape target) and `GET /healthz`. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { createServiceMetrics } from '../../metrics/service-metrics';
+
+const metricsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const registry = createServiceMetrics(() => fastify.drill);
+
+  fastify.get(
+    '/metrics',
+    { schema: { summary: 'The service metrics in Prometheus text format', response: { 200: Type.String() } } },
+    async (_request, reply) => {
+      const body = await registry.metrics();
+      return reply.type(registry.contentType).send(body);
+    },
+  );
+
+  fastify.get(
+    '/healthz',
+    { schema: { summary: 'Ready to serve', response: { 200: Type.Object({ status: Type.Literal('ok'), simMs: Type.Number() }) } } },
+    async () => ({ status: 'ok' as const, simMs: fastify.drill.clock.now() }),
+  );
+};
+
+export default metricsRoutes;

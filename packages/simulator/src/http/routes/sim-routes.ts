@@ -1,0 +1,107 @@
+/**
+ * Simulation control under `/_sim/`, for the facilitator (and for tests and the checker):
+ * read the state and the journal, advance the virtual clock, pause, resume, change speed, reset.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { drillState } from '../../drill/drill-state';
+import { GamedayError } from '../errors';
+import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
+
+const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics'] as const;
+
+const simRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addHook('onRequest', fastify.requireFacilitator);
+
+  fastify.get(
+    '/_sim/state',
+    { schema: { summary: 'The drill: scenario, phase, clock, alerts, readings', response: { 200: Report('DrillState'), 401: ErrorSchema } } },
+    async () => drillState(fastify.drill),
+  );
+
+  fastify.get(
+    '/_sim/journal',
+    {
+      schema: {
+        summary: 'Journal entries in order, with counters that survive eviction',
+        querystring: Type.Object({
+          since: Type.Integer({ minimum: 0, default: 0, description: 'Only entries with seq greater than this' }),
+          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000, description: 'At most this many, the newest' }),
+          source: Type.Optional(StringEnum(journalSources)),
+        }),
+        response: { 200: Report('{ entries: JournalEntry[], counters: JournalCounters, capacity }'), ...authErrors },
+      },
+    },
+    async (request) => {
+      const journal = fastify.drill.journal;
+      const { since, limit, source } = request.query;
+      return { entries: journal.list({ sinceSeq: since, limit, ...(source ? { source } : {}) }), counters: journal.counters(), capacity: journal.capacity };
+    },
+  );
+
+  fastify.post(
+    '/_sim/clock/advance',
+    {
+      schema: {
+        summary: 'Move simulated time forward by ms (any clock; with realtime it jumps ahead)',
+        body: Type.Object({ ms: Type.Integer({ minimum: 1, maximum: 7 * 86_400_000 }) }, { additionalProperties: false }),
+        response: { 200: Report('DrillState'), ...authErrors },
+      },
+    },
+    async (request) => {
+      const drill = fastify.drill;
+      drill.skipTime(request.body.ms, 'facilitator advance');
+      return drillState(drill);
+    },
+  );
+
+  fastify.post(
+    '/_sim/clock/pause',
+    { schema: { summary: 'Stop simulated time (realtime clock)', response: { 200: Report('DrillState'), ...authErrors, 409: ErrorSchema } } },
+    async () => {
+      const drill = fastify.drill;
+      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'the virtual clock only moves when advanced; there is nothing to pause');
+      drill.clock.pause();
+      return drillState(drill);
+    },
+  );
+
+  fastify.post(
+    '/_sim/clock/resume',
+    { schema: { summary: 'Resume simulated time', response: { 200: Report('DrillState'), ...authErrors, 409: ErrorSchema } } },
+    async () => {
+      const drill = fastify.drill;
+      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'the virtual clock only moves when advanced; there is nothing to resume');
+      drill.clock.resume();
+      return drillState(drill);
+    },
+  );
+
+  fastify.post(
+    '/_sim/clock/speed',
+    {
+      schema: {
+        summary: 'Simulated seconds per wall second (realtime clock)',
+        body: Type.Object({ speed: Type.Number({ exclusiveMinimum: 0, maximum: 3600 }) }, { additionalProperties: false }),
+        response: { 200: Report('DrillState'), ...authErrors, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const drill = fastify.drill;
+      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'speed applies to the realtime clock; this drill runs on the virtual clock (use /_sim/clock/advance)');
+      drill.clock.setSpeed(request.body.speed);
+      return drillState(drill);
+    },
+  );
+
+  fastify.post(
+    '/_sim/reset',
+    { schema: { summary: 'Start the same scenario and seed again from zero', response: { 200: Report('DrillState'), ...authErrors } } },
+    async () => {
+      fastify.drill.reset();
+      return drillState(fastify.drill);
+    },
+  );
+};
+
+export default simRoutes;

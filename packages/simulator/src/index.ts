@@ -1,0 +1,32 @@
+/**
+ * The simulator's front door. Other packages (the trainer UI, the end-to-end tests) import
+ * from here only; the UI imports types only.
+ */
+export { Drill } from './drill/drill';
+export type { DrillOptions } from './drill/drill';
+export { drillState } from './drill/drill-state';
+export type { DrillState } from './drill/drill-state';
+export { traineeView } from './drill/trainee-view';
+export type { TraineeView } from './drill/trainee-view';
+export { SimClock } from './clock/sim-clock';
+export type { ClockMode } from './clock/sim-clock';
+export { createServer } from './http/server';
+export type { ServerOptions } from './http/server';
+export { GamedayError, errorCatalog } from './http/errors';
+export type { ErrorBody, ErrorCode } from './http/errors';
+export { configKeys, configKeyNames, defaultConfig, describeConfigKeys, parseConfigChanges } from './world/config-schema';
+export type { ConfigKey, ConfigValue, SpeculationConfig } from './world/config-schema';
+export { alertRules } from './world/alerts';
+export type { AlertState } from './world/alerts';
+export type { JournalEntry, JournalSource, JournalOutcome, JournalCounters } from './journal/journal';
+export type {
+  IntegrityReport,
+  ProofWorkerReport,
+  RollbacksReport,
+  SlashingHistoryReport,
+  StakeReport,
+  StatusReport,
+  StuckReport,
+} from './world/service-reports';
+export { envLines, writeDrillWorkspace, readServeRecord, runbookPort } from './drill/drill-workspace';
+export type { ServeRecord } from './drill/drill-workspace';

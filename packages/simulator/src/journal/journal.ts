@@ -1,0 +1,96 @@
+/**
+ * The one journal: every request (admin HTTP, Kubernetes, agenc, control, UI) and every notable
+ * world event, in order, with its simulated time and source. Scoring, the runbook checker, the
+ * timeline and the post-mortem all read it. Bounded: past `capacity` the oldest entries go, but
+ * the counters below never do.
+ */
+export type JournalSource = 'admin' | 'kube' | 'agenc' | 'sim' | 'ui' | 'world' | 'metrics';
+export type JournalOutcome = 'accepted' | 'rejected' | 'info';
+
+export interface JournalEntry {
+  seq: number;
+  /** Simulated ms since the drill started. */
+  simMs: number;
+  /** Wall-clock time of recording, ISO 8601. */
+  at: string;
+  source: JournalSource;
+  /** What was done, e.g. `POST /admin/config`, `kubectl scale`, `agenc admin gc`, `clock.skip`. */
+  action: string;
+  outcome: JournalOutcome;
+  /** HTTP status for requests. */
+  status?: number;
+  /** Who did it (participant name or client), where known. */
+  actor?: string;
+  /** Structured facts: the config changed, the error code, the replicas asked for... */
+  detail?: Record<string, unknown>;
+  /** How the world judged it: an action the runbook forbids is recorded as `harmful`. */
+  effect?: 'harmful';
+}
+
+export type JournalInput = Omit<JournalEntry, 'seq' | 'at' | 'simMs'>;
+
+export interface JournalCounters {
+  total: number;
+  evicted: number;
+  bySource: Record<string, number>;
+  byOutcome: Record<JournalOutcome, number>;
+}
+
+export class Journal {
+  private entries: JournalEntry[] = [];
+  private head = 0;
+  private nextSeq = 1;
+  private readonly counts: JournalCounters = { total: 0, evicted: 0, bySource: {}, byOutcome: { accepted: 0, rejected: 0, info: 0 } };
+  private readonly listeners = new Set<(entry: JournalEntry) => void>();
+
+  constructor(
+    private readonly now: () => number,
+    readonly capacity = 10_000,
+  ) {}
+
+  record(input: JournalInput): JournalEntry {
+    const entry: JournalEntry = { seq: this.nextSeq++, simMs: this.now(), at: new Date().toISOString(), ...input };
+    if (this.entries.length < this.capacity) {
+      this.entries.push(entry);
+    } else {
+      // Ring buffer: overwrite the oldest instead of shifting an array of thousands.
+      this.entries[this.head] = entry;
+      this.head = (this.head + 1) % this.capacity;
+      this.counts.evicted++;
+    }
+    this.counts.total++;
+    this.counts.bySource[entry.source] = (this.counts.bySource[entry.source] ?? 0) + 1;
+    this.counts.byOutcome[entry.outcome]++;
+    for (const listener of this.listeners) listener(entry);
+    return entry;
+  }
+
+  /** Entries in order, optionally only those after `sinceSeq`, at most `limit` (the newest). */
+  list(options: { sinceSeq?: number; limit?: number; source?: JournalSource } = {}): JournalEntry[] {
+    const ordered = this.head === 0 ? this.entries : [...this.entries.slice(this.head), ...this.entries.slice(0, this.head)];
+    let result = ordered;
+    if (options.sinceSeq !== undefined) {
+      const since = options.sinceSeq;
+      result = result.filter((entry) => entry.seq > since);
+    }
+    if (options.source !== undefined) {
+      const source = options.source;
+      result = result.filter((entry) => entry.source === source);
+    }
+    if (options.limit !== undefined && result.length > options.limit) result = result.slice(result.length - options.limit);
+    return result;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  counters(): JournalCounters {
+    return structuredClone(this.counts);
+  }
+
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

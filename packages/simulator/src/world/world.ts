@@ -1,0 +1,571 @@
+/**
+ * The speculation service as a small physical model. Each simulated second `step` moves load,
+ * speculative tasks, rollbacks, memory, snapshots, proofs, integrity and stake forward from the
+ * scenario's drivers and the responder's config; everything the surfaces show (metrics, pods,
+ * agenc output, logs, alerts) is read from here. Responder actions are methods that change the
+ * state and return what the service would answer.
+ */
+import type { Drivers, Readings } from '@gameday/scenarios';
+import { Cluster, type Pod } from './cluster';
+import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
+import { createRng, type Rng } from './random';
+import { AlertEvaluator, type AlertState } from './alerts';
+import { LogStream } from './log-stream';
+
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+export const TICK_MS = 1000;
+const baseDemandPerSec = 200;
+const opsPerWorkerPerSec = 80;
+const proofsPerWorkerPerSec = 60;
+const proofSlotsPerWorker = 4;
+export const proofQueueCapacity = 50_000;
+const snapshotBytes = 128 * 1024;
+const baseHeapBytes = 1.1 * GiB;
+const taskStateBytes = 1.5 * MiB;
+const integrityCheckEveryMs = 60_000;
+
+export type ErrorReason = 'dependency_timeout' | 'task_timeout' | 'oom' | 'proof_rejected' | 'capacity';
+export const errorReasons: readonly ErrorReason[] = ['dependency_timeout', 'task_timeout', 'oom', 'proof_rejected', 'capacity'];
+
+export interface StuckTask {
+  id: string;
+  startedMs: number;
+  depth: number;
+  waitingOn: string;
+  /** Whether the task timeout can abort it; hung I/O cannot be. */
+  killable: boolean;
+}
+
+export interface RollbackEvent {
+  simMs: number;
+  taskId: string;
+  parentId: string | null;
+  depth: number;
+  cause: string;
+}
+
+export interface SnapshotBucket {
+  /** Start of the simulated minute the snapshots were taken in. */
+  minuteMs: number;
+  count: number;
+  bytes: number;
+}
+
+export interface StuckProofBucket {
+  createdMs: number;
+  count: number;
+}
+
+export interface SlashingEvent {
+  id: string;
+  simMs: number;
+  amount: number;
+  validator: string;
+  epoch: number;
+  reason: string;
+  expected: boolean;
+}
+
+/** Per simulated minute: what the timeline, charts and `agenc speculation rollbacks` summarise. */
+export interface MinuteSample {
+  minuteMs: number;
+  started: number;
+  completed: number;
+  rolledBack: number;
+}
+
+interface SecondSample {
+  completed: number;
+  rolledBack: number;
+}
+
+export interface WorldOptions {
+  seed: number;
+  now: () => number;
+}
+
+export class World {
+  readonly rng: Rng;
+  readonly cluster: Cluster;
+  readonly alerts: AlertEvaluator;
+  readonly logs: LogStream;
+  config: SpeculationConfig = defaultConfig();
+  drivers!: Drivers;
+
+  pendingOps = 0;
+  activeTasks = 0;
+  draining = false;
+  drainStartedMs = 0;
+  totals = { operations: 0, started: 0, completed: 0, committed: 0, rolledBack: 0, aborted: 0 };
+  errors: Record<ErrorReason, number> = { dependency_timeout: 0, task_timeout: 0, oom: 0, proof_rejected: 0, capacity: 0 };
+  private window: SecondSample[] = [];
+  rollbackEvents: RollbackEvent[] = [];
+  /** The last 24 simulated hours, a sample a minute. */
+  history: MinuteSample[] = [];
+  stuckTasks: StuckTask[] = [];
+
+  /** Garbage held per speculation pod, by pod name. */
+  heapGarbage = new Map<string, number>();
+  snapshots: SnapshotBucket[] = [];
+  snapshotsCleared = 0;
+  gcRuns = 0;
+
+  proofQueue = 0;
+  stuckProofs: StuckProofBucket[] = [];
+  proofsCompleted = 0;
+  proofsFailed = 0;
+  proofsTimedOut = 0;
+
+  corruptedRecords = 0;
+  detectedCorruptRecords = 0;
+  integrityChecks = 0;
+  integrityFailures = 0;
+  affectedShards = new Set<number>();
+  firstCorruptionMs: number | undefined;
+  private lastIntegrityCheckMs = 0;
+
+  stakeTokens: number;
+  readonly initialStakeTokens: number;
+  slashedTokens = 0;
+  slashingEvents: SlashingEvent[] = [];
+  readonly validator: string;
+
+  private readonly now: () => number;
+  private cachedReadings: Readings | undefined;
+
+  constructor(options: WorldOptions, drivers: Drivers) {
+    this.now = options.now;
+    this.rng = createRng(options.seed);
+    this.drivers = drivers;
+    this.cluster = new Cluster(this.rng, this.now);
+    this.alerts = new AlertEvaluator();
+    this.logs = new LogStream(options.seed, this.now);
+    this.validator = `agenc-validator-${this.rng.token(6)}`;
+    this.initialStakeTokens = Math.round(this.rng.range(900_000, 1_600_000));
+    this.stakeTokens = this.initialStakeTokens;
+    // Two old, expected slashing events, so the history is never empty and a responder must read dates.
+    for (const daysAgo of [this.rng.int(9, 20), this.rng.int(3, 8)]) {
+      const amount = Math.round(this.rng.range(40, 160));
+      this.slashingEvents.push({
+        id: `slash-${this.rng.token(8)}`,
+        simMs: -daysAgo * 86_400_000 - this.rng.int(0, 86_400_000),
+        amount,
+        validator: this.validator,
+        epoch: 48_000 - daysAgo * 24,
+        reason: 'missed attestation window (validator offline)',
+        expected: true,
+      });
+      this.slashedTokens += amount;
+      this.stakeTokens -= amount;
+    }
+    // The snapshot store starts at its healthy steady state.
+    const startRate = baseDemandPerSec * this.fanout() * 0.05;
+    for (let minute = this.config['speculation.snapshots.retention_minutes']; minute > 0; minute--) {
+      const count = Math.round(startRate * 60);
+      this.snapshots.push({ minuteMs: -minute * 60_000, count, bytes: count * this.snapshotSize() });
+    }
+    this.activeTasks = baseDemandPerSec * this.fanout() * this.meanTaskSeconds();
+  }
+
+  private fanout(): number {
+    return 1 + 0.25 * (this.config['speculation.max_depth'] - 1);
+  }
+
+  private meanTaskSeconds(): number {
+    return 0.8 * (1 + 0.25 * (this.config['speculation.max_depth'] - 1));
+  }
+
+  private snapshotSize(): number {
+    return snapshotBytes * Math.sqrt(this.config['speculation.max_depth'] / 4);
+  }
+
+  /** Whether new speculative tasks may start now. */
+  speculationRunning(): boolean {
+    return this.config['speculation.enabled'] && !this.draining && this.cluster.readyCount('speculation-engine') > 0;
+  }
+
+  /** One simulated second. */
+  step(drivers: Drivers): void {
+    this.drivers = drivers;
+    const now = this.now();
+    const dt = TICK_MS / 1000;
+    this.cluster.step();
+    const rng = this.rng;
+    const config = this.config;
+    const specPods = this.cluster.readyPods('speculation-engine');
+    const workersReady = this.cluster.readyCount('agenc-worker');
+
+    // Demand, with a slow wave and noise, served by the agenc workers.
+    const demand = Math.max(0, baseDemandPerSec * drivers.loadMultiplier * (1 + 0.08 * Math.sin((2 * Math.PI * now) / 1_800_000)) + rng.gauss(6)) * dt;
+    this.pendingOps = Math.min(this.pendingOps + demand, 5_000_000);
+    const processed = Math.min(this.pendingOps, workersReady * opsPerWorkerPerSec * dt);
+    this.pendingOps -= processed;
+    this.totals.operations += processed;
+
+    // Speculative tasks: started from processed operations, finished by Little's law.
+    const depth = config['speculation.max_depth'];
+    const running = this.speculationRunning();
+    const desiredSpecPods = Math.max(1, this.cluster.deployments.get('speculation-engine')?.replicas ?? 1);
+    const concurrencyCap = config['speculation.max_concurrent_tasks'] * Math.min(1, specPods.length / desiredSpecPods);
+    let starts = running ? processed * (config['speculation.features.rollout_percentage'] / 100) * this.fanout() : 0;
+    starts = Math.max(0, Math.min(starts, concurrencyCap - this.activeTasks));
+    if (!running && config['speculation.enabled'] && !this.draining && specPods.length === 0) {
+      // Every speculation pod is down: work that would have speculated fails.
+      this.errors.capacity += processed * 0.05;
+    }
+    const completed = Math.min(this.activeTasks, (this.activeTasks / this.meanTaskSeconds()) * dt);
+    this.activeTasks = this.activeTasks + starts - completed;
+    if (this.activeTasks < 0.5 && starts === 0) this.activeTasks = 0;
+    this.totals.started += starts;
+    this.totals.completed += completed;
+
+    const cascade = drivers.cascadePressure * Math.min(1.4, depth / 4);
+    const rollbackFraction = Math.min(0.97, Math.max(0, 0.025 + rng.gauss(0.004) + cascade));
+    const rolledBack = completed * rollbackFraction;
+    this.totals.rolledBack += rolledBack;
+    this.totals.committed += completed - rolledBack;
+    if (drivers.cascadeSource && cascade > 0) this.errors.dependency_timeout += rolledBack * 0.2;
+    this.window.push({ completed, rolledBack });
+    this.recordMinute(now, starts, completed, rolledBack);
+    if (this.window.length > 60) this.window.shift();
+    this.recordRollbacks(rolledBack, cascade, depth, drivers.cascadeSource);
+
+    this.stepStuckTasks(drivers, running, depth);
+    this.stepMemory(drivers, specPods, starts, running, depth);
+    this.stepProofs(drivers, completed - rolledBack);
+    this.stepIntegrity(drivers, workersReady);
+    this.stepStake(drivers);
+
+    this.cachedReadings = undefined;
+    const readings = this.readings();
+    this.alerts.evaluate(this, readings, now);
+    this.logs.tick(this, readings, cascade);
+  }
+
+  private recordMinute(now: number, started: number, completed: number, rolledBack: number): void {
+    const minuteMs = Math.floor(now / 60_000) * 60_000;
+    let sample = this.history[this.history.length - 1];
+    if (sample?.minuteMs !== minuteMs) {
+      sample = { minuteMs, started: 0, completed: 0, rolledBack: 0 };
+      this.history.push(sample);
+      if (this.history.length > 1440) this.history.shift();
+    }
+    sample.started += started;
+    sample.completed += completed;
+    sample.rolledBack += rolledBack;
+  }
+
+  private recordRollbacks(rolledBack: number, cascade: number, depth: number, source: string | null): void {
+    // About one sampled event per 20 rollbacks, rounded at random so quiet periods still show some.
+    const samples = Math.min(6, Math.floor(rolledBack / 20 + this.rng.next()));
+    const now = this.now();
+    for (let i = 0; i < samples; i++) {
+      const isRoot = cascade > 0 && source !== null && this.rng.next() < 0.15;
+      const isCascade = !isRoot && this.rng.next() < cascade / (cascade + 0.025);
+      this.rollbackEvents.push({
+        simMs: now - this.rng.int(0, 999),
+        taskId: `spec-${this.rng.token(8)}`,
+        parentId: isCascade ? `spec-${this.rng.token(8)}` : null,
+        depth: isRoot ? 1 : this.rng.int(1, depth),
+        cause: isRoot ? `dependency failure: ${source}` : isCascade ? 'parent rolled back' : this.rng.pick(['write conflict', 'read set invalidated', 'stale oracle price']),
+      });
+    }
+    if (this.rollbackEvents.length > 4000) this.rollbackEvents.splice(0, this.rollbackEvents.length - 4000);
+  }
+
+  private stepStuckTasks(drivers: Drivers, running: boolean, depth: number): void {
+    const now = this.now();
+    // A healthy service hangs a task now and then; the timeout clears it.
+    const perMin = (running ? 0.1 : 0) + (running ? drivers.stuckTasksPerMin : 0);
+    if (this.rng.next() < perMin / 60) {
+      const killable = drivers.stuckTasksPerMin === 0;
+      this.stuckTasks.push({
+        id: `spec-${this.rng.token(8)}`,
+        startedMs: now,
+        depth: this.rng.int(1, depth),
+        waitingOn: killable ? 'state lock (shard ' + this.rng.int(0, 63) + ')' : drivers.cascadeSource ?? 'snapshot write (fsync)',
+        killable,
+      });
+    }
+    const timeout = this.config['speculation.task_timeout_ms'];
+    const drainForce = this.draining && now - this.drainStartedMs > 60_000;
+    const before = this.stuckTasks.length;
+    this.stuckTasks = this.stuckTasks.filter((task) => !((task.killable && now - task.startedMs > timeout) || drainForce));
+    this.errors.task_timeout += before - this.stuckTasks.length;
+    this.totals.aborted += before - this.stuckTasks.length;
+    if (this.stuckTasks.length > 2000) this.stuckTasks.splice(0, this.stuckTasks.length - 2000);
+  }
+
+  private stepMemory(drivers: Drivers, specPods: Pod[], starts: number, running: boolean, depth: number): void {
+    const now = this.now();
+    const minuteMs = Math.floor(now / 60_000) * 60_000;
+    const created = starts * 0.05;
+    if (created > 0) {
+      const last = this.snapshots[this.snapshots.length - 1];
+      const bucket = last?.minuteMs === minuteMs ? last : { minuteMs, count: 0, bytes: 0 };
+      if (bucket !== last) this.snapshots.push(bucket);
+      bucket.count += created;
+      bucket.bytes += created * this.snapshotSize();
+    }
+    if (!drivers.snapshotSweeperStalled) {
+      const cutoff = now - this.config['speculation.snapshots.retention_minutes'] * 60_000;
+      while (this.snapshots.length > 0 && this.snapshots[0]!.minuteMs + 60_000 <= cutoff) this.snapshots.shift();
+    }
+    let excess = this.snapshotCount() - this.config['speculation.snapshots.max_count'];
+    while (excess > 0 && this.snapshots.length > 0) {
+      const oldest = this.snapshots[0]!;
+      const take = Math.min(oldest.count, excess);
+      const perSnapshot = oldest.count > 0 ? oldest.bytes / oldest.count : 0;
+      oldest.count -= take;
+      oldest.bytes -= take * perSnapshot;
+      excess -= take;
+      if (oldest.count <= 0) this.snapshots.shift();
+    }
+
+    const leak = drivers.memoryLeakBytesPerSec * (depth / 4) * (running ? 1 : 0.1);
+    for (const pod of specPods) {
+      let garbage = this.heapGarbage.get(pod.name) ?? 0;
+      garbage = leak > 0 ? garbage + leak * (0.9 + this.rng.next() * 0.2) : garbage * 0.97;
+      this.heapGarbage.set(pod.name, garbage);
+      if (this.podMemory(pod) > pod.memoryLimitBytes) this.oomKill(pod, specPods.length);
+    }
+  }
+
+  private oomKill(pod: Pod, readyPods: number): void {
+    this.cluster.crash(pod, 'OOMKilled');
+    this.heapGarbage.set(pod.name, 0);
+    const share = 1 / Math.max(1, readyPods);
+    // The dead pod's in-memory snapshots and in-flight tasks die with it.
+    for (const bucket of this.snapshots) {
+      bucket.count *= 1 - share;
+      bucket.bytes *= 1 - share;
+    }
+    const lost = this.activeTasks * share;
+    this.activeTasks -= lost;
+    this.errors.oom += lost;
+    this.totals.aborted += lost;
+  }
+
+  private stepProofs(drivers: Drivers, committed: number): void {
+    const now = this.now();
+    const proofPods = this.cluster.readyPods('proof-worker');
+    if (drivers.proofWorkerCrashing) {
+      for (const pod of proofPods) if (this.rng.next() < 1 / 45) this.cluster.crash(pod, 'Error');
+    }
+    const inflow = committed * drivers.proofInflowMultiplier;
+    if (drivers.proofStuckPerMin > 0 && this.proofQueue > 0) {
+      const stuck = (drivers.proofStuckPerMin / 60) * (0.5 + this.rng.next());
+      const last = this.stuckProofs[this.stuckProofs.length - 1];
+      if (last && now - last.createdMs < 60_000) last.count += stuck;
+      else this.stuckProofs.push({ createdMs: now, count: stuck });
+    }
+    const slots = Math.max(0, this.cluster.readyCount('proof-worker') * proofSlotsPerWorker - this.stuckProofCount());
+    const batchFactor = 1 + 0.06 * Math.log2(this.config['speculation.proof.batch_size'] / 32);
+    const capacity = (slots / proofSlotsPerWorker) * proofsPerWorkerPerSec * batchFactor;
+    this.proofQueue += inflow;
+    const served = Math.min(this.proofQueue, capacity);
+    this.proofQueue -= served;
+    this.proofsCompleted += served;
+    if (this.proofQueue > proofQueueCapacity) {
+      const dropped = this.proofQueue - proofQueueCapacity;
+      this.proofsFailed += dropped;
+      this.errors.proof_rejected += dropped;
+      this.proofQueue = proofQueueCapacity;
+    }
+  }
+
+  private stepIntegrity(drivers: Drivers, workersReady: number): void {
+    const now = this.now();
+    const desiredWorkers = Math.max(1, this.cluster.deployments.get('agenc-worker')?.replicas ?? 1);
+    if (drivers.corruptionPerMin > 0 && this.config['speculation.enabled'] && workersReady > 0) {
+      const corrupted = (drivers.corruptionPerMin / 60) * Math.min(1, workersReady / Math.max(desiredWorkers, 4)) * (0.6 + this.rng.next() * 0.8);
+      if (corrupted > 0) {
+        this.firstCorruptionMs ??= now;
+        this.corruptedRecords += corrupted;
+        if (this.rng.next() < 0.2 || this.affectedShards.size === 0) this.affectedShards.add(this.rng.int(0, 63));
+      }
+    }
+    if (now - this.lastIntegrityCheckMs >= integrityCheckEveryMs) {
+      this.lastIntegrityCheckMs = now;
+      this.runIntegrityScan();
+    }
+  }
+
+  /** The background checker (and `check-integrity`) finds what has been corrupted since the last scan. */
+  private runIntegrityScan(): number {
+    const found = Math.floor(this.corruptedRecords) - this.detectedCorruptRecords;
+    this.integrityChecks++;
+    if (found > 0) {
+      this.integrityFailures += found;
+      this.detectedCorruptRecords += found;
+    }
+    return found;
+  }
+
+  private stepStake(drivers: Drivers): void {
+    if (drivers.slashingPerHour <= 0 || !this.config['speculation.enabled']) return;
+    if (this.rng.next() >= drivers.slashingPerHour / 3600) return;
+    const now = this.now();
+    const amount = Math.round(drivers.slashAmount * this.rng.range(0.8, 1.2));
+    this.slashingEvents.push({
+      id: `slash-${this.rng.token(8)}`,
+      simMs: now,
+      amount,
+      validator: this.validator,
+      epoch: 48_000 + Math.floor(now / 3_600_000),
+      reason: 'conflicting speculative commit (double sign)',
+      expected: false,
+    });
+    this.slashedTokens += amount;
+    this.stakeTokens -= amount;
+  }
+
+  // ---- derived values ------------------------------------------------------------------------
+
+  rollbackRate(): number {
+    let completed = 0;
+    let rolledBack = 0;
+    for (const sample of this.window) {
+      completed += sample.completed;
+      rolledBack += sample.rolledBack;
+    }
+    return completed < 1 ? 0 : rolledBack / completed;
+  }
+
+  snapshotCount(): number {
+    let count = 0;
+    for (const bucket of this.snapshots) count += bucket.count;
+    return Math.round(count);
+  }
+
+  snapshotBytesTotal(): number {
+    let bytes = 0;
+    for (const bucket of this.snapshots) bytes += bucket.bytes;
+    return bytes;
+  }
+
+  stuckProofCount(): number {
+    let count = 0;
+    for (const bucket of this.stuckProofs) count += bucket.count;
+    return Math.round(count);
+  }
+
+  /** Memory in use by a speculation pod: heap, its share of tasks and snapshots, and garbage. */
+  podMemory(pod: Pod): number {
+    if (pod.deployment !== 'speculation-engine') return 0.35 * pod.memoryLimitBytes;
+    if (pod.status !== 'Running') return pod.status === 'ContainerCreating' ? 0.2 * GiB : 0;
+    const ready = Math.max(1, this.cluster.readyCount('speculation-engine'));
+    return baseHeapBytes + (this.activeTasks / ready) * taskStateBytes + this.snapshotBytesTotal() / ready + (this.heapGarbage.get(pod.name) ?? 0);
+  }
+
+  readings(): Readings {
+    if (this.cachedReadings) return this.cachedReadings;
+    let memoryRatio = 0;
+    let oomKilledPods = 0;
+    const now = this.now();
+    for (const pod of this.cluster.podsOf('speculation-engine')) {
+      memoryRatio = Math.max(memoryRatio, this.podMemory(pod) / pod.memoryLimitBytes);
+      if (pod.lastTerminationReason === 'OOMKilled' && pod.lastRestartMs !== undefined && now - pod.lastRestartMs < 300_000) oomKilledPods++;
+    }
+    this.cachedReadings = {
+      simMs: now,
+      speculationEnabled: this.config['speculation.enabled'],
+      maxDepth: this.config['speculation.max_depth'],
+      rolloutPercentage: this.config['speculation.features.rollout_percentage'],
+      rollbackRate: this.rollbackRate(),
+      activeTasks: this.activeTasks,
+      memoryRatio,
+      oomKilledPods,
+      proofQueueRatio: this.proofQueue / proofQueueCapacity,
+      proofWorkersReady: this.cluster.readyCount('proof-worker'),
+      agencWorkersReady: this.cluster.readyCount('agenc-worker'),
+      corruptedRecords: Math.floor(this.corruptedRecords),
+      slashedTokens: this.slashedTokens,
+    };
+    return this.cachedReadings;
+  }
+
+  // ---- responder actions ---------------------------------------------------------------------
+
+  /** Applies already-validated config changes; returns the previous values of what changed. */
+  applyConfig(changes: ReadonlyArray<readonly [ConfigKey, ConfigValue]>): Partial<Record<ConfigKey, ConfigValue>> {
+    const previous: Partial<Record<ConfigKey, ConfigValue>> = {};
+    const config = this.config as Record<ConfigKey, ConfigValue>;
+    for (const [key, value] of changes) {
+      previous[key] = config[key];
+      config[key] = value;
+    }
+    this.cachedReadings = undefined;
+    return previous;
+  }
+
+  startDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.drainStartedMs = this.now();
+  }
+
+  /** Whether the drain is complete: no in-flight or stuck speculative task is left. */
+  drainComplete(): boolean {
+    return this.activeTasks < 1 && this.stuckTasks.length === 0;
+  }
+
+  finishDrain(): void {
+    this.activeTasks = 0;
+    this.draining = false;
+  }
+
+  /** A GC on every speculation pod: a forced full one frees most retained garbage, a normal one little. */
+  runGc(force: boolean): Array<{ pod: string; beforeBytes: number; afterBytes: number }> {
+    this.gcRuns++;
+    const kept = force ? 0.2 : 0.9;
+    return this.cluster.readyPods('speculation-engine').map((pod) => {
+      const beforeBytes = this.podMemory(pod);
+      this.heapGarbage.set(pod.name, (this.heapGarbage.get(pod.name) ?? 0) * kept);
+      return { pod: pod.name, beforeBytes, afterBytes: this.podMemory(pod) };
+    });
+  }
+
+  /** Deletes snapshots older than `olderThanMs`; returns how many and how many bytes went. */
+  clearSnapshots(olderThanMs: number, dryRun = false): { removed: number; freedBytes: number } {
+    const cutoff = this.now() - olderThanMs;
+    let removed = 0;
+    let freedBytes = 0;
+    const kept = this.snapshots.filter((bucket) => {
+      if (bucket.minuteMs + 60_000 > cutoff) return true;
+      removed += bucket.count;
+      freedBytes += bucket.bytes;
+      return false;
+    });
+    if (dryRun) return { removed: Math.round(removed), freedBytes };
+    this.snapshots = kept;
+    this.snapshotsCleared += Math.round(removed);
+    return { removed: Math.round(removed), freedBytes };
+  }
+
+  /** Times out stuck proofs older than `olderThanMs`; their slots return to the workers. */
+  timeoutProofs(olderThanMs: number): number {
+    const cutoff = this.now() - olderThanMs;
+    let count = 0;
+    this.stuckProofs = this.stuckProofs.filter((bucket) => {
+      if (bucket.createdMs > cutoff) return true;
+      count += bucket.count;
+      return false;
+    });
+    const timedOut = Math.round(count);
+    this.proofsTimedOut += timedOut;
+    // Timed-out proofs go back on the queue to be regenerated.
+    this.proofQueue = Math.min(proofQueueCapacity, this.proofQueue + timedOut);
+    return timedOut;
+  }
+
+  /** An on-demand integrity check; a full one scans every shard and reports scope. */
+  checkIntegrity(): { newlyFound: number } {
+    return { newlyFound: this.runIntegrityScan() };
+  }
+
+  alertStates(): AlertState[] {
+    return this.alerts.states();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The healthy baseline: normal load with its daily noise, nothing broken. The world's own
+ * physics still answers every action (disabling speculation stops it, a scale converges), so
+ * the runbook's commands can be rehearsed and checked here without an incident.
+ */
+import { setup } from 'xstate';
+import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+
+export const baselineMachine = setup({
+  types: {
+    context: {} as ScenarioContext,
+    events: {} as WorldEvent,
+    input: {} as ScenarioInput,
+  },
+}).createMachine({
+  id: 'baseline',
+  context: () => ({ drivers: { ...healthyDrivers }, harmful: [] }),
+  initial: 'healthy',
+  states: {
+    healthy: {},
+  },
+});
+
+export const baselineScenario: ScenarioDefinition = {
+  id: 'baseline',
+  incident: null,
+  title: 'Healthy baseline',
+  summary: 'A normal day: nothing is broken. Rehearse the runbook commands and learn what healthy looks like.',
+  difficulty: 'easy',
+  machine: baselineMachine,
+};

@@ -1,0 +1,110 @@
+/**
+ * The contract between a scenario machine and the simulator's world. A scenario owns the
+ * incident's drivers (what is broken and how hard); the world derives metrics, pods, logs and
+ * alerts from those drivers and from the config the responder changed, and tells the scenario
+ * what the responder did and what it observes.
+ */
+import type { AnyStateMachine } from 'xstate';
+
+export type Difficulty = 'easy' | 'normal' | 'hard';
+export const difficulties: readonly Difficulty[] = ['easy', 'normal', 'hard'];
+
+/** What is broken, and how hard. Neutral values mean a healthy service. */
+export interface Drivers {
+  /** Demand relative to a normal day. */
+  loadMultiplier: number;
+  /** Extra rollback probability of a speculative task at full depth (0..1); depth scales it. */
+  cascadePressure: number;
+  /** The originating failure of a rollback cascade, as it appears in rollbacks and logs. */
+  cascadeSource: string | null;
+  /** Garbage retained per speculation pod per second at the default depth, in bytes. */
+  memoryLeakBytesPerSec: number;
+  /** The snapshot sweeper has stopped: snapshots never expire on their own. */
+  snapshotSweeperStalled: boolean;
+  /** Proof demand relative to normal. */
+  proofInflowMultiplier: number;
+  /** Proofs per minute that hang and hold a worker slot until timed out. */
+  proofStuckPerMin: number;
+  /** Proof-worker containers crash on start-up (bad circuit, exhausted resources). */
+  proofWorkerCrashing: boolean;
+  /** Speculative tasks per minute that hang and ignore the task timeout. */
+  stuckTasksPerMin: number;
+  /** State records corrupted per minute while speculation runs and workers write. */
+  corruptionPerMin: number;
+  /** Unexpected slashing events per hour while speculation runs. */
+  slashingPerHour: number;
+  /** Tokens slashed per event. */
+  slashAmount: number;
+}
+
+export const healthyDrivers: Readonly<Drivers> = {
+  loadMultiplier: 1,
+  cascadePressure: 0,
+  cascadeSource: null,
+  memoryLeakBytesPerSec: 0,
+  snapshotSweeperStalled: false,
+  proofInflowMultiplier: 1,
+  proofStuckPerMin: 0,
+  proofWorkerCrashing: false,
+  stuckTasksPerMin: 0,
+  corruptionPerMin: 0,
+  slashingPerHour: 0,
+  slashAmount: 0,
+};
+
+/** The world's readings that scenarios may guard on; sent every few simulated seconds. */
+export interface Readings {
+  simMs: number;
+  speculationEnabled: boolean;
+  maxDepth: number;
+  rolloutPercentage: number;
+  /** Rolled-back share of finished speculative tasks over the last minute (0..1). */
+  rollbackRate: number;
+  activeTasks: number;
+  /** Highest memory use of a speculation pod as a share of its limit (0..1). */
+  memoryRatio: number;
+  oomKilledPods: number;
+  proofQueueRatio: number;
+  proofWorkersReady: number;
+  agencWorkersReady: number;
+  corruptedRecords: number;
+  slashedTokens: number;
+}
+
+/** What the world tells the scenario, besides readings: the responder's actions. */
+export type WorldEvent =
+  | { type: 'world.observed'; readings: Readings }
+  | { type: 'config.changed'; changes: Record<string, boolean | number | string> }
+  | { type: 'drain.completed' }
+  | { type: 'gc.forced' }
+  | { type: 'snapshots.cleared'; removed: number; olderThanMs: number }
+  | { type: 'deployment.scaled'; name: string; replicas: number }
+  | { type: 'proofs.timedOut'; count: number }
+  | { type: 'integrity.checked'; full: boolean }
+  | { type: 'stake.snapshotted' };
+
+/** The phases every scenario moves through; the machine's top-level state names. */
+export type Phase = 'healthy' | 'onset' | 'escalating' | 'critical' | 'mitigated' | 'recovered';
+
+/** What a scenario machine keeps in its context, read by the world every tick. */
+export interface ScenarioContext {
+  drivers: Drivers;
+  /** Actions the runbook forbids that the responder took, with why they hurt. */
+  harmful: Array<{ action: string; why: string; simMs: number }>;
+}
+
+export interface ScenarioInput {
+  seed: number;
+  difficulty: Difficulty;
+}
+
+/** A scenario as the simulator loads it: the machine and what the trainer and checker show. */
+export interface ScenarioDefinition {
+  id: string;
+  /** The runbook section it drills, e.g. INC-SPEC-001; null for the healthy baseline. */
+  incident: string | null;
+  title: string;
+  summary: string;
+  difficulty: Difficulty;
+  machine: AnyStateMachine;
+}
