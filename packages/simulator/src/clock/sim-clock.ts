@@ -61,7 +61,7 @@ export class SimClock {
 
   setTimeout(fn: (...args: unknown[]) => void, timeout: number): number {
     const id = this.nextId++;
-    this.timers.push({ id, due: this.nowMs + Math.max(0, timeout), seq: this.seq++, fn: fn as () => void });
+    this.timers.push({ id, due: this.nowMs + Math.max(0, timeout), seq: this.seq++, fn: fn });
     return id;
   }
 

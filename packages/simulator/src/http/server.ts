@@ -1,9 +1,10 @@
 /**
- * Builds the Fastify instance around the app: logging, limits, the TypeBox type provider and
- * query coercion. Tests call `createServer` and `inject`; the CLI also listens and handles signals.
+ * Builds the Fastify instance around the app: logging, limits, the schema type provider,
+ * validation with query coercion, and serialization. Tests call `createServer` and `inject`; the CLI also listens and handles signals.
  */
+import Ajv, { type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { SchemaTypeProvider } from './schemas/json-schema';
 import app, { type AppOptions } from './app';
 import { bodyLimitBytes } from './plugins/body-parsers';
 
@@ -22,8 +23,22 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     keepAliveTimeout: 5000,
     forceCloseConnections: true,
     return503OnClosing: true,
-    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  }).withTypeProvider<SchemaTypeProvider>();
+  // Validators are compiled on a route's first request instead of at start-up: compiling every
+  // route's schemas up front was most of the ~140 ms between import and ready.
+  const ajv = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  fastify.setValidatorCompiler(({ schema }) => {
+    let validate: ValidateFunction | undefined;
+    return (data: unknown) => {
+      validate ??= ajv.compile(schema);
+      const valid = validate(data);
+      return valid ? { value: data } : { error: Object.assign(new Error('validation failed'), { validation: validate.errors }) };
+    };
+  });
+  // Response schemas document the API; answers are small and many are open-ended reports, so
+  // plain JSON.stringify serialises them. Generating a serializer per route cost ~100 ms at
+  // start-up for no measurable gain per request.
+  fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await fastify.register(app, options);
   await fastify.ready();
   return fastify;

@@ -11,8 +11,8 @@ export interface JournalEntry {
   seq: number;
   /** Simulated ms since the drill started. */
   simMs: number;
-  /** Wall-clock time of recording, ISO 8601. */
-  at: string;
+  /** Wall-clock time of recording, ms since the epoch (ISO 8601 is made on the way out). */
+  wallMs: number;
   source: JournalSource;
   /** What was done, e.g. `POST /admin/config`, `kubectl scale`, `agenc admin gc`, `clock.skip`. */
   action: string;
@@ -27,7 +27,7 @@ export interface JournalEntry {
   effect?: 'harmful';
 }
 
-export type JournalInput = Omit<JournalEntry, 'seq' | 'at' | 'simMs'>;
+export type JournalInput = Omit<JournalEntry, 'seq' | 'wallMs' | 'simMs'>;
 
 export interface JournalCounters {
   total: number;
@@ -49,7 +49,11 @@ export class Journal {
   ) {}
 
   record(input: JournalInput): JournalEntry {
-    const entry: JournalEntry = { seq: this.nextSeq++, simMs: this.now(), at: new Date().toISOString(), ...input };
+    const entry = input as JournalEntry;
+    // The input object becomes the entry: one allocation per request on the hot path.
+    entry.seq = this.nextSeq++;
+    entry.simMs = this.now();
+    entry.wallMs = Date.now();
     if (this.entries.length < this.capacity) {
       this.entries.push(entry);
     } else {

@@ -501,6 +501,7 @@ export class World {
   }
 
   startDrain(): void {
+    this.cachedReadings = undefined;
     if (this.draining) return;
     this.draining = true;
     this.drainStartedMs = this.now();
@@ -514,10 +515,12 @@ export class World {
   finishDrain(): void {
     this.activeTasks = 0;
     this.draining = false;
+    this.cachedReadings = undefined;
   }
 
   /** A GC on every speculation pod: a forced full one frees most retained garbage, a normal one little. */
   runGc(force: boolean): Array<{ pod: string; beforeBytes: number; afterBytes: number }> {
+    this.cachedReadings = undefined;
     this.gcRuns++;
     const kept = force ? 0.2 : 0.9;
     return this.cluster.readyPods('speculation-engine').map((pod) => {
@@ -529,6 +532,7 @@ export class World {
 
   /** Deletes snapshots older than `olderThanMs`; returns how many and how many bytes went. */
   clearSnapshots(olderThanMs: number, dryRun = false): { removed: number; freedBytes: number } {
+    this.cachedReadings = undefined;
     const cutoff = this.now() - olderThanMs;
     let removed = 0;
     let freedBytes = 0;
@@ -546,6 +550,7 @@ export class World {
 
   /** Times out stuck proofs older than `olderThanMs`; their slots return to the workers. */
   timeoutProofs(olderThanMs: number): number {
+    this.cachedReadings = undefined;
     const cutoff = this.now() - olderThanMs;
     let count = 0;
     this.stuckProofs = this.stuckProofs.filter((bucket) => {

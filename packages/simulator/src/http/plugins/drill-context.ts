@@ -26,12 +26,6 @@ export default fp<DrillContextOptions>(
   (fastify, options, done) => {
     fastify.decorate('drill', options.drill);
     fastify.decorate('tokens', options.tokens);
-    // In real time the clock is pumped every 100 ms; catching up first makes every answer
-    // reflect the instant it was asked.
-    fastify.addHook('onRequest', (_request, _reply, next) => {
-      fastify.drill.clock.catchUp();
-      next();
-    });
     done();
   },
   { name: 'drill-context', fastify: '5.x' },

@@ -47,20 +47,22 @@ export default fp(
       this.journal.detail.harm = why;
     });
     fastify.addHook('onRequest', (request, _reply, next) => {
+      // Realtime: the clock is pumped every 100 ms; catching up first makes every answer (and
+      // its journal entry) reflect the instant it was asked.
+      fastify.drill.clock.catchUp();
       request.journal = { detail: {} };
       next();
     });
     fastify.addHook('onResponse', (request, reply, next) => {
-      const path = request.url.split('?', 1)[0] ?? request.url;
+      const query = request.url.indexOf('?');
+      const path = query < 0 ? request.url : request.url.slice(0, query);
       const kind = classifyRequest(request, path);
       if (kind) {
-        const entry: JournalInput = {
-          ...kind,
-          outcome: reply.statusCode < 400 ? 'accepted' : 'rejected',
-          status: reply.statusCode,
-          detail: { method: request.method, path, ...request.journal.detail },
-          ...(request.journal.effect ? { effect: request.journal.effect } : {}),
-        };
+        const detail = request.journal.detail;
+        detail.method = request.method;
+        detail.path = path;
+        const entry: JournalInput = { source: kind.source, action: kind.action, outcome: reply.statusCode < 400 ? 'accepted' : 'rejected', status: reply.statusCode, detail };
+        if (request.journal.effect) entry.effect = request.journal.effect;
         const actor = request.headers['x-gameday-actor'] ?? request.headers['kubectl-session'];
         if (typeof actor === 'string') entry.actor = actor;
         fastify.drill.record(entry);

@@ -2,8 +2,7 @@
  * `GET/POST /admin/config`: the runtime config the runbook changes with curl. A POST is
  * validated whole before anything is applied, so a rejected request changes nothing.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { configKeyNames, describeConfigKeys, parseConfigChanges } from '../../world/config-schema';
 import { ErrorSchema, authErrors } from '../schemas/common-schemas';
 
@@ -11,7 +10,7 @@ const ConfigSchema = Type.Record(Type.String(), Type.Union([Type.Boolean(), Type
   description: 'The current config, by dotted key',
 });
 
-const adminConfigRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const adminConfigRoutes: RoutesPlugin = async (fastify) => {
   fastify.get(
     '/admin/config',
     {
@@ -60,7 +59,7 @@ const adminConfigRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       request.journal.detail.changes = applied;
       request.journal.detail.previous = previous;
       request.noteHarm(drill.notify({ type: 'config.changed', changes: applied }));
-      return { applied, previous: previous as Record<string, boolean | number | string>, config: { ...drill.world.config } };
+      return { applied, previous: previous, config: { ...drill.world.config } };
     },
   );
 };

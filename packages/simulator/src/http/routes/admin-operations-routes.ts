@@ -3,8 +3,7 @@
  * snapshots, proof workers and stake. The runbook reaches drain with curl and the rest through
  * `agenc`, which sends its command line in `X-Agenc-Command` for the journal.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import {
   integrityReport,
   proofWorkerReport,
@@ -27,7 +26,7 @@ const DrainResult = Type.Object({
   message: Type.String(),
 });
 
-const adminOperationsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const adminOperationsRoutes: RoutesPlugin = async (fastify) => {
   fastify.addHook('onRequest', fastify.requireAdmin);
 
   fastify.post(

@@ -3,9 +3,8 @@
  * kubectl-wire.md for the calls it makes): legacy discovery, namespaces, pods (with logs),
  * deployments and their scale subresource. Errors are `metav1.Status` objects.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { namespaces } from '../../world/cluster';
 import { toGamedayError } from '../plugins/error-handler';
 import {
@@ -127,7 +126,7 @@ function requestedReplicas(body: unknown, name: string): number {
   return replicas;
 }
 
-const kubeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const kubeRoutes: RoutesPlugin = async (fastify) => {
   fastify.setErrorHandler(sendKubeError);
   // No bearer check here, on purpose: client-go never sends a token to a plain-http server
   // (observed with kubectl 1.32), so the fake cluster is open on the loopback address it

@@ -1,9 +1,8 @@
 /** `GET /metrics` (Prometheus text format, unauthenticated like a real scrape target) and `GET /healthz`. */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { createServiceMetrics } from '../../metrics/service-metrics';
 
-const metricsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const metricsRoutes: RoutesPlugin = async (fastify) => {
   const registry = createServiceMetrics(() => fastify.drill);
 
   fastify.get(

@@ -2,15 +2,14 @@
  * Simulation control under `/_sim/`, for the facilitator (and for tests and the checker):
  * read the state and the journal, advance the virtual clock, pause, resume, change speed, reset.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { drillState } from '../../drill/drill-state';
 import { GamedayError } from '../errors';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 
 const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics'] as const;
 
-const simRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const simRoutes: RoutesPlugin = async (fastify) => {
   fastify.addHook('onRequest', fastify.requireFacilitator);
 
   fastify.get(
@@ -35,7 +34,8 @@ const simRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const journal = fastify.drill.journal;
       const { since, limit, source } = request.query;
-      return { entries: journal.list({ sinceSeq: since, limit, ...(source ? { source } : {}) }), counters: journal.counters(), capacity: journal.capacity };
+      const entries = journal.list({ sinceSeq: since, limit, ...(source ? { source } : {}) }).map((entry) => ({ ...entry, at: new Date(entry.wallMs).toISOString() }));
+      return { entries, counters: journal.counters(), capacity: journal.capacity };
     },
   );
 

@@ -1,5 +1,5 @@
 /** Schemas shared by the routes: the error body and report wrappers. */
-import { Type } from 'typebox';
+import { Type } from './json-schema';
 
 export const ErrorSchema = Type.Object(
   {

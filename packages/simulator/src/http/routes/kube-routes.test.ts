@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Drill } from '../../drill/drill';
+import { buildTestServer, worldFingerprint } from '../test-server';
+
+let server: FastifyInstance;
+let drill: Drill;
+
+beforeEach(async () => {
+  ({ server, drill } = await buildTestServer());
+});
+afterEach(async () => {
+  await server.close();
+  drill.stop();
+});
+
+const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const get = (url: string, accept = 'application/json') => server.inject({ method: 'GET', url, headers: { accept, 'kubectl-command': 'kubectl get' } });
+const patchScale = (name: string, payload: unknown) =>
+  server.inject({
+    method: 'PATCH',
+    url: `/apis/apps/v1/namespaces/production/deployments/${name}/scale`,
+    headers: { 'content-type': 'application/merge-patch+json', 'kubectl-command': 'kubectl scale' },
+    payload: JSON.stringify(payload),
+  });
+
+describe('discovery', () => {
+  it('serves legacy discovery that resolves po and deploy and the scale subresource', async () => {
+    expect((await get('/version')).json()).toMatchObject({ major: '1', minor: '32' });
+    expect((await get('/api')).json()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
+    expect((await get('/apis')).json()).toMatchObject({ kind: 'APIGroupList', groups: [{ name: 'apps' }] });
+    const core = (await get('/api/v1')).json<{ resources: Array<{ name: string; shortNames?: string[] }> }>();
+    expect(core.resources.find((resource) => resource.name === 'pods')?.shortNames).toEqual(['po']);
+    const apps = (await get('/apis/apps/v1')).json<{ resources: Array<{ name: string; group?: string; kind: string; shortNames?: string[] }> }>();
+    expect(apps.resources.find((resource) => resource.name === 'deployments')?.shortNames).toEqual(['deploy']);
+    expect(apps.resources.find((resource) => resource.name === 'deployments/scale')).toMatchObject({ group: 'autoscaling', kind: 'Scale' });
+  });
+});
+
+describe('pods', () => {
+  it('answers a label-selected list as a Table with the columns kubectl prints', async () => {
+    const response = await get('/api/v1/namespaces/production/pods?labelSelector=component%3Dspeculation&limit=500', tableAccept);
+    expect(response.statusCode).toBe(200);
+    const table = response.json<{ kind: string; columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[]; object: { kind: string } }> }>();
+    expect(table.kind).toBe('Table');
+    expect(table.columnDefinitions.filter((column) => column).slice(0, 5).map((column) => column.name)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    expect(table.rows).toHaveLength(3);
+    expect(table.rows[0]!.cells.slice(1, 4)).toEqual(['1/1', 'Running', '0']);
+    expect(table.rows[0]!.object.kind).toBe('PartialObjectMetadata');
+  });
+
+  it('answers -o json with full Pod objects', async () => {
+    const list = (await get('/api/v1/namespaces/production/pods?labelSelector=component%3Dproof-worker')).json<{ kind: string; items: Array<{ kind: string; status: { containerStatuses: unknown[] } }> }>();
+    expect(list.kind).toBe('PodList');
+    expect(list.items).toHaveLength(8);
+    expect(list.items[0]!.status.containerStatuses).toHaveLength(1);
+  });
+
+  it('supports set-based selectors and rejects a malformed one with a Status', async () => {
+    const list = (await get('/api/v1/namespaces/production/pods?labelSelector=component%20in%20(speculation%2Cworker)')).json<{ items: unknown[] }>();
+    expect(list.items).toHaveLength(7);
+    const bad = await get('/api/v1/namespaces/production/pods?labelSelector=%3D%3Dx');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400 });
+  });
+
+  it('answers a missing pod with a NotFound Status and an unknown namespace with an empty list', async () => {
+    const missing = await get('/api/v1/namespaces/production/pods/nope');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'pods "nope" not found', details: { name: 'nope', kind: 'pods' } });
+    expect((await get('/api/v1/namespaces/elsewhere/pods')).json()).toMatchObject({ kind: 'PodList', items: [] });
+    expect((await get('/api/v1/namespaces/elsewhere')).statusCode).toBe(404);
+  });
+
+  it('refuses watches with a Status that says what to do', async () => {
+    const response = await get('/api/v1/namespaces/production/pods?watch=true');
+    expect(response.statusCode).toBe(405);
+    expect(response.json<{ message: string }>().message).toContain('without -w');
+  });
+});
+
+describe('deployments and scale', () => {
+  it('lists deployments as a Table with READY and UP-TO-DATE', async () => {
+    const table = (await get('/apis/apps/v1/namespaces/production/deployments', tableAccept)).json<{ rows: Array<{ cells: unknown[] }> }>();
+    const proof = table.rows.find((row) => row.cells[0] === 'proof-worker');
+    expect(proof?.cells.slice(1, 4)).toEqual(['8/8', 8, 8]);
+  });
+
+  it('scales with a merge patch, answers a Scale, and pods converge over simulated time', async () => {
+    const response = await patchScale('proof-worker', { spec: { replicas: 16 } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 16 } });
+    expect(drill.world.cluster.readyCount('proof-worker')).toBe(8);
+    drill.skipTime(30_000, 'test');
+    expect(drill.world.cluster.readyCount('proof-worker')).toBe(16);
+    expect(drill.journal.list().find((entry) => entry.action === 'kubectl scale')).toMatchObject({ source: 'kube', detail: { deployment: 'proof-worker', replicas: 16, previousReplicas: 8 } });
+  });
+
+  it('scales agenc-worker to zero: its pods terminate after their grace period', async () => {
+    await patchScale('agenc-worker', { spec: { replicas: 0 } });
+    drill.skipTime(31_000, 'test');
+    expect(drill.world.cluster.podsOf('agenc-worker')).toHaveLength(0);
+  });
+
+  it.each([
+    ['a missing deployment', 'proof-workers', { spec: { replicas: 2 } }, 404, { reason: 'NotFound', message: 'deployments.apps "proof-workers" not found' }],
+    ['negative replicas', 'proof-worker', { spec: { replicas: -1 } }, 422, { reason: 'Invalid', details: { causes: [{ field: 'spec.replicas' }] } }],
+    ['too many replicas', 'proof-worker', { spec: { replicas: 500 } }, 422, { reason: 'Invalid' }],
+    ['no replicas', 'proof-worker', { spec: {} }, 422, { reason: 'Invalid' }],
+  ])('rejects %s with a Status and changes nothing', async (_name, deployment, body, status, expected) => {
+    const before = worldFingerprint(drill);
+    const response = await patchScale(deployment, body);
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toMatchObject({ kind: 'Status', status: 'Failure', code: status, ...expected });
+    expect(worldFingerprint(drill)).toBe(before);
+  });
+
+  it('answers unknown Kubernetes paths with a NotFound Status', async () => {
+    const response = await get('/apis/batch/v1/jobs');
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ kind: 'Status', reason: 'NotFound' });
+  });
+});

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Drill } from '../../drill/drill';
+import { adminAuth, buildTestServer, facilitatorAuth, worldFingerprint } from '../test-server';
+
+let server: FastifyInstance;
+let drill: Drill;
+
+beforeEach(async () => {
+  ({ server, drill } = await buildTestServer());
+});
+afterEach(async () => {
+  await server.close();
+  drill.stop();
+});
+
+const post = (url: string, payload?: unknown, headers: Record<string, string> = facilitatorAuth) =>
+  server.inject({ method: 'POST', url, headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+
+describe('/_sim control', () => {
+  it('refuses the admin token: control needs the facilitator token', async () => {
+    const response = await server.inject({ method: 'GET', url: '/_sim/state', headers: adminAuth });
+    expect(response.statusCode).toBe(401);
+    expect(response.json<{ message: string }>().message).toContain('FACILITATOR_TOKEN');
+  });
+
+  it('reports scenario, phase, clock and alerts', async () => {
+    const state = (await server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<unknown>();
+    expect(state).toMatchObject({ scenario: { id: 'baseline' }, phase: 'healthy', clock: { mode: 'virtual', simMs: 0 }, firingAlerts: [] });
+  });
+
+  it('advances the virtual clock, stepping the world every simulated second', async () => {
+    const response = await post('/_sim/clock/advance', { ms: 90_000 });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ clock: { simMs: 90_000 } });
+    expect(drill.world.history.reduce((sum, minute) => sum + minute.completed, 0)).toBeGreaterThan(20_000);
+    expect(drill.journal.list().some((entry) => entry.action === 'clock.skip' && entry.detail?.ms === 90_000)).toBe(true);
+  });
+
+  it.each<[Record<string, unknown>, string]>([
+    [{ ms: 0 }, 'ms'],
+    [{ ms: 'soon' }, 'ms'],
+    [{}, 'ms'],
+    [{ ms: 1000, extra: 1 }, 'extra'],
+  ])('rejects advance %j naming the field %s, leaving time where it was', async (body, field) => {
+    const before = worldFingerprint(drill);
+    const response = await post('/_sim/clock/advance', body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ field });
+    expect(worldFingerprint(drill)).toBe(before);
+  });
+
+  it('says why pause and speed do not apply to the virtual clock', async () => {
+    const response = await post('/_sim/clock/pause');
+    expect(response.statusCode).toBe(409);
+    expect(response.json<{ message: string }>().message).toContain('virtual clock');
+  });
+
+  it('pauses and resumes a realtime clock', async () => {
+    await server.close();
+    drill.stop();
+    ({ server, drill } = await buildTestServer({ clock: 'realtime', speed: 100 }));
+    const paused = await post('/_sim/clock/pause');
+    expect(paused.json()).toMatchObject({ clock: { paused: true } });
+    const at = drill.clock.now();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    drill.clock.catchUp();
+    expect(drill.clock.now()).toBe(at);
+    expect((await post('/_sim/clock/resume')).json()).toMatchObject({ clock: { paused: false } });
+    expect((await post('/_sim/clock/speed', { speed: 10 })).json()).toMatchObject({ clock: { speed: 10 } });
+  });
+
+  it('resets to a fresh world and journal', async () => {
+    await server.inject({ method: 'POST', url: '/admin/config', headers: { ...adminAuth, 'content-type': 'application/json' }, payload: '{"speculation.enabled": false}' });
+    await post('/_sim/clock/advance', { ms: 10_000 });
+    const response = await post('/_sim/reset');
+    expect(response.json()).toMatchObject({ clock: { simMs: 0 }, config: { 'speculation.enabled': true } });
+    expect(drill.journal.list().map((entry) => entry.action)).toContain('drill.reset');
+  });
+
+  it('serves the journal in order with counters, filtered by seq and source', async () => {
+    await server.inject({ method: 'GET', url: '/metrics' });
+    await post('/_sim/clock/advance', { ms: 1000 });
+    const all = (await server.inject({ method: 'GET', url: '/_sim/journal', headers: facilitatorAuth })).json<{ entries: Array<{ seq: number; source: string }>; counters: { total: number } }>();
+    expect(all.entries.map((entry) => entry.seq)).toEqual([...all.entries.map((entry) => entry.seq)].sort((a, b) => a - b));
+    expect(all.counters.total).toBe(all.entries.length);
+    const metricsOnly = (await server.inject({ method: 'GET', url: '/_sim/journal?source=metrics', headers: facilitatorAuth })).json<{ entries: Array<{ source: string }> }>();
+    expect(metricsOnly.entries).toHaveLength(1);
+    const bad = await server.inject({ method: 'GET', url: '/_sim/journal?source=nope', headers: facilitatorAuth });
+    expect(bad.statusCode).toBe(400);
+    const rejection = bad.json<{ field: string; allowed: string[] }>();
+    expect(rejection.field).toBe('source');
+    expect(rejection.allowed).toEqual(expect.arrayContaining<string>(['admin', 'kube']));
+  });
+});

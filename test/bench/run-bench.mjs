@@ -1,0 +1,110 @@
+// `pnpm bench`: measures side by side in one run and reports ratios, then writes BENCHMARKS.md.
+// Every load loop is bounded in time and connections and talks to loopback only.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const gameday = join(root, 'packages', 'simulator', 'bin', 'gameday');
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rows = [];
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function startChild(args, readyPattern) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ADMIN_TOKEN: 'bench-admin', FACILITATOR_TOKEN: 'bench-facilitator' } });
+  return new Promise((resolveChild, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`child did not start: ${output}`)), 20_000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = readyPattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveChild({ child, match });
+      }
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+  });
+}
+
+async function stop(child) {
+  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Wall ms from spawning `gameday serve` to the first 200 from /healthz. */
+async function startToReady() {
+  const port = 19400 + Math.floor(Math.random() * 500);
+  const started = performance.now();
+  const child = spawn(process.execPath, [gameday, 'serve', '--port', String(port), '--data-dir', join(root, '.gameday', 'bench'), '--log', 'silent'], {
+    stdio: 'ignore',
+    env: { ...process.env, ADMIN_TOKEN: 'bench-admin', FACILITATOR_TOKEN: 'bench-facilitator' },
+  });
+  for (let i = 0; i < 2000; i++) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const elapsed = performance.now() - started;
+  await stop(child);
+  return elapsed;
+}
+
+function load(options) {
+  return new Promise((resolveLoad, reject) => {
+    autocannon({ connections: 10, duration: seconds, ...options }, (error, result) => {
+      if (error) return reject(error);
+      // A benchmark of error answers measures nothing: every request must have succeeded.
+      if (result.non2xx > 0 || result.errors > 0) return reject(new Error(`${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`));
+      resolveLoad(result);
+    });
+  });
+}
+
+const readyTimes = [];
+for (let i = 0; i < 5; i++) readyTimes.push(await startToReady());
+const ready = median(readyTimes);
+rows.push({ name: 'start to ready (gameday serve → /healthz 200), median of 5', value: `${ready.toFixed(0)} ms`, command: 'pnpm bench (startToReady)' });
+
+const { child, match } = await startChild([join(root, 'test', 'bench', 'bench-server.mjs')], /(\{.*\})\n/);
+const ports = JSON.parse(match[1]);
+const post = {
+  method: 'POST',
+  headers: { authorization: 'Bearer bench-admin', 'content-type': 'application/x-www-form-urlencoded' },
+  body: '{"speculation.max_depth": 2, "speculation.features.rollout_percentage": 50}',
+};
+// Interleave the two measurements, and take the ratio per round, so drift on a noisy machine
+// hits both sides alike; report the median round.
+const ours = [];
+const trivial = [];
+const ratios = [];
+for (let round = 0; round < 3; round++) {
+  ours.push((await load({ url: `http://127.0.0.1:${ports.app}/admin/config`, ...post })).requests.average);
+  trivial.push((await load({ url: `http://127.0.0.1:${ports.trivial}/admin/config`, ...post })).requests.average);
+  ratios.push(ours[round] / trivial[round]);
+}
+const oursRps = median(ours);
+const trivialRps = median(trivial);
+rows.push({ name: 'admin POST /admin/config req/s (validated, applied, journaled)', value: `${oursRps.toFixed(0)} req/s`, command: 'autocannon -c 10 POST /admin/config' });
+rows.push({ name: 'trivial Fastify POST route, same process', value: `${trivialRps.toFixed(0)} req/s`, command: 'autocannon -c 10 (bench-server.mjs trivial route)' });
+rows.push({ name: 'ratio admin POST / trivial route, median of 3 interleaved rounds (goal ≥ 0.7)', value: `${median(ratios).toFixed(2)} (rounds: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')})`, command: '' });
+
+const metrics = await load({ url: `http://127.0.0.1:${ports.app}/metrics`, connections: 4 });
+rows.push({ name: '/metrics scrape latency p50 / p99 (full metric set, 4 concurrent scrapers)', value: `${metrics.latency.p50} ms / ${metrics.latency.p99} ms`, command: 'autocannon -c 4 GET /metrics' });
+await stop(child);
+
+const table = [
+  '| measurement | result | reproduce |',
+  '| --- | --- | --- |',
+  ...rows.map((row) => `| ${row.name} | ${row.value} | ${row.command ? `\`${row.command}\`` : ''} |`),
+].join('\n');
+const report = `# Benchmarks\n\nMeasured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.version}, ${seconds} s per load run, loopback only). Ratios are measured side by side in one run; absolute numbers vary with the machine.\n\n${table}\n`;
+writeFileSync(join(root, 'BENCHMARKS.md'), report);
+process.stdout.write(`${table}\n\nwritten to BENCHMARKS.md\n`);

@@ -1,0 +1,87 @@
+/**
+ * Starts the built `gameday serve` as a child process on a free loopback port, the way a user
+ * would, and gives tests a real bash in which the runbook's commands reach it unmodified
+ * (after `eval "$(gameday env)"`).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+export const gamedayBin = join(repoRoot, 'packages', 'simulator', 'bin', 'gameday');
+
+export interface ServedSimulator {
+  url: string;
+  port: number;
+  dataDir: string;
+  adminToken: string;
+  facilitatorToken: string;
+  process: ChildProcess;
+  /** Runs a command line in real bash with the drill's environment, in the drill folder. */
+  bash(command: string, options?: { timeoutMs?: number }): { status: number | null; stdout: string; stderr: string };
+  /** Calls the control API with the facilitator token. */
+  control<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  stop(): Promise<number | null>;
+}
+
+export async function startSimulator(args: string[] = []): Promise<ServedSimulator> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gameday-e2e-'));
+  const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
+  const facilitatorToken = `facilitator-${Math.random().toString(36).slice(2)}`;
+  const child = spawn(process.execPath, [gamedayBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log', 'error', ...args], {
+    env: { ...process.env, ADMIN_TOKEN: adminToken, FACILITATOR_TOKEN: facilitatorToken },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gameday serve did not start in 15 s:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gameday serve exited with ${code}:\n${output}`));
+    });
+  });
+  const port = Number(new URL(url).port);
+
+  const simulator: ServedSimulator = {
+    url,
+    port,
+    dataDir,
+    adminToken,
+    facilitatorToken,
+    process: child,
+    bash(command, options = {}) {
+      const script = `eval "$(${JSON.stringify(process.execPath)} ${JSON.stringify(gamedayBin)} env --port ${port} --data-dir ${JSON.stringify(dataDir)})" || exit 99\n${command}`;
+      const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, env: { ...process.env, ADMIN_TOKEN: '', KUBECONFIG: '' } });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
+    async control<T>(method: 'GET' | 'POST', path: string, body?: unknown) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${facilitatorToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    },
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+      child.kill('SIGTERM');
+      const code = await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+  return simulator;
+}
