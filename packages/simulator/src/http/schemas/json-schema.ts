@@ -4,7 +4,7 @@
  * start-up to import; these helpers build the same plain JSON Schema objects at no cost, so
  * validation (Ajv), documentation and handler types still come from one schema per route.
  */
-import type { FastifyPluginAsync, FastifyTypeProvider } from 'fastify';
+import type { FastifyPluginAsync, FastifyTypeProvider, RawServerDefault } from 'fastify';
 
 declare const staticType: unique symbol;
 declare const optionalMark: unique symbol;
@@ -55,4 +55,4 @@ export interface SchemaTypeProvider extends FastifyTypeProvider {
 }
 
 /** A route plugin whose schemas type its handlers. */
-export type RoutesPlugin<Options extends Record<string, unknown> = Record<never, never>> = FastifyPluginAsync<Options, import('fastify').RawServerDefault, SchemaTypeProvider>;
+export type RoutesPlugin<Options extends Record<string, unknown> = Record<never, never>> = FastifyPluginAsync<Options, RawServerDefault, SchemaTypeProvider>;
