@@ -4,6 +4,7 @@
  * the runbook's commands can be rehearsed and checked here without an incident.
  */
 import { setup } from 'xstate';
+import { noIncidentFacts } from './scenario-spec';
 import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 
 export const baselineMachine = setup({
@@ -14,7 +15,7 @@ export const baselineMachine = setup({
   },
 }).createMachine({
   id: 'baseline',
-  context: () => ({ drivers: { ...healthyDrivers }, harmful: [] }),
+  context: () => ({ drivers: { ...healthyDrivers }, harmful: [], facts: { ...noIncidentFacts }, expected: null }),
   initial: 'healthy',
   states: {
     healthy: {},
@@ -28,4 +29,5 @@ export const baselineScenario: ScenarioDefinition = {
   summary: 'A normal day: nothing is broken. Rehearse the runbook commands and learn what healthy looks like.',
   difficulty: 'easy',
   machine: baselineMachine,
+  spec: null,
 };

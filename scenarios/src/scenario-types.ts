@@ -5,6 +5,8 @@
  * what the responder did and what it observes.
  */
 import type { AnyStateMachine } from 'xstate';
+import type { IncidentFacts, ScenarioSpec } from './scenario-spec';
+import type { SeverityAssessment } from './severity';
 
 export type Difficulty = 'easy' | 'normal' | 'hard';
 export const difficulties: readonly Difficulty[] = ['easy', 'normal', 'hard'];
@@ -35,6 +37,10 @@ export interface Drivers {
   slashingPerHour: number;
   /** Tokens slashed per event. */
   slashAmount: number;
+  /** Containers that crash now and then, by deployment, in crashes per hour (incidents and red herrings). */
+  crashingDeployments: Record<string, number>;
+  /** Log lines that point the wrong way, emitted now and then (red herrings). */
+  misleadingLogs: string[];
 }
 
 export const healthyDrivers: Readonly<Drivers> = {
@@ -50,6 +56,8 @@ export const healthyDrivers: Readonly<Drivers> = {
   corruptionPerMin: 0,
   slashingPerHour: 0,
   slashAmount: 0,
+  crashingDeployments: {},
+  misleadingLogs: [],
 };
 
 /** The world's readings that scenarios may guard on; sent every few simulated seconds. */
@@ -69,10 +77,19 @@ export interface Readings {
   agencWorkersReady: number;
   corruptedRecords: number;
   slashedTokens: number;
+  speculationPodsReady: number;
+  speculationPodsDesired: number;
+  /** Share of operations hurt now: rolled back, failed, or waiting for a worker (0..1). */
+  operationsAffected: number;
+  operationsPending: number;
+  /** Service pods in OOMKilled, Error or CrashLoopBackOff. */
+  failingPods: number;
+  unexpectedSlashingEvents: number;
 }
 
-/** What the world tells the scenario, besides readings: the responder's actions. */
-export type WorldEvent =
+/** What the world tells the scenario: its readings, and the responder's actions, each at `simMs`. */
+export type WorldEvent = WorldEventBody & { simMs: number };
+export type WorldEventBody =
   | { type: 'world.observed'; readings: Readings }
   | { type: 'config.changed'; changes: Record<string, boolean | number | string> }
   | { type: 'drain.completed' }
@@ -91,6 +108,10 @@ export interface ScenarioContext {
   drivers: Drivers;
   /** Actions the runbook forbids that the responder took, with why they hurt. */
   harmful: Array<{ action: string; why: string; simMs: number }>;
+  /** What readings cannot show: business hours, workaround, data or funds at risk. */
+  facts: IncidentFacts;
+  /** The severity this variant reaches at its peak, per the severity engine. */
+  expected: SeverityAssessment | null;
 }
 
 export interface ScenarioInput {
@@ -107,4 +128,6 @@ export interface ScenarioDefinition {
   summary: string;
   difficulty: Difficulty;
   machine: AnyStateMachine;
+  /** What the runbook expects of a responder; null for the healthy baseline. */
+  spec: ScenarioSpec | null;
 }

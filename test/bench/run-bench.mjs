@@ -73,6 +73,23 @@ for (let i = 0; i < 5; i++) readyTimes.push(await startToReady());
 const ready = median(readyTimes);
 rows.push({ name: 'start to ready (gameday serve → /healthz 200), median of 5', value: `${ready.toFixed(0)} ms`, command: 'pnpm bench (startToReady)' });
 
+// Virtual-time speed: 60 simulated minutes of each scenario, in process (after one warm-up run).
+const { Drill } = await import('../../packages/simulator/dist/index.js');
+for (const scenario of ['baseline', 'rollback-storm', 'memory-exhaustion', 'proof-backlog', 'state-corruption', 'stake-slashing']) {
+  const hour = () => {
+    const drill = new Drill({ scenario, seed: 7, clock: 'virtual', speed: 1, difficulty: 'normal' });
+    drill.start();
+    const started = performance.now();
+    drill.clock.advanceBy(3_600_000);
+    const elapsed = performance.now() - started;
+    drill.stop();
+    return elapsed;
+  };
+  hour();
+  const wall = median([hour(), hour(), hour()]);
+  rows.push({ name: `60 simulated minutes of ${scenario} (goal < 200 ms)`, value: `${wall.toFixed(0)} ms (${Math.round(3600 / (wall / 1000)).toLocaleString('en-US')} sim s per wall s)`, command: 'pnpm bench (virtual hour)' });
+}
+
 const { child, match } = await startChild([join(root, 'test', 'bench', 'bench-server.mjs')], /(\{.*\})\n/);
 const ports = JSON.parse(match[1]);
 const post = {

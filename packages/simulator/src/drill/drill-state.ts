@@ -1,5 +1,5 @@
 /** The drill as the control API, the trainer UI and the facilitator see it. */
-import type { Readings } from '@gameday/scenarios';
+import { liveSeverity, type Readings, type ScenarioContext, type SeverityAssessment } from '@gameday/scenarios';
 import type { AlertState } from '../world/alerts';
 import type { Drill } from './drill';
 
@@ -10,6 +10,10 @@ export interface DrillState {
   difficulty: string;
   clock: { mode: string; simMs: number; simTime: string; speed: number; paused: boolean };
   firingAlerts: string[];
+  /** The severity the runbook expects now, from the severity engine, with its reasons. */
+  expectedSeverity: SeverityAssessment;
+  /** The severity this variant reaches at its peak (null for the baseline). */
+  peakSeverity: SeverityAssessment | null;
   alerts: AlertState[];
   readings: Readings;
   config: Record<string, boolean | number | string>;
@@ -19,6 +23,8 @@ export interface DrillState {
 
 export function drillState(drill: Drill): DrillState {
   const counters = drill.journal.counters();
+  const context = drill.actor.getSnapshot().context as ScenarioContext;
+  const readings = drill.world.readings();
   return {
     scenario: { id: drill.scenario.id, incident: drill.scenario.incident, title: drill.scenario.title },
     phase: drill.phase(),
@@ -26,8 +32,10 @@ export function drillState(drill: Drill): DrillState {
     difficulty: drill.options.difficulty,
     clock: { mode: drill.clock.mode, simMs: drill.clock.now(), simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
     firingAlerts: drill.world.alerts.firing(),
+    expectedSeverity: liveSeverity(readings, context.facts),
+    peakSeverity: context.expected,
     alerts: drill.world.alertStates(),
-    readings: drill.world.readings(),
+    readings,
     config: { ...drill.world.config },
     harmfulActions: drill.harmfulActions(),
     journal: { size: drill.journal.size, total: counters.total, evicted: counters.evicted },

@@ -8,7 +8,7 @@
  * same clock, so virtual, accelerated and real time all give the same order of events.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
-import { findScenario, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type WorldEvent } from '@gameday/scenarios';
+import { findScenario, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type WorldEventBody } from '@gameday/scenarios';
 import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World } from '../world/world';
@@ -127,7 +127,7 @@ export class Drill {
     this.world.step(this.drivers());
     if (this.world.draining && this.world.drainComplete()) this.completeDrain();
     this.ticks++;
-    if (this.ticks % observeEveryTicks === 0) this.actor.send({ type: 'world.observed', readings: this.world.readings() } satisfies WorldEvent);
+    if (this.ticks % observeEveryTicks === 0) this.actor.send({ type: 'world.observed', readings: this.world.readings(), simMs: this.clock.now() });
     for (const listener of this.tickListeners) listener();
   }
 
@@ -168,12 +168,12 @@ export class Drill {
    * Tells the scenario what the responder did. Returns why it hurt, when the scenario judged the
    * action harmful (the runbook forbids it, or it spread the damage).
    */
-  notify(event: WorldEvent): string | undefined {
+  notify(event: WorldEventBody): string | undefined {
     // An event no state of the scenario handles changes nothing; skipping the send keeps
     // xstate's macrostep off the admin API's hot path (measured ~15% of its throughput).
     if (!this.handledEvents.has(event.type)) return undefined;
     const before = this.harmfulActions().length;
-    this.actor.send(event);
+    this.actor.send({ ...event, simMs: this.clock.now() });
     const added = this.harmfulActions().slice(before);
     return added.length > 0 ? added.map((harm) => harm.why).join('; ') : undefined;
   }

@@ -46,6 +46,16 @@ export const alertRules: readonly AlertRule[] = [
     value: (_world, readings) => readings.rollbackRate,
   },
   {
+    // Milder storms never cross the 50% trigger; the runbook's matrix still makes 25-50% a P2.
+    name: 'SpeculationRollbackRateElevated',
+    runbook: 'INC-SPEC-001',
+    severity: 'warning',
+    trigger: 'Rollback rate > 25% for > 5 minutes',
+    forMs: 300_000,
+    holds: (_world, readings) => readings.rollbackRate > 0.25,
+    value: (_world, readings) => readings.rollbackRate,
+  },
+  {
     name: 'SpeculationMemoryExhaustion',
     runbook: 'INC-SPEC-002',
     severity: 'critical',

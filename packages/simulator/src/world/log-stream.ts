@@ -56,6 +56,10 @@ export class LogStream {
   tick(world: World, readings: Readings, cascade: number): void {
     const rng = world.rng;
     if (rng.next() < 0.35) this.noise(world);
+    const misleading = world.drivers.misleadingLogs;
+    if (misleading.length > 0 && rng.next() < 1 / 40) {
+      this.add(world, this.podOf(world, rng.pick(['agenc-gateway', 'agenc-worker', 'proof-worker'])), 'warn', rng.pick(misleading));
+    }
     if (cascade > 0.05 && rng.next() < 0.5) {
       const source = world.drivers.cascadeSource;
       this.add(world, this.podOf(world, 'speculation-engine'), 'warn',

@@ -95,6 +95,8 @@ export class World {
 
   pendingOps = 0;
   activeTasks = 0;
+  /** Share of operations hurt this second (rolled back, failed, or left waiting), smoothed. */
+  operationsAffected = 0;
   draining = false;
   drainStartedMs = 0;
   totals = { operations: 0, started: 0, completed: 0, committed: 0, rolledBack: 0, aborted: 0 };
@@ -107,6 +109,8 @@ export class World {
 
   /** Garbage held per speculation pod, by pod name. */
   heapGarbage = new Map<string, number>();
+  /** How much more or less than average each pod leaks, so pods run out of memory one by one. */
+  private leakFactors = new Map<string, number>();
   snapshots: SnapshotBucket[] = [];
   snapshotsCleared = 0;
   gcRuns = 0;
@@ -231,6 +235,13 @@ export class World {
     if (this.window.length > 60) this.window.shift();
     this.recordRollbacks(rolledBack, cascade, depth, drivers.cascadeSource);
 
+    this.stepCrashes(drivers);
+    const rollout = config['speculation.features.rollout_percentage'] / 100;
+    const missingSpecPods = config['speculation.enabled'] ? (1 - Math.min(1, specPods.length / desiredSpecPods)) * rollout : 0;
+    const backlog = Math.min(1, this.pendingOps / (baseDemandPerSec * 30));
+    const affectedNow = Math.min(1, rollbackFraction * (running ? rollout : 0) + missingSpecPods + backlog);
+    this.operationsAffected += (affectedNow - this.operationsAffected) * 0.2;
+
     this.stepStuckTasks(drivers, running, depth);
     this.stepMemory(drivers, specPods, starts, running, depth);
     this.stepProofs(drivers, completed - rolledBack);
@@ -241,6 +252,16 @@ export class World {
     const readings = this.readings();
     this.alerts.evaluate(this, readings, now);
     this.logs.tick(this, readings, cascade);
+  }
+
+  /** Containers the drivers say crash now and then: an incident's victims, or red herrings. */
+  private stepCrashes(drivers: Drivers): void {
+    for (const [deployment, perHour] of Object.entries(drivers.crashingDeployments)) {
+      if (perHour <= 0) continue;
+      for (const pod of this.cluster.readyPods(deployment)) {
+        if (this.rng.next() < perHour / 3600 / Math.max(1, this.cluster.readyCount(deployment))) this.cluster.crash(pod, 'Error');
+      }
+    }
   }
 
   private recordMinute(now: number, started: number, completed: number, rolledBack: number): void {
@@ -326,7 +347,12 @@ export class World {
     const leak = drivers.memoryLeakBytesPerSec * (depth / 4) * (running ? 1 : 0.1);
     for (const pod of specPods) {
       let garbage = this.heapGarbage.get(pod.name) ?? 0;
-      garbage = leak > 0 ? garbage + leak * (0.9 + this.rng.next() * 0.2) : garbage * 0.97;
+      let factor = this.leakFactors.get(pod.name);
+      if (factor === undefined) {
+        factor = this.rng.range(0.7, 1.3);
+        this.leakFactors.set(pod.name, factor);
+      }
+      garbage = leak > 0 ? garbage + leak * factor * (0.9 + this.rng.next() * 0.2) : garbage * 0.97;
       this.heapGarbage.set(pod.name, garbage);
       if (this.podMemory(pod) > pod.memoryLimitBytes) this.oomKill(pod, specPods.length);
     }
@@ -463,7 +489,9 @@ export class World {
     if (this.cachedReadings) return this.cachedReadings;
     let memoryRatio = 0;
     let oomKilledPods = 0;
+    let failingPods = 0;
     const now = this.now();
+    for (const pod of this.cluster.pods) if (pod.status === 'OOMKilled' || pod.status === 'Error' || pod.status === 'CrashLoopBackOff') failingPods++;
     for (const pod of this.cluster.podsOf('speculation-engine')) {
       memoryRatio = Math.max(memoryRatio, this.podMemory(pod) / pod.memoryLimitBytes);
       if (pod.lastTerminationReason === 'OOMKilled' && pod.lastRestartMs !== undefined && now - pod.lastRestartMs < 300_000) oomKilledPods++;
@@ -482,6 +510,12 @@ export class World {
       agencWorkersReady: this.cluster.readyCount('agenc-worker'),
       corruptedRecords: Math.floor(this.corruptedRecords),
       slashedTokens: this.slashedTokens,
+      speculationPodsReady: this.cluster.readyCount('speculation-engine'),
+      speculationPodsDesired: this.cluster.deployments.get('speculation-engine')?.replicas ?? 0,
+      operationsAffected: Number(this.operationsAffected.toFixed(4)),
+      operationsPending: Math.round(this.pendingOps),
+      failingPods,
+      unexpectedSlashingEvents: this.slashingEvents.filter((event) => !event.expected).length,
     };
     return this.cachedReadings;
   }

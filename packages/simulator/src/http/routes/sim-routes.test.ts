@@ -29,6 +29,29 @@ describe('/_sim control', () => {
     expect(state).toMatchObject({ scenario: { id: 'baseline' }, phase: 'healthy', clock: { mode: 'virtual', simMs: 0 }, firingAlerts: [] });
   });
 
+  it('reports the expected severity with its reasons, and the peak of an incident variant', async () => {
+    const calm = (await server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<{ expectedSeverity: { severity: string; reasons: string[] }; peakSeverity: unknown }>();
+    expect(calm.expectedSeverity.severity).toBe('P4');
+    expect(calm.peakSeverity).toBeNull();
+    await server.close();
+    drill.stop();
+    ({ server, drill } = await buildTestServer({ scenario: 'state-corruption', seed: 5 }));
+    await post('/_sim/clock/advance', { ms: 20 * 60_000 });
+    const state = (await server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<{
+      scenario: { id: string };
+      phase: string;
+      firingAlerts: string[];
+      expectedSeverity: { severity: string; reasons: string[] };
+      peakSeverity: { severity: string };
+    }>();
+    expect(state.scenario.id).toBe('state-corruption');
+    expect(state.phase).toBe('critical');
+    expect(state.firingAlerts).toContain('SpeculationStateCorruption');
+    expect(state.expectedSeverity).toMatchObject({ severity: 'P1' });
+    expect(state.expectedSeverity.reasons[0]).toBe('user data is at risk of corruption (P1)');
+    expect(state.peakSeverity.severity).toBe('P1');
+  });
+
   it('advances the virtual clock, stepping the world every simulated second', async () => {
     const response = await post('/_sim/clock/advance', { ms: 90_000 });
     expect(response.statusCode).toBe(200);

@@ -1,0 +1,77 @@
+/**
+ * What every incident scenario shares: pacing by difficulty, seeded red herrings, business
+ * hours, and the action that records a harmful step. Each scenario's machine still lives in
+ * its own file; these are the parts that would otherwise be written five times.
+ */
+import { seededFaker, type SeededFaker } from './seeded-faker';
+import type { Difficulty, Drivers, ScenarioContext, ScenarioInput, WorldEvent } from './scenario-types';
+
+/** How fast an incident unfolds: easy gives more time between phases, hard less. */
+export function pace(difficulty: Difficulty): number {
+  switch (difficulty) {
+    case 'easy':
+      return 1.5;
+    case 'normal':
+      return 1;
+    case 'hard':
+      return 0.6;
+  }
+}
+
+export interface CommonVariant {
+  /** When the first symptoms appear, simulated ms after the drill starts. */
+  onsetAtMs: number;
+  /** Onset to escalating, and escalating to critical. */
+  escalateAfterMs: number;
+  criticalAfterMs: number;
+  businessHours: boolean;
+  /** Noise that is not the incident. */
+  redHerrings: Pick<Drivers, 'crashingDeployments' | 'misleadingLogs'>;
+}
+
+/** Log lines that look alarming and are not the incident. */
+function misleadingLine(faker: SeededFaker): string {
+  const lines = [
+    () => `TLS certificate for ${faker.internet.domainName()} expires in ${faker.number.int({ min: 5, max: 20 })} days`,
+    () => `disk usage on /var/lib/agenc at ${faker.number.int({ min: 78, max: 89 })}% on ${faker.internet.domainWord()}-node`,
+    () => `slow query on ${faker.database.column()} took ${faker.number.float({ min: 1.1, max: 2.9, fractionDigits: 1 })}s`,
+    () => `rate limiter: tenant ${faker.internet.domainWord()} throttled (burst ${faker.number.int({ min: 120, max: 400 })} rps)`,
+    () => `retrying webhook delivery to ${faker.internet.url()} (attempt ${faker.number.int({ min: 2, max: 5 })})`,
+    () => `GC pause ${faker.number.int({ min: 120, max: 300 })}ms on agenc-gateway (young gen)`,
+  ];
+  return faker.helpers.arrayElement(lines)();
+}
+
+/** The timing, circumstances and noise shared by every incident, drawn from the seed. */
+export function commonVariant(faker: SeededFaker, difficulty: Difficulty): CommonVariant {
+  const speed = pace(difficulty);
+  const herrings = { easy: 1, normal: 2, hard: 4 }[difficulty];
+  return {
+    onsetAtMs: Math.round(faker.number.int({ min: 120, max: 300 }) * 1000 * Math.min(1, speed)),
+    escalateAfterMs: Math.round(faker.number.int({ min: 150, max: 300 }) * 1000 * speed),
+    criticalAfterMs: Math.round(faker.number.int({ min: 180, max: 360 }) * 1000 * speed),
+    businessHours: faker.datatype.boolean(),
+    redHerrings: {
+      crashingDeployments: difficulty === 'hard' ? { 'agenc-gateway': 3 } : {},
+      misleadingLogs: Array.from({ length: herrings }, () => misleadingLine(faker)),
+    },
+  };
+}
+
+/** A faker for the scenario's variant, on a stream of its own (the world's noise uses another). */
+export function variantFaker(input: ScenarioInput, salt: number): SeededFaker {
+  return seededFaker((input.seed ^ (salt * 0x9e3779b1)) >>> 0);
+}
+
+/**
+ * The context update that records a harmful action; each machine wraps it in its own `assign`
+ * (a shared `assign` would be typed for the base context and break `setup`'s inference).
+ */
+export function withHarm(context: Pick<ScenarioContext, 'harmful'>, event: { simMs: number }, params: { action: string; why: string }): Pick<ScenarioContext, 'harmful'> {
+  return { harmful: [...context.harmful, { action: params.action, why: params.why, simMs: event.simMs }] };
+}
+
+/** The changes of a `config.changed` event, or none. */
+export function configChanges(event: WorldEvent): Record<string, boolean | number | string> {
+  return event.type === 'config.changed' ? event.changes : {};
+}

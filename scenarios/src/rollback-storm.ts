@@ -1,0 +1,203 @@
+/**
+ * INC-SPEC-001, cascading rollback storm. An external dependency starts failing; speculative
+ * tasks that read from it roll back, and their children roll back after them, further the
+ * deeper speculation may chain. The dependency recovers on its own after a while (the "fix root
+ * cause" the runbook waits for). Disabling speculation and draining stop the storm; re-enabling
+ * at `max_depth: 1` after the cause is fixed holds; re-enabling before, or deepening chains
+ * during the storm, brings it back.
+ */
+import { assertEvent, assign, setup } from 'xstate';
+import { commonVariant, configChanges, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import type { ScenarioSpec } from './scenario-spec';
+import { assessSeverity, calmFacts } from './severity';
+
+export interface RollbackStormVariant extends CommonVariant {
+  /** Rollback rate the storm reaches at its peak with the default depth (0..1). */
+  peakRollbackRate: number;
+  /** The failing dependency, as it shows in rollbacks and logs. */
+  cascadeSource: string;
+  /** When the dependency recovers, simulated ms after the drill starts. */
+  causeFixedAtMs: number;
+}
+
+export interface RollbackStormContext extends ScenarioContext {
+  variant: RollbackStormVariant;
+  causeFixed: boolean;
+  enabled: boolean;
+  maxDepth: number;
+}
+
+export function rollbackStormVariant(input: ScenarioInput): RollbackStormVariant {
+  const faker = variantFaker(input, 1);
+  const common = commonVariant(faker, input.difficulty);
+  const severe = faker.number.float() < 0.6;
+  const source = faker.helpers.arrayElement([
+    () => `oracle RPC timeout (price-feed-${faker.number.int({ min: 1, max: 9 })}.${faker.internet.domainWord()}.internal)`,
+    () => `RPC node ${faker.internet.ipv4()} returning stale block headers`,
+    () => `state-sync endpoint ${faker.internet.domainWord()}-sync:8545 refusing connections`,
+  ])();
+  return {
+    ...common,
+    peakRollbackRate: severe ? faker.number.float({ min: 0.6, max: 0.8, fractionDigits: 2 }) : faker.number.float({ min: 0.3, max: 0.45, fractionDigits: 2 }),
+    cascadeSource: source,
+    causeFixedAtMs: common.onsetAtMs + faker.number.int({ min: 15, max: 30 }) * 60_000,
+  };
+}
+
+/** Cascade pressure that makes the rollback rate reach `fraction` of the peak at depth 4. */
+const pressureFor = (context: RollbackStormContext, fraction: number) => (context.causeFixed ? 0 : Math.max(0, context.variant.peakRollbackRate - 0.025) * fraction);
+
+export const rollbackStormMachine = setup({
+  types: {
+    context: {} as RollbackStormContext,
+    events: {} as WorldEvent,
+    input: {} as ScenarioInput,
+  },
+  delays: {
+    onset: ({ context }) => context.variant.onsetAtMs,
+    escalate: ({ context }) => context.variant.escalateAfterMs,
+    turnCritical: ({ context }) => context.variant.criticalAfterMs,
+  },
+  guards: {
+    isStormContained: ({ event }) => event.type === 'world.observed' && event.readings.rollbackRate < 0.1 && (!event.readings.speculationEnabled || event.readings.maxDepth <= 1),
+    isStormBack: ({ event }) => event.type === 'world.observed' && event.readings.speculationEnabled && event.readings.rollbackRate > 0.25,
+    isRecovered: ({ context, event }) => event.type === 'world.observed' && context.causeFixed && event.readings.speculationEnabled && event.readings.rollbackRate < 0.06,
+    isCauseDue: ({ context, event }) => !context.causeFixed && event.simMs >= context.variant.causeFixedAtMs,
+    isDeepeningChains: ({ context, event }) => {
+      const depth = configChanges(event)['speculation.max_depth'];
+      return !context.causeFixed && typeof depth === 'number' && depth > context.maxDepth;
+    },
+    isReenabledBeforeFix: ({ context, event }) => !context.causeFixed && configChanges(event)['speculation.enabled'] === true && !context.enabled,
+  },
+  actions: {
+    setPressure: assign(({ context }, params: { fraction: number; crashing: boolean }) => ({
+      drivers: {
+        ...context.drivers,
+        cascadePressure: pressureFor(context, params.fraction),
+        cascadeSource: context.causeFixed ? null : context.variant.cascadeSource,
+        // At its peak the storm overloads the engine: cascading failures across the system.
+        crashingDeployments: { ...context.variant.redHerrings.crashingDeployments, ...(params.crashing && !context.causeFixed ? { 'speculation-engine': 4 } : {}) },
+      },
+    })),
+    fixCause: assign(({ context }) => ({
+      causeFixed: true,
+      drivers: { ...context.drivers, cascadePressure: 0, cascadeSource: null, crashingDeployments: { ...context.variant.redHerrings.crashingDeployments } },
+    })),
+    trackConfig: assign(({ context, event }) => {
+      assertEvent(event, 'config.changed');
+      const enabled = event.changes['speculation.enabled'];
+      const depth = event.changes['speculation.max_depth'];
+      return { enabled: typeof enabled === 'boolean' ? enabled : context.enabled, maxDepth: typeof depth === 'number' ? depth : context.maxDepth };
+    }),
+    recordHarm: assign(({ context, event }, params: { action: string; why: string }) => withHarm(context, event, params)),
+  },
+}).createMachine({
+  id: 'rollback-storm',
+  context: ({ input }) => {
+    const variant = rollbackStormVariant(input);
+    return {
+      variant,
+      drivers: { ...healthyDrivers, ...variant.redHerrings },
+      harmful: [],
+      facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none' as const, autoProtecting: false },
+      expected: assessSeverity({ ...calmFacts, rollbackRate: variant.peakRollbackRate, businessHours: variant.businessHours }),
+      causeFixed: false,
+      enabled: true,
+      maxDepth: 4,
+    };
+  },
+  initial: 'healthy',
+  on: {
+    'world.observed': { guard: 'isCauseDue', actions: 'fixCause' },
+    'config.changed': [
+      {
+        guard: 'isDeepeningChains',
+        actions: [{ type: 'recordHarm', params: { action: 'deepen-during-storm', why: 'raised speculation.max_depth during the storm: deeper chains let one rollback cascade further' } }, 'trackConfig'],
+      },
+      {
+        guard: 'isReenabledBeforeFix',
+        actions: [{ type: 'recordHarm', params: { action: 'reenable-before-fix', why: 're-enabled speculation before the failing dependency recovered: the storm resumes' } }, 'trackConfig'],
+      },
+      { actions: 'trackConfig' },
+    ],
+  },
+  states: {
+    healthy: {
+      after: { onset: 'onset' },
+    },
+    onset: {
+      entry: { type: 'setPressure', params: { fraction: 0.45, crashing: false } },
+      after: { escalate: 'escalating' },
+      on: { 'world.observed': [{ guard: 'isStormContained', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    escalating: {
+      entry: { type: 'setPressure', params: { fraction: 0.75, crashing: false } },
+      after: { turnCritical: 'critical' },
+      on: { 'world.observed': [{ guard: 'isStormContained', target: 'mitigated' }, { guard: 'isRecovered', target: 'recovered' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    critical: {
+      entry: { type: 'setPressure', params: { fraction: 1, crashing: true } },
+      on: { 'world.observed': [{ guard: 'isStormContained', target: 'mitigated' }, { guard: 'isRecovered', target: 'recovered' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    mitigated: {
+      on: { 'world.observed': [{ guard: 'isRecovered', target: 'recovered' }, { guard: 'isStormBack', target: 'critical' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    recovered: {},
+  },
+});
+
+export const rollbackStormSpec: ScenarioSpec = {
+  incident: 'INC-SPEC-001',
+  trigger: 'Rollback rate > 50% for > 2 minutes',
+  alerts: ['SpeculationRollbackStorm', 'SpeculationRollbackRateElevated'],
+  requiredActions: [
+    {
+      id: 'disable-speculation',
+      description: 'Disable speculation',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`,
+      anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
+      order: 1,
+      deadlineMs: 15 * 60_000,
+    },
+    {
+      id: 'drain',
+      description: 'Drain existing tasks',
+      command: 'curl -X POST http://localhost:9090/admin/speculation/drain -H "Authorization: Bearer $ADMIN_TOKEN" --max-time 120',
+      anyOf: [{ kind: 'drain' }],
+      order: 2,
+      deadlineMs: 20 * 60_000,
+    },
+    {
+      id: 'find-cascade-source',
+      description: 'Check for cascade source',
+      command: 'agenc speculation rollbacks --since 10m --verbose | head -50',
+      anyOf: [{ kind: 'agenc', command: 'speculation rollbacks' }],
+      order: 3,
+      deadlineMs: 30 * 60_000,
+    },
+  ],
+  harmfulActions: [
+    { id: 'deepen-during-storm', description: 'Raise speculation.max_depth during the storm', why: 'deeper chains let one rollback cascade further' },
+    { id: 'reenable-before-fix', description: 'Re-enable speculation before the root cause is fixed', why: 'the storm resumes' },
+  ],
+  mitigated: { all: [{ reading: 'rollbackRate', op: '<', value: 0.1 }], forMs: 60_000, description: 'rollback rate below 10% for a minute' },
+  resolved: {
+    all: [
+      { reading: 'rollbackRate', op: '<', value: 0.06 },
+      { reading: 'speculationEnabled', op: '==', value: true },
+    ],
+    forMs: 5 * 60_000,
+    description: 'speculation re-enabled and the rollback rate normal for five minutes',
+  },
+};
+
+export const rollbackStormScenario: ScenarioDefinition = {
+  id: 'rollback-storm',
+  incident: 'INC-SPEC-001',
+  title: 'Cascading rollback storm',
+  summary: 'A failing dependency makes speculative tasks roll back, and their children after them.',
+  difficulty: 'normal',
+  machine: rollbackStormMachine,
+  spec: rollbackStormSpec,
+};

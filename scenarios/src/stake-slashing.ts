@@ -1,0 +1,170 @@
+/**
+ * INC-SPEC-005, stake slashing. Speculative commits start signing conflicting results; the
+ * validator is slashed for it, again and again while speculation runs. Disabling speculation
+ * stops further slashing; `agenc stake status > file` preserves the evidence. Re-enabling
+ * before the bug is fixed lets the slashing resume.
+ */
+import { assign, setup } from 'xstate';
+import { commonVariant, configChanges, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import type { ScenarioSpec } from './scenario-spec';
+import { assessSeverity, calmFacts } from './severity';
+
+/** Above this many tokens lost the runbook's "significant financial impact" (and Legal) applies. */
+export const significantLossTokens = 10_000;
+
+export interface StakeSlashingVariant extends CommonVariant {
+  /** Slashing events per hour at the peak, while speculation runs. */
+  peakSlashingPerHour: number;
+  /** Tokens slashed per event. */
+  slashAmount: number;
+  /** When the signing bug is fixed, simulated ms after the drill starts. */
+  causeFixedAtMs: number;
+}
+
+export interface StakeSlashingContext extends ScenarioContext {
+  variant: StakeSlashingVariant;
+  causeFixed: boolean;
+  evidencePreserved: boolean;
+}
+
+export function stakeSlashingVariant(input: ScenarioInput): StakeSlashingVariant {
+  const faker = variantFaker(input, 5);
+  const common = commonVariant(faker, input.difficulty);
+  return {
+    ...common,
+    // The first slashing comes soon after onset, so the trigger is met for real.
+    peakSlashingPerHour: faker.number.int({ min: 12, max: 40 }),
+    slashAmount: faker.helpers.arrayElement([faker.number.int({ min: 150, max: 600 }), faker.number.int({ min: 2_000, max: 6_000 })]),
+    causeFixedAtMs: common.onsetAtMs + faker.number.int({ min: 30, max: 50 }) * 60_000,
+  };
+}
+
+/** Funds at risk over an hour at the peak: significant (P1) or some (P1-P2). */
+function fundsAtRisk(variant: StakeSlashingVariant): 'some' | 'significant' {
+  return variant.slashAmount * variant.peakSlashingPerHour >= significantLossTokens ? 'significant' : 'some';
+}
+
+export const stakeSlashingMachine = setup({
+  types: {
+    context: {} as StakeSlashingContext,
+    events: {} as WorldEvent,
+    input: {} as ScenarioInput,
+  },
+  delays: {
+    onset: ({ context }) => context.variant.onsetAtMs,
+    escalate: ({ context }) => context.variant.escalateAfterMs,
+    turnCritical: ({ context }) => context.variant.criticalAfterMs,
+  },
+  guards: {
+    isSlashingStopped: ({ event }) => event.type === 'world.observed' && !event.readings.speculationEnabled,
+    isSlashingAgain: ({ context, event }) => event.type === 'world.observed' && !context.causeFixed && event.readings.speculationEnabled,
+    isRecovered: ({ context, event }) => event.type === 'world.observed' && context.causeFixed && event.readings.speculationEnabled,
+    isCauseDue: ({ context, event }) => !context.causeFixed && event.simMs >= context.variant.causeFixedAtMs,
+    isReenabledBeforeFix: ({ context, event }) => !context.causeFixed && configChanges(event)['speculation.enabled'] === true,
+  },
+  actions: {
+    setSlashing: assign(({ context }, params: { fraction: number }) => ({
+      facts: { ...context.facts, fundsAtRisk: fundsAtRisk(context.variant) },
+      drivers: {
+        ...context.drivers,
+        slashingPerHour: context.causeFixed ? 0 : context.variant.peakSlashingPerHour * params.fraction,
+        slashAmount: context.variant.slashAmount,
+      },
+    })),
+    fixCause: assign(({ context }) => ({ causeFixed: true, drivers: { ...context.drivers, slashingPerHour: 0 } })),
+    markEvidence: assign({ evidencePreserved: true }),
+    recordHarm: assign(({ context, event }, params: { action: string; why: string }) => withHarm(context, event, params)),
+  },
+}).createMachine({
+  id: 'stake-slashing',
+  context: ({ input }) => {
+    const variant = stakeSlashingVariant(input);
+    return {
+      variant,
+      drivers: { ...healthyDrivers, ...variant.redHerrings },
+      harmful: [],
+      facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none' as const, autoProtecting: false },
+      expected: assessSeverity({ ...calmFacts, fundsAtRisk: fundsAtRisk(variant), businessHours: variant.businessHours }),
+      causeFixed: false,
+      evidencePreserved: false,
+    };
+  },
+  initial: 'healthy',
+  on: {
+    'world.observed': { guard: 'isCauseDue', actions: 'fixCause' },
+    'stake.snapshotted': { actions: 'markEvidence' },
+    'config.changed': {
+      guard: 'isReenabledBeforeFix',
+      actions: { type: 'recordHarm', params: { action: 'reenable-before-fix', why: 're-enabled speculation before the signing bug was fixed: slashing resumes' } },
+    },
+  },
+  states: {
+    healthy: {
+      after: { onset: 'onset' },
+    },
+    onset: {
+      entry: { type: 'setSlashing', params: { fraction: 0.6 } },
+      after: { escalate: 'escalating' },
+      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    escalating: {
+      entry: { type: 'setSlashing', params: { fraction: 1 } },
+      after: { turnCritical: 'critical' },
+      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    critical: {
+      entry: { type: 'setSlashing', params: { fraction: 2 } },
+      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    mitigated: {
+      on: { 'world.observed': [{ guard: 'isRecovered', target: 'recovered' }, { guard: 'isSlashingAgain', target: 'critical' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    recovered: {},
+  },
+});
+
+export const stakeSlashingSpec: ScenarioSpec = {
+  incident: 'INC-SPEC-005',
+  trigger: 'Unexpected stake slashing, financial loss detected',
+  alerts: ['StakeSlashingDetected'],
+  requiredActions: [
+    {
+      id: 'disable-speculation',
+      description: 'Disable speculation',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`,
+      anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
+      order: 1,
+      deadlineMs: 5 * 60_000,
+    },
+    {
+      id: 'document-stake',
+      description: 'Document current stake status',
+      command: 'agenc stake status > stake_snapshot_$(date +%Y%m%d_%H%M%S).txt',
+      anyOf: [{ kind: 'agenc', command: 'stake status' }],
+      order: 2,
+      deadlineMs: 10 * 60_000,
+    },
+    {
+      id: 'check-slashing',
+      description: 'Check slashing events',
+      command: 'agenc stake slashing-history --since 24h',
+      anyOf: [{ kind: 'agenc', command: 'stake slashing-history' }],
+      order: 3,
+      deadlineMs: 15 * 60_000,
+    },
+  ],
+  harmfulActions: [{ id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'slashing resumes' }],
+  mitigated: { all: [{ reading: 'speculationEnabled', op: '==', value: false }], forMs: 60_000, description: 'speculation disabled: no further slashing' },
+  resolved: { all: [{ reading: 'speculationEnabled', op: '==', value: true }], forMs: 30 * 60_000, description: 'after the fix, speculation on for 30 minutes with no slashing' },
+};
+
+export const stakeSlashingScenario: ScenarioDefinition = {
+  id: 'stake-slashing',
+  incident: 'INC-SPEC-005',
+  title: 'Unexpected stake slashing',
+  summary: 'The validator is slashed for conflicting speculative commits, again and again.',
+  difficulty: 'normal',
+  machine: stakeSlashingMachine,
+  spec: stakeSlashingSpec,
+};

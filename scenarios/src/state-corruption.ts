@@ -1,0 +1,184 @@
+/**
+ * INC-SPEC-004, state corruption. A race in concurrent speculative commits writes inconsistent
+ * state; the background integrity checker starts failing. Corruption spreads while speculation
+ * runs and workers write. Disabling speculation and stopping workers stop the spread; a full
+ * integrity check reports the scope. What the runbook forbids hurts: clearing snapshots destroys
+ * the restore points, and re-enabling (or restarting workers) before the fix spreads corruption.
+ */
+import { assign, setup } from 'xstate';
+import { commonVariant, configChanges, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import type { ScenarioSpec } from './scenario-spec';
+import { assessSeverity, calmFacts } from './severity';
+
+export interface StateCorruptionVariant extends CommonVariant {
+  /** Records corrupted per minute at the peak, with speculation on and workers writing. */
+  peakCorruptionPerMin: number;
+  /** When the fix for the race is deployed, simulated ms after the drill starts. */
+  causeFixedAtMs: number;
+}
+
+export interface StateCorruptionContext extends ScenarioContext {
+  variant: StateCorruptionVariant;
+  causeFixed: boolean;
+  /** A full integrity check has reported the scope. */
+  scopeKnown: boolean;
+}
+
+export function stateCorruptionVariant(input: ScenarioInput): StateCorruptionVariant {
+  const faker = variantFaker(input, 4);
+  const common = commonVariant(faker, input.difficulty);
+  return {
+    ...common,
+    peakCorruptionPerMin: faker.number.int({ min: 20, max: 80 }) * (input.difficulty === 'hard' ? 2 : 1),
+    causeFixedAtMs: common.onsetAtMs + faker.number.int({ min: 30, max: 50 }) * 60_000,
+  };
+}
+
+export const stateCorruptionMachine = setup({
+  types: {
+    context: {} as StateCorruptionContext,
+    events: {} as WorldEvent,
+    input: {} as ScenarioInput,
+  },
+  delays: {
+    onset: ({ context }) => context.variant.onsetAtMs,
+    escalate: ({ context }) => context.variant.escalateAfterMs,
+    turnCritical: ({ context }) => context.variant.criticalAfterMs,
+  },
+  guards: {
+    isSpreadStopped: ({ event }) => event.type === 'world.observed' && (!event.readings.speculationEnabled || event.readings.agencWorkersReady === 0),
+    isSpreading: ({ context, event }) => event.type === 'world.observed' && !context.causeFixed && event.readings.speculationEnabled && event.readings.agencWorkersReady > 0,
+    isRecovered: ({ context, event }) => event.type === 'world.observed' && context.causeFixed && event.readings.speculationEnabled && event.readings.agencWorkersReady > 0,
+    isCauseDue: ({ context, event }) => !context.causeFixed && event.simMs >= context.variant.causeFixedAtMs,
+    isReenabledBeforeFix: ({ context, event }) => !context.causeFixed && configChanges(event)['speculation.enabled'] === true,
+    isFullCheck: ({ event }) => event.type === 'integrity.checked' && event.full,
+    isEvidenceDeleted: ({ event }) => event.type === 'snapshots.cleared' && event.removed > 0,
+    isWorkersRestartedBeforeFix: ({ context, event }) => !context.causeFixed && event.type === 'deployment.scaled' && event.name === 'agenc-worker' && event.replicas > 0,
+  },
+  actions: {
+    setCorruption: assign(({ context }, params: { fraction: number }) => ({
+      facts: { ...context.facts, dataAtRisk: true },
+      drivers: { ...context.drivers, corruptionPerMin: context.causeFixed ? 0 : context.variant.peakCorruptionPerMin * params.fraction },
+    })),
+    fixCause: assign(({ context }) => ({ causeFixed: true, drivers: { ...context.drivers, corruptionPerMin: 0 } })),
+    markScopeKnown: assign({ scopeKnown: true }),
+    recordHarm: assign(({ context, event }, params: { action: string; why: string }) => withHarm(context, event, params)),
+  },
+}).createMachine({
+  id: 'state-corruption',
+  context: ({ input }) => {
+    const variant = stateCorruptionVariant(input);
+    return {
+      variant,
+      drivers: { ...healthyDrivers, ...variant.redHerrings },
+      harmful: [],
+      // Data is not known to be at risk until the corruption starts.
+      facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none' as const, autoProtecting: false },
+      expected: assessSeverity({ ...calmFacts, dataAtRisk: true, businessHours: variant.businessHours }),
+      causeFixed: false,
+      scopeKnown: false,
+    };
+  },
+  initial: 'healthy',
+  on: {
+    'world.observed': { guard: 'isCauseDue', actions: 'fixCause' },
+    'integrity.checked': { guard: 'isFullCheck', actions: 'markScopeKnown' },
+    'snapshots.cleared': {
+      guard: 'isEvidenceDeleted',
+      actions: { type: 'recordHarm', params: { action: 'clear-snapshots', why: 'cleared snapshots during state corruption: the last known good state to restore from is gone' } },
+    },
+    'config.changed': {
+      guard: 'isReenabledBeforeFix',
+      actions: { type: 'recordHarm', params: { action: 'reenable-before-fix', why: 're-enabled speculation before the race was fixed: corruption spreads' } },
+    },
+    'deployment.scaled': {
+      guard: 'isWorkersRestartedBeforeFix',
+      actions: { type: 'recordHarm', params: { action: 'restart-workers-before-fix', why: 'restarted agenc workers before the fix: they write through the race again' } },
+    },
+  },
+  states: {
+    healthy: {
+      after: { onset: 'onset' },
+    },
+    onset: {
+      entry: { type: 'setCorruption', params: { fraction: 0.3 } },
+      after: { escalate: 'escalating' },
+      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    escalating: {
+      entry: { type: 'setCorruption', params: { fraction: 1 } },
+      after: { turnCritical: 'critical' },
+      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    critical: {
+      // Left running, the race corrupts faster as damaged records feed later commits.
+      entry: { type: 'setCorruption', params: { fraction: 2 } },
+      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    mitigated: {
+      on: { 'world.observed': [{ guard: 'isRecovered', target: 'recovered' }, { guard: 'isSpreading', target: 'critical' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+    },
+    recovered: {},
+  },
+});
+
+export const stateCorruptionSpec: ScenarioSpec = {
+  incident: 'INC-SPEC-004',
+  trigger: 'State integrity check failures, inconsistent data',
+  alerts: ['SpeculationStateCorruption'],
+  requiredActions: [
+    {
+      id: 'disable-speculation',
+      description: 'IMMEDIATELY disable speculation',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`,
+      anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
+      order: 1,
+      deadlineMs: 5 * 60_000,
+    },
+    {
+      id: 'stop-workers',
+      description: 'Stop all workers',
+      command: 'kubectl scale deployment agenc-worker -n production --replicas=0',
+      anyOf: [{ kind: 'scale', deployment: 'agenc-worker', atMost: 0 }],
+      order: 2,
+      deadlineMs: 10 * 60_000,
+    },
+    {
+      id: 'check-integrity',
+      description: 'Run integrity check',
+      command: 'agenc admin check-integrity --component speculation --full',
+      anyOf: [{ kind: 'agenc', command: 'admin check-integrity', flags: ['--full'] }],
+      order: 3,
+      deadlineMs: 20 * 60_000,
+    },
+  ],
+  harmfulActions: [
+    { id: 'clear-snapshots', description: 'Clear snapshots', why: 'destroys the last known good state to restore from' },
+    { id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'corruption spreads' },
+    { id: 'restart-workers-before-fix', description: 'Scale agenc-worker up before the fix', why: 'workers write through the race again' },
+  ],
+  mitigated: {
+    all: [{ reading: 'speculationEnabled', op: '==', value: false }],
+    forMs: 60_000,
+    description: 'speculation disabled: no new corrupt writes',
+  },
+  resolved: {
+    all: [
+      { reading: 'speculationEnabled', op: '==', value: true },
+      { reading: 'agencWorkersReady', op: '>', value: 0 },
+    ],
+    forMs: 10 * 60_000,
+    description: 'after the fix, speculation and workers back on for ten minutes',
+  },
+};
+
+export const stateCorruptionScenario: ScenarioDefinition = {
+  id: 'state-corruption',
+  incident: 'INC-SPEC-004',
+  title: 'State corruption',
+  summary: 'A race in concurrent commits writes inconsistent state; integrity checks start failing.',
+  difficulty: 'hard',
+  machine: stateCorruptionMachine,
+  spec: stateCorruptionSpec,
+};

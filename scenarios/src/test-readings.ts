@@ -1,0 +1,42 @@
+/** Helpers for scenario tests: healthy readings to override, and a clock stepped second by second. */
+import type { SimulatedClock } from 'xstate';
+import type { Readings, WorldEvent } from './scenario-types';
+
+/**
+ * Moves xstate's SimulatedClock to `ms` a second at a time. Its `set` jumps straight to the end
+ * before firing timers, so a transition's own `after` would start late; stepping keeps each
+ * timer on its due second, as the simulator's clock does.
+ */
+export function stepTo(clock: SimulatedClock, ms: number): void {
+  while (clock.now() < ms) clock.increment(Math.min(1000, ms - clock.now()));
+}
+
+export function readings(overrides: Partial<Readings> = {}): Readings {
+  return {
+    simMs: 0,
+    speculationEnabled: true,
+    maxDepth: 4,
+    rolloutPercentage: 100,
+    rollbackRate: 0.02,
+    activeTasks: 540,
+    memoryRatio: 0.55,
+    oomKilledPods: 0,
+    proofQueueRatio: 0,
+    proofWorkersReady: 8,
+    agencWorkersReady: 4,
+    corruptedRecords: 0,
+    slashedTokens: 0,
+    speculationPodsReady: 3,
+    speculationPodsDesired: 3,
+    operationsAffected: 0.01,
+    operationsPending: 0,
+    failingPods: 0,
+    unexpectedSlashingEvents: 0,
+    ...overrides,
+  };
+}
+
+/** A `world.observed` event at `simMs` with these readings. */
+export function observed(simMs: number, overrides: Partial<Readings> = {}): WorldEvent {
+  return { type: 'world.observed', readings: readings({ simMs, ...overrides }), simMs };
+}

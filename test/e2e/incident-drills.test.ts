@@ -1,0 +1,105 @@
+/**
+ * Issue 3: per incident, `gameday serve --scenario <id> --clock virtual`; advance until it
+ * pages; run the runbook's "Immediate Actions" block in real bash; advance; and see the
+ * mitigated condition in /metrics and in `kubectl get pods`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DrillState } from '@gameday/simulator';
+import { findScenario } from '@gameday/scenarios';
+import { runbookBlocks } from './support/runbook-blocks';
+import { startSimulator, type ServedSimulator } from './support/served-simulator';
+
+let sim: ServedSimulator | undefined;
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+async function scrape(server: ServedSimulator): Promise<Map<string, number>> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const series = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    series.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return series;
+}
+
+const sum = (series: Map<string, number>, prefix: string) => [...series].filter(([name]) => name.startsWith(prefix)).map(([, value]) => value);
+
+interface Check {
+  metrics(series: Map<string, number>, before: Map<string, number>): void;
+  pods: { selector: string; expect(lines: string[]): void };
+}
+
+const checks: Record<string, Check> = {
+  'INC-SPEC-001': {
+    metrics: (series) => expect(series.get('speculation_rollback_rate')).toBeLessThan(0.1),
+    pods: { selector: 'component=speculation', expect: (lines) => expect(lines.filter((line) => / Running /.test(line)).length).toBeGreaterThanOrEqual(2) },
+  },
+  'INC-SPEC-002': {
+    metrics: (series) => {
+      const usage = sum(series, 'speculation_memory_usage_bytes{');
+      const limit = sum(series, 'speculation_memory_limit_bytes{');
+      expect(Math.max(...usage.map((used, index) => used / limit[index]!))).toBeLessThan(0.8);
+    },
+    pods: { selector: 'component=speculation', expect: (lines) => expect(lines.filter((line) => /OOMKilled|CrashLoopBackOff/.test(line))).toEqual([]) },
+  },
+  'INC-SPEC-003': {
+    metrics: (series) => expect(series.get('proof_queue_depth')! / series.get('proof_queue_capacity')!).toBeLessThan(0.5),
+    pods: { selector: 'component=proof-worker', expect: (lines) => expect(lines.filter((line) => / Running /.test(line)).length).toBeGreaterThanOrEqual(14) },
+  },
+  'INC-SPEC-004': {
+    metrics: (series, before) => {
+      expect(series.get('speculation_config_enabled')).toBe(0);
+      // Checks after the actions find only what was corrupted before them: the spread stopped.
+      expect(series.get('speculation_integrity_check_failures_total')).toBe(before.get('speculation_integrity_check_failures_total'));
+    },
+    pods: { selector: 'component=worker', expect: (lines) => expect(lines).toEqual([]) },
+  },
+  'INC-SPEC-005': {
+    metrics: (series, before) => {
+      expect(series.get('speculation_config_enabled')).toBe(0);
+      expect(series.get('stake_slashing_events_total')).toBe(before.get('stake_slashing_events_total'));
+    },
+    pods: { selector: 'component=speculation', expect: (lines) => expect(lines.filter((line) => / Running /.test(line)).length).toBe(3) },
+  },
+};
+
+const incidentBlocks = runbookBlocks().filter((block) => /^INC-SPEC-00\d/.test(block.section));
+
+describe('incident drills, with the runbook Immediate Actions in real bash', () => {
+  it('has a block for each of the five incidents', () => {
+    expect(incidentBlocks.map((block) => block.section.slice(0, 12))).toEqual(['INC-SPEC-001', 'INC-SPEC-002', 'INC-SPEC-003', 'INC-SPEC-004', 'INC-SPEC-005']);
+  });
+
+  it.each(incidentBlocks.map((block) => [block.section, block] as const))('%s', async (_section, block) => {
+    const incident = block.section.slice(0, 12);
+    const scenario = [...['rollback-storm', 'memory-exhaustion', 'proof-backlog', 'state-corruption', 'stake-slashing']].map((id) => findScenario(id)!).find((candidate) => candidate.incident === incident)!;
+    sim = await startSimulator(['--scenario', scenario.id, '--clock', 'virtual', '--seed', '4242']);
+    const server = sim;
+    let state = await server.control<DrillState>('GET', '/_sim/state');
+    for (let minute = 0; minute < 60 && !scenario.spec!.alerts.some((alert) => state.firingAlerts.includes(alert)); minute++) {
+      state = await server.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
+    }
+    expect(state.firingAlerts, `${incident} did not page within an hour`).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(scenario.spec!.alerts.join('|')))]));
+    expect(state.expectedSeverity.severity).toMatch(/^P[1-4]$/);
+
+    // Settle one tick past the actions, then compare against this moment.
+    for (const command of block.commands) {
+      const result = server.bash(command);
+      expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
+    }
+    await server.control('POST', '/_sim/clock/advance', { ms: 60_000 });
+    const before = await scrape(server);
+    await server.control('POST', '/_sim/clock/advance', { ms: 5 * 60_000 });
+    checks[incident]!.metrics(await scrape(server), before);
+    const pods = server.bash(`kubectl get pods -n production -l ${checks[incident]!.pods.selector} --no-headers`);
+    expect(pods.status).toBe(0);
+    checks[incident]!.pods.expect(pods.stdout.trim() === '' ? [] : pods.stdout.trim().split('\n'));
+    state = await server.control<DrillState>('GET', '/_sim/state');
+    expect(['mitigated', 'recovered']).toContain(state.phase);
+    expect(state.harmfulActions).toEqual([]);
+  });
+});
