@@ -4,7 +4,7 @@
  * its own file; these are the parts that would otherwise be written five times.
  */
 import { seededFaker, type SeededFaker } from './seeded-faker';
-import type { Difficulty, Drivers, ScenarioContext, ScenarioInput, WorldEvent } from './scenario-types';
+import { healthyDrivers, type Difficulty, type Drivers, type ScenarioContext, type ScenarioInput, type WorldEvent } from './scenario-types';
 
 /** How fast an incident unfolds: easy gives more time between phases, hard less. */
 export function pace(difficulty: Difficulty): number {
@@ -74,4 +74,14 @@ export function withHarm(context: Pick<ScenarioContext, 'harmful'>, event: { sim
 /** The changes of a `config.changed` event, or none. */
 export function configChanges(event: WorldEvent): Record<string, boolean | number | string> {
   return event.type === 'config.changed' ? event.changes : {};
+}
+
+/** The part of every incident's initial context that does not depend on the incident: healthy
+ * drivers plus the variant's red herrings, no harm yet, and the variant's business hours. */
+export function incidentContext(variant: CommonVariant): Pick<ScenarioContext, 'drivers' | 'harmful' | 'facts'> {
+  return {
+    drivers: { ...healthyDrivers, ...variant.redHerrings },
+    harmful: [],
+    facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none', autoProtecting: false },
+  };
 }

@@ -6,8 +6,8 @@
  * snapshots (`speculation.snapshots.max_count`) stops the pile-up for good.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -93,9 +93,7 @@ export const memoryExhaustionMachine = setup({
     const variant = memoryExhaustionVariant(input);
     return {
       variant,
-      drivers: { ...healthyDrivers, ...variant.redHerrings },
-      harmful: [],
-      facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none' as const, autoProtecting: false },
+      ...incidentContext(variant),
       // At its peak every speculation pod is OOMKilled in turn: more than 10% of operations affected.
       expected: assessSeverity({ ...calmFacts, podsFailing: 2, operationsAffected: 0.3, degraded: true, businessHours: variant.businessHours }),
       relieved: false,

@@ -6,8 +6,8 @@
  * out stuck proofs frees capacity. The circuit fix lands after a while.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -94,9 +94,7 @@ export const proofBacklogMachine = setup({
     const variant = proofBacklogVariant(input);
     return {
       variant,
-      drivers: { ...healthyDrivers, ...variant.redHerrings },
-      harmful: [],
-      facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none' as const, autoProtecting: false },
+      ...incidentContext(variant),
       expected: assessSeverity({ ...calmFacts, proofCapacityUsed: 1, degraded: true, businessHours: variant.businessHours }),
       acted: false,
       causeFixed: false,

@@ -7,8 +7,8 @@
  * during the storm, brings it back.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -98,9 +98,7 @@ export const rollbackStormMachine = setup({
     const variant = rollbackStormVariant(input);
     return {
       variant,
-      drivers: { ...healthyDrivers, ...variant.redHerrings },
-      harmful: [],
-      facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none' as const, autoProtecting: false },
+      ...incidentContext(variant),
       expected: assessSeverity({ ...calmFacts, rollbackRate: variant.peakRollbackRate, businessHours: variant.businessHours }),
       causeFixed: false,
       enabled: true,

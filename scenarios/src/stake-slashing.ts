@@ -5,8 +5,8 @@
  * before the bug is fixed lets the slashing resume.
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -82,9 +82,7 @@ export const stakeSlashingMachine = setup({
     const variant = stakeSlashingVariant(input);
     return {
       variant,
-      drivers: { ...healthyDrivers, ...variant.redHerrings },
-      harmful: [],
-      facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none' as const, autoProtecting: false },
+      ...incidentContext(variant),
       expected: assessSeverity({ ...calmFacts, fundsAtRisk: fundsAtRisk(variant), businessHours: variant.businessHours }),
       causeFixed: false,
       evidencePreserved: false,

@@ -6,8 +6,8 @@
  * the restore points, and re-enabling (or restarting workers) before the fix spreads corruption.
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -71,10 +71,8 @@ export const stateCorruptionMachine = setup({
     const variant = stateCorruptionVariant(input);
     return {
       variant,
-      drivers: { ...healthyDrivers, ...variant.redHerrings },
-      harmful: [],
-      // Data is not known to be at risk until the corruption starts.
-      facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none' as const, autoProtecting: false },
+      // Data is not known to be at risk until the corruption starts (setCorruption says so).
+      ...incidentContext(variant),
       expected: assessSeverity({ ...calmFacts, dataAtRisk: true, businessHours: variant.businessHours }),
       causeFixed: false,
       scopeKnown: false,

@@ -3,6 +3,7 @@
  * and fingerprints the world so a test can prove a rejected request changed nothing.
  */
 import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach } from 'vitest';
 import { Drill, type DrillOptions } from '../drill/drill';
 import { createServer } from './server';
 
@@ -33,4 +34,25 @@ export function worldFingerprint(drill: Drill): string {
     integrityChecks: world.integrityChecks,
     phase: drill.phase(),
   });
+}
+
+/**
+ * A fresh server and drill for each test of the calling file, closed after it. Read them
+ * through the returned object (`t.server`, `t.drill`); `replace` swaps in another drill.
+ */
+export function useTestServer(options: Partial<DrillOptions> = {}): { server: FastifyInstance; drill: Drill; replace(other: Partial<DrillOptions>): Promise<void> } {
+  const current = {} as { server: FastifyInstance; drill: Drill; replace(other: Partial<DrillOptions>): Promise<void> };
+  const close = async () => {
+    await current.server.close();
+    current.drill.stop();
+  };
+  current.replace = async (other) => {
+    await close();
+    Object.assign(current, await buildTestServer(other));
+  };
+  beforeEach(async () => {
+    Object.assign(current, await buildTestServer(options));
+  });
+  afterEach(close);
+  return current;
 }

@@ -1,22 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Drill } from '../drill/drill';
-import { adminAuth, buildTestServer } from '../http/test-server';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { adminAuth, buildTestServer, useTestServer } from '../http/test-server';
 
-let server: FastifyInstance;
-let drill: Drill;
-
-beforeEach(async () => {
-  ({ server, drill } = await buildTestServer());
-  drill.skipTime(30_000, 'warm up');
-});
-afterEach(async () => {
-  await server.close();
-  drill.stop();
+const t = useTestServer();
+beforeEach(() => {
+  t.drill.skipTime(30_000, 'warm up');
 });
 
 const scrape = async () => {
-  const response = await server.inject({ method: 'GET', url: '/metrics' });
+  const response = await t.server.inject({ method: 'GET', url: '/metrics' });
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-type']).toContain('text/plain');
   return response.body;
@@ -63,8 +54,8 @@ describe('GET /metrics', () => {
   it('follows the world: disabling speculation shows in the config gauge and, after a while, in active tasks', async () => {
     expect(value(await scrape(), 'speculation_config_enabled')).toBe(1);
     expect(value(await scrape(), 'speculation_active_tasks')).toBeGreaterThan(100);
-    await server.inject({ method: 'POST', url: '/admin/config', headers: { ...adminAuth, 'content-type': 'application/json' }, payload: '{"speculation.enabled": false}' });
-    drill.skipTime(30_000, 'test');
+    await t.server.inject({ method: 'POST', url: '/admin/config', headers: { ...adminAuth, 'content-type': 'application/json' }, payload: '{"speculation.enabled": false}' });
+    t.drill.skipTime(30_000, 'test');
     const body = await scrape();
     expect(value(body, 'speculation_config_enabled')).toBe(0);
     expect(value(body, 'speculation_active_tasks')).toBe(0);

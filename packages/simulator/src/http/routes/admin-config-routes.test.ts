@@ -1,40 +1,29 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Drill } from '../../drill/drill';
-import { adminAuth, buildTestServer, worldFingerprint } from '../test-server';
+import { describe, expect, it } from 'vitest';
+import { adminAuth, useTestServer, worldFingerprint } from '../test-server';
 
-let server: FastifyInstance;
-let drill: Drill;
-
-beforeEach(async () => {
-  ({ server, drill } = await buildTestServer());
-});
-afterEach(async () => {
-  await server.close();
-  drill.stop();
-});
+const t = useTestServer();
 
 const post = (payload: string, headers: Record<string, string> = { ...adminAuth, 'content-type': 'application/x-www-form-urlencoded' }) =>
-  server.inject({ method: 'POST', url: '/admin/config', headers, payload });
+  t.server.inject({ method: 'POST', url: '/admin/config', headers, payload });
 
 describe('POST /admin/config', () => {
   it("accepts the runbook's curl body, which curl labels application/x-www-form-urlencoded", async () => {
     const response = await post('{"speculation.enabled": false}');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ applied: { 'speculation.enabled': false }, previous: { 'speculation.enabled': true } });
-    expect(drill.world.config['speculation.enabled']).toBe(false);
+    expect(t.drill.world.config['speculation.enabled']).toBe(false);
   });
 
   it('applies several keys at once, as Option B does', async () => {
     const response = await post('{"speculation.max_depth": 1, "speculation.features.rollout_percentage": 1}', { ...adminAuth, 'content-type': 'application/json' });
     expect(response.statusCode).toBe(200);
-    expect(drill.world.config['speculation.max_depth']).toBe(1);
-    expect(drill.world.config['speculation.features.rollout_percentage']).toBe(1);
+    expect(t.drill.world.config['speculation.max_depth']).toBe(1);
+    expect(t.drill.world.config['speculation.features.rollout_percentage']).toBe(1);
   });
 
   it('records the change in the journal with its source and values', async () => {
     await post('{"speculation.max_depth": 2}');
-    const entry = drill.journal.list().find((candidate) => candidate.action === 'POST /admin/config');
+    const entry = t.drill.journal.list().find((candidate) => candidate.action === 'POST /admin/config');
     expect(entry).toMatchObject({ source: 'admin', outcome: 'accepted', status: 200, detail: { changes: { 'speculation.max_depth': 2 } } });
   });
 
@@ -56,12 +45,12 @@ describe('POST /admin/config', () => {
   ];
 
   it.each(rejections)('rejects %s with a coded error and changes nothing', async (_name, send, status, body) => {
-    const before = worldFingerprint(drill);
+    const before = worldFingerprint(t.drill);
     const response = await send();
     expect(response.statusCode).toBe(status);
     expect(response.json()).toMatchObject(body);
-    expect(worldFingerprint(drill)).toBe(before);
-    const entry = drill.journal.list().at(-1);
+    expect(worldFingerprint(t.drill)).toBe(before);
+    const entry = t.drill.journal.list().at(-1);
     expect(entry).toMatchObject({ outcome: 'rejected', status });
   });
 });
@@ -69,7 +58,7 @@ describe('POST /admin/config', () => {
 describe('GET /admin/config', () => {
   it('reads back the config and documents every key', async () => {
     await post('{"speculation.max_depth": 3}');
-    const response = await server.inject({ method: 'GET', url: '/admin/config', headers: adminAuth });
+    const response = await t.server.inject({ method: 'GET', url: '/admin/config', headers: adminAuth });
     expect(response.statusCode).toBe(200);
     const body = response.json<{ config: Record<string, unknown>; keys: Array<{ key: string; allowed: string }> }>();
     expect(body.config['speculation.max_depth']).toBe(3);
@@ -78,7 +67,7 @@ describe('GET /admin/config', () => {
   });
 
   it('requires the admin token', async () => {
-    const response = await server.inject({ method: 'GET', url: '/admin/config' });
+    const response = await t.server.inject({ method: 'GET', url: '/admin/config' });
     expect(response.statusCode).toBe(401);
   });
 });

@@ -1,35 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Drill } from '../../drill/drill';
-import { adminAuth, buildTestServer, worldFingerprint } from '../test-server';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { adminAuth, useTestServer, worldFingerprint } from '../test-server';
 
-let server: FastifyInstance;
-let drill: Drill;
-
-beforeEach(async () => {
-  ({ server, drill } = await buildTestServer());
-  drill.skipTime(60_000, 'warm up');
-});
-afterEach(async () => {
-  await server.close();
-  drill.stop();
+const t = useTestServer();
+beforeEach(() => {
+  t.drill.skipTime(60_000, 'warm up');
 });
 
-const get = (url: string, headers: Record<string, string> = adminAuth) => server.inject({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = adminAuth) => t.server.inject({ method: 'GET', url, headers });
 const post = (url: string, payload?: unknown, headers: Record<string, string> = adminAuth) =>
-  server.inject({ method: 'POST', url, headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+  t.server.inject({ method: 'POST', url, headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
 
 describe('POST /admin/speculation/drain (virtual clock)', () => {
   it('skips the clock to the moment the drain completes and journals the skip', async () => {
-    const before = drill.clock.now();
+    const before = t.drill.clock.now();
     const response = await post('/admin/speculation/drain');
     expect(response.statusCode).toBe(200);
     const body = response.json<{ status: string; drainedTasks: number; durationMs: number }>();
     expect(body.status).toBe('drained');
     expect(body.drainedTasks).toBeGreaterThan(100);
     expect(body.durationMs).toBeGreaterThan(0);
-    expect(drill.clock.now() - before).toBe(body.durationMs);
-    const actions = drill.journal.list().map((entry) => entry.action);
+    expect(t.drill.clock.now() - before).toBe(body.durationMs);
+    const actions = t.drill.journal.list().map((entry) => entry.action);
     expect(actions).toContain('clock.skip');
     expect(actions).toContain('drain.completed');
     expect(actions.indexOf('clock.skip')).toBeLessThan(actions.lastIndexOf('POST /admin/speculation/drain'));
@@ -37,11 +28,11 @@ describe('POST /admin/speculation/drain (virtual clock)', () => {
 
   it('requires the admin token and rejects a bad wait', async () => {
     expect((await post('/admin/speculation/drain', undefined, {})).statusCode).toBe(401);
-    const before = worldFingerprint(drill);
+    const before = worldFingerprint(t.drill);
     const response = await post('/admin/speculation/drain?wait_s=9999');
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'INVALID_PARAMETER', field: 'wait_s' });
-    expect(worldFingerprint(drill)).toBe(before);
+    expect(worldFingerprint(t.drill)).toBe(before);
   });
 });
 
@@ -56,42 +47,42 @@ describe('agenc endpoints', () => {
   });
 
   it('rejects an unknown component, listing the allowed ones, and changes nothing', async () => {
-    const before = worldFingerprint(drill);
+    const before = worldFingerprint(t.drill);
     const response = await post('/admin/gc', { component: 'databse', force: true });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'INVALID_BODY', field: 'component', allowed: ['speculation'] });
-    expect(worldFingerprint(drill)).toBe(before);
+    expect(worldFingerprint(t.drill)).toBe(before);
   });
 
   it('POST /admin/gc runs a GC on every ready speculation pod', async () => {
     const response = await post('/admin/gc', { component: 'speculation', force: true });
     expect(response.statusCode).toBe(200);
     expect(response.json<{ pods: unknown[] }>().pods).toHaveLength(3);
-    expect(drill.world.gcRuns).toBe(1);
-    expect(drill.journal.list().at(-1)).toMatchObject({ source: 'admin', action: 'POST /admin/gc', detail: { force: true } });
+    expect(t.drill.world.gcRuns).toBe(1);
+    expect(t.drill.journal.list().at(-1)).toMatchObject({ source: 'admin', action: 'POST /admin/gc', detail: { force: true } });
   });
 
   it('journals agenc calls under their command line', async () => {
-    await server.inject({ method: 'GET', url: '/admin/proof-worker/status', headers: { ...adminAuth, 'x-agenc-command': 'agenc proof-worker status' } });
-    expect(drill.journal.list().at(-1)).toMatchObject({ source: 'agenc', action: 'agenc proof-worker status', outcome: 'accepted' });
+    await t.server.inject({ method: 'GET', url: '/admin/proof-worker/status', headers: { ...adminAuth, 'x-agenc-command': 'agenc proof-worker status' } });
+    expect(t.drill.journal.list().at(-1)).toMatchObject({ source: 'agenc', action: 'agenc proof-worker status', outcome: 'accepted' });
   });
 
   it('snapshots clear: a dry run deletes nothing, a real one deletes what is old enough', async () => {
-    const count = drill.world.snapshotCount();
+    const count = t.drill.world.snapshotCount();
     const dry = await post('/admin/speculation/snapshots/clear', { older_than_ms: 5 * 60_000, dry_run: true });
     expect(dry.json<{ removed: number }>().removed).toBeGreaterThan(0);
-    expect(drill.world.snapshotCount()).toBe(count);
+    expect(t.drill.world.snapshotCount()).toBe(count);
     const real = await post('/admin/speculation/snapshots/clear', { older_than_ms: 5 * 60_000 });
     expect(real.statusCode).toBe(200);
-    expect(drill.world.snapshotCount()).toBeLessThan(count);
+    expect(t.drill.world.snapshotCount()).toBeLessThan(count);
   });
 
   it('rejects a snapshot age under a minute', async () => {
-    const before = worldFingerprint(drill);
+    const before = worldFingerprint(t.drill);
     const response = await post('/admin/speculation/snapshots/clear', { older_than_ms: 10 });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ field: 'older_than_ms' });
-    expect(worldFingerprint(drill)).toBe(before);
+    expect(worldFingerprint(t.drill)).toBe(before);
   });
 
   it.each([

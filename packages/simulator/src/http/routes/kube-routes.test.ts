@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Drill } from '../../drill/drill';
-import { buildTestServer, worldFingerprint } from '../test-server';
+import { describe, expect, it } from 'vitest';
+import { useTestServer, worldFingerprint } from '../test-server';
 
-let server: FastifyInstance;
-let drill: Drill;
-
-beforeEach(async () => {
-  ({ server, drill } = await buildTestServer());
-});
-afterEach(async () => {
-  await server.close();
-  drill.stop();
-});
+const t = useTestServer();
 
 const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
-const get = (url: string, accept = 'application/json') => server.inject({ method: 'GET', url, headers: { accept, 'kubectl-command': 'kubectl get' } });
+const get = (url: string, accept = 'application/json') => t.server.inject({ method: 'GET', url, headers: { accept, 'kubectl-command': 'kubectl get' } });
 const patchScale = (name: string, payload: unknown) =>
-  server.inject({
+  t.server.inject({
     method: 'PATCH',
     url: `/apis/apps/v1/namespaces/production/deployments/${name}/scale`,
     headers: { 'content-type': 'application/merge-patch+json', 'kubectl-command': 'kubectl scale' },
@@ -90,16 +79,16 @@ describe('deployments and scale', () => {
     const response = await patchScale('proof-worker', { spec: { replicas: 16 } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 16 } });
-    expect(drill.world.cluster.readyCount('proof-worker')).toBe(8);
-    drill.skipTime(30_000, 'test');
-    expect(drill.world.cluster.readyCount('proof-worker')).toBe(16);
-    expect(drill.journal.list().find((entry) => entry.action === 'kubectl scale')).toMatchObject({ source: 'kube', detail: { deployment: 'proof-worker', replicas: 16, previousReplicas: 8 } });
+    expect(t.drill.world.cluster.readyCount('proof-worker')).toBe(8);
+    t.drill.skipTime(30_000, 'test');
+    expect(t.drill.world.cluster.readyCount('proof-worker')).toBe(16);
+    expect(t.drill.journal.list().find((entry) => entry.action === 'kubectl scale')).toMatchObject({ source: 'kube', detail: { deployment: 'proof-worker', replicas: 16, previousReplicas: 8 } });
   });
 
   it('scales agenc-worker to zero: its pods terminate after their grace period', async () => {
     await patchScale('agenc-worker', { spec: { replicas: 0 } });
-    drill.skipTime(31_000, 'test');
-    expect(drill.world.cluster.podsOf('agenc-worker')).toHaveLength(0);
+    t.drill.skipTime(31_000, 'test');
+    expect(t.drill.world.cluster.podsOf('agenc-worker')).toHaveLength(0);
   });
 
   it.each([
@@ -108,11 +97,11 @@ describe('deployments and scale', () => {
     ['too many replicas', 'proof-worker', { spec: { replicas: 500 } }, 422, { reason: 'Invalid' }],
     ['no replicas', 'proof-worker', { spec: {} }, 422, { reason: 'Invalid' }],
   ])('rejects %s with a Status and changes nothing', async (_name, deployment, body, status, expected) => {
-    const before = worldFingerprint(drill);
+    const before = worldFingerprint(t.drill);
     const response = await patchScale(deployment, body);
     expect(response.statusCode).toBe(status);
     expect(response.json()).toMatchObject({ kind: 'Status', status: 'Failure', code: status, ...expected });
-    expect(worldFingerprint(drill)).toBe(before);
+    expect(worldFingerprint(t.drill)).toBe(before);
   });
 
   it('answers unknown Kubernetes paths with a NotFound Status', async () => {

@@ -1,43 +1,30 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { Drill } from '../../drill/drill';
-import { adminAuth, buildTestServer, facilitatorAuth, worldFingerprint } from '../test-server';
+import { describe, expect, it } from 'vitest';
+import { adminAuth, facilitatorAuth, useTestServer, worldFingerprint } from '../test-server';
 
-let server: FastifyInstance;
-let drill: Drill;
-
-beforeEach(async () => {
-  ({ server, drill } = await buildTestServer());
-});
-afterEach(async () => {
-  await server.close();
-  drill.stop();
-});
+const t = useTestServer();
 
 const post = (url: string, payload?: unknown, headers: Record<string, string> = facilitatorAuth) =>
-  server.inject({ method: 'POST', url, headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+  t.server.inject({ method: 'POST', url, headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
 
 describe('/_sim control', () => {
   it('refuses the admin token: control needs the facilitator token', async () => {
-    const response = await server.inject({ method: 'GET', url: '/_sim/state', headers: adminAuth });
+    const response = await t.server.inject({ method: 'GET', url: '/_sim/state', headers: adminAuth });
     expect(response.statusCode).toBe(401);
     expect(response.json<{ message: string }>().message).toContain('FACILITATOR_TOKEN');
   });
 
   it('reports scenario, phase, clock and alerts', async () => {
-    const state = (await server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<unknown>();
+    const state = (await t.server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<unknown>();
     expect(state).toMatchObject({ scenario: { id: 'baseline' }, phase: 'healthy', clock: { mode: 'virtual', simMs: 0 }, firingAlerts: [] });
   });
 
   it('reports the expected severity with its reasons, and the peak of an incident variant', async () => {
-    const calm = (await server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<{ expectedSeverity: { severity: string; reasons: string[] }; peakSeverity: unknown }>();
+    const calm = (await t.server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<{ expectedSeverity: { severity: string; reasons: string[] }; peakSeverity: unknown }>();
     expect(calm.expectedSeverity.severity).toBe('P4');
     expect(calm.peakSeverity).toBeNull();
-    await server.close();
-    drill.stop();
-    ({ server, drill } = await buildTestServer({ scenario: 'state-corruption', seed: 5 }));
+    await t.replace({ scenario: 'state-corruption', seed: 5 });
     await post('/_sim/clock/advance', { ms: 20 * 60_000 });
-    const state = (await server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<{
+    const state = (await t.server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<{
       scenario: { id: string };
       phase: string;
       firingAlerts: string[];
@@ -56,8 +43,8 @@ describe('/_sim control', () => {
     const response = await post('/_sim/clock/advance', { ms: 90_000 });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ clock: { simMs: 90_000 } });
-    expect(drill.world.history.reduce((sum, minute) => sum + minute.completed, 0)).toBeGreaterThan(20_000);
-    expect(drill.journal.list().some((entry) => entry.action === 'clock.skip' && entry.detail?.ms === 90_000)).toBe(true);
+    expect(t.drill.world.history.reduce((sum, minute) => sum + minute.completed, 0)).toBeGreaterThan(20_000);
+    expect(t.drill.journal.list().some((entry) => entry.action === 'clock.skip' && entry.detail?.ms === 90_000)).toBe(true);
   });
 
   it.each<[Record<string, unknown>, string]>([
@@ -66,11 +53,11 @@ describe('/_sim control', () => {
     [{}, 'ms'],
     [{ ms: 1000, extra: 1 }, 'extra'],
   ])('rejects advance %j naming the field %s, leaving time where it was', async (body, field) => {
-    const before = worldFingerprint(drill);
+    const before = worldFingerprint(t.drill);
     const response = await post('/_sim/clock/advance', body);
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ field });
-    expect(worldFingerprint(drill)).toBe(before);
+    expect(worldFingerprint(t.drill)).toBe(before);
   });
 
   it('says why pause and speed do not apply to the virtual clock', async () => {
@@ -80,36 +67,34 @@ describe('/_sim control', () => {
   });
 
   it('pauses and resumes a realtime clock', async () => {
-    await server.close();
-    drill.stop();
-    ({ server, drill } = await buildTestServer({ clock: 'realtime', speed: 100 }));
+    await t.replace({ clock: 'realtime', speed: 100 });
     const paused = await post('/_sim/clock/pause');
     expect(paused.json()).toMatchObject({ clock: { paused: true } });
-    const at = drill.clock.now();
+    const at = t.drill.clock.now();
     await new Promise((resolve) => setTimeout(resolve, 150));
-    drill.clock.catchUp();
-    expect(drill.clock.now()).toBe(at);
+    t.drill.clock.catchUp();
+    expect(t.drill.clock.now()).toBe(at);
     expect((await post('/_sim/clock/resume')).json()).toMatchObject({ clock: { paused: false } });
     expect((await post('/_sim/clock/speed', { speed: 10 })).json()).toMatchObject({ clock: { speed: 10 } });
   });
 
   it('resets to a fresh world and journal', async () => {
-    await server.inject({ method: 'POST', url: '/admin/config', headers: { ...adminAuth, 'content-type': 'application/json' }, payload: '{"speculation.enabled": false}' });
+    await t.server.inject({ method: 'POST', url: '/admin/config', headers: { ...adminAuth, 'content-type': 'application/json' }, payload: '{"speculation.enabled": false}' });
     await post('/_sim/clock/advance', { ms: 10_000 });
     const response = await post('/_sim/reset');
     expect(response.json()).toMatchObject({ clock: { simMs: 0 }, config: { 'speculation.enabled': true } });
-    expect(drill.journal.list().map((entry) => entry.action)).toContain('drill.reset');
+    expect(t.drill.journal.list().map((entry) => entry.action)).toContain('drill.reset');
   });
 
   it('serves the journal in order with counters, filtered by seq and source', async () => {
-    await server.inject({ method: 'GET', url: '/metrics' });
+    await t.server.inject({ method: 'GET', url: '/metrics' });
     await post('/_sim/clock/advance', { ms: 1000 });
-    const all = (await server.inject({ method: 'GET', url: '/_sim/journal', headers: facilitatorAuth })).json<{ entries: Array<{ seq: number; source: string }>; counters: { total: number } }>();
+    const all = (await t.server.inject({ method: 'GET', url: '/_sim/journal', headers: facilitatorAuth })).json<{ entries: Array<{ seq: number; source: string }>; counters: { total: number } }>();
     expect(all.entries.map((entry) => entry.seq)).toEqual([...all.entries.map((entry) => entry.seq)].sort((a, b) => a - b));
     expect(all.counters.total).toBe(all.entries.length);
-    const metricsOnly = (await server.inject({ method: 'GET', url: '/_sim/journal?source=metrics', headers: facilitatorAuth })).json<{ entries: Array<{ source: string }> }>();
+    const metricsOnly = (await t.server.inject({ method: 'GET', url: '/_sim/journal?source=metrics', headers: facilitatorAuth })).json<{ entries: Array<{ source: string }> }>();
     expect(metricsOnly.entries).toHaveLength(1);
-    const bad = await server.inject({ method: 'GET', url: '/_sim/journal?source=nope', headers: facilitatorAuth });
+    const bad = await t.server.inject({ method: 'GET', url: '/_sim/journal?source=nope', headers: facilitatorAuth });
     expect(bad.statusCode).toBe(400);
     const rejection = bad.json<{ field: string; allowed: string[] }>();
     expect(rejection.field).toBe('source');
