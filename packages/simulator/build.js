@@ -15,4 +15,4 @@ const common = {
   external: [...external, ...external.map((name) => `${name}/*`)],
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: { gameday: 'src/cli/gameday-cli.ts', agenc: 'src/cli/agenc-cli.ts', index: 'src/index.ts' }, outdir: 'dist' });
+await build({ ...common, splitting: true, chunkNames: 'chunks/[name]-[hash]', entryPoints: { gameday: 'src/cli/gameday-cli.ts', agenc: 'src/cli/agenc-cli.ts', index: 'src/index.ts' }, outdir: 'dist' });

@@ -1,6 +1,6 @@
 // `pnpm bench`: measures side by side in one run and reports ratios, then writes BENCHMARKS.md.
 // Every load loop is bounded in time and connections and talks to loopback only.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,28 @@ for (const scenario of ['baseline', 'rollback-storm', 'memory-exhaustion', 'proo
   const wall = median([hour(), hour(), hour()]);
   rows.push({ name: `60 simulated minutes of ${scenario} (goal < 200 ms)`, value: `${wall.toFixed(0)} ms (${Math.round(3600 / (wall / 1000)).toLocaleString('en-US')} sim s per wall s)`, command: 'pnpm bench (virtual hour)' });
 }
+
+// gameday check on the seed runbook, simulator start included; and the share that is only the
+// start-up of the tools its steps run (12 agenc, 3 kubectl, 10 curl), each timed on its own.
+function timed(command, args, env = process.env) {
+  const started = performance.now();
+  const result = spawnSync(command, args, { env, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}`);
+  return performance.now() - started;
+}
+const runbook = join(root, 'scenarios', 'runbooks', 'speculation-incident-response.md');
+timed(process.execPath, [gameday, 'check', runbook]);
+const checkWall = median([0, 1, 2].map(() => timed(process.execPath, [gameday, 'check', runbook])));
+const agencStart = median([0, 1, 2, 3, 4].map(() => timed(process.execPath, [join(root, 'packages', 'simulator', 'bin', 'agenc'), '--version'])));
+const kubectlStart = median([0, 1, 2, 3, 4].map(() => timed('kubectl', ['version', '--client'])));
+const curlStart = median([0, 1, 2, 3, 4].map(() => timed('curl', ['--version'])));
+const toolsShare = 12 * agencStart + 3 * kubectlStart + 10 * curlStart;
+rows.push({ name: 'gameday check on the seed runbook, 36 steps, simulators included, median of 3 (goal < 2.5 s)', value: `${(checkWall / 1000).toFixed(2)} s`, command: 'gameday check scenarios/runbooks/speculation-incident-response.md' });
+rows.push({
+  name: 'of which tool start-up: 12 agenc + 3 kubectl + 10 curl',
+  value: `${(toolsShare / 1000).toFixed(2)} s (agenc ${agencStart.toFixed(0)} ms, kubectl ${kubectlStart.toFixed(0)} ms, curl ${curlStart.toFixed(0)} ms each); ours ${((checkWall - toolsShare) / 1000).toFixed(2)} s`,
+  command: 'agenc --version; kubectl version --client; curl --version',
+});
 
 const { child, match } = await startChild([join(root, 'test', 'bench', 'bench-server.mjs')], /(\{.*\})\n/);
 const ports = JSON.parse(match[1]);

@@ -30,3 +30,8 @@ export type {
 } from './world/service-reports';
 export { envLines, writeDrillWorkspace, readServeRecord, runbookPort } from './drill/drill-workspace';
 export type { ServeRecord } from './drill/drill-workspace';
+export { checkRunbook, CheckUsageError } from './check/runbook-check';
+export type { CheckOptions, CheckProgress, CheckReport, SectionResult, StepResult } from './check/runbook-check';
+export { toJunitXml } from './check/check-report';
+export { parseRunbook } from './check/runbook-parser';
+export type { ParsedRunbook, RunbookSection } from './check/runbook-parser';

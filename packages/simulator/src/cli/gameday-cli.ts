@@ -130,6 +130,20 @@ export function gamedayProgram(): Command {
     });
 
   program
+    .command('check')
+    .description("Run every bash block of a runbook against the simulator and report drift (exit 0 pass, 1 fail, 2 usage)")
+    .argument('<runbook>', 'the runbook Markdown file')
+    .option('--junit <file>', 'also write JUnit XML (one testsuite per section, one testcase per step)')
+    .option('--json', 'print the report as JSON on stdout instead of the summary')
+    .option('--only <ids...>', 'only these sections (INC-SPEC-00N or a heading)')
+    .addOption(new Option('--seed <n>', 'seed for every section (default: the front matter\'s, else 1)').argParser(integer('seed', 0, 2 ** 31 - 1)))
+    .action(async (runbook: string, options: { junit?: string; json?: boolean; only?: string[]; seed?: number }) => {
+      // Loaded on demand: the Markdown parser stays out of `gameday serve`'s start-up.
+      const { runCheckCommand } = await import('../check/check-command');
+      process.exitCode = await runCheckCommand(runbook, options);
+    });
+
+  program
     .command('scenarios')
     .description('List the scenarios')
     .action(() => {

@@ -22,7 +22,7 @@ export interface AppOptions extends DrillContextOptions {
 }
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
-  await fastify.register(drillContext, { drill: options.drill, tokens: options.tokens });
+  await fastify.register(drillContext, { drill: options.drill, slot: options.slot, tokens: options.tokens });
   await fastify.register(auth);
   await fastify.register(bodyParsers);
   await fastify.register(journalHook);

@@ -66,6 +66,7 @@ export default fp(
       }
       const error = new GamedayError('NOT_FOUND', `no route ${request.method} ${path}; the routes are listed in the README (Admin API)`);
       request.journal.detail.error = error.code;
+      request.journal.detail.message = error.message;
       return reply.status(404).send(error.toBody());
     });
     done();

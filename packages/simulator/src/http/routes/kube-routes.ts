@@ -199,6 +199,12 @@ const kubeRoutes: RoutesPlugin = async (fastify) => {
     return wantsTable(request.headers.accept) ? namespaceTable([request.params.name], clock(), version) : namespaceObject(request.params.name, clock(), version);
   });
 
+  /** Like the API server, list calls in a namespace that does not exist answer an empty list;
+   * the journal notes it, so the runbook checker can say the namespace is wrong. */
+  const noteMissingNamespace = (request: FastifyRequest, namespace: string | undefined) => {
+    if (namespace !== undefined && !(namespaces as readonly string[]).includes(namespace)) request.journal.detail.missingNamespace = namespace;
+  };
+
   const listPods = (namespace: string | undefined, query: { labelSelector?: string; watch?: boolean | string }, accept: string | undefined) => {
     refuseWatch(query);
     const requirements = parseSelector(query.labelSelector);
@@ -211,9 +217,10 @@ const kubeRoutes: RoutesPlugin = async (fastify) => {
 
   fastify.get('/api/v1/pods', { schema: { querystring: ListQuery, response: kubeResponses } }, async (request) => listPods(undefined, request.query, request.headers.accept));
 
-  fastify.get('/api/v1/namespaces/:namespace/pods', { schema: { params: NamespaceParams, querystring: ListQuery, response: kubeResponses } }, async (request) =>
-    listPods(request.params.namespace, request.query, request.headers.accept),
-  );
+  fastify.get('/api/v1/namespaces/:namespace/pods', { schema: { params: NamespaceParams, querystring: ListQuery, response: kubeResponses } }, async (request) => {
+    noteMissingNamespace(request, request.params.namespace);
+    return listPods(request.params.namespace, request.query, request.headers.accept);
+  });
 
   const findPod = (namespace: string, name: string) => {
     const pod = cluster().pods.find((candidate) => candidate.namespace === namespace && candidate.name === name);
@@ -264,9 +271,10 @@ const kubeRoutes: RoutesPlugin = async (fastify) => {
 
   fastify.get('/apis/apps/v1/deployments', { schema: { querystring: ListQuery, response: kubeResponses } }, async (request) => listDeployments(undefined, request.query, request.headers.accept));
 
-  fastify.get('/apis/apps/v1/namespaces/:namespace/deployments', { schema: { params: NamespaceParams, querystring: ListQuery, response: kubeResponses } }, async (request) =>
-    listDeployments(request.params.namespace, request.query, request.headers.accept),
-  );
+  fastify.get('/apis/apps/v1/namespaces/:namespace/deployments', { schema: { params: NamespaceParams, querystring: ListQuery, response: kubeResponses } }, async (request) => {
+    noteMissingNamespace(request, request.params.namespace);
+    return listDeployments(request.params.namespace, request.query, request.headers.accept);
+  });
 
   const findDeployment = (namespace: string, name: string) => {
     const deployment = cluster().deployment(namespace, name);
