@@ -5,7 +5,15 @@ import { Drill, createServer } from '../../packages/simulator/dist/index.js';
 
 const drill = new Drill({ scenario: 'baseline', seed: 1, clock: 'realtime', speed: 1, difficulty: 'normal', journalCapacity: 10_000 });
 drill.start();
-const app = await createServer({ drill, tokens: { admin: 'bench-admin', facilitator: 'bench-facilitator' } });
+// "Our trivial route": a POST in our own server, behind the same plugins and hooks, that reads
+// the body and answers; the admin route's ratio to it is what the admin handler itself costs.
+const app = await createServer({
+  drill,
+  tokens: { admin: 'bench-admin', facilitator: 'bench-facilitator' },
+  extend: async (fastify) => {
+    fastify.post('/bench/trivial', async (request) => ({ ok: typeof request.body === 'object' }));
+  },
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 
 // The baseline endpoint does the least a real one must: read the body curl sends (JSON labelled

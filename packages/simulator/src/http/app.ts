@@ -19,6 +19,8 @@ import trainerUiRoutes from './routes/trainer-ui-routes';
 export interface AppOptions extends DrillContextOptions {
   /** The built trainer UI to serve at `/`, when there is one. */
   uiDir?: string | undefined;
+  /** More routes, inside the app so they get its parsers, hooks and error handling (an embedder's own; the benchmark's baseline route). */
+  extend?: FastifyPluginAsync;
 }
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
@@ -34,6 +36,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(kubeRoutes);
   await fastify.register(simRoutes);
   await fastify.register(trainerUiRoutes, { uiDir: options.uiDir });
+  if (options.extend) await fastify.register(options.extend);
 };
 
 export default app;
