@@ -36,6 +36,20 @@ describe('POST /admin/speculation/drain (virtual clock)', () => {
   });
 });
 
+describe('POST /admin/speculation/drain (realtime clock)', () => {
+  it('answers 200 once drained, and 202 with what remains when the wait runs out first', async () => {
+    await t.replace({ clock: 'realtime', speed: 50 });
+    t.drill.skipTime(10_000, 'warm up');
+    const waitedOut = await post('/admin/speculation/drain?wait_s=0');
+    expect(waitedOut.statusCode).toBe(202);
+    expect(waitedOut.json()).toMatchObject({ status: 'draining', message: expect.stringContaining('continues in the background') as unknown });
+    const drained = await post('/admin/speculation/drain?wait_s=30');
+    expect(drained.statusCode).toBe(200);
+    expect(drained.json()).toMatchObject({ status: 'drained', remainingTasks: 0 });
+    expect(t.drill.journal.list().filter((entry) => entry.action === 'POST /admin/speculation/drain').map((entry) => entry.detail?.joinedRunningDrain)).toEqual([false, true]);
+  });
+});
+
 describe('agenc endpoints', () => {
   it('GET /admin/status reports health, pods and, with verbose, config and errors', async () => {
     const response = await get('/admin/status?component=speculation&verbose=true');

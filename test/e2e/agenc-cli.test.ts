@@ -1,0 +1,65 @@
+/** Issue 2: the agenc CLI's own contract: help, exit codes, JSON output, errors it explains. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, startSimulator, type ServedSimulator } from './support/served-simulator';
+
+const agencBin = join(repoRoot, 'packages', 'simulator', 'bin', 'agenc');
+let sim: ServedSimulator;
+beforeAll(async () => {
+  sim = await startSimulator(['--clock', 'virtual', '--seed', '3']);
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+const agenc = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [agencBin, ...args], { encoding: 'utf8', env: { ...process.env, AGENC_URL: sim.url, ADMIN_TOKEN: sim.adminToken, ...env } });
+
+describe('agenc', () => {
+  it('prints help for the program and each command, exit 0', () => {
+    const help = agenc(['--help']);
+    expect(help.status).toBe(0);
+    for (const command of ['admin', 'speculation', 'proof-worker', 'stake']) expect(help.stdout).toContain(command);
+    const gcHelp = agenc(['admin', 'gc', '--help']);
+    expect(gcHelp.status).toBe(0);
+    expect(gcHelp.stdout).toContain('--force');
+  });
+
+  it.each([
+    [['bogus'], "unknown command 'bogus'"],
+    [['admin', 'status', '--bogus'], "unknown option '--bogus'"],
+    [['speculation', 'stuck', '--threshold', '5x'], '"5x" is not a duration'],
+    [['speculation', 'snapshots', 'clear'], "required option '--older-than <duration>' not specified"],
+    [['admin', 'gc', '--component', 'database'], "Allowed choices are speculation"],
+  ])('exits 2 on bad usage %j, saying %s', (args, message) => {
+    const result = agenc(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('exits 1 with the reason when the service refuses or cannot be reached', () => {
+    const refused = agenc(['stake', 'status'], { ADMIN_TOKEN: 'wrong' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('invalid token');
+    const unreachable = agenc(['stake', 'status'], { AGENC_URL: 'http://127.0.0.1:9' });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr).toContain('cannot reach the speculation service at http://127.0.0.1:9');
+    const noToken = agenc(['stake', 'status'], { ADMIN_TOKEN: '' });
+    expect(noToken.status).toBe(1);
+    expect(noToken.stderr).toContain('ADMIN_TOKEN is not set');
+  });
+
+  it('prints the service answer as JSON with -o json, in any position', () => {
+    const before = JSON.parse(agenc(['-o', 'json', 'proof-worker', 'status']).stdout) as { deployment: { desired: number } };
+    expect(before.deployment.desired).toBe(8);
+    const after = JSON.parse(agenc(['stake', 'status', '-o', 'json']).stdout) as { validator: string };
+    expect(after.validator).toMatch(/^agenc-validator-/);
+  });
+
+  it('says what a snapshot clear would do without --confirm, and deletes nothing', () => {
+    const result = agenc(['speculation', 'snapshots', 'clear', '--older-than', '1m']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Would delete [\d,]+ snapshot\(s\) older than 60s .* Nothing deleted: add --confirm/);
+  });
+});
