@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { findScenario, readingsSatisfy, scenarioForIncident, scenarioIds, type ScenarioSpec } from '@gameday/scenarios';
 import { Drill } from '../drill/drill';
-import { writeDrillWorkspace } from '../drill/drill-workspace';
+import { drillEnvironment, writeDrillWorkspace } from '../drill/drill-workspace';
 import { createServer } from '../http/server';
 import type { FastifyInstance } from 'fastify';
 import { DrillSlot } from '../http/plugins/drill-context';
@@ -229,16 +229,7 @@ async function startHost(runbookPath: string): Promise<CheckHost> {
   // The team's own scripts, where the runbook has them beside it, replace ours.
   const scripts = join(dirname(runbookPath), 'scripts');
   if (existsSync(scripts) && statSync(scripts).isDirectory()) cpSync(scripts, join(workspace.drillDir, 'scripts'), { recursive: true });
-  const env: NodeJS.ProcessEnv = {
-    PATH: `${workspace.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-    HOME: dataDir,
-    LANG: process.env.LANG ?? 'C.UTF-8',
-    ADMIN_TOKEN: tokens.admin,
-    KUBECONFIG: workspace.kubeconfig,
-    KUBECACHEDIR: join(dataDir, 'kube-cache'),
-    AGENC_URL: workspace.url,
-    CURL_HOME: workspace.drillDir,
-  };
+  const env = drillEnvironment(workspace, dataDir);
   return { server, slot, env, drillDir: workspace.drillDir };
 }
 

@@ -3,13 +3,14 @@
  * environment that points a trainee's own shell at it.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
 import { Drill } from '../drill/drill';
 import { createServer } from '../http/server';
+import { DrillSlot } from '../http/plugins/drill-context';
 import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
 
@@ -53,15 +54,20 @@ async function serve(options: ServeOptions): Promise<void> {
   const tokens = { admin: token('ADMIN_TOKEN'), facilitator: token('FACILITATOR_TOKEN') };
   const drill = new Drill({ scenario: options.scenario, seed, clock: options.clock, speed: options.speed, difficulty: options.difficulty });
   const uiDir = resolve(simulatorBinDir(), '..', '..', 'trainer-ui', 'dist');
-  const server = await createServer({ drill, tokens, uiDir, logger: options.log === 'silent' ? false : { level: options.log } });
+  const slot = new DrillSlot(drill);
+  const server = await createServer({ drill, slot, tokens, uiDir, logger: options.log === 'silent' ? false : { level: options.log } });
   await server.listen({ port: options.port, host: options.host });
   const port = (server.server.address() as AddressInfo).port;
   drill.start();
   const record = writeDrillWorkspace({ dataDir: options.dataDir, host: options.host, port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
+  const home = join(options.dataDir, 'drills', String(port), 'home');
+  mkdirSync(home, { recursive: true });
+  slot.workspace = { record, home };
 
   const out = process.stdout;
   out.write(`gameday: serving on ${record.url}\n`);
-  out.write(`  trainer UI    ${record.url}/${existsSync(resolve(uiDir, 'index.html')) ? '' : '  (not built: run pnpm build)'}\n`);
+  // The token rides in the fragment: the browser keeps it and never sends it in a request line.
+  out.write(`  trainer UI    ${record.url}/#token=${encodeURIComponent(tokens.admin)}${existsSync(resolve(uiDir, 'index.html')) ? '' : '  (not built: run pnpm build)'}\n`);
   out.write(`  clock         ${options.clock}${options.clock === 'realtime' ? ` x${options.speed}` : ' (advance with POST /_sim/clock/advance)'}\n`);
   out.write(`  seed          ${seed}   difficulty ${options.difficulty}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);

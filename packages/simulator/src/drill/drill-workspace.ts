@@ -125,6 +125,24 @@ export function removeServeRecord(dataDir: string, port: number): void {
   }
 }
 
+/**
+ * The environment a drill's commands run in (the checker's steps, the in-browser terminal):
+ * the drill's tools first on PATH, its token, kubeconfig and curl settings, and a HOME of its
+ * own so nothing of the host user's shell set-up leaks in.
+ */
+export function drillEnvironment(record: ServeRecord, home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: `${record.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    HOME: home,
+    LANG: process.env.LANG ?? 'C.UTF-8',
+    ADMIN_TOKEN: record.adminToken,
+    KUBECONFIG: record.kubeconfig,
+    KUBECACHEDIR: join(home, 'kube-cache'),
+    AGENC_URL: record.url,
+    CURL_HOME: record.drillDir,
+  };
+}
+
 /** Single-quotes a value for a POSIX shell. */
 export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;

@@ -15,6 +15,7 @@ import metricsRoutes from './routes/metrics-routes';
 import kubeRoutes from './routes/kube-routes';
 import simRoutes from './routes/sim-routes';
 import trainerUiRoutes from './routes/trainer-ui-routes';
+import terminalRoutes from './routes/terminal-routes';
 
 export interface AppOptions extends DrillContextOptions {
   /** The built trainer UI to serve at `/`, when there is one. */
@@ -35,6 +36,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(metricsRoutes);
   await fastify.register(kubeRoutes);
   await fastify.register(simRoutes);
+  await fastify.register(terminalRoutes);
   await fastify.register(trainerUiRoutes, { uiDir: options.uiDir });
   if (options.extend) await fastify.register(options.extend);
 };

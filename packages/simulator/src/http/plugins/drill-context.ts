@@ -4,6 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import type { Drill } from '../../drill/drill';
+import type { ServeRecord } from '../../drill/drill-workspace';
 
 export interface Tokens {
   admin: string;
@@ -13,6 +14,7 @@ export interface Tokens {
 declare module 'fastify' {
   interface FastifyInstance {
     drill: Drill;
+    drillSlot: DrillSlot;
     tokens: Tokens;
   }
 }
@@ -22,6 +24,9 @@ declare module 'fastify' {
  * checker keeps one server and puts a fresh drill in the slot for each section.
  */
 export class DrillSlot {
+  /** The drill folder and the environment its commands run in, once the server has a port. */
+  workspace: { record: ServeRecord; home: string } | undefined;
+
   constructor(public current: Drill) {}
 }
 
@@ -36,6 +41,7 @@ export default fp<DrillContextOptions>(
   (fastify, options, done) => {
     const slot = options.slot ?? new DrillSlot(options.drill);
     fastify.decorate('drill', { getter: () => slot.current });
+    fastify.decorate('drillSlot', slot);
     fastify.decorate('tokens', options.tokens);
     done();
   },

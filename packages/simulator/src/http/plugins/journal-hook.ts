@@ -30,6 +30,8 @@ export function classifyRequest(request: FastifyRequest, path: string): { source
     return typeof agenc === 'string' ? { source: 'agenc', action: agenc } : { source: 'admin', action: `${request.method} ${path}` };
   }
   if (path === '/metrics') return { source: 'metrics', action: `${request.method} ${path}` };
+  // The trainee's actions in the UI (reading the view is not one).
+  if (path.startsWith('/trainer/') && request.method !== 'GET') return { source: 'ui', action: `${request.method} ${path}` };
   if (path.startsWith('/_sim/')) {
     // Reading state or the journal is not a control action; the journal would otherwise fill with polls.
     if (request.method === 'GET') return undefined;

@@ -1,0 +1,295 @@
+/**
+ * Runs one line of the in-browser terminal against the drill: the first program is curl,
+ * kubectl, agenc, the runbook's health script or a small builtin; later pipe stages are text
+ * filters done here (grep, head, tail, wc, sort); `> file` writes into the drill folder. Real
+ * curl, kubectl and agenc run with the drill's environment, so the output is what a real shell
+ * gives; but never through a shell, and only with arguments that stay inside the drill.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandLineError, defaultDate, formatDate, parseCommandLine, type Stage } from './command-line';
+
+export interface TerminalContext {
+  /** The drill folder: the working directory, and where `> file` writes. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Simulated now, for `date`. */
+  now: Date;
+  /** The drill's own port, besides the runbook's 9090. */
+  port: number;
+}
+
+export interface TerminalResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+const outputLimit = 256 * 1024;
+const runTimeoutMs = 150_000;
+export const healthScript = 'scripts/speculation-health.sh';
+const programs = ['curl', 'kubectl', 'agenc', `./${healthScript}`, 'grep', 'head', 'tail', 'wc', 'sort', 'echo', 'date', 'cat', 'ls', 'pwd', 'help'];
+
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+const notAvailable = (what: string) =>
+  new Refusal(`${what}: not available in this drill. Available: ${programs.join(', ')}. For anything else, use your own shell: eval "$(gameday env)"`, 127);
+
+// ---- argument checks for the programs that reach the service -----------------------------
+
+const curlFlagsWithValue = new Set(['-X', '--request', '-H', '--header', '-d', '--data', '--data-raw', '--data-binary', '--data-ascii', '--data-urlencode', '-m', '--max-time', '--connect-timeout', '-w', '--write-out', '-A', '--user-agent', '-e', '--referer']);
+const curlFlags = new Set(['-s', '--silent', '-S', '--show-error', '-i', '--include', '-v', '--verbose', '-f', '--fail', '-L', '--location', '--compressed', '-N', '--no-buffer', '-g', '--globoff']);
+
+function checkCurl(args: string[], port: number): void {
+  let urls = 0;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--') && arg.includes('=')) throw new Refusal(`curl: write "${arg.split('=')[0]} VALUE" with a space in this drill`);
+    if (curlFlagsWithValue.has(arg)) {
+      const value = args[++i];
+      if (value === undefined) throw new Refusal(`curl: option ${arg} needs a value`);
+      if (value.startsWith('@') && arg !== '-H' && arg !== '--header') throw new Refusal(`curl: ${arg} @file is not available in this drill; give the data inline`);
+      continue;
+    }
+    if (arg.startsWith('-') && !arg.startsWith('--') && arg.length > 2 && [...arg.slice(1)].every((flag) => curlFlags.has(`-${flag}`))) continue;
+    if (curlFlags.has(arg)) continue;
+    if (arg.startsWith('-')) throw new Refusal(`curl: option ${arg} is not available in this drill`);
+    const url = /^[a-z]+:\/\//i.test(arg) ? arg : `http://${arg}`;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Refusal(`curl: "${arg}" is not a URL`);
+    }
+    const targetPort = Number(parsed.port || 80);
+    if (parsed.protocol !== 'http:' || !['localhost', '127.0.0.1'].includes(parsed.hostname) || (targetPort !== 9090 && targetPort !== port)) {
+      throw new Refusal(`curl: only the drill's service is reachable from here (http://localhost:9090/…), not ${arg}`);
+    }
+    urls++;
+  }
+  if (urls === 0) throw new Refusal('curl: no URL given; for example: curl -s localhost:9090/metrics');
+}
+
+const kubectlVerbs = new Set(['get', 'scale', 'logs', 'version', 'api-resources', 'api-versions']);
+const kubectlForbidden = ['--kubeconfig', '--server', '-s', '--token', '--context', '--cluster', '--user', '--as', '--as-group', '--certificate-authority', '--client-certificate', '--client-key', '--insecure-skip-tls-verify', '--cache-dir', '--username', '--password'];
+
+function checkKubectl(args: string[]): void {
+  for (const arg of args) {
+    const name = arg.split('=')[0]!;
+    if (kubectlForbidden.includes(name)) throw new Refusal(`kubectl: ${name} is not available in this drill; it already points at the drill's cluster`);
+  }
+  const verb = args.find((arg) => !arg.startsWith('-'));
+  if (verb === undefined) throw new Refusal('kubectl: say what to do, for example: kubectl get pods -n production');
+  if (!kubectlVerbs.has(verb)) throw new Refusal(`kubectl ${verb}: not available in this drill; available: ${[...kubectlVerbs].join(', ')}`);
+}
+
+function checkAgenc(args: string[]): void {
+  if (args.some((arg) => arg === '--url' || arg.startsWith('--url='))) throw new Refusal('agenc: --url is not available in this drill; agenc already talks to the drill');
+}
+
+// ---- running programs and filters ---------------------------------------------------------
+
+function runProgram(command: string, args: string[], context: TerminalContext): Promise<TerminalResult> {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd: context.cwd, env: context.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const take = (current: string, chunk: Buffer) => (current.length < outputLimit ? current + chunk.toString() : current);
+    child.stdout.on('data', (chunk: Buffer) => (stdout = take(stdout, chunk)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = take(stderr, chunk)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), runTimeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolveRun({ stdout, stderr: `${command}: ${error.message}\n`, exitCode: 127 });
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ stdout, stderr: signal === 'SIGKILL' ? `${stderr}${command}: stopped after ${runTimeoutMs / 1000} s\n` : stderr, exitCode: code ?? 1 });
+    });
+  });
+}
+
+function lines(text: string): string[] {
+  const all = text.split('\n');
+  if (all[all.length - 1] === '') all.pop();
+  return all;
+}
+
+const joinLines = (items: string[]) => (items.length === 0 ? '' : `${items.join('\n')}\n`);
+
+/** `-n N` or `-N`, for head and tail. */
+function countOption(name: string, args: string[]): { count: number; rest: string[] } {
+  let count = 10;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-n') {
+      count = Number(args[++i]);
+    } else if (/^-n\d+$/.test(arg)) count = Number(arg.slice(2));
+    else if (/^-\d+$/.test(arg)) count = Number(arg.slice(1));
+    else if (arg.startsWith('-')) throw new Refusal(`${name}: option ${arg} is not available; use -n N`);
+    else rest.push(arg);
+  }
+  if (!Number.isInteger(count) || count < 0) throw new Refusal(`${name}: the line count must be a whole number`);
+  return { count, rest };
+}
+
+function safeFile(name: string, context: TerminalContext, forWriting: boolean): string {
+  const allowed = forWriting ? /^[A-Za-z0-9._-]+$/ : /^(?:\.\/)?(?:scripts\/)?[A-Za-z0-9._-]+$/;
+  if (!allowed.test(name) || name.includes('..')) throw new Refusal(`${name}: ${forWriting ? 'write to a plain file name in the drill folder' : 'no such file in the drill folder'}`, 1);
+  return join(context.cwd, name.replace(/^\.\//, ''));
+}
+
+function readInput(name: string, args: string[], input: string | null, context: TerminalContext): { text: string; rest: string[] } {
+  if (input !== null) return { text: input, rest: args };
+  const file = args[args.length - 1];
+  if (file === undefined) throw new Refusal(`${name}: give a file, or pipe a command into it`);
+  const path = safeFile(file, context, false);
+  if (!existsSync(path) || statSync(path).isDirectory()) throw new Refusal(`${name}: ${file}: No such file`, 1);
+  return { text: readFileSync(path, 'utf8'), rest: args.slice(0, -1) };
+}
+
+/** A filter stage: text in, text out, with the exit status the real tool would give. */
+function filter(stage: Stage, input: string | null, context: TerminalContext): TerminalResult {
+  const { program, args } = stage;
+  switch (program) {
+    case 'grep': {
+      const flags = args.filter((arg) => /^-[A-Za-z]+$/.test(arg)).flatMap((arg) => [...arg.slice(1)]);
+      const unknown = flags.filter((flag) => !'EivcFnwo'.includes(flag));
+      if (unknown.length > 0) throw new Refusal(`grep: option -${unknown.join('')} is not available; use -E, -i, -v, -c, -F, -n, -w, -o`);
+      const words = args.filter((arg) => !/^-[A-Za-z]+$/.test(arg));
+      const pattern = words[0];
+      if (pattern === undefined) throw new Refusal('grep: no pattern given');
+      const { text } = readInput('grep', words.slice(1), input, context);
+      let source = flags.includes('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : flags.includes('E') ? pattern : pattern.replace(/\\([|(){}+?])/g, '$1');
+      if (flags.includes('w')) source = `\\b(?:${source})\\b`;
+      let regex: RegExp;
+      try {
+        regex = new RegExp(source, flags.includes('i') ? 'i' : '');
+      } catch {
+        throw new Refusal(`grep: invalid pattern ${pattern}`);
+      }
+      const matched = lines(text)
+        .map((line, index) => ({ line, index }))
+        .filter(({ line }) => regex.test(line) !== flags.includes('v'));
+      const out = flags.includes('c')
+        ? [String(matched.length)]
+        : matched.map(({ line, index }) => {
+            const shown = flags.includes('o') ? (regex.exec(line)?.[0] ?? line) : line;
+            return flags.includes('n') ? `${index + 1}:${shown}` : shown;
+          });
+      return { stdout: joinLines(out), stderr: '', exitCode: matched.length > 0 ? 0 : 1 };
+    }
+    case 'head':
+    case 'tail': {
+      const { count, rest } = countOption(program, args);
+      const { text } = readInput(program, rest, input, context);
+      const all = lines(text);
+      return { stdout: joinLines(program === 'head' ? all.slice(0, count) : all.slice(Math.max(0, all.length - count))), stderr: '', exitCode: 0 };
+    }
+    case 'wc': {
+      const onlyLines = args.includes('-l');
+      const { text } = readInput('wc', args.filter((arg) => arg !== '-l'), input, context);
+      const lineCount = (text.match(/\n/g) ?? []).length;
+      const out = onlyLines ? String(lineCount) : `${lineCount} ${text.split(/\s+/).filter(Boolean).length} ${Buffer.byteLength(text)}`;
+      return { stdout: `${out}\n`, stderr: '', exitCode: 0 };
+    }
+    case 'sort': {
+      const options = args.filter((arg) => arg.startsWith('-')).join('');
+      const { text } = readInput('sort', args.filter((arg) => !arg.startsWith('-')), input, context);
+      const numeric = options.includes('n');
+      const sorted = lines(text).sort((a, b) => (numeric ? parseFloat(a) - parseFloat(b) : a.localeCompare(b)));
+      if (options.includes('r')) sorted.reverse();
+      return { stdout: joinLines(sorted), stderr: '', exitCode: 0 };
+    }
+    case 'cat':
+      return { stdout: readInput('cat', args, input, context).text, stderr: '', exitCode: 0 };
+    default:
+      throw notAvailable(program);
+  }
+}
+
+function builtin(stage: Stage, context: TerminalContext): TerminalResult | undefined {
+  const { program, args } = stage;
+  switch (program) {
+    case 'echo': {
+      const newline = args[0] !== '-n';
+      return { stdout: `${(newline ? args : args.slice(1)).join(' ')}${newline ? '\n' : ''}`, stderr: '', exitCode: 0 };
+    }
+    case 'date': {
+      const format = args[0];
+      if (format !== undefined && !format.startsWith('+')) throw new Refusal('date: only date +FORMAT is available in this drill');
+      return { stdout: `${format === undefined ? defaultDate(context.now) : formatDate(format.slice(1), context.now)}\n`, stderr: '', exitCode: 0 };
+    }
+    case 'ls': {
+      const names = readdirSync(context.cwd).filter((name) => !name.startsWith('.') || args.includes('-a'));
+      return { stdout: joinLines(names.sort().map((name) => (statSync(join(context.cwd, name)).isDirectory() ? `${name}/` : name))), stderr: '', exitCode: 0 };
+    }
+    case 'pwd':
+      return { stdout: `${context.cwd}\n`, stderr: '', exitCode: 0 };
+    case 'help':
+      return {
+        stdout: `This terminal runs the runbook's commands against the drill:\n  ${programs.join(', ')}\nPipes (| grep -E …, | head -50) and > file work; $ADMIN_TOKEN and $(date +FORMAT) are expanded.\nFor anything else, use your own shell: eval "$(gameday env)"\n`,
+        stderr: '',
+        exitCode: 0,
+      };
+    default:
+      return undefined;
+  }
+}
+
+async function firstStage(stage: Stage, input: string | null, context: TerminalContext): Promise<TerminalResult> {
+  switch (stage.program) {
+    case 'curl':
+      checkCurl(stage.args, context.port);
+      return runProgram('curl', stage.args, context);
+    case 'kubectl':
+      checkKubectl(stage.args);
+      return runProgram('kubectl', stage.args, context);
+    case 'agenc':
+      checkAgenc(stage.args);
+      return runProgram('agenc', stage.args, context);
+    case healthScript:
+    case `./${healthScript}`:
+      return runProgram('bash', [join(context.cwd, healthScript), ...stage.args], context);
+    default:
+      return builtin(stage, context) ?? filter(stage, input, context);
+  }
+}
+
+/** Runs one terminal line. Refusals come back as a non-zero exit with the reason on stderr. */
+export async function runTerminalLine(line: string, context: TerminalContext): Promise<TerminalResult> {
+  if (line.trim() === '') return { stdout: '', stderr: '', exitCode: 0 };
+  try {
+    const env = Object.fromEntries(Object.entries(context.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const pipeline = parseCommandLine(line, { env, now: context.now });
+    const [head, ...rest] = pipeline.stages;
+    if (!head) return { stdout: '', stderr: '', exitCode: 0 };
+    let result = await firstStage(head, null, context);
+    for (const stage of rest) {
+      if (!['grep', 'head', 'tail', 'wc', 'sort', 'cat'].includes(stage.program)) throw notAvailable(`${stage.program} after a pipe`);
+      const next = filter(stage, result.stdout, context);
+      // As in bash without pipefail: the pipeline's status is the last stage's.
+      result = { stdout: next.stdout, stderr: result.stderr + next.stderr, exitCode: next.exitCode };
+    }
+    if (pipeline.redirect) {
+      const path = safeFile(pipeline.redirect.file, context, true);
+      if (pipeline.redirect.append) appendFileSync(path, result.stdout);
+      else writeFileSync(path, result.stdout);
+      result = { ...result, stdout: '' };
+    }
+    return result;
+  } catch (error) {
+    if (error instanceof Refusal) return { stdout: '', stderr: `${error.message}\n`, exitCode: error.exitCode };
+    if (error instanceof CommandLineError) return { stdout: '', stderr: `${error.message}\n`, exitCode: 2 };
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Issue 5 (terminal): the runbook's own lines typed into the in-browser terminal's endpoint
+ * give what a real shell gives, against the drill; anything else gets a clear refusal.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DrillState } from '@gameday/simulator';
+import { startSimulator, type ServedSimulator } from './support/served-simulator';
+
+let sim: ServedSimulator;
+beforeAll(async () => {
+  sim = await startSimulator(['--clock', 'virtual', '--seed', '8']);
+  await sim.control('POST', '/_sim/clock/advance', { ms: 120_000 });
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+async function type(command: string, token = sim.adminToken) {
+  const response = await fetch(`${sim.url}/trainer/terminal`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ command }),
+  });
+  return { status: response.status, body: (await response.json()) as { stdout: string; stderr: string; exitCode: number; error?: string } };
+}
+
+describe('the in-browser terminal endpoint', () => {
+  it('needs the admin token', async () => {
+    expect((await type('echo hi', '')).status).toBe(401);
+  });
+
+  it("greps the metrics as the runbook does, with the same output as a shell", async () => {
+    const { body } = await type("curl -s localhost:9090/metrics | grep -E 'speculation_(active|rollback|error)'");
+    expect(body.exitCode).toBe(0);
+    expect(body.stdout).toMatch(/^# HELP speculation_active_tasks /);
+    expect(body.stdout).toContain('speculation_errors_total{reason="oom"}');
+  });
+
+  it('prints kubectl tables and agenc reports, and pipes them through head', async () => {
+    const pods = await type('kubectl get pods -n production -l component=speculation');
+    expect(pods.body.stdout).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+    const rollbacks = await type('agenc speculation rollbacks --since 10m --verbose | head -5');
+    expect(rollbacks.body.stdout.trim().split('\n')).toHaveLength(5);
+  });
+
+  it("runs the runbook's multi-line disable, as pasted, and the world changes", async () => {
+    const { body } = await type(`curl -X POST http://localhost:9090/admin/config \\\n  -H "Authorization: Bearer $ADMIN_TOKEN" \\\n  -d '{"speculation.enabled": false}'`);
+    expect(body.exitCode).toBe(0);
+    expect(JSON.parse(body.stdout)).toMatchObject({ applied: { 'speculation.enabled': false } });
+    expect((await sim.control<DrillState>('GET', '/_sim/state')).config['speculation.enabled']).toBe(false);
+    const journal = await sim.control<{ entries: Array<{ source: string; action: string; detail?: { command?: string } }> }>('GET', '/_sim/journal?source=ui');
+    expect(journal.entries.at(-1)?.detail?.command).toContain('speculation.enabled');
+  });
+
+  it('saves the stake snapshot with the date in its name, and runs the health script', async () => {
+    expect((await type('agenc stake status > stake_snapshot_$(date +%Y%m%d_%H%M%S).txt')).body).toMatchObject({ stdout: '', exitCode: 0 });
+    const listing = await type('ls');
+    const file = listing.body.stdout.split('\n').find((name) => name.startsWith('stake_snapshot_'))!;
+    expect(file).toMatch(/^stake_snapshot_\d{8}_\d{6}\.txt$/);
+    expect((await type(`cat ${file}`)).body.stdout).toMatch(/^Validator:\s+agenc-validator-/);
+    const health = await type('./scripts/speculation-health.sh');
+    expect(health.body.exitCode).toBe(0);
+    expect(health.body.stdout).toContain('== speculation pods');
+  });
+
+  it('answers anything else with "not available in this drill"', async () => {
+    const { body } = await type('python3 -c "print(1)"');
+    expect(body.exitCode).toBe(127);
+    expect(body.stderr).toContain('python3: not available in this drill');
+    expect(body.stderr).toContain('eval "$(gameday env)"');
+  });
+});
