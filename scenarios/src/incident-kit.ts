@@ -43,11 +43,11 @@ function misleadingLine(faker: SeededFaker): string {
 }
 
 /** The timing, circumstances and noise shared by every incident, drawn from the seed. */
-export function commonVariant(faker: SeededFaker, difficulty: Difficulty): CommonVariant {
+export function commonVariant(faker: SeededFaker, difficulty: Difficulty, onsetDelayMs = 0): CommonVariant {
   const speed = pace(difficulty);
   const herrings = { easy: 1, normal: 2, hard: 4 }[difficulty];
   return {
-    onsetAtMs: Math.round(faker.number.int({ min: 120, max: 300 }) * 1000 * Math.min(1, speed)),
+    onsetAtMs: onsetDelayMs + Math.round(faker.number.int({ min: 120, max: 300 }) * 1000 * Math.min(1, speed)),
     escalateAfterMs: Math.round(faker.number.int({ min: 150, max: 300 }) * 1000 * speed),
     criticalAfterMs: Math.round(faker.number.int({ min: 180, max: 360 }) * 1000 * speed),
     businessHours: faker.datatype.boolean(),

@@ -32,7 +32,7 @@ export interface MemoryExhaustionContext extends ScenarioContext {
 export function memoryExhaustionVariant(input: ScenarioInput): MemoryExhaustionVariant {
   const faker = variantFaker(input, 2);
   return {
-    ...commonVariant(faker, input.difficulty),
+    ...commonVariant(faker, input.difficulty, input.onsetDelayMs),
     peakLeakBytesPerSec: faker.number.float({ min: 0.6, max: 1.4, fractionDigits: 2 }) * MiB * (input.difficulty === 'hard' ? 1.4 : 1),
     stuckTasksPerMin: faker.number.float({ min: 0.5, max: 2, fractionDigits: 1 }),
   };

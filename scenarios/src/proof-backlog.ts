@@ -32,7 +32,7 @@ export interface ProofBacklogContext extends ScenarioContext {
 
 export function proofBacklogVariant(input: ScenarioInput): ProofBacklogVariant {
   const faker = variantFaker(input, 3);
-  const common = commonVariant(faker, input.difficulty);
+  const common = commonVariant(faker, input.difficulty, input.onsetDelayMs);
   return {
     ...common,
     peakInflow: faker.number.float({ min: 1.6, max: 2.2, fractionDigits: 2 }),

@@ -30,7 +30,7 @@ export interface RollbackStormContext extends ScenarioContext {
 
 export function rollbackStormVariant(input: ScenarioInput): RollbackStormVariant {
   const faker = variantFaker(input, 1);
-  const common = commonVariant(faker, input.difficulty);
+  const common = commonVariant(faker, input.difficulty, input.onsetDelayMs);
   const severe = faker.number.float() < 0.6;
   const source = faker.helpers.arrayElement([
     () => `oracle RPC timeout (price-feed-${faker.number.int({ min: 1, max: 9 })}.${faker.internet.domainWord()}.internal)`,

@@ -117,6 +117,8 @@ export interface ScenarioContext {
 export interface ScenarioInput {
   seed: number;
   difficulty: Difficulty;
+  /** Extra time before the incident begins, on top of the variant's own onset. */
+  onsetDelayMs?: number;
 }
 
 /** A scenario as the simulator loads it: the machine and what the trainer and checker show. */

@@ -30,7 +30,7 @@ export interface StakeSlashingContext extends ScenarioContext {
 
 export function stakeSlashingVariant(input: ScenarioInput): StakeSlashingVariant {
   const faker = variantFaker(input, 5);
-  const common = commonVariant(faker, input.difficulty);
+  const common = commonVariant(faker, input.difficulty, input.onsetDelayMs);
   return {
     ...common,
     // The first slashing comes soon after onset, so the trigger is met for real.

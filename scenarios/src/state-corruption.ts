@@ -27,7 +27,7 @@ export interface StateCorruptionContext extends ScenarioContext {
 
 export function stateCorruptionVariant(input: ScenarioInput): StateCorruptionVariant {
   const faker = variantFaker(input, 4);
-  const common = commonVariant(faker, input.difficulty);
+  const common = commonVariant(faker, input.difficulty, input.onsetDelayMs);
   return {
     ...common,
     peakCorruptionPerMin: faker.number.int({ min: 20, max: 80 }) * (input.difficulty === 'hard' ? 2 : 1),

@@ -12,6 +12,8 @@ import { findScenario, scenarioIds, type Difficulty, type Drivers, type Scenario
 import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World } from '../world/world';
+import { MetricSeries } from './metric-series';
+import { TraineeSession } from './trainee-session';
 import { GamedayError } from '../http/errors';
 
 export interface DrillOptions {
@@ -21,6 +23,10 @@ export interface DrillOptions {
   speed: number;
   difficulty: Difficulty;
   journalCapacity?: number;
+  /** Extra simulated ms before the incident begins ("surprise me" drills page at a random moment). */
+  onsetDelayMs?: number;
+  /** The trainee's name, as given in the lobby. */
+  trainee?: string;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -33,6 +39,8 @@ export class Drill {
   world!: World;
   journal!: Journal;
   actor!: Actor<AnyStateMachine>;
+  trainee!: TraineeSession;
+  series!: MetricSeries;
   /** Wall time that simulated time 0 corresponds to. */
   epochMs = Date.now();
   private ticks = 0;
@@ -60,9 +68,12 @@ export class Drill {
     this.journal = new Journal(() => clock.now(), this.options.journalCapacity);
     this.actor = createActor(this.scenario.machine, {
       clock,
-      input: { seed: this.options.seed, difficulty: this.options.difficulty },
+      input: { seed: this.options.seed, difficulty: this.options.difficulty, onsetDelayMs: this.options.onsetDelayMs ?? 0 },
     });
     this.world = new World({ seed: this.options.seed, now: () => clock.now() }, this.drivers());
+    this.trainee = new TraineeSession();
+    if (this.options.trainee !== undefined) this.trainee.name = this.options.trainee;
+    this.series = new MetricSeries();
     this.world.alerts.onTransition(({ alert, to }) => {
       this.journal.record({
         source: 'world',
@@ -127,7 +138,10 @@ export class Drill {
     this.world.step(this.drivers());
     if (this.world.draining && this.world.drainComplete()) this.completeDrain();
     this.ticks++;
-    if (this.ticks % observeEveryTicks === 0) this.actor.send({ type: 'world.observed', readings: this.world.readings(), simMs: this.clock.now() });
+    if (this.ticks % observeEveryTicks === 0) {
+      this.actor.send({ type: 'world.observed', readings: this.world.readings(), simMs: this.clock.now() });
+      this.series.sample(this.world, this.clock.now());
+    }
     for (const listener of this.tickListeners) listener();
   }
 

@@ -1,36 +1,127 @@
 /**
- * What a trainee may see of a drill: the clock, the pager's alerts, the readings a dashboard
- * shows, pods, config and recent logs, but not the scenario's name or its phase.
+ * What a trainee may see of a drill: the clock, the pager, the readings a dashboard shows,
+ * pods, config, logs, their own actions and timeline, but not the scenario's name or phase
+ * (on easy the hints name the runbook section once the page has come in).
  */
 import type { Readings } from '@gameday/scenarios';
 import type { Drill } from './drill';
+import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
+import type { SeriesSample } from './metric-series';
+import type { CommsPost, SeverityDeclaration } from './trainee-session';
+
+/** The pager re-notifies an unacknowledged page this often (simulated). */
+export const renotifyEveryMs = 5 * 60_000;
+
+export interface PageView {
+  alert: string;
+  trigger: string;
+  value: number;
+  firedAt: string;
+  acknowledgedAt: string | null;
+  /** How many times the pager has gone off for it: once, plus each re-notification. */
+  notifications: number;
+}
+
+export interface TimelineItem {
+  at: string;
+  simMs: number;
+  who: 'you' | 'system';
+  what: string;
+}
 
 export interface TraineeView {
+  drill: { trainee: string; difficulty: string; startedAt: string };
   clock: { mode: string; simMs: number; simTime: string; speed: number; paused: boolean };
+  page: PageView | null;
   alerts: Array<{ name: string; runbook: string; trigger: string; state: string; firedAt: string | null; value: number }>;
   readings: Readings;
   config: Record<string, boolean | number | string>;
   deployments: Array<{ name: string; desired: number; ready: number }>;
   pods: Array<{ name: string; deployment: string; status: string; restarts: number }>;
   logs: Array<{ at: string; pod: string; level: string; message: string }>;
+  latestSample: SeriesSample | null;
+  trainee: {
+    severity: SeverityDeclaration | null;
+    severityChanges: number;
+    bridgeJoinedAt: string | null;
+    posts: Array<CommsPost & { at: string }>;
+    escalations: Array<{ to: string; at: string }>;
+    mitigatedAt: string | null;
+    resolvedAt: string | null;
+  };
+  hints: string[];
+  outcome: DrillOutcome | null;
+  timeline: TimelineItem[];
+}
+
+function describe(entry: ReturnType<Drill['journal']['list']>[number]): string | undefined {
+  const detail = entry.detail ?? {};
+  switch (entry.source) {
+    case 'world':
+      if (entry.action === 'alert.firing') return `alert firing: ${String(detail.alert)}`;
+      if (entry.action === 'alert.resolved') return `alert resolved: ${String(detail.alert)}`;
+      if (entry.action === 'drain.completed') return 'drain completed';
+      return undefined;
+    case 'ui':
+      return typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${detail.command}` : undefined;
+    case 'admin':
+    case 'agenc':
+    case 'kube':
+      return `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}${entry.status && entry.status >= 400 ? ` (${entry.status})` : ''}`;
+    case 'sim':
+    case 'metrics':
+      return undefined;
+  }
 }
 
 export function traineeView(drill: Drill): TraineeView {
   const world = drill.world;
+  const at = (simMs: number | null) => (simMs === null ? null : drill.simDate(simMs).toISOString());
+  const alerts = world.alertStates();
+  const firing = alerts.filter((alert) => alert.state === 'firing').sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0));
+  const trainee = drill.trainee;
+  const now = drill.clock.now();
+  const first = firing[0];
+  const acknowledged = trainee.acknowledged;
+  const page: PageView | null = first
+    ? {
+        alert: first.name,
+        trigger: first.trigger,
+        value: first.value,
+        firedAt: at(first.firedAtMs ?? now)!,
+        acknowledgedAt: acknowledged ? at(acknowledged.simMs) : null,
+        notifications: acknowledged ? 1 : 1 + Math.floor((now - (first.firedAtMs ?? now)) / renotifyEveryMs),
+      }
+    : acknowledged
+      ? { alert: acknowledged.alert, trigger: '', value: 0, firedAt: at(acknowledged.simMs)!, acknowledgedAt: at(acknowledged.simMs), notifications: 1 }
+      : null;
+  const timeline: TimelineItem[] = [];
+  for (const entry of drill.journal.list({ limit: 2000 })) {
+    const what = describe(entry);
+    if (what !== undefined) timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', what });
+  }
   return {
-    clock: { mode: drill.clock.mode, simMs: drill.clock.now(), simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
-    alerts: world.alertStates().map((alert) => ({
-      name: alert.name,
-      runbook: alert.runbook,
-      trigger: alert.trigger,
-      state: alert.state,
-      firedAt: alert.firedAtMs === undefined ? null : drill.simDate(alert.firedAtMs).toISOString(),
-      value: alert.value,
-    })),
+    drill: { trainee: trainee.name, difficulty: drill.options.difficulty, startedAt: drill.simDate(0).toISOString() },
+    clock: { mode: drill.clock.mode, simMs: now, simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
+    page,
+    alerts: alerts.map((alert) => ({ name: alert.name, runbook: alert.runbook, trigger: alert.trigger, state: alert.state, firedAt: at(alert.firedAtMs ?? null), value: alert.value })),
     readings: world.readings(),
     config: { ...world.config },
     deployments: [...world.cluster.deployments.values()].map((deployment) => ({ name: deployment.name, desired: deployment.replicas, ready: world.cluster.readyCount(deployment.name) })),
     pods: world.cluster.pods.map((pod) => ({ name: pod.name, deployment: pod.deployment, status: pod.status, restarts: pod.restarts })),
-    logs: world.logs.recent(50).map((line) => ({ at: drill.simDate(line.simMs).toISOString(), pod: line.pod, level: line.level, message: line.message })),
+    logs: world.logs.recent(50).map((line) => ({ at: at(line.simMs)!, pod: line.pod, level: line.level, message: line.message })),
+    latestSample: drill.series.latest() ?? null,
+    trainee: {
+      severity: trainee.severity,
+      severityChanges: trainee.severities.length,
+      bridgeJoinedAt: at(trainee.bridgeJoinedMs),
+      posts: trainee.posts.map((post) => ({ ...post, at: at(post.simMs)! })),
+      escalations: trainee.escalations.map((escalation) => ({ to: escalation.to, at: at(escalation.simMs)! })),
+      mitigatedAt: at(trainee.mitigatedMs),
+      resolvedAt: at(trainee.resolvedMs),
+    },
+    hints: onboardingHints(drill, page !== null),
+    outcome: drillOutcome(drill),
+    timeline: timeline.slice(-200),
   };
 }

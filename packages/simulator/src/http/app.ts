@@ -9,6 +9,7 @@ import auth from './plugins/auth';
 import bodyParsers from './plugins/body-parsers';
 import journalHook from './plugins/journal-hook';
 import errorHandler from './plugins/error-handler';
+import socketGateway from './plugins/socket-gateway';
 import adminConfigRoutes from './routes/admin-config-routes';
 import adminOperationsRoutes from './routes/admin-operations-routes';
 import metricsRoutes from './routes/metrics-routes';
@@ -16,6 +17,7 @@ import kubeRoutes from './routes/kube-routes';
 import simRoutes from './routes/sim-routes';
 import trainerUiRoutes from './routes/trainer-ui-routes';
 import terminalRoutes from './routes/terminal-routes';
+import trainerRoutes from './routes/trainer-routes';
 
 export interface AppOptions extends DrillContextOptions {
   /** The built trainer UI to serve at `/`, when there is one. */
@@ -30,6 +32,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(bodyParsers);
   await fastify.register(journalHook);
   await fastify.register(errorHandler);
+  await fastify.register(socketGateway);
 
   await fastify.register(adminConfigRoutes);
   await fastify.register(adminOperationsRoutes);
@@ -37,6 +40,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(kubeRoutes);
   await fastify.register(simRoutes);
   await fastify.register(terminalRoutes);
+  await fastify.register(trainerRoutes);
   await fastify.register(trainerUiRoutes, { uiDir: options.uiDir });
   if (options.extend) await fastify.register(options.extend);
 };

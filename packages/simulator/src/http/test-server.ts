@@ -6,16 +6,18 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
 import { Drill, type DrillOptions } from '../drill/drill';
 import { createServer } from './server';
+import { DrillSlot } from './plugins/drill-context';
 
 export const testTokens = { admin: 'test-admin-token', facilitator: 'test-facilitator-token' };
 export const adminAuth = { authorization: `Bearer ${testTokens.admin}` };
 export const facilitatorAuth = { authorization: `Bearer ${testTokens.facilitator}` };
 
-export async function buildTestServer(options: Partial<DrillOptions> = {}): Promise<{ server: FastifyInstance; drill: Drill }> {
+export async function buildTestServer(options: Partial<DrillOptions> = {}): Promise<{ server: FastifyInstance; drill: Drill; slot: DrillSlot }> {
   const drill = new Drill({ scenario: 'baseline', seed: 1234, clock: 'virtual', speed: 1, difficulty: 'normal', ...options });
   drill.start();
-  const server = await createServer({ drill, tokens: testTokens });
-  return { server, drill };
+  const slot = new DrillSlot(drill);
+  const server = await createServer({ drill, slot, tokens: testTokens });
+  return { server, drill, slot };
 }
 
 /** Everything a responder can change, as one comparable value. */
@@ -40,11 +42,12 @@ export function worldFingerprint(drill: Drill): string {
  * A fresh server and drill for each test of the calling file, closed after it. Read them
  * through the returned object (`t.server`, `t.drill`); `replace` swaps in another drill.
  */
-export function useTestServer(options: Partial<DrillOptions> = {}): { server: FastifyInstance; drill: Drill; replace(other: Partial<DrillOptions>): Promise<void> } {
-  const current = {} as { server: FastifyInstance; drill: Drill; replace(other: Partial<DrillOptions>): Promise<void> };
+export function useTestServer(options: Partial<DrillOptions> = {}): { server: FastifyInstance; drill: Drill; slot: DrillSlot; replace(other: Partial<DrillOptions>): Promise<void> } {
+  const current = {} as { server: FastifyInstance; drill: Drill; slot: DrillSlot; replace(other: Partial<DrillOptions>): Promise<void> };
   const close = async () => {
     await current.server.close();
     current.drill.stop();
+    current.slot.current.stop();
   };
   current.replace = async (other) => {
     await close();

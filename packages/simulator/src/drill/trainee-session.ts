@@ -1,0 +1,54 @@
+/**
+ * What the trainee has done in the drill apart from commands: acknowledged the page, declared
+ * a severity (with the impact assessment answers), joined the bridge, posted updates,
+ * escalated, declared mitigated and resolved. Every change is also journaled by the route that
+ * made it, so the journal stays the record scoring reads; this is the live view of it.
+ */
+export const channels = ['#incidents', '#platform-alerts', 'customers', 'email'] as const;
+export type Channel = (typeof channels)[number];
+
+export const commsTemplates = ['initial-alert', 'update', 'resolution', 'escalation-email', 'customer-initial', 'customer-update', 'customer-resolution'] as const;
+export type CommsTemplate = (typeof commsTemplates)[number];
+
+export const escalationTargets = ['platform-lead', 'engineering-leadership', 'finance', 'legal'] as const;
+export type EscalationTarget = (typeof escalationTargets)[number];
+
+/** The runbook's impact assessment guide, as questions the severity form asks. */
+export const impactQuestions = [
+  { id: 'non-functional', text: 'Is speculation completely non-functional?' },
+  { id: 'data-at-risk', text: 'Is user data at risk of corruption?' },
+  { id: 'funds-at-risk', text: 'Are transactions failing or funds at risk?' },
+  { id: 'auto-protecting', text: 'Is the system auto-protecting (disabled speculation)?' },
+  { id: 'over-10-percent', text: 'Are more than 10% of operations affected?' },
+  { id: 'workaround', text: 'Is there a workaround?' },
+  { id: 'business-hours', text: 'Is it business hours in primary region?' },
+] as const;
+export type ImpactQuestionId = (typeof impactQuestions)[number]['id'];
+
+export interface SeverityDeclaration {
+  severity: 'P1' | 'P2' | 'P3' | 'P4';
+  simMs: number;
+  answers: Partial<Record<ImpactQuestionId, boolean>>;
+}
+
+export interface CommsPost {
+  channel: Channel;
+  template: CommsTemplate;
+  text: string;
+  simMs: number;
+}
+
+export class TraineeSession {
+  name = 'trainee';
+  acknowledged: { alert: string; simMs: number } | null = null;
+  severities: SeverityDeclaration[] = [];
+  bridgeJoinedMs: number | null = null;
+  posts: CommsPost[] = [];
+  escalations: Array<{ to: EscalationTarget; simMs: number }> = [];
+  mitigatedMs: number | null = null;
+  resolvedMs: number | null = null;
+
+  get severity(): SeverityDeclaration | null {
+    return this.severities[this.severities.length - 1] ?? null;
+  }
+}

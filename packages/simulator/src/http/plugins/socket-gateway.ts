@@ -1,0 +1,42 @@
+/**
+ * Live updates for the trainer UI over socket.io: the trainee's view of the drill, pushed every
+ * wall second and right after each trainee action (`fastify.pushView()`). A socket needs the
+ * admin token, which the UI has from the address `gameday serve` prints.
+ */
+import fp from 'fastify-plugin';
+import { Server } from 'socket.io';
+import { traineeView } from '../../drill/trainee-view';
+import { tokensEqual } from './auth';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Sends the current view to every connected UI now. */
+    pushView: () => void;
+  }
+}
+
+export default fp(
+  (fastify, _options, done) => {
+    const io = new Server(fastify.server, { serveClient: false, transports: ['websocket', 'polling'] });
+    io.use((socket, next) => {
+      const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
+      if (typeof token === 'string' && tokensEqual(token, fastify.tokens.admin)) next();
+      else next(new Error('unauthorized: open the trainer at the address gameday serve printed (it carries the token)'));
+    });
+    const push = () => {
+      if (io.engine.clientsCount > 0) io.emit('view', traineeView(fastify.drill));
+    };
+    io.on('connection', (socket) => {
+      socket.emit('view', traineeView(fastify.drill));
+    });
+    const timer = setInterval(push, 1000);
+    timer.unref();
+    fastify.decorate('pushView', push);
+    fastify.addHook('onClose', async () => {
+      clearInterval(timer);
+      await io.close();
+    });
+    done();
+  },
+  { name: 'socket-gateway', dependencies: ['drill-context'], fastify: '5.x' },
+);

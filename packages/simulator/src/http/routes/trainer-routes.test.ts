@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { traineeView } from '../../drill/trainee-view';
+import { adminAuth, useTestServer, worldFingerprint } from '../test-server';
+
+const t = useTestServer({ scenario: 'rollback-storm', seed: 12, difficulty: 'easy' });
+
+const post = (url: string, body?: unknown, headers: Record<string, string> = adminAuth) =>
+  t.server.inject({ method: 'POST', url, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+
+function page() {
+  for (let i = 0; i < 3600 && t.drill.world.alerts.firing().length === 0; i++) t.drill.clock.advanceBy(1000);
+}
+
+describe('trainer actions', () => {
+  it('lists the scenarios and the onboarding path, easy to hard', async () => {
+    const body = (await t.server.inject({ method: 'GET', url: '/trainer/scenarios' })).json<{ scenarios: Array<{ id: string }>; onboarding: string[] }>();
+    expect(body.scenarios.map((scenario) => scenario.id)).toContain('baseline');
+    expect(body.onboarding).toEqual(['memory-exhaustion', 'rollback-storm', 'proof-backlog', 'stake-slashing', 'state-corruption']);
+  });
+
+  it('refuses to acknowledge before anything pages, then acknowledges the page once', async () => {
+    const before = worldFingerprint(t.drill);
+    const early = await post('/trainer/acknowledge');
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ error: 'CONFLICT', message: 'no page to acknowledge: no alert is firing' });
+    expect(worldFingerprint(t.drill)).toBe(before);
+    page();
+    const ack = await post('/trainer/acknowledge');
+    expect(ack.statusCode).toBe(200);
+    expect(traineeView(t.drill).page).toMatchObject({ acknowledgedAt: expect.any(String) as unknown, notifications: 1 });
+    expect((await post('/trainer/acknowledge')).statusCode).toBe(409);
+    expect(t.drill.journal.list().find((entry) => entry.source === 'ui' && entry.outcome === 'accepted')).toMatchObject({ action: 'POST /trainer/acknowledge', detail: { summary: expect.stringMatching(/^acknowledged /) as unknown } });
+  });
+
+  it('re-notifies an unacknowledged page every five simulated minutes', () => {
+    page();
+    t.drill.clock.advanceBy(11 * 60_000);
+    const view = traineeView(t.drill);
+    expect(view.page?.acknowledgedAt).toBeNull();
+    expect(view.page?.notifications).toBeGreaterThanOrEqual(3);
+  });
+
+  it('records each severity declaration with the impact answers, and changes to it', async () => {
+    expect((await post('/trainer/severity', { severity: 'P2', answers: { 'over-10-percent': true } })).statusCode).toBe(200);
+    expect((await post('/trainer/severity', { severity: 'P1', answers: { 'over-10-percent': true, 'business-hours': true } })).statusCode).toBe(200);
+    expect(traineeView(t.drill).trainee).toMatchObject({ severity: { severity: 'P1', answers: { 'business-hours': true } }, severityChanges: 2 });
+    expect(t.drill.journal.list().filter((entry) => entry.source === 'ui').map((entry) => entry.detail?.summary)).toEqual(['declared P2', 'changed severity from P2 to P1']);
+    const bad = await post('/trainer/severity', { severity: 'P0', answers: {} });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'severity', allowed: ['P1', 'P2', 'P3', 'P4'] });
+    expect((await post('/trainer/severity', { severity: 'P3', answers: { 'weather-nice': true } })).statusCode).toBe(400);
+    expect(t.drill.trainee.severities).toHaveLength(2);
+  });
+
+  it("refuses a comms post with the template's placeholders left in, and posts a filled one", async () => {
+    const unfilled = await post('/trainer/comms', { channel: '#incidents', template: 'initial-alert', text: '[P{X}] Speculation Incident - {Short Description}' });
+    expect(unfilled.statusCode).toBe(400);
+    expect(unfilled.json<{ message: string }>().message).toContain('{X}, {Short Description}');
+    expect(t.drill.trainee.posts).toHaveLength(0);
+    expect((await post('/trainer/comms', { channel: '#incidents', template: 'initial-alert', text: '[P1] Speculation Incident - rollback storm' })).statusCode).toBe(200);
+    expect(traineeView(t.drill).trainee.posts[0]).toMatchObject({ channel: '#incidents', template: 'initial-alert' });
+  });
+
+  it('joins the bridge and escalates once each', async () => {
+    expect((await post('/trainer/bridge')).statusCode).toBe(200);
+    expect((await post('/trainer/bridge')).statusCode).toBe(409);
+    expect((await post('/trainer/escalations', { to: 'engineering-leadership' })).statusCode).toBe(200);
+    expect((await post('/trainer/escalations', { to: 'engineering-leadership' })).statusCode).toBe(409);
+    expect((await post('/trainer/escalations', { to: 'the-ceo' })).statusCode).toBe(400);
+  });
+
+  it('fast-forwards only through quiet stretches, stopping when the pager goes off', async () => {
+    const skipped = await post('/trainer/fast-forward', { minutes: 30 });
+    expect(skipped.statusCode).toBe(200);
+    expect(t.drill.world.alerts.firing().length).toBeGreaterThan(0);
+    const during = await post('/trainer/fast-forward', { minutes: 5 });
+    expect(during.statusCode).toBe(409);
+    expect(during.json<{ message: string }>().message).toContain('not a quiet stretch');
+  });
+
+  it('gives hints on easy once paged, and an outcome once resolved is declared', async () => {
+    expect(traineeView(t.drill).hints).toEqual([]);
+    page();
+    expect(traineeView(t.drill).hints[0]).toContain('INC-SPEC-001');
+    expect((await post('/trainer/declare', { state: 'resolved' })).statusCode).toBe(200);
+    const outcome = traineeView(t.drill).outcome;
+    expect(outcome?.passed).toBe(false);
+    expect(outcome?.reasons).toContain('runbook step not done: Disable speculation (curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d \'{"speculation.enabled": false}\')');
+    expect((await post('/trainer/declare', { state: 'mitigated' })).statusCode).toBe(409);
+  });
+
+  it('starts a new drill from the lobby; a surprise does not name its scenario', async () => {
+    const response = await post('/trainer/drills', { trainee: 'Ada', scenario: 'surprise', difficulty: 'hard' });
+    expect(response.statusCode).toBe(200);
+    const drill = t.slot.current;
+    expect(drill).not.toBe(t.drill);
+    expect(drill.trainee.name).toBe('Ada');
+    expect(drill.scenario.incident).toMatch(/^INC-SPEC-00\d$/);
+    const started = drill.journal.list().find((entry) => entry.source === 'ui');
+    expect(started?.detail?.summary).toBe('started a surprise drill (hard) as Ada');
+    expect(started?.detail).not.toHaveProperty('scenario');
+    expect((await post('/trainer/drills', { trainee: '', scenario: 'baseline' })).statusCode).toBe(400);
+    expect(t.slot.current).toBe(drill);
+  });
+
+  it('needs the admin token for every action', async () => {
+    for (const url of ['/trainer/acknowledge', '/trainer/bridge', '/trainer/declare', '/trainer/drills']) expect((await post(url, {}, {})).statusCode).toBe(401);
+  });
+});

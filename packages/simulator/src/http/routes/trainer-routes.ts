@@ -1,0 +1,252 @@
+/**
+ * The trainer UI's API: the lobby (scenarios, starting a drill) and the trainee's actions
+ * besides commands (acknowledge, severity, bridge, comms, escalation, mitigated/resolved,
+ * fast-forward through a quiet stretch). Actions need the admin token; each leaves a one-line
+ * summary in the journal for the timeline.
+ */
+import { randomInt } from 'node:crypto';
+import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
+import { Drill } from '../../drill/drill';
+import { channels, commsTemplates, escalationTargets, impactQuestions } from '../../drill/trainee-session';
+import { GamedayError } from '../errors';
+import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
+import { Type, type RoutesPlugin } from '../schemas/json-schema';
+
+/** The onboarding path: the five incidents from easy to hard. */
+export const onboardingPath = ['memory-exhaustion', 'rollback-storm', 'proof-backlog', 'stake-slashing', 'state-corruption'] as const;
+
+const incidentIds = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
+const conflict = { ...authErrors, 409: ErrorSchema };
+
+const trainerRoutes: RoutesPlugin = async (fastify) => {
+  fastify.get(
+    '/trainer/scenarios',
+    {
+      schema: {
+        summary: 'The scenarios a drill can run, and the onboarding path',
+        response: {
+          200: Type.Object({
+            scenarios: Type.Array(Type.Object({ id: Type.String(), incident: Type.Union([Type.String(), Type.Unsafe<null>({ type: 'null' })]), title: Type.String(), summary: Type.String(), difficulty: Type.String() })),
+            onboarding: Type.Array(Type.String()),
+          }),
+        },
+      },
+    },
+    async () => ({
+      scenarios: scenarios.map(({ id, incident, title, summary, difficulty }) => ({ id, incident, title, summary, difficulty })),
+      onboarding: [...onboardingPath],
+    }),
+  );
+
+  fastify.get(
+    '/trainer/series',
+    {
+      schema: {
+        summary: 'Dashboard samples after a simulated time',
+        querystring: Type.Object({ since: Type.Integer({ minimum: -1, default: -1 }) }),
+        response: { 200: Report('{ samples: SeriesSample[] }') },
+      },
+    },
+    async (request) => ({ samples: fastify.drill.series.since(request.query.since) }),
+  );
+
+  fastify.post(
+    '/trainer/drills',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        summary: 'Start a drill: a scenario, or "surprise" (scenario and alert time picked at random)',
+        body: Type.Object(
+          {
+            trainee: Type.String({ minLength: 1, maxLength: 40, description: 'Your name' }),
+            scenario: StringEnum([...scenarios.map((scenario) => scenario.id), 'surprise']),
+            difficulty: StringEnum(difficulties, { default: 'normal' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Report('{ trainee, difficulty, surprise }'), ...authErrors },
+      },
+    },
+    async (request) => {
+      const previous = fastify.drill;
+      const surprise = request.body.scenario === 'surprise';
+      const scenario = surprise ? incidentIds[randomInt(incidentIds.length)]! : request.body.scenario;
+      const drill = new Drill({
+        scenario,
+        seed: randomInt(1, 2 ** 31 - 1),
+        clock: previous.clock.mode,
+        speed: previous.clock.speed,
+        difficulty: request.body.difficulty as Difficulty,
+        trainee: request.body.trainee.trim(),
+        // A surprise pages at a random moment in the next quarter hour, not on cue.
+        ...(surprise ? { onsetDelayMs: randomInt(0, 15 * 60_000) } : {}),
+      });
+      previous.stop();
+      fastify.drillSlot.current = drill;
+      drill.start();
+      // The request is journaled into the new drill, without naming a surprise's scenario.
+      request.journal.detail.summary = `started a ${surprise ? 'surprise' : 'practice'} drill (${request.body.difficulty}) as ${request.body.trainee.trim()}`;
+      if (!surprise) request.journal.detail.scenario = scenario;
+      fastify.pushView();
+      return { trainee: drill.trainee.name, difficulty: drill.options.difficulty, surprise };
+    },
+  );
+
+  fastify.post(
+    '/trainer/acknowledge',
+    { onRequest: fastify.requireAdmin, schema: { summary: 'Acknowledge the page', response: { 200: Report('{ alert, acknowledgedAtMs }'), ...conflict } } },
+    async (request) => {
+      const drill = fastify.drill;
+      if (drill.trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${drill.trainee.acknowledged.alert})`);
+      const firing = drill.world.alertStates().filter((alert) => alert.state === 'firing').sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0))[0];
+      if (!firing) throw new GamedayError('CONFLICT', 'no page to acknowledge: no alert is firing');
+      drill.trainee.acknowledged = { alert: firing.name, simMs: drill.clock.now() };
+      request.journal.detail.alert = firing.name;
+      request.journal.detail.secondsSinceFired = Math.round((drill.clock.now() - (firing.firedAtMs ?? drill.clock.now())) / 1000);
+      request.journal.detail.summary = `acknowledged ${firing.name}`;
+      fastify.pushView();
+      return { alert: firing.name, acknowledgedAtMs: drill.clock.now() };
+    },
+  );
+
+  fastify.post(
+    '/trainer/severity',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        summary: "Declare (or change) the incident's severity, with the impact assessment answers",
+        body: Type.Object(
+          {
+            severity: StringEnum(['P1', 'P2', 'P3', 'P4'] as const),
+            answers: Type.Object(Object.fromEntries(impactQuestions.map((question) => [question.id, Type.Optional(Type.Boolean({ description: question.text }))])), { additionalProperties: false }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Report('{ severity, changes }'), ...authErrors },
+      },
+    },
+    async (request) => {
+      const drill = fastify.drill;
+      const { severity, answers } = request.body;
+      const previous = drill.trainee.severity;
+      drill.trainee.severities.push({ severity, answers, simMs: drill.clock.now() });
+      request.journal.detail.severity = severity;
+      request.journal.detail.answers = answers;
+      request.journal.detail.summary = previous ? `changed severity from ${previous.severity} to ${severity}` : `declared ${severity}`;
+      fastify.pushView();
+      return { severity, changes: drill.trainee.severities.length };
+    },
+  );
+
+  fastify.post(
+    '/trainer/bridge',
+    { onRequest: fastify.requireAdmin, schema: { summary: 'Join the incident bridge', response: { 200: Report('{ joinedAtMs }'), ...conflict } } },
+    async (request) => {
+      const drill = fastify.drill;
+      if (drill.trainee.bridgeJoinedMs !== null) throw new GamedayError('CONFLICT', 'already on the bridge');
+      drill.trainee.bridgeJoinedMs = drill.clock.now();
+      request.journal.detail.summary = 'joined the incident bridge';
+      fastify.pushView();
+      return { joinedAtMs: drill.trainee.bridgeJoinedMs };
+    },
+  );
+
+  fastify.post(
+    '/trainer/comms',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        summary: 'Post a message from one of the runbook templates to a channel',
+        body: Type.Object(
+          { channel: StringEnum(channels), template: StringEnum(commsTemplates), text: Type.String({ minLength: 1, maxLength: 4000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Report('{ posts }'), ...authErrors },
+      },
+    },
+    async (request) => {
+      const drill = fastify.drill;
+      const { channel, template, text } = request.body;
+      if (/\{[^}]*\}/.test(text)) throw new GamedayError('INVALID_BODY', `fill in the template's placeholders first: ${[...new Set(text.match(/\{[^}]*\}/g))].join(', ')}`, { field: 'text' });
+      drill.trainee.posts.push({ channel, template, text, simMs: drill.clock.now() });
+      request.journal.detail.channel = channel;
+      request.journal.detail.template = template;
+      request.journal.detail.summary = `posted ${template} to ${channel}`;
+      fastify.pushView();
+      return { posts: drill.trainee.posts.length };
+    },
+  );
+
+  fastify.post(
+    '/trainer/escalations',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        summary: 'Escalate to someone the runbook names',
+        body: Type.Object({ to: StringEnum(escalationTargets) }, { additionalProperties: false }),
+        response: { 200: Report('{ escalations }'), ...conflict },
+      },
+    },
+    async (request) => {
+      const drill = fastify.drill;
+      if (drill.trainee.escalations.some((escalation) => escalation.to === request.body.to)) throw new GamedayError('CONFLICT', `already escalated to ${request.body.to}`);
+      drill.trainee.escalations.push({ to: request.body.to, simMs: drill.clock.now() });
+      request.journal.detail.to = request.body.to;
+      request.journal.detail.summary = `escalated to ${request.body.to}`;
+      fastify.pushView();
+      return { escalations: drill.trainee.escalations.length };
+    },
+  );
+
+  fastify.post(
+    '/trainer/declare',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        summary: 'Declare the incident mitigated, or resolved (which ends the drill)',
+        body: Type.Object({ state: StringEnum(['mitigated', 'resolved'] as const) }, { additionalProperties: false }),
+        response: { 200: Report('{ state, outcome }'), ...conflict },
+      },
+    },
+    async (request) => {
+      const drill = fastify.drill;
+      const trainee = drill.trainee;
+      if (trainee.resolvedMs !== null) throw new GamedayError('CONFLICT', 'the incident is already declared resolved; start a new drill from the lobby');
+      if (request.body.state === 'mitigated') {
+        if (trainee.mitigatedMs !== null) throw new GamedayError('CONFLICT', 'already declared mitigated');
+        trainee.mitigatedMs = drill.clock.now();
+      } else {
+        trainee.resolvedMs = drill.clock.now();
+        trainee.mitigatedMs ??= trainee.resolvedMs;
+      }
+      request.journal.detail.state = request.body.state;
+      request.journal.detail.summary = `declared ${request.body.state}`;
+      fastify.pushView();
+      return { state: request.body.state, outcome: null };
+    },
+  );
+
+  fastify.post(
+    '/trainer/fast-forward',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        summary: 'Skip ahead through a quiet stretch (no alert firing)',
+        body: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 30 }) }, { additionalProperties: false }),
+        response: { 200: Report('{ simMs }'), ...conflict },
+      },
+    },
+    async (request) => {
+      const drill = fastify.drill;
+      const firing = drill.world.alerts.firing();
+      if (firing.length > 0) throw new GamedayError('CONFLICT', `not a quiet stretch: ${firing.join(', ')} firing; fast-forward is for waiting, not for skipping an incident`);
+      // Stop at the first page, so the pager goes off at its moment, not minutes late.
+      drill.skipUntil(() => drill.world.alerts.firing().length > 0, request.body.minutes * 60_000, 'trainee fast-forward');
+      request.journal.detail.summary = `fast-forwarded ${request.body.minutes} min`;
+      fastify.pushView();
+      return { simMs: drill.clock.now() };
+    },
+  );
+};
+
+export default trainerRoutes;
