@@ -16,11 +16,21 @@ export default defineConfig({
       },
       {
         extends: true,
+        esbuild: { jsx: 'automatic' },
+        test: {
+          name: 'ui',
+          include: ['packages/trainer-ui/src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['packages/trainer-ui/src/test-setup.ts'],
+        },
+      },
+      {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 90_000,
           environment: 'node',
-          testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },

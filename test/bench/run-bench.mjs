@@ -112,6 +112,47 @@ rows.push({
   command: 'agenc --version; kubectl version --client; curl --version',
 });
 
+// The trainer UI: built JS and CSS gzipped, and time until the lobby is interactive in headless
+// Chromium on localhost (navigation to the first enabled Practice button).
+{
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { gzipSync } = await import('node:zlib');
+  const assets = join(root, 'packages', 'trainer-ui', 'dist', 'assets');
+  let jsGzip = 0;
+  let cssGzip = 0;
+  for (const name of readdirSync(assets)) {
+    const size = gzipSync(readFileSync(join(assets, name))).length;
+    if (name.endsWith('.js')) jsGzip += size;
+    if (name.endsWith('.css')) cssGzip += size;
+  }
+  rows.push({ name: 'trainer UI built JS, gzip (all chunks; xterm loads on the drill page) (goal < 300 KB)', value: `${(jsGzip / 1024).toFixed(0)} KB JS + ${(cssGzip / 1024).toFixed(0)} KB CSS`, command: 'pnpm build; gzip -c packages/trainer-ui/dist/assets/*' });
+  const { chromium } = await import('playwright-core');
+  const port = 19950 + Math.floor(Math.random() * 40);
+  const server = spawn(process.execPath, [gameday, 'serve', '--port', String(port), '--data-dir', join(root, '.gameday', 'bench'), '--log', 'silent'], {
+    stdio: 'ignore',
+    env: { ...process.env, ADMIN_TOKEN: 'bench-admin', FACILITATOR_TOKEN: 'bench-facilitator' },
+  });
+  for (let i = 0; i < 500; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const started = performance.now();
+    await page.goto(`http://127.0.0.1:${port}/#token=bench-admin`);
+    await page.getByRole('button', { name: 'Practice Healthy baseline' }).waitFor();
+    times.push(performance.now() - started);
+    await context.close();
+  }
+  await browser.close();
+  await stop(server);
+  rows.push({ name: 'trainer UI: lobby interactive in headless Chromium, median of 5 (goal < 1 s)', value: `${median(times).toFixed(0)} ms`, command: 'playwright-core: goto / until the Practice buttons show' });
+}
+
 const { child, match } = await startChild([join(root, 'test', 'bench', 'bench-server.mjs')], /(\{.*\})\n/);
 const ports = JSON.parse(match[1]);
 const post = {

@@ -1,38 +1,49 @@
-import { useTraineeView } from '../lib/use-trainee-view';
-import { PagerPanel } from '../features/pager/pager-panel';
-import { ReadingsPanel } from '../features/dashboard/readings-panel';
-import { PodsPanel } from '../features/dashboard/pods-panel';
-import { LogsPanel } from '../features/dashboard/logs-panel';
-import { ShellSetupPanel } from '../features/shell-setup/shell-setup-panel';
+import { useState } from 'react';
+import { setApiToken } from '../lib/api-client';
+import { readSessionToken } from '../lib/session-token';
+import { useDrillView } from '../lib/use-drill-view';
+import { LobbyPage, type StartedDrill } from '../features/lobby/lobby-page';
+import { DrillPage } from '../features/drill/drill-page';
+
+const token = readSessionToken();
+setApiToken(token);
+
+function readStarted(): StartedDrill | null {
+  try {
+    return JSON.parse(sessionStorage.getItem('gameday.drill') ?? 'null') as StartedDrill | null;
+  } catch {
+    return null;
+  }
+}
 
 export function App() {
-  const { view, error } = useTraineeView();
+  const { view, error } = useDrillView(token);
+  const [started, setStarted] = useState<StartedDrill | null>(readStarted);
+  const [inLobby, setInLobby] = useState(started === null);
+
+  const onStarted = (drill: StartedDrill) => {
+    sessionStorage.setItem('gameday.drill', JSON.stringify(drill));
+    setStarted(drill);
+    setInLobby(false);
+  };
+
   return (
     <main>
       <header>
         <h1>gameday</h1>
-        {view && (
-          <span className="clock" aria-label="Simulated time">
-            {view.clock.simTime.slice(11, 19)} UTC · {view.clock.mode}
-            {view.clock.mode === 'realtime' ? ` ×${view.clock.speed}` : ''}
-            {view.clock.paused ? ' · paused' : ''}
-          </span>
-        )}
+        <span className="quiet">incident drills for the speculation service</span>
       </header>
       {error && (
         <p role="status" className="error">
           {error}
         </p>
       )}
-      {!view && !error && <p role="status">Connecting to the drill…</p>}
-      {view && (
-        <div className="grid">
-          <PagerPanel alerts={view.alerts} />
-          <ReadingsPanel readings={view.readings} config={view.config} />
-          <PodsPanel deployments={view.deployments} pods={view.pods} />
-          <ShellSetupPanel />
-          <LogsPanel logs={view.logs} />
-        </div>
+      {inLobby || !started ? (
+        <LobbyPage onStarted={onStarted} trainee={started?.trainee ?? ''} />
+      ) : view ? (
+        <DrillPage view={view} scenario={started.scenario} onLobby={() => setInLobby(true)} />
+      ) : (
+        !error && <p role="status">Connecting to the drill…</p>
       )}
     </main>
   );

@@ -1,27 +1,49 @@
+import { useEffect, useRef } from 'react';
 import type { TraineeView } from '@gameday/simulator';
 import { Panel } from '../../components/panel';
 
-/** The pager: which alerts are firing, since when, with the runbook trigger they met. */
-export function PagerPanel({ alerts }: { alerts: TraineeView['alerts'] }) {
-  const firing = alerts.filter((alert) => alert.state === 'firing');
-  const pending = alerts.filter((alert) => alert.state === 'pending');
+const time = (iso: string) => `${iso.slice(11, 19)} UTC`;
+
+/**
+ * The pager: the page with its name, time and trigger value, and Acknowledge, which stops the
+ * time-to-acknowledge clock. Until then it re-notifies, as a pager would.
+ */
+export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['page']; onAcknowledge: () => void; busy?: boolean }) {
+  const lastNotifications = useRef(0);
+  const ringing = page !== null && page.acknowledgedAt === null;
+  useEffect(() => {
+    const base = document.title.replace(/^\(\d+\) /, '');
+    document.title = ringing ? `(${page.notifications}) ${base}` : base;
+    lastNotifications.current = page?.notifications ?? 0;
+  }, [ringing, page?.notifications]);
+
   return (
-    <Panel title="Pager" className={firing.length > 0 ? 'paging' : ''}>
-      {firing.length === 0 && <p className="quiet">No alert is firing.</p>}
-      <ul className="alerts">
-        {firing.map((alert) => (
-          <li key={alert.name} className="alert firing" role="alert">
-            <strong>{alert.name}</strong> <span className="tag">{alert.runbook}</span>
-            <div>{alert.trigger}</div>
-            <small>fired at {alert.firedAt?.slice(11, 19)} UTC</small>
-          </li>
-        ))}
-        {pending.map((alert) => (
-          <li key={alert.name} className="alert pending">
-            <strong>{alert.name}</strong> pending: {alert.trigger}
-          </li>
-        ))}
-      </ul>
+    <Panel title="Pager" className={ringing ? 'paging' : ''}>
+      {!page && <p className="quiet">No page. You are on call; the pager will go off here.</p>}
+      {page && (
+        <div className={`page ${ringing ? 'ringing' : 'acknowledged'}`} role={ringing ? 'alert' : undefined}>
+          <div>
+            <strong>{page.alert}</strong>
+          </div>
+          {page.trigger && <div>{page.trigger}</div>}
+          <div className="quiet">
+            fired at {time(page.firedAt)}
+            {page.value > 0 && page.value < 1 ? `, value ${(page.value * 100).toFixed(1)}%` : page.value >= 1 ? `, value ${Math.round(page.value)}` : ''}
+          </div>
+          {ringing ? (
+            <>
+              <p className="renotify" aria-live="polite">
+                {page.notifications > 1 ? `Re-notified: paged ${page.notifications} times` : 'Paging you now'}
+              </p>
+              <button type="button" className="primary" onClick={onAcknowledge} disabled={busy}>
+                Acknowledge
+              </button>
+            </>
+          ) : (
+            <p>Acknowledged at {time(page.acknowledgedAt!)}</p>
+          )}
+        </div>
+      )}
     </Panel>
   );
 }

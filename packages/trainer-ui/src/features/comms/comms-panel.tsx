@@ -1,0 +1,110 @@
+import { useState, type FormEvent } from 'react';
+import type { TraineeView } from '@gameday/simulator';
+import { Panel } from '../../components/panel';
+import { FormError } from '../../components/form-error';
+import { commsTemplateTexts } from './comms-templates';
+
+const escalations = [
+  { id: 'platform-lead', label: 'Platform lead' },
+  { id: 'engineering-leadership', label: 'Engineering leadership' },
+  { id: 'finance', label: 'Finance' },
+  { id: 'legal', label: 'Legal' },
+] as const;
+const channelNames = ['#incidents', '#platform-alerts', 'customers', 'email'] as const;
+
+export interface CommsActions {
+  joinBridge: () => void;
+  post: (input: { channel: string; template: string; text: string }) => Promise<void>;
+  escalate: (to: string) => void;
+}
+
+/** The incident bridge, the runbook's message templates posted to channels, and escalation. */
+export function CommsPanel({ trainee, actions, busy }: { trainee: TraineeView['trainee']; actions: CommsActions; busy?: boolean }) {
+  const [templateId, setTemplateId] = useState(commsTemplateTexts[0]!.id);
+  const template = commsTemplateTexts.find((candidate) => candidate.id === templateId)!;
+  const [channel, setChannel] = useState<string>(template.channel);
+  const [text, setText] = useState(template.text);
+  const [problem, setProblem] = useState<string>();
+
+  const choose = (id: string) => {
+    const next = commsTemplateTexts.find((candidate) => candidate.id === id)!;
+    setTemplateId(next.id);
+    setChannel(next.channel);
+    setText(next.text);
+    setProblem(undefined);
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      await actions.post({ channel, template: templateId, text });
+      setProblem(undefined);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  return (
+    <Panel title="Comms and escalation">
+      <div className="bridge">
+        {trainee.bridgeJoinedAt ? (
+          <span>On the incident bridge since {trainee.bridgeJoinedAt.slice(11, 19)} UTC</span>
+        ) : (
+          <button type="button" onClick={actions.joinBridge} disabled={busy}>
+            Join the incident bridge
+          </button>
+        )}
+      </div>
+      <form onSubmit={(event) => void submit(event)} aria-label="Post an update">
+        <label>
+          Template{' '}
+          <select value={templateId} onChange={(event) => choose(event.target.value)}>
+            {commsTemplateTexts.map((candidate) => (
+              <option key={candidate.id} value={candidate.id}>
+                {candidate.label}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Channel{' '}
+          <select value={channel} onChange={(event) => setChannel(event.target.value)}>
+            {channelNames.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="message">
+          Message (fill in every {'{placeholder}'})
+          <textarea value={text} onChange={(event) => setText(event.target.value)} rows={7} />
+        </label>
+        <FormError message={problem} />
+        <button type="submit" disabled={busy}>
+          Post
+        </button>
+      </form>
+      {trainee.posts.length > 0 && (
+        <ul className="posts" aria-label="Posted messages">
+          {trainee.posts.map((post, index) => (
+            <li key={index}>
+              {post.at.slice(11, 19)} {post.channel}: {post.text.split('\n')[0]}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="escalations" role="group" aria-label="Escalate">
+        Escalate to:{' '}
+        {escalations.map((target) => {
+          const done = trainee.escalations.find((escalation) => escalation.to === target.id);
+          return (
+            <button key={target.id} type="button" disabled={busy || done !== undefined} onClick={() => actions.escalate(target.id)}>
+              {target.label}
+              {done ? ` ✓ ${done.at.slice(11, 16)}` : ''}
+            </button>
+          );
+        })}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,114 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, getJson, postJson } from '../../lib/api-client';
+import { passedScenarios } from '../../lib/onboarding-progress';
+import { Panel } from '../../components/panel';
+import { FormError } from '../../components/form-error';
+
+interface ScenarioSummary {
+  id: string;
+  incident: string | null;
+  title: string;
+  summary: string;
+  difficulty: string;
+}
+
+export interface StartedDrill {
+  trainee: string;
+  /** Null for a surprise: the trainee has to work out which incident it is. */
+  scenario: string | null;
+}
+
+/** The lobby: practice a scenario, take a surprise drill, or follow the onboarding path. */
+export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (drill: StartedDrill) => void; trainee: string }) {
+  const [scenarios, setScenarios] = useState<ScenarioSummary[]>([]);
+  const [onboarding, setOnboarding] = useState<string[]>([]);
+  const [name, setName] = useState(initialName);
+  const [difficulty, setDifficulty] = useState('normal');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    getJson<{ scenarios: ScenarioSummary[]; onboarding: string[] }>('/trainer/scenarios')
+      .then((body) => {
+        setScenarios(body.scenarios);
+        setOnboarding(body.onboarding);
+      })
+      .catch((caught: unknown) => setError(caught instanceof ApiError ? caught.message : String(caught)));
+  }, []);
+
+  const start = async (scenario: string, level = difficulty) => {
+    if (name.trim() === '') {
+      setError('Enter your name first: the drill and its score are yours.');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await postJson('/trainer/drills', { trainee: name.trim(), scenario, difficulty: level });
+      onStarted({ trainee: name.trim(), scenario: scenario === 'surprise' ? null : scenario });
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const passed = new Set(passedScenarios(name.trim() || 'anonymous'));
+  const byId = new Map(scenarios.map((scenario) => [scenario.id, scenario]));
+  const preventSubmit = (event: FormEvent) => event.preventDefault();
+
+  return (
+    <div className="lobby">
+      <form className="panel who" onSubmit={preventSubmit} aria-label="Who is on call">
+        <label>
+          Your name <input value={name} onChange={(event) => setName(event.target.value)} maxLength={40} autoComplete="name" />
+        </label>
+        <label>
+          Difficulty{' '}
+          <select value={difficulty} onChange={(event) => setDifficulty(event.target.value)}>
+            <option value="easy">easy (slower, with hints)</option>
+            <option value="normal">normal</option>
+            <option value="hard">hard (faster, noisier)</option>
+          </select>
+        </label>
+        <button type="button" className="primary" disabled={busy} onClick={() => void start('surprise')}>
+          Surprise me
+        </button>
+        <p className="quiet">A surprise drill picks the incident and pages at a random moment in the next 15 minutes; the pager shows only the alert.</p>
+      </form>
+      <FormError message={error} />
+      <Panel title="Onboarding path">
+        <p className="quiet">The five incidents from easy to hard, with hints on the first. A drill is passed when it is mitigated, every runbook step is done, and nothing harmful was done.</p>
+        <ol className="onboarding">
+          {onboarding.map((id, index) => {
+            const scenario = byId.get(id);
+            if (!scenario) return null;
+            return (
+              <li key={id}>
+                <span className={passed.has(id) ? 'passed' : 'todo'}>{passed.has(id) ? '✓ passed' : 'not yet'}</span> {scenario.incident} {scenario.title}{' '}
+                <button type="button" disabled={busy} onClick={() => void start(id, index === 0 ? 'easy' : difficulty)} aria-label={`Start onboarding drill ${index + 1}: ${scenario.title}`}>
+                  Start
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+      </Panel>
+      <Panel title="Practice a scenario">
+        <ul className="scenarios">
+          {scenarios.map((scenario) => (
+            <li key={scenario.id}>
+              <div>
+                <strong>{scenario.title}</strong> <span className="tag">{scenario.incident ?? 'no incident'}</span> <span className="tag">{scenario.difficulty}</span>
+                <div className="quiet">{scenario.summary}</div>
+              </div>
+              <button type="button" disabled={busy} onClick={() => void start(scenario.id)} aria-label={`Practice ${scenario.title}`}>
+                Practice
+              </button>
+            </li>
+          ))}
+        </ul>
+      </Panel>
+    </div>
+  );
+}

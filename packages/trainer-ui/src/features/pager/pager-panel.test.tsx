@@ -1,0 +1,45 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { PageView } from '@gameday/simulator';
+import { PagerPanel } from './pager-panel';
+
+const page = (overrides: Partial<PageView> = {}): PageView => ({
+  alert: 'SpeculationRollbackStorm',
+  trigger: 'Rollback rate > 50% for > 2 minutes',
+  value: 0.62,
+  firedAt: '2026-11-28T10:14:00.000Z',
+  acknowledgedAt: null,
+  notifications: 1,
+  ...overrides,
+});
+
+describe('PagerPanel', () => {
+  it('says there is no page while nothing fires', () => {
+    render(<PagerPanel page={null} onAcknowledge={() => undefined} />);
+    expect(screen.getByText(/No page/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Acknowledge' })).toBeNull();
+  });
+
+  it('pages with the alert name, trigger, value and time, and acknowledges', async () => {
+    const onAcknowledge = vi.fn();
+    render(<PagerPanel page={page()} onAcknowledge={onAcknowledge} />);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('SpeculationRollbackStorm');
+    expect(alert.textContent).toContain('Rollback rate > 50% for > 2 minutes');
+    expect(alert.textContent).toContain('fired at 10:14:00 UTC, value 62.0%');
+    await userEvent.click(screen.getByRole('button', { name: 'Acknowledge' }));
+    expect(onAcknowledge).toHaveBeenCalledOnce();
+  });
+
+  it('shows re-notifications and puts the count in the tab title until acknowledged', () => {
+    document.title = 'gameday';
+    const { rerender } = render(<PagerPanel page={page({ notifications: 3 })} onAcknowledge={() => undefined} />);
+    expect(screen.getByText('Re-notified: paged 3 times')).toBeTruthy();
+    expect(document.title).toBe('(3) gameday');
+    rerender(<PagerPanel page={page({ acknowledgedAt: '2026-11-28T10:20:00.000Z' })} onAcknowledge={() => undefined} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByText('Acknowledged at 10:20:00 UTC')).toBeTruthy();
+    expect(document.title).toBe('gameday');
+  });
+});
