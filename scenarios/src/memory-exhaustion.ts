@@ -148,7 +148,7 @@ export const memoryExhaustionSpec: ScenarioSpec = {
   trigger: 'Memory > 95% or OOMKilled pods',
   alerts: ['SpeculationMemoryExhaustion'],
   requiredActions: [
-    { id: 'force-gc', description: 'Force GC', command: 'agenc admin gc --component speculation --force', anyOf: [{ kind: 'agenc', command: 'admin gc', flags: ['--force'] }], order: 1, deadlineMs: 10 * 60_000 },
+    { id: 'force-gc', description: 'Force GC', command: 'agenc admin gc --component speculation --force', anyOf: [{ kind: 'agenc', command: 'admin gc', flags: ['--force'] }], order: 1, deadlineMs: 10 * 60_000, why: 'reclaims the garbage speculative state left behind, at once' },
     {
       id: 'clear-snapshots',
       description: 'Clear old snapshots',
@@ -156,6 +156,7 @@ export const memoryExhaustionSpec: ScenarioSpec = {
       anyOf: [{ kind: 'agenc', command: 'speculation snapshots clear', flags: ['--confirm'] }],
       order: 2,
       deadlineMs: 15 * 60_000,
+      why: 'drops the snapshots the stalled sweeper never expired',
     },
     {
       id: 'reduce-depth',
@@ -164,6 +165,7 @@ export const memoryExhaustionSpec: ScenarioSpec = {
       anyOf: [{ kind: 'config', key: 'speculation.max_depth', atMost: 2 }],
       order: 3,
       deadlineMs: 20 * 60_000,
+      why: 'slows the growth: shallower chains hold less state and take smaller snapshots',
     },
   ],
   harmfulActions: [

@@ -145,7 +145,7 @@ export const proofBacklogSpec: ScenarioSpec = {
   trigger: 'Proof queue > 95% or proof worker pods failing',
   alerts: ['ProofGenerationFailure'],
   requiredActions: [
-    { id: 'check-proof-workers', description: 'Check proof worker status', command: 'agenc proof-worker status', anyOf: [{ kind: 'agenc', command: 'proof-worker status' }], order: 1, deadlineMs: 10 * 60_000 },
+    { id: 'check-proof-workers', description: 'Check proof worker status', command: 'agenc proof-worker status', anyOf: [{ kind: 'agenc', command: 'proof-worker status' }], order: 1, deadlineMs: 10 * 60_000, why: 'shows whether workers are failing, stuck or simply outnumbered' },
     {
       id: 'scale-proof-workers',
       description: 'Scale up workers',
@@ -153,6 +153,7 @@ export const proofBacklogSpec: ScenarioSpec = {
       anyOf: [{ kind: 'scale', deployment: 'proof-worker', atLeast: 12 }],
       order: 2,
       deadlineMs: 15 * 60_000,
+      why: 'adds capacity: the queue drains at a rate set by the ready workers',
     },
     {
       id: 'reduce-load',
@@ -161,6 +162,7 @@ export const proofBacklogSpec: ScenarioSpec = {
       anyOf: [{ kind: 'config', key: 'speculation.features.rollout_percentage', atMost: 50 }],
       order: 3,
       deadlineMs: 20 * 60_000,
+      why: 'cuts the proof inflow at its source',
     },
     {
       id: 'clear-stuck-proofs',
@@ -169,6 +171,7 @@ export const proofBacklogSpec: ScenarioSpec = {
       anyOf: [{ kind: 'agenc', command: 'proof-worker timeout' }],
       order: 4,
       deadlineMs: 25 * 60_000,
+      why: 'frees the worker slots that hung proofs were holding',
     },
   ],
   harmfulActions: [

@@ -157,6 +157,7 @@ export const rollbackStormSpec: ScenarioSpec = {
       anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
       order: 1,
       deadlineMs: 15 * 60_000,
+      why: 'stops new speculative tasks at once: no new rollbacks can cascade',
     },
     {
       id: 'drain',
@@ -165,6 +166,7 @@ export const rollbackStormSpec: ScenarioSpec = {
       anyOf: [{ kind: 'drain' }],
       order: 2,
       deadlineMs: 20 * 60_000,
+      why: 'lets in-flight tasks finish so no half-done speculation is left to roll back',
     },
     {
       id: 'find-cascade-source',
@@ -173,6 +175,7 @@ export const rollbackStormSpec: ScenarioSpec = {
       anyOf: [{ kind: 'agenc', command: 'speculation rollbacks' }],
       order: 3,
       deadlineMs: 30 * 60_000,
+      why: 'names the failing dependency, so you know what must recover before re-enabling',
     },
   ],
   harmfulActions: [

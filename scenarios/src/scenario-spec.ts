@@ -76,6 +76,8 @@ export interface RequiredAction {
   order?: number;
   /** Simulated ms after the alert fired by which it should be done. */
   deadlineMs?: number;
+  /** What doing it changes: the debrief's answer to "what would it have changed". */
+  why: string;
 }
 
 export interface HarmfulAction {

@@ -134,6 +134,7 @@ export const stakeSlashingSpec: ScenarioSpec = {
       anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
       order: 1,
       deadlineMs: 5 * 60_000,
+      why: 'stops the conflicting speculative commits that get the validator slashed',
     },
     {
       id: 'document-stake',
@@ -142,6 +143,7 @@ export const stakeSlashingSpec: ScenarioSpec = {
       anyOf: [{ kind: 'agenc', command: 'stake status' }],
       order: 2,
       deadlineMs: 10 * 60_000,
+      why: 'preserves the evidence finance and legal will ask for',
     },
     {
       id: 'check-slashing',
@@ -150,6 +152,7 @@ export const stakeSlashingSpec: ScenarioSpec = {
       anyOf: [{ kind: 'agenc', command: 'stake slashing-history' }],
       order: 3,
       deadlineMs: 15 * 60_000,
+      why: 'shows which slashes were unexpected, and how much they cost',
     },
   ],
   harmfulActions: [{ id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'slashing resumes' }],

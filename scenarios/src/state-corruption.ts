@@ -133,6 +133,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
       anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
       order: 1,
       deadlineMs: 5 * 60_000,
+      why: 'stops the racing speculative commits that write corrupt state',
     },
     {
       id: 'stop-workers',
@@ -141,6 +142,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
       anyOf: [{ kind: 'scale', deployment: 'agenc-worker', atMost: 0 }],
       order: 2,
       deadlineMs: 10 * 60_000,
+      why: 'stops every writer, so no corrupt record spreads further',
     },
     {
       id: 'check-integrity',
@@ -149,6 +151,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
       anyOf: [{ kind: 'agenc', command: 'admin check-integrity', flags: ['--full'] }],
       order: 3,
       deadlineMs: 20 * 60_000,
+      why: 'tells you the scope: how many records, which shards, the last known good point',
     },
   ],
   harmfulActions: [

@@ -70,3 +70,13 @@ describe('the in-browser terminal endpoint', () => {
     expect(body.stderr).toContain('eval "$(gameday env)"');
   });
 });
+
+describe('curl in the terminal prints what it prints in a real terminal', () => {
+  it('shows no progress meter when the answer goes to the screen, but keeps its errors', async () => {
+    const shown = await type('curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d \'{"speculation.max_depth": 3}\'');
+    expect(shown.body.stderr).toBe('');
+    const refused = await type('curl http://localhost:9090/nothing-here --fail');
+    expect(refused.body.stderr).toContain('curl: (22)');
+    expect(refused.body.stderr).not.toContain('% Total');
+  });
+});

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { DrillState } from '@gameday/simulator';
 import { hasChromium, launchChromium } from './support/browser';
 import { repoRoot, startSimulator, type ServedSimulator } from './support/served-simulator';
+import { runbookBlocks } from './support/runbook-blocks';
 
 const artifacts = join(repoRoot, 'test-results');
 const runIt = hasChromium || process.env.CI === 'true' ? it : it.skip;
@@ -38,7 +39,7 @@ afterAll(async () => {
 
 async function typeInTerminal(line: string): Promise<string> {
   const output = page.getByTestId('terminal-output');
-  const before = await output.textContent();
+  const runs = Number(await output.getAttribute('data-runs'));
   await page.getByRole('region', { name: "Terminal: type the runbook's commands" }).click();
   const lines = line.split('\n');
   for (const [index, part] of lines.entries()) {
@@ -46,7 +47,7 @@ async function typeInTerminal(line: string): Promise<string> {
     if (index < lines.length - 1) await page.keyboard.press('Enter');
   }
   await page.keyboard.press('Enter');
-  await expect.poll(async () => (await output.textContent()) !== before, { timeout: 15_000 }).toBe(true);
+  await expect.poll(async () => Number(await output.getAttribute('data-runs')), { timeout: 15_000 }).toBe(runs + 1);
   return (await output.textContent()) ?? '';
 }
 
@@ -102,6 +103,43 @@ describe('a whole drill in the browser', () => {
     // The first page may be the milder rollback alert, which fires before the 50% trigger.
     expect(timeline).toMatch(/acknowledged SpeculationRollback(Storm|RateElevated)/);
     for (const step of ['declared P1', 'posted update to #incidents', 'declared resolved', 'alert firing: SpeculationRollback']) expect(timeline, timeline ?? '').toContain(step);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  runIt('ranks a surprise drill: its debrief, the post-mortem download, and the leaderboard', async () => {
+    await page.getByRole('button', { name: 'Lobby' }).click();
+    await page.getByLabel('Your name').fill('Hopper');
+    await page.getByLabel('Team').fill('sre-red');
+    await page.getByRole('button', { name: 'Surprise me' }).click();
+    await page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
+    let state = await sim.control<DrillState>('GET', '/_sim/state');
+    for (let minute = 0; minute < 60 && state.firingAlerts.length === 0; minute++) state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
+    await page.getByRole('region', { name: 'Pager' }).getByRole('button', { name: 'Acknowledge' }).click();
+    const severity = page.getByRole('form', { name: 'Declare severity' });
+    await severity.getByRole('radio', { name: /^P1 Critical/ }).check();
+    await severity.getByRole('button', { name: 'Declare severity' }).click();
+    // The trainee works out which incident this is; the test reads it from the control API.
+    const block = runbookBlocks().find((candidate) => candidate.section.startsWith(state.scenario.incident!))!;
+    for (const command of block.commands) await typeInTerminal(command);
+    await sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
+    await page.getByRole('button', { name: 'Declare resolved' }).click();
+
+    const debrief = page.getByRole('region', { name: 'Debrief' });
+    await debrief.getByRole('table', { name: 'Score by dimension' }).waitFor();
+    expect(await debrief.textContent()).toContain(`${state.scenario.incident} `);
+    await debrief.getByRole('list', { name: 'The ideal path for this variant' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), debrief.getByRole('link', { name: /Download the post-mortem draft/ }).click()]);
+    const saved = join(artifacts, 'postmortem.md');
+    await download.saveAs(saved);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(saved, 'utf8')).toMatch(new RegExp(`^# Incident Post-Mortem: ${state.scenario.incident}`));
+    await page.screenshot({ path: join(artifacts, 'debrief.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Lobby' }).click();
+    const leaderboard = page.getByRole('region', { name: 'Leaderboard' });
+    await leaderboard.getByRole('cell', { name: 'Hopper' }).waitFor();
+    expect(await leaderboard.textContent()).toContain('sre-red');
+    await page.screenshot({ path: join(artifacts, 'leaderboard.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -39,3 +39,11 @@ export type { CheckOptions, CheckProgress, CheckReport, SectionResult, StepResul
 export { toJunitXml } from './check/check-report';
 export { parseRunbook } from './check/runbook-parser';
 export type { ParsedRunbook, RunbookSection } from './check/runbook-parser';
+export { scoreJournal } from './scoring/drill-scorer';
+export type { DrillScore, ScoreDimension } from './scoring/drill-scorer';
+export { scoringWeights } from './scoring/scoring-weights';
+export { debriefOf } from './scoring/drill-debrief';
+export type { Debrief, PathStep } from './scoring/drill-debrief';
+export { postmortemDraft } from './scoring/postmortem-draft';
+export { SqliteDrillStore } from './storage/sqlite-drill-store';
+export type { DrillStore, FinishedDrill, LeaderboardRow, LeaderboardQuery } from './storage/drill-store';

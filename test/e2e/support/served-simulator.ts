@@ -22,11 +22,13 @@ export interface ServedSimulator {
   bash(command: string, options?: { timeoutMs?: number }): { status: number | null; stdout: string; stderr: string };
   /** Calls the control API with the facilitator token. */
   control<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
-  stop(): Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startSimulator(args: string[] = []): Promise<ServedSimulator> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gameday-e2e-'));
+/** Starts `gameday serve`; give `dataDir` to reuse one across restarts (it is then kept). */
+export async function startSimulator(args: string[] = [], options: { dataDir?: string } = {}): Promise<ServedSimulator> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gameday-e2e-'));
+  const keepData = options.dataDir !== undefined;
   const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
   const facilitatorToken = `facilitator-${Math.random().toString(36).slice(2)}`;
   const child = spawn(process.execPath, [gamedayBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log', 'error', ...args], {
@@ -74,12 +76,12 @@ export async function startSimulator(args: string[] = []): Promise<ServedSimulat
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as T;
     },
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-      child.kill('SIGTERM');
+      child.kill(signal);
       const code = await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
   };

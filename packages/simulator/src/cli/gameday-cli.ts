@@ -11,6 +11,7 @@ import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
 import { Drill } from '../drill/drill';
 import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
+import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
 
@@ -55,7 +56,15 @@ async function serve(options: ServeOptions): Promise<void> {
   const drill = new Drill({ scenario: options.scenario, seed, clock: options.clock, speed: options.speed, difficulty: options.difficulty });
   const uiDir = resolve(simulatorBinDir(), '..', '..', 'trainer-ui', 'dist');
   const slot = new DrillSlot(drill);
-  const server = await createServer({ drill, slot, tokens, uiDir, logger: options.log === 'silent' ? false : { level: options.log } });
+  mkdirSync(options.dataDir, { recursive: true });
+  let store: SqliteDrillStore;
+  try {
+    store = new SqliteDrillStore(join(options.dataDir, 'gameday.db'));
+  } catch (error) {
+    process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const server = await createServer({ drill, slot, tokens, uiDir, store, logger: options.log === 'silent' ? false : { level: options.log } });
   await server.listen({ port: options.port, host: options.host });
   const port = (server.server.address() as AddressInfo).port;
   drill.start();
@@ -85,7 +94,8 @@ async function serve(options: ServeOptions): Promise<void> {
     server
       .close()
       .then(() => {
-        drill.stop();
+        slot.current.stop();
+        store.close();
         removeServeRecord(options.dataDir, port);
         process.exit(0);
       })

@@ -8,7 +8,7 @@
  * same clock, so virtual, accelerated and real time all give the same order of events.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
-import { findScenario, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type WorldEventBody } from '@gameday/scenarios';
+import { findScenario, liveSeverity, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type WorldEventBody } from '@gameday/scenarios';
 import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World } from '../world/world';
@@ -27,6 +27,10 @@ export interface DrillOptions {
   onsetDelayMs?: number;
   /** The trainee's name, as given in the lobby. */
   trainee?: string;
+  /** The trainee's team, for leaderboards and readiness metrics. */
+  team?: string;
+  /** Ranked drills count on leaderboards; practice drills do not. */
+  ranked?: boolean;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -41,6 +45,8 @@ export class Drill {
   actor!: Actor<AnyStateMachine>;
   trainee!: TraineeSession;
   series!: MetricSeries;
+  /** The stored record's id once the drill is finished (declared resolved). */
+  finishedId: string | null = null;
   /** Wall time that simulated time 0 corresponds to. */
   epochMs = Date.now();
   private ticks = 0;
@@ -79,7 +85,8 @@ export class Drill {
         source: 'world',
         action: to === 'firing' ? 'alert.firing' : 'alert.resolved',
         outcome: 'info',
-        detail: { alert: alert.name, runbook: alert.runbook, value: alert.value },
+        // The severity the runbook expects at this moment: scoring reads it from here.
+        detail: { alert: alert.name, runbook: alert.runbook, value: alert.value, expectedSeverity: this.expectedSeverity() },
       });
     });
     this.actor.subscribe((snapshot) => {
@@ -90,6 +97,7 @@ export class Drill {
       }
     });
     this.ticks = 0;
+    this.finishedId = null;
   }
 
   private drivers(): Drivers {
@@ -104,7 +112,16 @@ export class Drill {
       source: 'sim',
       action: 'drill.started',
       outcome: 'info',
-      detail: { scenario: this.scenario.id, seed: this.options.seed, clock: this.options.clock, speed: this.options.speed, difficulty: this.options.difficulty },
+      detail: {
+        scenario: this.scenario.id,
+        seed: this.options.seed,
+        clock: this.options.clock,
+        speed: this.options.speed,
+        difficulty: this.options.difficulty,
+        trainee: this.trainee.name,
+        team: this.options.team ?? 'solo',
+        ranked: this.options.ranked ?? false,
+      },
     });
     this.scheduleTick();
     this.clock.start();
@@ -194,6 +211,11 @@ export class Drill {
 
   record(input: JournalInput): void {
     this.journal.record(input);
+  }
+
+  /** The severity the runbook's engine expects now, from the readings and the scenario's facts. */
+  expectedSeverity(): string {
+    return liveSeverity(this.world.readings(), (this.actor.getSnapshot().context as ScenarioContext).facts).severity;
   }
 
   phase(): string {

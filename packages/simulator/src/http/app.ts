@@ -10,6 +10,8 @@ import bodyParsers from './plugins/body-parsers';
 import journalHook from './plugins/journal-hook';
 import errorHandler from './plugins/error-handler';
 import socketGateway from './plugins/socket-gateway';
+import drillStorage from './plugins/drill-storage';
+import type { DrillStore } from '../storage/drill-store';
 import adminConfigRoutes from './routes/admin-config-routes';
 import adminOperationsRoutes from './routes/admin-operations-routes';
 import metricsRoutes from './routes/metrics-routes';
@@ -22,6 +24,8 @@ import trainerRoutes from './routes/trainer-routes';
 export interface AppOptions extends DrillContextOptions {
   /** The built trainer UI to serve at `/`, when there is one. */
   uiDir?: string | undefined;
+  /** Where finished drills go; an in-memory SQLite store when not given. */
+  store?: DrillStore | undefined;
   /** More routes, inside the app so they get its parsers, hooks and error handling (an embedder's own; the benchmark's baseline route). */
   extend?: FastifyPluginAsync;
 }
@@ -32,6 +36,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(bodyParsers);
   await fastify.register(journalHook);
   await fastify.register(errorHandler);
+  await fastify.register(drillStorage, { store: options.store });
   await fastify.register(socketGateway);
 
   await fastify.register(adminConfigRoutes);

@@ -98,3 +98,9 @@ export class Journal {
     return () => this.listeners.delete(listener);
   }
 }
+
+/** A journal detail value as text: strings as they are, anything else as JSON. */
+export function detailText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}

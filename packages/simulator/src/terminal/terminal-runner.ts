@@ -246,11 +246,13 @@ function builtin(stage: Stage, context: TerminalContext): TerminalResult | undef
   }
 }
 
-async function firstStage(stage: Stage, input: string | null, context: TerminalContext): Promise<TerminalResult> {
+async function firstStage(stage: Stage, input: string | null, context: TerminalContext, toScreen: boolean): Promise<TerminalResult> {
   switch (stage.program) {
     case 'curl':
       checkCurl(stage.args, context.port);
-      return runProgram('curl', stage.args, context);
+      // curl hides its progress meter when writing to a terminal; here it writes to a pipe, so
+      // say so, or the trainee would see a meter their own shell never shows.
+      return runProgram('curl', toScreen ? ['--no-progress-meter', ...stage.args] : stage.args, context);
     case 'kubectl':
       checkKubectl(stage.args);
       return runProgram('kubectl', stage.args, context);
@@ -273,7 +275,7 @@ export async function runTerminalLine(line: string, context: TerminalContext): P
     const pipeline = parseCommandLine(line, { env, now: context.now });
     const [head, ...rest] = pipeline.stages;
     if (!head) return { stdout: '', stderr: '', exitCode: 0 };
-    let result = await firstStage(head, null, context);
+    let result = await firstStage(head, null, context, rest.length === 0 && pipeline.redirect === null);
     for (const stage of rest) {
       if (!['grep', 'head', 'tail', 'wc', 'sort', 'cat'].includes(stage.program)) throw notAvailable(`${stage.program} after a pipe`);
       const next = filter(stage, result.stdout, context);

@@ -11,7 +11,7 @@ import { isKubePath } from './error-handler';
 declare module 'fastify' {
   interface FastifyRequest {
     /** Facts a handler (or the error handler) wants in this request's journal entry. */
-    journal: { detail: Record<string, unknown>; effect?: 'harmful' };
+    journal: { detail: Record<string, unknown>; effect?: 'harmful'; skip?: boolean };
     /** Marks this request harmful in the journal when the scenario said why it hurt. */
     noteHarm(why: string | undefined): void;
   }
@@ -58,7 +58,7 @@ export default fp(
     fastify.addHook('onResponse', (request, reply, next) => {
       const query = request.url.indexOf('?');
       const path = query < 0 ? request.url : request.url.slice(0, query);
-      const kind = classifyRequest(request, path);
+      const kind = request.journal.skip ? undefined : classifyRequest(request, path);
       if (kind) {
         const detail = request.journal.detail;
         detail.method = request.method;

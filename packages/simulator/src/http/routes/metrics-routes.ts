@@ -9,7 +9,8 @@ const metricsRoutes: RoutesPlugin = async (fastify) => {
     '/metrics',
     { schema: { summary: 'The service metrics in Prometheus text format', response: { 200: Type.String() } } },
     async (_request, reply) => {
-      const body = await registry.metrics();
+      // The drill's service metrics, then the readiness of every drill finished on this server.
+      const body = (await registry.metrics()) + (await fastify.readiness.registry.metrics());
       return reply.type(registry.contentType).send(body);
     },
   );

@@ -8,6 +8,10 @@ import { randomInt } from 'node:crypto';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
 import { Drill } from '../../drill/drill';
 import { channels, commsTemplates, escalationTargets, impactQuestions } from '../../drill/trainee-session';
+import { debriefOf, finishDrill } from '../../scoring/drill-debrief';
+import { postmortemDraft } from '../../scoring/postmortem-draft';
+import type { LeaderboardRow } from '../../storage/drill-store';
+import { detailText } from '../../journal/journal';
 import { GamedayError } from '../errors';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
@@ -59,6 +63,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
         body: Type.Object(
           {
             trainee: Type.String({ minLength: 1, maxLength: 40, description: 'Your name' }),
+            team: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Your team, for leaderboards and readiness metrics' })),
             scenario: StringEnum([...scenarios.map((scenario) => scenario.id), 'surprise']),
             difficulty: StringEnum(difficulties, { default: 'normal' }),
           },
@@ -78,6 +83,9 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
         speed: previous.clock.speed,
         difficulty: request.body.difficulty as Difficulty,
         trainee: request.body.trainee.trim(),
+        team: request.body.team?.trim() ?? 'solo',
+        // Practice drills are not ranked; surprises, like a real page, are.
+        ranked: surprise,
         // A surprise pages at a random moment in the next quarter hour, not on cue.
         ...(surprise ? { onsetDelayMs: randomInt(0, 15 * 60_000) } : {}),
       });
@@ -131,6 +139,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       const previous = drill.trainee.severity;
       drill.trainee.severities.push({ severity, answers, simMs: drill.clock.now() });
       request.journal.detail.severity = severity;
+      request.journal.detail.expectedSeverity = drill.expectedSeverity();
       request.journal.detail.answers = answers;
       request.journal.detail.summary = previous ? `changed severity from ${previous.severity} to ${severity}` : `declared ${severity}`;
       fastify.pushView();
@@ -205,7 +214,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       schema: {
         summary: 'Declare the incident mitigated, or resolved (which ends the drill)',
         body: Type.Object({ state: StringEnum(['mitigated', 'resolved'] as const) }, { additionalProperties: false }),
-        response: { 200: Report('{ state, outcome }'), ...conflict },
+        response: { 200: Report('{ state, drillId, score }'), ...conflict },
       },
     },
     async (request) => {
@@ -221,8 +230,79 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       }
       request.journal.detail.state = request.body.state;
       request.journal.detail.summary = `declared ${request.body.state}`;
+      if (request.body.state === 'mitigated') {
+        fastify.pushView();
+        return { state: request.body.state, drillId: null, score: null };
+      }
+      // This request's own journal entry is written when its answer has gone out; the finish
+      // needs it now, so it is recorded here and the hook skips it.
+      drill.record({ source: 'ui', action: 'POST /trainer/declare', outcome: 'accepted', status: 200, detail: { ...request.journal.detail, method: 'POST', path: '/trainer/declare' } });
+      request.journal.skip = true;
+      const finished = finishDrill(drill, fastify.store, (done) => fastify.readiness.observe(done));
       fastify.pushView();
-      return { state: request.body.state, outcome: null };
+      return { state: request.body.state, drillId: finished.id, score: finished.score.total };
+    },
+  );
+
+  const finishedDrill = (id: string) => {
+    const finished = fastify.store.get(id);
+    if (!finished) throw new GamedayError('NOT_FOUND', `no finished drill ${id}`, { field: 'id' });
+    return finished;
+  };
+
+  fastify.get(
+    '/trainer/debrief',
+    { schema: { summary: "The debrief of the current drill, once it is declared resolved", response: { 200: Report('Debrief'), 409: ErrorSchema } } },
+    async () => {
+      const id = fastify.drill.finishedId;
+      if (id === null) throw new GamedayError('CONFLICT', 'the drill is not finished: declare it resolved first');
+      return debriefOf(finishedDrill(id));
+    },
+  );
+
+  fastify.get(
+    '/trainer/drills/:id',
+    { schema: { summary: 'The debrief of a finished drill', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Report('Debrief'), 404: ErrorSchema } } },
+    async (request) => debriefOf(finishedDrill(request.params.id)),
+  );
+
+  fastify.get(
+    '/trainer/drills/:id/postmortem.md',
+    { schema: { summary: "The runbook's post-mortem template, filled from the drill's journal", params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Type.String(), 404: ErrorSchema } } },
+    async (request, reply) => {
+      const finished = finishedDrill(request.params.id);
+      return reply
+        .type('text/markdown; charset=utf-8')
+        .header('content-disposition', `attachment; filename="postmortem-${finished.scenario}-${finished.finishedAt.slice(0, 10)}.md"`)
+        .send(postmortemDraft(finished));
+    },
+  );
+
+  fastify.get(
+    '/trainer/leaderboard',
+    {
+      schema: {
+        summary: "Each trainee's best ranked drill, best first (ties broken by time); CSV or JSON",
+        querystring: Type.Object({
+          scenario: Type.Optional(StringEnum(scenarios.map((scenario) => scenario.id))),
+          difficulty: Type.Optional(StringEnum(difficulties)),
+          format: StringEnum(['json', 'csv'] as const, { default: 'json' }),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        }),
+        response: { 200: Report('{ rows: LeaderboardRow[] } or CSV'), 400: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { scenario, difficulty, format, limit } = request.query;
+      const rows = fastify.store.leaderboard({ scenario, difficulty, limit });
+      if (format === 'json') return { rows };
+      const columns: Array<keyof LeaderboardRow> = ['rank', 'trainee', 'team', 'scenario', 'difficulty', 'score', 'ttrMs', 'finishedAt', 'drillId'];
+      const cell = (value: unknown) => {
+        const text = detailText(value);
+        return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+      };
+      const csv = [columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n');
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="leaderboard.csv"').send(`${csv}\n`);
     },
   );
 

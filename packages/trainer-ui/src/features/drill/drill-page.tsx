@@ -13,6 +13,7 @@ import { TerminalPanel, type TerminalOutput } from '../terminal/terminal-panel';
 import { CommsPanel } from '../comms/comms-panel';
 import { TimelinePanel } from '../timeline/timeline-panel';
 import { ShellSetupPanel } from '../shell-setup/shell-setup-panel';
+import { DebriefPanel } from '../debrief/debrief-panel';
 
 const runCommand = (command: string) => postJson<TerminalOutput>('/trainer/terminal', { command });
 
@@ -78,6 +79,7 @@ export function DrillPage({ view, scenario, onLobby }: { view: TraineeView; scen
           )}
         </section>
       )}
+      {view.trainee.resolvedAt && <DebriefPanel resolvedAt={view.trainee.resolvedAt} />}
       {view.hints.length > 0 && (
         <aside className="hints" aria-label="Hints">
           {view.hints.map((hint) => (

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, getJson, postJson } from '../../lib/api-client';
 import { passedScenarios } from '../../lib/onboarding-progress';
 import { Panel } from '../../components/panel';
+import { LeaderboardPanel } from '../leaderboard/leaderboard-panel';
 import { FormError } from '../../components/form-error';
 
 interface ScenarioSummary {
@@ -23,6 +24,7 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
   const [scenarios, setScenarios] = useState<ScenarioSummary[]>([]);
   const [onboarding, setOnboarding] = useState<string[]>([]);
   const [name, setName] = useState(initialName);
+  const [team, setTeam] = useState('');
   const [difficulty, setDifficulty] = useState('normal');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -44,7 +46,7 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
     setBusy(true);
     setError(undefined);
     try {
-      await postJson('/trainer/drills', { trainee: name.trim(), scenario, difficulty: level });
+      await postJson('/trainer/drills', { trainee: name.trim(), scenario, difficulty: level, ...(team.trim() ? { team: team.trim() } : {}) });
       onStarted({ trainee: name.trim(), scenario: scenario === 'surprise' ? null : scenario });
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : String(caught));
@@ -64,6 +66,9 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
           Your name <input value={name} onChange={(event) => setName(event.target.value)} maxLength={40} autoComplete="name" />
         </label>
         <label>
+          Team <input value={team} onChange={(event) => setTeam(event.target.value)} maxLength={40} placeholder="optional" />
+        </label>
+        <label>
           Difficulty{' '}
           <select value={difficulty} onChange={(event) => setDifficulty(event.target.value)}>
             <option value="easy">easy (slower, with hints)</option>
@@ -74,7 +79,7 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
         <button type="button" className="primary" disabled={busy} onClick={() => void start('surprise')}>
           Surprise me
         </button>
-        <p className="quiet">A surprise drill picks the incident and pages at a random moment in the next 15 minutes; the pager shows only the alert.</p>
+        <p className="quiet">A surprise drill picks the incident and pages at a random moment in the next 15 minutes; the pager shows only the alert. Surprise drills are ranked; practice is not.</p>
       </form>
       <FormError message={error} />
       <Panel title="Onboarding path">
@@ -94,6 +99,7 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
           })}
         </ol>
       </Panel>
+      <LeaderboardPanel scenarios={scenarios.filter((scenario) => scenario.incident !== null)} />
       <Panel title="Practice a scenario">
         <ul className="scenarios">
           {scenarios.map((scenario) => (

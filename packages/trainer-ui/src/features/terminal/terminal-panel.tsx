@@ -46,6 +46,7 @@ async function createXterm(): Promise<TerminalLike> {
 export function TerminalPanel({ run, createTerminal = createXterm }: { run: (command: string) => Promise<TerminalOutput>; createTerminal?: () => Promise<TerminalLike> }) {
   const container = useRef<HTMLDivElement>(null);
   const [lastOutput, setLastOutput] = useState('');
+  const [runs, setRuns] = useState(0);
   const runRef = useRef(run);
   runRef.current = run;
 
@@ -71,6 +72,7 @@ export function TerminalPanel({ run, createTerminal = createXterm }: { run: (com
           setLastOutput(message);
         }
         terminal?.write(prompt);
+        setRuns((count) => count + 1);
       }
       running = false;
     };
@@ -105,7 +107,7 @@ export function TerminalPanel({ run, createTerminal = createXterm }: { run: (com
   return (
     <Panel title="Terminal" className="terminal">
       <div ref={container} className="xterm-host" role="region" aria-label="Terminal: type the runbook's commands" onClick={() => container.current?.querySelector('textarea')?.focus()} />
-      <div className="sr-only" aria-live="polite" data-testid="terminal-output">
+      <div className="sr-only" aria-live="polite" data-testid="terminal-output" data-runs={runs}>
         {lastOutput}
       </div>
     </Panel>

@@ -1,0 +1,27 @@
+/**
+ * Finished drills and readiness: `fastify.store` (the embedded SQLite store unless the server
+ * is given another) and `fastify.readiness` (drill outcome metrics for /metrics).
+ */
+import fp from 'fastify-plugin';
+import type { DrillStore } from '../../storage/drill-store';
+import { SqliteDrillStore } from '../../storage/sqlite-drill-store';
+import { createReadinessMetrics, type ReadinessMetrics } from '../../metrics/readiness-metrics';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: DrillStore;
+    readiness: ReadinessMetrics;
+  }
+}
+
+export default fp<{ store?: DrillStore | undefined }>(
+  (fastify, options, done) => {
+    // Without a store of its own (tests, embedding) the server keeps finished drills in memory.
+    const store = options.store ?? new SqliteDrillStore(':memory:');
+    fastify.decorate('store', store);
+    fastify.decorate('readiness', createReadinessMetrics());
+    if (!options.store) fastify.addHook('onClose', async () => store.close());
+    done();
+  },
+  { name: 'drill-storage', fastify: '5.x' },
+);

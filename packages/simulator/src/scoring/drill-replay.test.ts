@@ -1,0 +1,91 @@
+/**
+ * Issue 6 replay: a drill played end to end through the app, its journal stored, and re-scored
+ * from the stored journal alone: the same score, to the point. Also the debrief, post-mortem,
+ * leaderboard and readiness metrics of that finished drill.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Drill } from '../drill/drill';
+import { DrillSlot } from '../http/plugins/drill-context';
+import { createServer } from '../http/server';
+import { adminAuth, testTokens } from '../http/test-server';
+import { SqliteDrillStore } from '../storage/sqlite-drill-store';
+import { scoreJournal } from './drill-scorer';
+
+let server: FastifyInstance;
+let slot: DrillSlot;
+let store: SqliteDrillStore;
+afterEach(async () => {
+  await server.close();
+  slot.current.stop();
+  store.close();
+});
+
+const send = (method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) =>
+  server.inject({ method, url, headers: { ...adminAuth, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+
+async function playStorm(ranked: boolean) {
+  const placeholder = new Drill({ scenario: 'baseline', seed: 1, clock: 'virtual', speed: 1, difficulty: 'normal' });
+  slot = new DrillSlot(placeholder);
+  store = new SqliteDrillStore(':memory:');
+  server = await createServer({ drill: placeholder, slot, store, tokens: testTokens });
+  expect((await send('POST', '/trainer/drills', { trainee: 'Ada', team: 'sre-blue', scenario: ranked ? 'surprise' : 'rollback-storm', difficulty: 'normal' })).statusCode).toBe(200);
+  const drill = slot.current;
+  for (let i = 0; i < 3600 && drill.world.alerts.firing().length === 0; i++) drill.clock.advanceBy(1000);
+  drill.clock.advanceBy(60_000);
+  expect((await send('POST', '/trainer/acknowledge')).statusCode).toBe(200);
+  expect((await send('POST', '/trainer/severity', { severity: 'P1', answers: { 'over-10-percent': true } })).statusCode).toBe(200);
+  expect((await send('POST', '/trainer/bridge')).statusCode).toBe(200);
+  expect((await send('POST', '/admin/config', { 'speculation.enabled': false })).statusCode).toBe(200);
+  expect((await send('POST', '/admin/speculation/drain')).statusCode).toBe(200);
+  expect((await send('GET', '/admin/speculation/rollbacks?since_ms=600000&verbose=true', undefined, { 'x-agenc-command': 'agenc speculation rollbacks --since 10m --verbose' })).statusCode).toBe(200);
+  expect((await send('POST', '/trainer/comms', { channel: '#incidents', template: 'initial-alert', text: '[P1] Speculation Incident - rollback storm' })).statusCode).toBe(200);
+  expect((await send('POST', '/trainer/escalations', { to: 'engineering-leadership' })).statusCode).toBe(200);
+  drill.clock.advanceBy(3 * 60_000);
+  const resolved = await send('POST', '/trainer/declare', { state: 'resolved' });
+  expect(resolved.statusCode).toBe(200);
+  return { drill, resolved: resolved.json<{ drillId: string; score: number }>() };
+}
+
+describe('a finished drill', () => {
+  it('re-scores from its stored journal to the same score, to the point', async () => {
+    const { resolved } = await playStorm(false);
+    const stored = store.get(resolved.drillId)!;
+    expect(stored.score.total).toBe(resolved.score);
+    expect(scoreJournal(stored.journal)).toEqual(stored.score);
+    expect(stored.score.total).toBeGreaterThan(80);
+    expect(stored.journal.find((entry) => entry.action === 'drill.finished')?.detail).toMatchObject({ drillId: resolved.drillId, score: resolved.score });
+    expect(stored).toMatchObject({ trainee: 'Ada', team: 'sre-blue', scenario: 'rollback-storm', ranked: false });
+  });
+
+  it('shows the debrief, writes the post-mortem, and keeps practice off the leaderboard', async () => {
+    const { resolved } = await playStorm(false);
+    const debrief = (await send('GET', '/trainer/debrief')).json<{ score: { total: number }; idealPath: unknown[]; yourPath: Array<{ step: string }>; missed: unknown[] }>();
+    expect(debrief.score.total).toBe(resolved.score);
+    expect(debrief.idealPath.length).toBeGreaterThan(5);
+    expect(debrief.yourPath.map((step) => step.step)).toContain('declared P1');
+    const postmortem = await send('GET', `/trainer/drills/${resolved.drillId}/postmortem.md`);
+    expect(postmortem.headers['content-type']).toContain('text/markdown');
+    expect(postmortem.headers['content-disposition']).toContain('attachment; filename="postmortem-rollback-storm-');
+    expect(postmortem.body).toMatch(/^# Incident Post-Mortem: INC-SPEC-001 Cascading rollback storm \(game-day drill\)/);
+    expect(postmortem.body).toContain('| Time | Event |');
+    expect(postmortem.body).toMatch(/\| \d\d:\d\d \| On-call acknowledged \|/);
+    expect(postmortem.body).toContain('- Time to Mitigate (TTM): ');
+    expect((await send('GET', '/trainer/leaderboard')).json()).toEqual({ rows: [] });
+    expect((await send('POST', '/trainer/declare', { state: 'resolved' })).statusCode).toBe(409);
+  });
+
+  it('ranks a surprise drill, exports the board as CSV and JSON, and exports readiness on /metrics', async () => {
+    const { resolved, drill } = await playStorm(true);
+    const board = (await send('GET', '/trainer/leaderboard')).json<{ rows: Array<{ trainee: string; rank: number; score: number }> }>();
+    expect(board.rows).toMatchObject([{ rank: 1, trainee: 'Ada', score: resolved.score }]);
+    const csv = await send('GET', `/trainer/leaderboard?format=csv&scenario=${drill.scenario.id}`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.split('\n')[0]).toBe('rank,trainee,team,scenario,difficulty,score,ttrMs,finishedAt,drillId');
+    expect(csv.body.split('\n')[1]).toMatch(new RegExp(`^1,Ada,sre-blue,${drill.scenario.id},normal,`));
+    const metrics = (await send('GET', '/metrics')).body;
+    expect(metrics).toContain(`gameday_drill_time_to_acknowledge_seconds_count{scenario="${drill.scenario.id}",team="sre-blue"} 1`);
+    expect(metrics).toContain(`gameday_drills_finished_total{scenario="${drill.scenario.id}",team="sre-blue",ranked="true"} 1`);
+    expect((await send('GET', '/trainer/leaderboard?difficulty=nightmare')).statusCode).toBe(400);
+  });
+});

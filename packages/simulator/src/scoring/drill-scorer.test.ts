@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { JournalEntry } from '../journal/journal';
+import { scoreJournal } from './drill-scorer';
+
+const min = 60_000;
+
+/** A journal written by hand: the storm pages at 10 min; helpers add what the trainee did. */
+function journal() {
+  const entries: JournalEntry[] = [];
+  let seq = 0;
+  const push = (simMs: number, entry: Omit<JournalEntry, 'seq' | 'simMs' | 'wallMs'>) => {
+    entries.push({ seq: ++seq, simMs, wallMs: 0, ...entry });
+    return builder;
+  };
+  const ui = (at: number, path: string, detail: Record<string, unknown> = {}) => push(at * min, { source: 'ui', action: `POST ${path}`, outcome: 'accepted', status: 200, detail: { method: 'POST', path, ...detail } });
+  const builder = {
+    entries,
+    start: (scenario = 'rollback-storm') => push(0, { source: 'sim', action: 'drill.started', outcome: 'info', detail: { scenario, trainee: 'ada' } }),
+    page: (at = 10, expectedSeverity = 'P1', alert = 'SpeculationRollbackStorm') => push(at * min, { source: 'world', action: 'alert.firing', outcome: 'info', detail: { alert, expectedSeverity } }),
+    ack: (at: number) => ui(at, '/trainer/acknowledge'),
+    severity: (at: number, severity: string, expectedSeverity = 'P1') => ui(at, '/trainer/severity', { severity, expectedSeverity }),
+    bridge: (at: number) => ui(at, '/trainer/bridge'),
+    post: (at: number, channel = '#incidents') => ui(at, '/trainer/comms', { channel, template: 'update' }),
+    escalate: (at: number, to: string) => ui(at, '/trainer/escalations', { to }),
+    resolve: (at: number) => ui(at, '/trainer/declare', { state: 'resolved' }),
+    disable: (at: number, harm?: string) =>
+      push(at * min, { source: 'admin', action: 'POST /admin/config', outcome: 'accepted', status: 200, detail: { method: 'POST', path: '/admin/config', changes: { 'speculation.enabled': false }, ...(harm ? { harm } : {}) } }),
+    config: (at: number, changes: Record<string, unknown>, harm?: string) =>
+      push(at * min, { source: 'admin', action: 'POST /admin/config', outcome: 'accepted', status: 200, detail: { method: 'POST', path: '/admin/config', changes, ...(harm ? { harm } : {}) }, ...(harm ? { effect: 'harmful' as const } : {}) }),
+    drain: (at: number) => push(at * min, { source: 'admin', action: 'POST /admin/speculation/drain', outcome: 'accepted', status: 200, detail: { method: 'POST', path: '/admin/speculation/drain' } }),
+    rollbacks: (at: number) => push(at * min, { source: 'agenc', action: 'agenc speculation rollbacks --since 10m --verbose', outcome: 'accepted', status: 200, detail: { method: 'GET', path: '/admin/speculation/rollbacks' } }),
+    mitigated: (at: number) => push(at * min, { source: 'world', action: 'phase', outcome: 'info', detail: { from: 'critical', to: 'mitigated' } }),
+  };
+  return builder;
+}
+
+/** A model response to a P1 storm. */
+const ideal = () =>
+  journal().start().page(10).ack(12).bridge(13).severity(13, 'P1').disable(14).drain(15).rollbacks(16).post(17).escalate(18, 'engineering-leadership').mitigated(19).post(30).resolve(40);
+
+const points = (entries: JournalEntry[], id: string) => scoreJournal(entries).dimensions.find((dimension) => dimension.id === id)!;
+
+describe('scoreJournal', () => {
+  it('gives a model response 100 of 100, with a reason for each dimension', () => {
+    const score = scoreJournal(ideal().entries);
+    expect(score.dimensions.filter((dimension) => dimension.points < dimension.max)).toEqual([]);
+    expect(score.total).toBe(100);
+    expect(score).toMatchObject({ trueSeverity: 'P1', ttaMs: 2 * min, ttmMs: 9 * min, ttrMs: 30 * min });
+    expect(score.dimensions.every((dimension) => dimension.reason.length > 0)).toBe(true);
+  });
+
+  it('is a pure function of the journal: the same journal, the same score', () => {
+    expect(scoreJournal(ideal().entries)).toEqual(scoreJournal(ideal().entries));
+  });
+
+  it('time to acknowledge: full within the P1 target, decaying after, none without an acknowledge', () => {
+    expect(points(journal().start().page(10).ack(14).entries, 'acknowledge').points).toBe(15);
+    expect(points(journal().start().page(10).ack(20).entries, 'acknowledge').points).toBe(7.5);
+    const never = points(journal().start().page(10).entries, 'acknowledge');
+    expect(never).toMatchObject({ points: 0, reason: 'the page was never acknowledged' });
+    expect(points(journal().start().page(10, 'P3').ack(20).entries, 'acknowledge').points).toBe(15);
+  });
+
+  it('severity: exact, one level off, and changed three times with the last one right', () => {
+    expect(points(journal().start().page().severity(12, 'P1').entries, 'severity').points).toBe(15);
+    expect(points(journal().start().page().severity(12, 'P2').entries, 'severity')).toMatchObject({ points: 8, reason: expect.stringContaining('one level off') as unknown });
+    expect(points(journal().start().page().severity(12, 'P4').entries, 'severity').points).toBe(0);
+    const thrice = points(journal().start().page().severity(12, 'P3').severity(14, 'P2').severity(16, 'P1').entries, 'severity');
+    expect(thrice).toMatchObject({ points: 13, reason: expect.stringContaining('(3 declarations)') as unknown });
+    expect(points(journal().start().page().severity(12, 'P3').severity(40, 'P1').entries, 'severity').points).toBe(10);
+    expect(points(journal().start().page().entries, 'severity')).toMatchObject({ points: 0, reason: 'no severity was declared' });
+  });
+
+  it('runbook actions: the same action twice counts once; out of order and late cost points', () => {
+    const twice = journal().start().page().disable(12).disable(13).drain(14).rollbacks(15).entries;
+    expect(points(twice, 'runbook').points).toBe(25);
+    const outOfOrder = journal().start().page().rollbacks(12).drain(13).disable(14).entries;
+    expect(points(outOfOrder, 'runbook')).toMatchObject({ points: 19, reason: expect.stringContaining('3 out of the runbook') as unknown });
+    const lateDisable = journal().start().page().disable(40).drain(41).rollbacks(42).entries;
+    expect(points(lateDisable, 'runbook').reason).toContain('late: Disable speculation; Drain existing tasks');
+    const missing = journal().start().page().disable(12).entries;
+    expect(points(missing, 'runbook').reason).toContain('missed: Drain existing tasks; Check for cascade source');
+  });
+
+  it('penalises harmful actions, and rewards stabilising first', () => {
+    const harmful = journal().start().page().config(12, { 'speculation.max_depth': 8 }, 'deeper chains let one rollback cascade further').disable(13).entries;
+    expect(points(harmful, 'safety')).toMatchObject({ points: 0, reason: 'harmful: deeper chains let one rollback cascade further' });
+    expect(points(harmful, 'stabilise').points).toBe(0);
+    expect(points(journal().start().page().disable(12).entries, 'stabilise').points).toBe(5);
+  });
+
+  it('ignores actions after resolution', () => {
+    const after = journal().start().page().disable(12).drain(13).rollbacks(14).mitigated(15).resolve(20).config(25, { 'speculation.enabled': true }, 're-enabled before the fix').entries;
+    const score = scoreJournal(after);
+    expect(score.harmful).toEqual([]);
+    expect(score.dimensions.find((dimension) => dimension.id === 'resolve')?.points).toBe(5);
+  });
+
+  it('gives nothing for resolving while still broken, and nothing for never mitigating', () => {
+    const early = journal().start().page().resolve(12).entries;
+    expect(points(early, 'resolve')).toMatchObject({ points: 0, reason: 'declared resolved while the incident was still not mitigated' });
+    expect(points(early, 'mitigate').points).toBe(0);
+  });
+
+  it('comms and escalation follow the runbook for P1', () => {
+    expect(points(journal().start().page().post(30).entries, 'comms').points).toBe(3);
+    expect(points(journal().start().page().post(12).post(50).mitigated(50).resolve(60).entries, 'comms')).toMatchObject({ points: 3, reason: 'first update 2 min after the page; longest gap 38 min' });
+    expect(points(journal().start().page().entries, 'escalation')).toMatchObject({ points: 0, reason: '0 of 1 required escalations (engineering-leadership)' });
+    expect(points(journal().start('stake-slashing').page(10, 'P1', 'StakeSlashingDetected').escalate(12, 'engineering-leadership').entries, 'escalation').points).toBe(2.5);
+  });
+
+  it('does not ask a P2 trainee for the bridge', () => {
+    expect(points(journal().start().page(10, 'P2', 'SpeculationRollbackRateElevated').entries, 'bridge')).toMatchObject({ points: 5, reason: 'not required for P2' });
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Scores a drill from its journal alone, never from numbers a client sends: the same journal
+ * always gives the same score, so any past drill can be re-scored. Each dimension comes with
+ * its points and the reason, in words a trainee can learn from.
+ */
+import { findScenario, matchesAction, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
+import { detailText, type JournalEntry } from '../journal/journal';
+import { acknowledgeTargetMs, scoringWeights, type ScoreDimensionId } from './scoring-weights';
+
+export interface ScoreDimension {
+  id: ScoreDimensionId;
+  label: string;
+  points: number;
+  max: number;
+  reason: string;
+}
+
+export interface DrillScore {
+  total: number;
+  max: number;
+  scenario: string;
+  trueSeverity: Severity | null;
+  /** Simulated ms from the page to acknowledge, to mitigated, to resolved (null: never). */
+  ttaMs: number | null;
+  ttmMs: number | null;
+  ttrMs: number | null;
+  dimensions: ScoreDimension[];
+  /** The required actions, done or missed, for the debrief. */
+  actions: Array<{ id: string; description: string; command: string; doneAtMs: number | null; deadlineMs: number | null; late: boolean }>;
+  harmful: Array<{ atMs: number; action: string; why: string }>;
+}
+
+const minutes = (ms: number) => `${Math.round(ms / 6000) / 10} min`;
+const rank = (severity: Severity) => severities.indexOf(severity);
+const isSeverity = (value: unknown): value is Severity => typeof value === 'string' && (severities as readonly string[]).includes(value);
+const ui = (entries: JournalEntry[], path: string) => entries.filter((entry) => entry.source === 'ui' && entry.outcome === 'accepted' && entry.detail?.path === path);
+/** Full points up to `target`, none from `zeroAt`, linear between. */
+const decay = (elapsed: number, target: number, zeroAt: number, max: number) => (elapsed <= target ? max : elapsed >= zeroAt ? 0 : Math.round((max * (zeroAt - elapsed)) / (zeroAt - target) * 10) / 10);
+
+/** Scenarios whose cause is unclear at the page, where the runbook says to stabilise first. */
+const stabiliseFirstIncidents = new Set(['INC-SPEC-001', 'INC-SPEC-004', 'INC-SPEC-005']);
+
+export function scoreJournal(entries: readonly JournalEntry[], specOverride?: ScenarioSpec | null): DrillScore {
+  const started = entries.find((entry) => entry.action === 'drill.started');
+  const scenarioId = typeof started?.detail?.scenario === 'string' ? started.detail.scenario : 'baseline';
+  const spec = specOverride === undefined ? (findScenario(scenarioId)?.spec ?? null) : specOverride;
+  const all = [...entries];
+  const resolve = ui(all, '/trainer/declare').find((entry) => entry.detail?.state === 'resolved');
+  const resolvedMs = resolve?.simMs ?? null;
+  // Actions after the incident was declared resolved do not count: the drill was over.
+  const inDrill = resolvedMs === null ? all : all.filter((entry) => entry.simMs <= resolvedMs);
+
+  const alerts = inDrill.filter((entry) => entry.action === 'alert.firing' && (spec === null || spec.alerts.includes(String(entry.detail?.alert))));
+  const page = alerts[0];
+  const pageMs = page?.simMs ?? null;
+  const declarations = ui(inDrill, '/trainer/severity').filter((entry) => isSeverity(entry.detail?.severity));
+  const expectedSeen = [...alerts, ...declarations].map((entry) => entry.detail?.expectedSeverity).filter(isSeverity);
+  const trueSeverity: Severity | null = expectedSeen.length === 0 ? null : expectedSeen.reduce((worst, severity) => (rank(severity) < rank(worst) ? severity : worst));
+  const dimensions: ScoreDimension[] = [];
+  const add = (id: ScoreDimensionId, points: number, reason: string) => {
+    const max = scoringWeights[id].points;
+    dimensions.push({ id, label: scoringWeights[id].label, points: Math.min(max, points), max, reason });
+  };
+
+  // Acknowledge.
+  const ack = ui(inDrill, '/trainer/acknowledge')[0];
+  let ttaMs: number | null = null;
+  if (pageMs === null) add('acknowledge', scoringWeights.acknowledge.points, 'no page came: nothing to acknowledge');
+  else if (!ack) add('acknowledge', 0, 'the page was never acknowledged');
+  else {
+    ttaMs = Math.max(0, ack.simMs - pageMs);
+    const target = acknowledgeTargetMs[trueSeverity ?? 'P2'];
+    add('acknowledge', decay(ttaMs, target, 3 * target, scoringWeights.acknowledge.points), `acknowledged ${minutes(ttaMs)} after the page; the runbook's target for ${trueSeverity ?? 'P2'} is ${minutes(target)}`);
+  }
+
+  // Bridge.
+  const bridge = ui(inDrill, '/trainer/bridge')[0];
+  if (trueSeverity !== 'P1' || pageMs === null) add('bridge', scoringWeights.bridge.points, `not required for ${trueSeverity ?? 'an incident without a page'}`);
+  else if (!bridge) add('bridge', 0, 'a P1 asks for the incident bridge within 15 minutes; never joined');
+  else {
+    const after = bridge.simMs - pageMs;
+    add('bridge', after <= 15 * 60_000 ? scoringWeights.bridge.points : 2, `joined the bridge ${minutes(after)} after the page (P1: within 15 min)`);
+  }
+
+  // Severity.
+  const last = declarations[declarations.length - 1];
+  if (!last) add('severity', 0, 'no severity was declared');
+  else {
+    const declared = last.detail!.severity as Severity;
+    const expected = isSeverity(last.detail?.expectedSeverity) ? last.detail.expectedSeverity : (trueSeverity ?? declared);
+    const off = Math.abs(rank(declared) - rank(expected));
+    const first = declarations[0]!;
+    const firstRight = first.detail?.severity === first.detail?.expectedSeverity;
+    let points = off === 0 ? 15 : off === 1 ? 8 : 0;
+    let reason = `declared ${declared}; the runbook's matrix gave ${expected} at that moment${off === 1 ? ' (one level off)' : ''}`;
+    if (off === 0 && !firstRight) {
+      const correctedAfter = last.simMs - first.simMs;
+      points = correctedAfter <= 10 * 60_000 ? 13 : 10;
+      reason += `; first declared ${String(first.detail?.severity)}, corrected ${minutes(correctedAfter)} later`;
+    }
+    if (declarations.length > 1) reason += ` (${declarations.length} declarations)`;
+    add('severity', points, reason);
+  }
+
+  // Runbook actions, their order and deadlines.
+  const commandEntries = inDrill.filter((entry) => entry.source !== 'world' && entry.source !== 'sim' && (pageMs === null || entry.simMs >= pageMs));
+  const actions = (spec?.requiredActions ?? []).map((action) => {
+    const done = commandEntries.find((entry) => action.anyOf.some((matcher) => matchesAction(matcher, entry)));
+    const doneAtMs = done ? done.simMs : null;
+    const deadlineMs = action.deadlineMs ?? null;
+    const late = doneAtMs !== null && deadlineMs !== null && pageMs !== null && doneAtMs - pageMs > deadlineMs;
+    return { id: action.id, description: action.description, command: action.command, doneAtMs, deadlineMs, late, order: action.order };
+  });
+  if (actions.length === 0) add('runbook', scoringWeights.runbook.points, 'no runbook actions required');
+  else {
+    const share = scoringWeights.runbook.points / actions.length;
+    let points = actions.reduce((sum, action) => sum + (action.doneAtMs === null ? 0 : action.late ? share / 2 : share), 0);
+    const ordered = actions.filter((action) => action.doneAtMs !== null && action.order !== undefined);
+    let inversions = 0;
+    for (let i = 0; i < ordered.length; i++) for (let j = i + 1; j < ordered.length; j++) if ((ordered[i]!.order! - ordered[j]!.order!) * (ordered[i]!.doneAtMs! - ordered[j]!.doneAtMs!) < 0) inversions++;
+    points = Math.max(0, points - 2 * inversions);
+    const missing = actions.filter((action) => action.doneAtMs === null).map((action) => action.description);
+    const late = actions.filter((action) => action.late).map((action) => action.description);
+    const parts = [`${actions.length - missing.length} of ${actions.length} required actions done`];
+    if (missing.length > 0) parts.push(`missed: ${missing.join('; ')}`);
+    if (late.length > 0) parts.push(`late: ${late.join('; ')}`);
+    if (inversions > 0) parts.push(`${inversions} out of the runbook's order`);
+    add('runbook', Math.round(points * 10) / 10, parts.join('; '));
+  }
+
+  // Safety.
+  const harmful = inDrill.filter((entry) => entry.effect === 'harmful').map((entry) => ({ atMs: entry.simMs, action: entry.action, why: detailText(entry.detail?.harm) || 'harmful' }));
+  add('safety', Math.max(-10, scoringWeights.safety.points - 10 * harmful.length), harmful.length === 0 ? 'nothing harmful done' : `harmful: ${harmful.map((harm) => harm.why).join('; ')}`);
+
+  // Stabilise first.
+  const incident = spec?.incident ?? null;
+  if (incident === null || !stabiliseFirstIncidents.has(incident)) add('stabilise', scoringWeights.stabilise.points, 'the cause is clear in this runbook section; no stabilising step needed first');
+  else {
+    const changes = commandEntries.filter((entry) => entry.outcome === 'accepted' && ((entry.detail?.path === '/admin/config' && entry.detail.method === 'POST') || entry.source === 'kube' && entry.detail?.deployment !== undefined));
+    const first = changes[0];
+    const disabledFirst = first !== undefined && (first.detail?.changes as Record<string, unknown> | undefined)?.['speculation.enabled'] === false;
+    add('stabilise', disabledFirst ? scoringWeights.stabilise.points : 0, disabledFirst ? 'speculation disabled before any other change' : first ? 'the first change was not disabling speculation; the runbook says stabilise first when the cause is unclear' : 'no change was made');
+  }
+
+  // Mitigate.
+  const mitigated = pageMs === null ? undefined : inDrill.find((entry) => entry.action === 'phase' && entry.simMs >= pageMs && ['mitigated', 'recovered'].includes(String(entry.detail?.to)));
+  const ttmMs = mitigated && pageMs !== null ? mitigated.simMs - pageMs : null;
+  if (pageMs === null) add('mitigate', scoringWeights.mitigate.points, 'no incident to mitigate');
+  else if (ttmMs === null) add('mitigate', 0, 'the incident never reached its mitigated condition');
+  else add('mitigate', decay(ttmMs, 15 * 60_000, 60 * 60_000, scoringWeights.mitigate.points), `mitigated ${minutes(ttmMs)} after the page (full within 15 min)`);
+
+  // Resolve.
+  const ttrMs = resolvedMs !== null && pageMs !== null ? resolvedMs - pageMs : null;
+  if (resolvedMs === null) add('resolve', 0, 'never declared resolved');
+  else if (pageMs !== null && (mitigated === undefined || mitigated.simMs > resolvedMs)) add('resolve', 0, 'declared resolved while the incident was still not mitigated');
+  else add('resolve', ttrMs === null || ttrMs <= 60 * 60_000 ? 5 : 3, ttrMs === null ? 'declared resolved' : `declared resolved ${minutes(ttrMs)} after the page`);
+
+  // Comms.
+  const updates = ui(inDrill, '/trainer/comms').filter((entry) => ['#incidents', '#platform-alerts'].includes(String(entry.detail?.channel)));
+  if (pageMs === null) add('comms', scoringWeights.comms.points, 'no incident to communicate');
+  else if (trueSeverity === 'P3' || trueSeverity === 'P4') add('comms', updates.length > 0 ? 5 : 0, updates.length > 0 ? 'an update was posted' : 'no update was posted');
+  else if (updates.length === 0) add('comms', 0, 'no update posted to #incidents or #platform-alerts (P1/P2: the first within 15 min)');
+  else {
+    const first = updates[0]!.simMs - pageMs;
+    let points = first <= 15 * 60_000 ? 3 : 1;
+    const end = resolvedMs ?? updates[updates.length - 1]!.simMs;
+    const times = [...updates.map((entry) => entry.simMs), end];
+    const longestGap = Math.max(...times.slice(1).map((time, index) => time - times[index]!));
+    if (longestGap <= 30 * 60_000) points += 2;
+    add('comms', points, `first update ${minutes(first)} after the page; longest gap ${minutes(longestGap)}`);
+  }
+
+  // Escalation.
+  const escalatedTo = new Set(ui(inDrill, '/trainer/escalations').map((entry) => String(entry.detail?.to)));
+  const needed = incident === 'INC-SPEC-005' ? ['engineering-leadership', 'finance'] : trueSeverity === 'P1' ? ['engineering-leadership'] : trueSeverity === 'P2' ? ['platform-lead'] : [];
+  if (needed.length === 0 || pageMs === null) add('escalation', scoringWeights.escalation.points, 'no escalation required');
+  else {
+    const done = needed.filter((target) => escalatedTo.has(target));
+    add('escalation', Math.round((scoringWeights.escalation.points * done.length) / needed.length * 10) / 10, `${done.length} of ${needed.length} required escalations (${needed.join(', ')})`);
+  }
+
+  const total = Math.round(dimensions.reduce((sum, dimension) => sum + dimension.points, 0) * 10) / 10;
+  return {
+    total,
+    max: 100,
+    scenario: scenarioId,
+    trueSeverity,
+    ttaMs,
+    ttmMs,
+    ttrMs,
+    dimensions,
+    actions: actions.map(({ order: _order, ...action }) => action),
+    harmful,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Where finished drills are kept: their journal (the record everything else is derived from),
+ * score and impact. One interface, so PostgreSQL can stand in for the embedded SQLite store.
+ */
+import type { JournalEntry } from '../journal/journal';
+import type { DrillScore } from '../scoring/drill-scorer';
+
+export interface FinishedDrill {
+  id: string;
+  trainee: string;
+  team: string;
+  scenario: string;
+  difficulty: string;
+  /** Practice drills are kept but not ranked. */
+  ranked: boolean;
+  score: DrillScore;
+  finishedAt: string;
+  /** Simulated ms from start to the resolution. */
+  durationMs: number;
+  /** What the incident cost, from the simulation: rollbacks, errors, slashed tokens… */
+  impact: Record<string, number>;
+  journal: JournalEntry[];
+}
+
+export interface LeaderboardQuery {
+  scenario?: string | undefined;
+  difficulty?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface LeaderboardRow {
+  rank: number;
+  trainee: string;
+  team: string;
+  scenario: string;
+  difficulty: string;
+  score: number;
+  ttrMs: number | null;
+  finishedAt: string;
+  drillId: string;
+}
+
+export interface DrillStore {
+  /** Saves a finished drill in one transaction: all of it, or nothing. */
+  save(drill: FinishedDrill): void;
+  get(id: string): FinishedDrill | undefined;
+  /** Each trainee's best ranked drill, best first; ties broken by time to resolve, then by who finished first. */
+  leaderboard(query: LeaderboardQuery): LeaderboardRow[];
+  count(): number;
+  close(): void;
+}
+
+/** A damaged or foreign data file: a clear error, and the file is left as it is. */
+export class StoreError extends Error {}

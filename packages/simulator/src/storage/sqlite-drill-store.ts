@@ -1,0 +1,144 @@
+/**
+ * The embedded store: SQLite through better-sqlite3, one file in the data folder, nothing to
+ * install. WAL journaling and one transaction per finished drill, so a `kill -9` mid-drill
+ * leaves every finished drill intact and never half a row.
+ */
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { DrillScore } from '../scoring/drill-scorer';
+import type { JournalEntry } from '../journal/journal';
+import { StoreError, type DrillStore, type FinishedDrill, type LeaderboardQuery, type LeaderboardRow } from './drill-store';
+
+interface DrillRow {
+  id: string;
+  trainee: string;
+  team: string;
+  scenario: string;
+  difficulty: string;
+  ranked: number;
+  score: number;
+  ttr_ms: number | null;
+  finished_at: string;
+  duration_ms: number;
+  score_json: string;
+  impact_json: string;
+  journal_json: string;
+}
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS drills (
+    id TEXT PRIMARY KEY,
+    trainee TEXT NOT NULL,
+    team TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    difficulty TEXT NOT NULL,
+    ranked INTEGER NOT NULL,
+    score REAL NOT NULL,
+    tta_ms INTEGER,
+    ttm_ms INTEGER,
+    ttr_ms INTEGER,
+    finished_at TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    score_json TEXT NOT NULL,
+    impact_json TEXT NOT NULL,
+    journal_json TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS drills_board ON drills (ranked, scenario, difficulty, score DESC);
+`;
+
+export class SqliteDrillStore implements DrillStore {
+  private readonly db: Database.Database;
+
+  /** Opens (or creates) the store; `:memory:` for tests. */
+  constructor(readonly path: string) {
+    const existed = path !== ':memory:' && existsSync(path);
+    try {
+      this.db = new Database(path, { fileMustExist: false });
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(schema);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreError(
+        existed
+          ? `${path} is not a gameday database (${reason}); it was left untouched. Move it aside or start with another --data-dir.`
+          : `cannot create the gameday database at ${path} (${reason})`,
+      );
+    }
+  }
+
+  save(drill: FinishedDrill): void {
+    const insert = this.db.prepare(`INSERT INTO drills (id, trainee, team, scenario, difficulty, ranked, score, tta_ms, ttm_ms, ttr_ms, finished_at, duration_ms, score_json, impact_json, journal_json)
+      VALUES (@id, @trainee, @team, @scenario, @difficulty, @ranked, @score, @tta, @ttm, @ttr, @finishedAt, @durationMs, @scoreJson, @impactJson, @journalJson)`);
+    this.db.transaction(() =>
+      insert.run({
+        id: drill.id,
+        trainee: drill.trainee,
+        team: drill.team,
+        scenario: drill.scenario,
+        difficulty: drill.difficulty,
+        ranked: drill.ranked ? 1 : 0,
+        score: drill.score.total,
+        tta: drill.score.ttaMs,
+        ttm: drill.score.ttmMs,
+        ttr: drill.score.ttrMs,
+        finishedAt: drill.finishedAt,
+        durationMs: drill.durationMs,
+        scoreJson: JSON.stringify(drill.score),
+        impactJson: JSON.stringify(drill.impact),
+        journalJson: JSON.stringify(drill.journal),
+      }),
+    )();
+  }
+
+  get(id: string): FinishedDrill | undefined {
+    const row = this.db.prepare('SELECT * FROM drills WHERE id = ?').get(id) as DrillRow | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      trainee: row.trainee,
+      team: row.team,
+      scenario: row.scenario,
+      difficulty: row.difficulty,
+      ranked: row.ranked === 1,
+      score: JSON.parse(row.score_json) as DrillScore,
+      finishedAt: row.finished_at,
+      durationMs: row.duration_ms,
+      impact: JSON.parse(row.impact_json) as Record<string, number>,
+      journal: JSON.parse(row.journal_json) as JournalEntry[],
+    };
+  }
+
+  leaderboard(query: LeaderboardQuery): LeaderboardRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, trainee, team, scenario, difficulty, score, ttr_ms, finished_at FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY lower(trainee) ORDER BY score DESC, COALESCE(ttr_ms, 9e15) ASC, finished_at ASC) AS best
+           FROM drills
+           WHERE ranked = 1 AND (@scenario IS NULL OR scenario = @scenario) AND (@difficulty IS NULL OR difficulty = @difficulty)
+         ) WHERE best = 1
+         ORDER BY score DESC, COALESCE(ttr_ms, 9e15) ASC, finished_at ASC
+         LIMIT @limit`,
+      )
+      .all({ scenario: query.scenario ?? null, difficulty: query.difficulty ?? null, limit: query.limit ?? 100 }) as Array<Pick<DrillRow, 'id' | 'trainee' | 'team' | 'scenario' | 'difficulty' | 'score' | 'ttr_ms' | 'finished_at'>>;
+    return rows.map((row, index) => ({
+      rank: index + 1,
+      trainee: row.trainee,
+      team: row.team,
+      scenario: row.scenario,
+      difficulty: row.difficulty,
+      score: row.score,
+      ttrMs: row.ttr_ms,
+      finishedAt: row.finished_at,
+      drillId: row.id,
+    }));
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM drills').get() as { n: number }).n;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'react';
+import type { Debrief, PathStep } from '@gameday/simulator';
+import { ApiError, getJson } from '../../lib/api-client';
+import { Panel } from '../../components/panel';
+import { FormError } from '../../components/form-error';
+
+const offset = (ms: number) => `${ms < 0 ? '-' : '+'}${Math.floor(Math.abs(ms) / 60_000)}m${String(Math.floor((Math.abs(ms) % 60_000) / 1000)).padStart(2, '0')}s`;
+
+function PathList({ title, steps }: { title: string; steps: PathStep[] }) {
+  return (
+    <div>
+      <h3>{title}</h3>
+      <ol className="path" aria-label={title}>
+        {steps.map((step, index) => (
+          <li key={`${step.atMs}-${index}`}>
+            <time>{offset(step.atMs)}</time> {step.step}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+/** After a drill: the score and its reasons, the trainee's path beside the ideal one, what to change. */
+export function DebriefPanel({ resolvedAt }: { resolvedAt: string }) {
+  const [debrief, setDebrief] = useState<Debrief>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    getJson<Debrief>('/trainer/debrief')
+      .then(setDebrief)
+      .catch((caught: unknown) => setError(caught instanceof ApiError ? caught.message : String(caught)));
+  }, [resolvedAt]);
+  if (!debrief) return error ? <FormError message={error} /> : null;
+  const { score } = debrief;
+  return (
+    <Panel title="Debrief" className="debrief">
+      <p className="score">
+        <strong>
+          {score.total} / {score.max}
+        </strong>{' '}
+        · {debrief.scenario.incident ?? ''} {debrief.scenario.title} · {debrief.difficulty} · {debrief.ranked ? 'ranked' : 'practice (not ranked)'}
+      </p>
+      <table>
+        <caption>Score by dimension</caption>
+        <thead>
+          <tr>
+            <th scope="col">Dimension</th>
+            <th scope="col">Points</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {score.dimensions.map((dimension) => (
+            <tr key={dimension.id} className={dimension.points < dimension.max ? 'short' : ''}>
+              <td>{dimension.label}</td>
+              <td>
+                {dimension.points} / {dimension.max}
+              </td>
+              <td>{dimension.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {(debrief.missed.length > 0 || debrief.harmful.length > 0) && (
+        <ul className="lessons" aria-label="What would have changed">
+          {debrief.missed.map((action) => (
+            <li key={action.description}>
+              Missed <strong>{action.description}</strong> (<code>{action.command}</code>): it {action.why}.
+            </li>
+          ))}
+          {debrief.harmful.map((harm, index) => (
+            <li key={index}>
+              Harmful <code>{harm.action}</code>: {harm.why}.
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="paths">
+        <PathList title="Your path" steps={debrief.yourPath} />
+        <PathList title="The ideal path for this variant" steps={debrief.idealPath} />
+      </div>
+      <p>
+        <a href={`/trainer/drills/${debrief.drillId}/postmortem.md`} download>
+          Download the post-mortem draft (Markdown)
+        </a>
+      </p>
+    </Panel>
+  );
+}
