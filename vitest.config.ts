@@ -28,7 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/prometheus/**/*.test.ts'],
           testTimeout: 90_000,
           environment: 'node',
           hookTimeout: 60_000,

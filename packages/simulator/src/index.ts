@@ -47,3 +47,4 @@ export type { Debrief, PathStep } from './scoring/drill-debrief';
 export { postmortemDraft } from './scoring/postmortem-draft';
 export { SqliteDrillStore } from './storage/sqlite-drill-store';
 export type { DrillStore, FinishedDrill, LeaderboardRow, LeaderboardQuery } from './storage/drill-store';
+export { createServiceMetrics } from './metrics/service-metrics';

@@ -12,6 +12,7 @@ import { Drill } from '../drill/drill';
 import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
+import { AlertWebhook } from '../world/alert-webhook';
 import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
 
@@ -22,6 +23,17 @@ function integer(name: string, min: number, max: number) {
     if (parsed < min || parsed > max) throw new InvalidArgumentError(`${name} must be from ${min} to ${max}.`);
     return parsed;
   };
+}
+
+function httpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be a URL, such as http://127.0.0.1:9093/hook');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('must be an http:// or https:// URL');
+  return value;
 }
 
 function positiveNumber(value: string): number {
@@ -41,6 +53,7 @@ interface ServeOptions {
   dataDir: string;
   openHint?: boolean;
   log: string;
+  alertWebhook?: string;
 }
 
 async function serve(options: ServeOptions): Promise<void> {
@@ -53,7 +66,16 @@ async function serve(options: ServeOptions): Promise<void> {
     return randomBytes(18).toString('base64url');
   };
   const tokens = { admin: token('ADMIN_TOKEN'), facilitator: token('FACILITATOR_TOKEN') };
-  const drill = new Drill({ scenario: options.scenario, seed, clock: options.clock, speed: options.speed, difficulty: options.difficulty });
+  let externalUrl = `http://${options.host}:${options.port}`;
+  const webhook = options.alertWebhook ? new AlertWebhook(options.alertWebhook, () => externalUrl) : undefined;
+  const drill = new Drill({
+    scenario: options.scenario,
+    seed,
+    clock: options.clock,
+    speed: options.speed,
+    difficulty: options.difficulty,
+    ...(webhook ? { onAlert: (notice) => webhook.send(notice) } : {}),
+  });
   const uiDir = resolve(simulatorBinDir(), '..', '..', 'trainer-ui', 'dist');
   const slot = new DrillSlot(drill);
   mkdirSync(options.dataDir, { recursive: true });
@@ -68,6 +90,7 @@ async function serve(options: ServeOptions): Promise<void> {
   await server.listen({ port: options.port, host: options.host });
   const port = (server.server.address() as AddressInfo).port;
   drill.start();
+  externalUrl = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
   const record = writeDrillWorkspace({ dataDir: options.dataDir, host: options.host, port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
   const home = join(options.dataDir, 'drills', String(port), 'home');
   mkdirSync(home, { recursive: true });
@@ -126,6 +149,7 @@ export function gamedayProgram(): Command {
     .addOption(new Option('--difficulty <level>', 'easy, normal or hard').default('normal').choices(difficulties))
     .addOption(new Option('--data-dir <dir>', 'where drills, serve records and storage live').default(defaultDataDir()))
     .addOption(new Option('--log <level>', 'server log level').default('warn').choices(['silent', 'error', 'warn', 'info', 'debug']))
+    .addOption(new Option('--alert-webhook <url>', 'also send alerts to this URL in Alertmanager webhook format').env('GAMEDAY_ALERT_WEBHOOK').argParser(httpUrl))
     .addOption(new Option('--open-hint').hideHelp())
     .action(async (options: ServeOptions) => serve(options));
 

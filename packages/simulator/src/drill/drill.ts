@@ -14,6 +14,7 @@ import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World } from '../world/world';
 import { MetricSeries } from './metric-series';
 import { TraineeSession } from './trainee-session';
+import type { AlertNotice } from '../world/alert-webhook';
 import { GamedayError } from '../http/errors';
 
 export interface DrillOptions {
@@ -31,6 +32,8 @@ export interface DrillOptions {
   team?: string;
   /** Ranked drills count on leaderboards; practice drills do not. */
   ranked?: boolean;
+  /** Where alert transitions go besides the journal (an Alertmanager-format webhook). */
+  onAlert?: (notice: AlertNotice) => void;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -88,6 +91,7 @@ export class Drill {
         // The severity the runbook expects at this moment: scoring reads it from here.
         detail: { alert: alert.name, runbook: alert.runbook, value: alert.value, expectedSeverity: this.expectedSeverity() },
       });
+      this.options.onAlert?.({ alert, to, at: this.simDate(), startsAt: this.simDate(alert.firedAtMs ?? this.clock.now()) });
     });
     this.actor.subscribe((snapshot) => {
       const phase = String(typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value));

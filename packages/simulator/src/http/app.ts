@@ -4,6 +4,7 @@
  * trainer UI). `server.ts` decides logging, limits and how it listens.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import swagger from '@fastify/swagger';
 import drillContext, { type DrillContextOptions } from './plugins/drill-context';
 import auth from './plugins/auth';
 import bodyParsers from './plugins/body-parsers';
@@ -37,6 +38,14 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(journalHook);
   await fastify.register(errorHandler);
   await fastify.register(drillStorage, { store: options.store });
+  // Collects every route's schema (registered after it) into the OpenAPI document at /docs/json.
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'gameday: the fake speculation service and drill control', version: '0.1.0', description: 'The admin API the runbook calls, the Kubernetes API kubectl uses, simulation control (/_sim, facilitator token) and the trainer API (/trainer).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: '$ADMIN_TOKEN for /admin and /trainer actions, $FACILITATOR_TOKEN for /_sim' } } },
+    },
+  });
   await fastify.register(socketGateway);
 
   await fastify.register(adminConfigRoutes);
@@ -48,6 +57,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(trainerRoutes);
   await fastify.register(trainerUiRoutes, { uiDir: options.uiDir });
   if (options.extend) await fastify.register(options.extend);
+  fastify.get('/docs/json', { schema: { hide: true } }, async () => fastify.swagger());
 };
 
 export default app;

@@ -166,6 +166,10 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     this.reset();
     setCounter(this, world().slashingEvents.length);
   });
+  counter('stake_unexpected_slashing_events_total', 'Slashing events the service did not expect (not a known, accepted penalty).', function () {
+    this.reset();
+    setCounter(this, world().slashingEvents.filter((event) => !event.expected).length);
+  });
 
   gauge('agenc_operations_pending', 'Operations waiting for an agenc worker.', function () {
     this.set(Math.round(world().pendingOps));
@@ -183,6 +187,25 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
       for (const name of w.cluster.deployments.keys()) this.set({ deployment: name }, w.cluster.readyCount(name));
     },
     ['deployment'],
+  );
+  gauge(
+    'agenc_pods_failing',
+    'Pods of each service deployment in OOMKilled, Error or CrashLoopBackOff.',
+    function () {
+      this.reset();
+      const w = world();
+      for (const name of w.cluster.deployments.keys()) {
+        this.set({ deployment: name }, w.cluster.podsOf(name).filter((pod) => pod.status === 'OOMKilled' || pod.status === 'Error' || pod.status === 'CrashLoopBackOff').length);
+      }
+    },
+    ['deployment'],
+  );
+  gauge(
+    'speculation_oomkilled_pods',
+    'Speculation-engine pods OOMKilled in the last five minutes.',
+    function () {
+      this.set(world().readings().oomKilledPods);
+    },
   );
   gauge(
     'speculation_alert_firing',

@@ -12,6 +12,9 @@ export interface AlertRule {
   name: string;
   runbook: string;
   severity: AlertSeverity;
+  /** The runbook's severity the alert is labelled with (as in scenarios/prometheus/alerts.yml). */
+  runbookSeverity: 'P1' | 'P2';
+  summary: string;
   /** The runbook's trigger, as written there. */
   trigger: string;
   forMs: number;
@@ -24,6 +27,8 @@ export interface AlertState {
   name: string;
   runbook: string;
   severity: AlertSeverity;
+  runbookSeverity: 'P1' | 'P2';
+  summary: string;
   trigger: string;
   state: 'inactive' | 'pending' | 'firing';
   /** When the condition started holding (pending or firing). */
@@ -38,6 +43,8 @@ const failingStatuses = new Set(['OOMKilled', 'Error', 'CrashLoopBackOff']);
 export const alertRules: readonly AlertRule[] = [
   {
     name: 'SpeculationRollbackStorm',
+    runbookSeverity: 'P1',
+    summary: 'Cascading rollback storm',
     runbook: 'INC-SPEC-001',
     severity: 'critical',
     trigger: 'Rollback rate > 50% for > 2 minutes',
@@ -48,6 +55,8 @@ export const alertRules: readonly AlertRule[] = [
   {
     // Milder storms never cross the 50% trigger; the runbook's matrix still makes 25-50% a P2.
     name: 'SpeculationRollbackRateElevated',
+    runbookSeverity: 'P2',
+    summary: 'Rollback rate elevated (25-50% is P2 in the severity matrix)',
     runbook: 'INC-SPEC-001',
     severity: 'warning',
     trigger: 'Rollback rate > 25% for > 5 minutes',
@@ -57,6 +66,8 @@ export const alertRules: readonly AlertRule[] = [
   },
   {
     name: 'SpeculationMemoryExhaustion',
+    runbookSeverity: 'P1',
+    summary: 'Speculation pods out of memory',
     runbook: 'INC-SPEC-002',
     severity: 'critical',
     trigger: 'Memory > 95% or OOMKilled pods',
@@ -66,6 +77,8 @@ export const alertRules: readonly AlertRule[] = [
   },
   {
     name: 'ProofGenerationFailure',
+    runbookSeverity: 'P1',
+    summary: 'Proof generation failing or saturated',
     runbook: 'INC-SPEC-003',
     severity: 'critical',
     trigger: 'Proof queue > 95% or proof worker pods failing',
@@ -75,6 +88,8 @@ export const alertRules: readonly AlertRule[] = [
   },
   {
     name: 'SpeculationStateCorruption',
+    runbookSeverity: 'P1',
+    summary: 'State integrity checks failing',
     runbook: 'INC-SPEC-004',
     severity: 'critical',
     trigger: 'State integrity check failures, inconsistent data',
@@ -84,6 +99,8 @@ export const alertRules: readonly AlertRule[] = [
   },
   {
     name: 'StakeSlashingDetected',
+    runbookSeverity: 'P1',
+    summary: 'Unexpected stake slashing',
     runbook: 'INC-SPEC-005',
     severity: 'critical',
     trigger: 'Unexpected stake slashing, financial loss detected',
@@ -105,6 +122,8 @@ export class AlertEvaluator {
         name: rule.name,
         runbook: rule.runbook,
         severity: rule.severity,
+        runbookSeverity: rule.runbookSeverity,
+        summary: rule.summary,
         trigger: rule.trigger,
         state: 'inactive',
         activeSinceMs: undefined,

@@ -84,6 +84,8 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
         difficulty: request.body.difficulty as Difficulty,
         trainee: request.body.trainee.trim(),
         team: request.body.team?.trim() ?? 'solo',
+        // The server's settings carry over to the drills started from the lobby.
+        ...(previous.options.onAlert ? { onAlert: previous.options.onAlert } : {}),
         // Practice drills are not ranked; surprises, like a real page, are.
         ranked: surprise,
         // A surprise pages at a random moment in the next quarter hour, not on cue.

@@ -62,7 +62,7 @@ const trainerUiRoutes: RoutesPlugin<{ uiDir?: string | undefined }> = async (fas
   for (const [path, file] of files) {
     const routes = path === '/index.html' ? ['/', path] : [path];
     for (const url of routes) {
-      fastify.get(url, async (_request, reply) =>
+      fastify.get(url, { schema: { hide: true } }, async (_request, reply) =>
         reply
           .type(file.type)
           .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
