@@ -55,20 +55,30 @@ export default fp(
       request.journal = { detail: {} };
       next();
     });
-    fastify.addHook('onResponse', (request, reply, next) => {
+    const record = (request: FastifyRequest, status: number) => {
       const query = request.url.indexOf('?');
       const path = query < 0 ? request.url : request.url.slice(0, query);
       const kind = request.journal.skip ? undefined : classifyRequest(request, path);
-      if (kind) {
-        const detail = request.journal.detail;
-        detail.method = request.method;
-        detail.path = path;
-        const entry: JournalInput = { source: kind.source, action: kind.action, outcome: reply.statusCode < 400 ? 'accepted' : 'rejected', status: reply.statusCode, detail };
-        if (request.journal.effect) entry.effect = request.journal.effect;
-        const actor = request.headers['x-gameday-actor'] ?? request.headers['kubectl-session'];
-        if (typeof actor === 'string') entry.actor = actor;
-        fastify.drill.record(entry);
-      }
+      if (!kind) return;
+      request.journal.skip = true;
+      const detail = request.journal.detail;
+      detail.method = request.method;
+      detail.path = path;
+      const entry: JournalInput = { source: kind.source, action: kind.action, outcome: status < 400 || status === 499 ? 'accepted' : 'rejected', status, detail };
+      if (request.journal.effect) entry.effect = request.journal.effect;
+      const actor = request.headers['x-gameday-actor'] ?? request.headers['kubectl-session'];
+      if (typeof actor === 'string') entry.actor = actor;
+      fastify.drill.record(entry);
+    };
+    fastify.addHook('onResponse', (request, reply, next) => {
+      record(request, reply.statusCode);
+      next();
+    });
+    // A client that gives up (curl --max-time) never gets its answer, so onResponse never runs;
+    // the request still happened and the service still acted on it. 499: client closed request.
+    fastify.addHook('onRequestAbort', (request, next) => {
+      request.journal.detail.clientGaveUp = true;
+      record(request, 499);
       next();
     });
     done();

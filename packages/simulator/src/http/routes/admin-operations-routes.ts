@@ -66,17 +66,12 @@ const adminOperationsRoutes: RoutesPlugin = async (fastify) => {
         drill.skipUntil(() => !world.draining, 30 * 60_000, 'waiting for drain');
         return world.draining ? reply.status(202).send(result('draining')) : result('drained');
       }
-      let clientGone = false;
-      request.raw.once('close', () => {
-        if (!reply.sent) clientGone = true;
-      });
       const drained = drill.whenDrained().then(() => true);
       const timeout = new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), request.query.wait_s * 1000);
         void drained.then(() => clearTimeout(timer));
       });
       const done = await Promise.race([drained, timeout]);
-      if (clientGone) request.journal.detail.clientGaveUp = true;
       return done ? result('drained') : reply.status(202).send(result('draining'));
     },
   );
