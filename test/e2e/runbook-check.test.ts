@@ -67,6 +67,7 @@ describe('altered runbooks fail at the right step with the right reason', () => 
   const cases: Array<[string, string, string, string, string, { line?: boolean; reason: string | RegExp; kind?: string }]> = [
     ['a mistyped config key', 'INC-SPEC-001', '{"speculation.enabled": false}', '{"speculation.enabeld": false}', '### INC-SPEC-001', { reason: '400: unknown config key "speculation.enabeld" (did you mean "speculation.enabled"?)' }],
     ['a wrong endpoint path', 'INC-SPEC-001', '/admin/speculation/drain', '/admin/speculation/drian', '### INC-SPEC-001', { reason: '404: no route POST /admin/speculation/drian' }],
+    ['a wrong top-level path', 'INC-SPEC-002', 'http://localhost:9090/admin/config', 'http://localhost:9090/admin-config', '### INC-SPEC-002', { reason: '404: no route POST /admin-config' }],
     ['a missing Authorization header', 'INC-SPEC-004', '  -H "Authorization: Bearer $ADMIN_TOKEN" \\\n  -d \'{"speculation.enabled": false}\'', "  -d '{\"speculation.enabled\": false}'", '### INC-SPEC-004', { reason: '401: no Authorization header' }],
     ['a wrong namespace', 'P1 - Critical Incident Response', 'kubectl get pods -n production', 'kubectl get pods -n prod', '### P1 - Critical', { reason: 'namespace "prod" not found (the list came back empty)' }],
     ['a wrong deployment name', 'INC-SPEC-003', 'kubectl scale deployment proof-worker', 'kubectl scale deployment proof-workers', '### INC-SPEC-003', { reason: 'deployment "proof-workers" not found in namespace production' }],

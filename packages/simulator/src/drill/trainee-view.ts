@@ -67,6 +67,7 @@ function describe(entry: ReturnType<Drill['journal']['list']>[number]): string |
     case 'admin':
     case 'agenc':
     case 'kube':
+    case 'other':
       return `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}${entry.status && entry.status >= 400 ? ` (${entry.status})` : ''}`;
     case 'sim':
     case 'metrics':

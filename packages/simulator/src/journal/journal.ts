@@ -4,7 +4,7 @@
  * timeline and the post-mortem all read it. Bounded: past `capacity` the oldest entries go, but
  * the counters below never do.
  */
-export type JournalSource = 'admin' | 'kube' | 'agenc' | 'sim' | 'ui' | 'world' | 'metrics';
+export type JournalSource = 'admin' | 'kube' | 'agenc' | 'sim' | 'ui' | 'world' | 'metrics' | 'other';
 export type JournalOutcome = 'accepted' | 'rejected' | 'info';
 
 export interface JournalEntry {

@@ -85,7 +85,7 @@ function yourPath(journal: readonly JournalEntry[], pageMs: number): PathStep[] 
     const detail = entry.detail ?? {};
     let step: string | undefined;
     if (entry.source === 'ui' && entry.outcome === 'accepted') step = typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${detail.command.split('\n')[0]}` : undefined;
-    else if (entry.source === 'admin' || entry.source === 'agenc' || entry.source === 'kube') step = `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}`;
+    else if (entry.source === 'admin' || entry.source === 'agenc' || entry.source === 'kube' || entry.source === 'other') step = `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}`;
     else if (entry.action === 'alert.firing') step = `page: ${String(detail.alert)}`;
     else if (entry.action === 'phase' && ['mitigated', 'recovered'].includes(String(detail.to))) step = `incident ${String(detail.to)}`;
     if (step !== undefined) steps.push({ atMs: entry.simMs - pageMs, step: entry.effect === 'harmful' ? `${step} (harmful)` : step });

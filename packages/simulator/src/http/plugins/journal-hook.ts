@@ -37,7 +37,11 @@ export function classifyRequest(request: FastifyRequest, path: string): { source
     if (request.method === 'GET') return undefined;
     return { source: 'sim', action: `${request.method} ${path}` };
   }
-  return undefined;
+  // Not actions: health checks, the UI's own files and views, its socket, the API description.
+  if (path === '/healthz' || path.startsWith('/socket.io/') || (request.method === 'GET' && (path === '/' || path.startsWith('/assets/') || path.startsWith('/trainer/') || path === '/index.html' || path === '/docs/json'))) return undefined;
+  // Anything else is still a request someone made (a mistyped path, a probe): it is journaled,
+  // so a curl that got a 404 from a wrong path shows up as the failure it is.
+  return { source: 'other', action: `${request.method} ${path}` };
 }
 
 export default fp(

@@ -7,7 +7,7 @@ import { drillState } from '../../drill/drill-state';
 import { GamedayError } from '../errors';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 
-const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics'] as const;
+const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics', 'other'] as const;
 
 const simRoutes: RoutesPlugin = async (fastify) => {
   fastify.addHook('onRequest', fastify.requireFacilitator);
