@@ -88,6 +88,8 @@ async function serve(options: ServeOptions): Promise<void> {
   }
   const server = await createServer({ drill, slot, tokens, uiDir, store, logger: options.log === 'silent' ? false : { level: options.log } });
   await server.listen({ port: options.port, host: options.host });
+  // Announce the address once the UI's socket can connect too (a few ms after listening).
+  await server.socketsReady();
   const port = (server.server.address() as AddressInfo).port;
   drill.start();
   externalUrl = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;

@@ -4,6 +4,7 @@
  * trainer UI). `server.ts` decides logging, limits and how it listens.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import drillContext, { type DrillContextOptions } from './plugins/drill-context';
 import auth from './plugins/auth';
@@ -31,7 +32,7 @@ export interface AppOptions extends DrillContextOptions {
   extend?: FastifyPluginAsync;
 }
 
-const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
+const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(drillContext, { drill: options.drill, slot: options.slot, tokens: options.tokens });
   await fastify.register(auth);
   await fastify.register(bodyParsers);
@@ -60,4 +61,10 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   fastify.get('/docs/json', { schema: { hide: true } }, async () => fastify.swagger());
 };
 
+/**
+ * Not encapsulated: its shared services (drill, store, socketsReady…) decorate the instance the
+ * server hands back, so the CLI and tests see what the routes see. Routes stay in plugins of
+ * their own.
+ */
+const app = fp(appPlugin, { name: 'gameday-app', fastify: '5.x' });
 export default app;

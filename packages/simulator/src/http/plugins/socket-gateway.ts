@@ -4,7 +4,7 @@
  * admin token, which the UI has from the address `gameday serve` prints.
  */
 import fp from 'fastify-plugin';
-import { Server } from 'socket.io';
+import type { Server } from 'socket.io';
 import { traineeView } from '../../drill/trainee-view';
 import { tokensEqual } from './auth';
 
@@ -12,29 +12,41 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Sends the current view to every connected UI now. */
     pushView: () => void;
+    /** Resolves once the socket server is attached (shortly after listening). */
+    socketsReady: () => Promise<void>;
   }
 }
 
 export default fp(
   (fastify, _options, done) => {
-    const io = new Server(fastify.server, { serveClient: false, transports: ['websocket', 'polling'] });
-    io.use((socket, next) => {
-      const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
-      if (typeof token === 'string' && tokensEqual(token, fastify.tokens.admin)) next();
-      else next(new Error('unauthorized: open the trainer at the address gameday serve printed (it carries the token)'));
-    });
+    let io: Server | undefined;
     const push = () => {
-      if (io.engine.clientsCount > 0) io.emit('view', traineeView(fastify.drill));
+      if (io && io.engine.clientsCount > 0) io.emit('view', traineeView(fastify.drill));
     };
-    io.on('connection', (socket) => {
-      socket.emit('view', traineeView(fastify.drill));
+    fastify.decorate('pushView', push);
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    fastify.decorate('socketsReady', () => ready);
+    // socket.io is loaded once the server listens, not before: it cost ~35 ms of start-up, and
+    // no UI can connect before then anyway. (Servers used only through inject have no sockets.)
+    fastify.addHook('onListen', async () => {
+      const { Server: SocketServer } = await import('socket.io');
+      io = new SocketServer(fastify.server, { serveClient: false, transports: ['websocket', 'polling'] });
+      io.use((socket, next) => {
+        const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
+        if (typeof token === 'string' && tokensEqual(token, fastify.tokens.admin)) next();
+        else next(new Error('unauthorized: open the trainer at the address gameday serve printed (it carries the token)'));
+      });
+      io.on('connection', (socket) => {
+        socket.emit('view', traineeView(fastify.drill));
+      });
+      markReady();
     });
     const timer = setInterval(push, 1000);
     timer.unref();
-    fastify.decorate('pushView', push);
     fastify.addHook('onClose', async () => {
       clearInterval(timer);
-      await io.close();
+      await io?.close();
     });
     done();
   },
