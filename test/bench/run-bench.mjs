@@ -73,6 +73,47 @@ for (let i = 0; i < 5; i++) readyTimes.push(await startToReady());
 const ready = median(readyTimes);
 rows.push({ name: 'start to ready (gameday serve → /healthz 200), median of 5', value: `${ready.toFixed(0)} ms`, command: 'pnpm bench (startToReady)' });
 
+// A peer: Mockoon serving an equivalent static mock of the admin API (same routes, fixed answers).
+const mockoonBin = join(root, 'node_modules', '.bin', 'mockoon-cli');
+const mockoonEnv = join(root, '.gameday', 'bench', 'mockoon-admin.json');
+{
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(dirname(mockoonEnv), { recursive: true });
+  const route = (n, method, endpoint, body, type) => ({
+    uuid: `6f1b5c1e-0000-4000-8000-00000000010${n}`, type: 'http', documentation: '', method, endpoint, responseMode: null, streamingMode: null, streamingInterval: 0,
+    responses: [{ uuid: `6f1b5c1e-0000-4000-8000-00000000020${n}`, body, latency: 0, statusCode: 200, label: '', headers: [{ key: 'Content-Type', value: type }], bodyType: 'INLINE', filePath: '', databucketID: '', sendFileAsBody: false, rules: [], rulesOperator: 'OR', disableTemplating: true, fallbackTo404: false, default: true, crudKey: 'id', callbacks: [] }],
+  });
+  const routes = [
+    route(1, 'post', 'admin/config', '{"applied":{"speculation.max_depth":2},"previous":{"speculation.max_depth":4}}', 'application/json'),
+    route(2, 'post', 'admin/speculation/drain', '{"status":"drained","drainedTasks":500,"remainingTasks":0}', 'application/json'),
+    route(3, 'get', 'metrics', '# HELP speculation_active_tasks Speculative tasks in flight now.\n# TYPE speculation_active_tasks gauge\nspeculation_active_tasks 500\n', 'text/plain'),
+  ];
+  writeFileSync(mockoonEnv, JSON.stringify({
+    uuid: '6f1b5c1e-0000-4000-8000-000000000001', lastMigration: 33, name: 'speculation admin API (static)', endpointPrefix: '', latency: 0, port: 3000, hostname: '127.0.0.1', folders: [],
+    routes, rootChildren: routes.map((r) => ({ type: 'route', uuid: r.uuid })), proxyMode: false, proxyHost: '', proxyRemovePrefix: false,
+    tlsOptions: { enabled: false, type: 'CERT', pfxPath: '', certPath: '', keyPath: '', caPath: '', passphrase: '' }, cors: false, headers: [], proxyReqHeaders: [], proxyResHeaders: [], data: [], callbacks: [],
+  }));
+}
+async function mockoonStart(port) {
+  const started = performance.now();
+  const child = spawn(mockoonBin, ['start', '--data', mockoonEnv, '--port', String(port)], { stdio: 'ignore' });
+  for (let i = 0; i < 3000; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return { child, elapsed: performance.now() - started };
+}
+const mockoonTimes = [];
+for (let i = 0; i < 5; i++) {
+  const { child, elapsed } = await mockoonStart(19600 + i);
+  mockoonTimes.push(elapsed);
+  await stop(child);
+}
+const mockoonReady = median(mockoonTimes);
+rows.push({ name: 'start to ready, Mockoon CLI serving the same routes statically, median of 5', value: `${mockoonReady.toFixed(0)} ms`, command: 'mockoon-cli start --data .gameday/bench/mockoon-admin.json' });
+rows.push({ name: 'start-up: Mockoon / gameday (goal ≥ 2)', value: (mockoonReady / ready).toFixed(2), command: '' });
+
 // Virtual-time speed: 60 simulated minutes of each scenario, in process (after one warm-up run).
 const { Drill } = await import('../../packages/simulator/dist/index.js');
 for (const scenario of ['baseline', 'rollback-storm', 'memory-exhaustion', 'proof-backlog', 'state-corruption', 'stake-slashing']) {
@@ -180,6 +221,14 @@ rows.push({ name: 'trivial POST route in our server (same plugins and hooks)', v
 rows.push({ name: 'ratio admin POST / our trivial route, median of 3 interleaved rounds (goal ≥ 0.7)', value: `${median(ratios.own).toFixed(2)} (rounds: ${rounds(ratios.own)})`, command: '' });
 rows.push({ name: 'bare Fastify POST route (no plugins), same process', value: `${median(sides.bareTrivial).toFixed(0)} req/s`, command: 'autocannon -c 10 (bench-server.mjs bare route)' });
 rows.push({ name: 'ratio admin POST / bare Fastify route (stricter)', value: `${median(ratios.bare).toFixed(2)} (rounds: ${rounds(ratios.bare)})`, command: '' });
+
+{
+  const { child: mockoon } = await mockoonStart(19690);
+  const mockoonRps = (await load({ url: 'http://127.0.0.1:19690/admin/config', ...post })).requests.average;
+  await stop(mockoon);
+  rows.push({ name: 'Mockoon POST /admin/config req/s (static answer)', value: `${mockoonRps.toFixed(0)} req/s`, command: 'autocannon -c 10 POST /admin/config (mockoon-cli)' });
+  rows.push({ name: 'admin POST: gameday / Mockoon (goal ≥ 10)', value: (median(sides.admin) / mockoonRps).toFixed(1), command: '' });
+}
 
 const metrics = await load({ url: `http://127.0.0.1:${ports.app}/metrics`, connections: 4 });
 rows.push({ name: '/metrics scrape latency p50 / p99 (full metric set, 4 concurrent scrapers)', value: `${metrics.latency.p50} ms / ${metrics.latency.p99} ms`, command: 'autocannon -c 4 GET /metrics' });
