@@ -5,6 +5,7 @@
  */
 import { seededFaker, type SeededFaker } from './seeded-faker';
 import { healthyDrivers, type Difficulty, type Drivers, type ScenarioContext, type ScenarioInput, type WorldEvent } from './scenario-types';
+import type { RequiredAction } from './scenario-spec';
 
 /** How fast an incident unfolds: easy gives more time between phases, hard less. */
 export function pace(difficulty: Difficulty): number {
@@ -83,5 +84,15 @@ export function incidentContext(variant: CommonVariant): Pick<ScenarioContext, '
     drivers: { ...healthyDrivers, ...variant.redHerrings },
     harmful: [],
     facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none', autoProtecting: false },
+  };
+}
+
+/** The runbook's "disable speculation" step, as several incident sections ask it. */
+export function disableSpeculationStep(step: Pick<RequiredAction, 'description' | 'order' | 'deadlineMs' | 'why'>): RequiredAction {
+  return {
+    id: 'disable-speculation',
+    command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`,
+    anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
+    ...step,
   };
 }

@@ -7,7 +7,7 @@
  * during the storm, brings it back.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -150,15 +150,7 @@ export const rollbackStormSpec: ScenarioSpec = {
   trigger: 'Rollback rate > 50% for > 2 minutes',
   alerts: ['SpeculationRollbackStorm', 'SpeculationRollbackRateElevated'],
   requiredActions: [
-    {
-      id: 'disable-speculation',
-      description: 'Disable speculation',
-      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`,
-      anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
-      order: 1,
-      deadlineMs: 15 * 60_000,
-      why: 'stops new speculative tasks at once: no new rollbacks can cascade',
-    },
+    disableSpeculationStep({ description: 'Disable speculation', order: 1, deadlineMs: 15 * 60_000, why: 'stops new speculative tasks at once: no new rollbacks can cascade' }),
     {
       id: 'drain',
       description: 'Drain existing tasks',

@@ -5,7 +5,7 @@
  * before the bug is fixed lets the slashing resume.
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -127,15 +127,7 @@ export const stakeSlashingSpec: ScenarioSpec = {
   trigger: 'Unexpected stake slashing, financial loss detected',
   alerts: ['StakeSlashingDetected'],
   requiredActions: [
-    {
-      id: 'disable-speculation',
-      description: 'Disable speculation',
-      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`,
-      anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
-      order: 1,
-      deadlineMs: 5 * 60_000,
-      why: 'stops the conflicting speculative commits that get the validator slashed',
-    },
+    disableSpeculationStep({ description: 'Disable speculation', order: 1, deadlineMs: 5 * 60_000, why: 'stops the conflicting speculative commits that get the validator slashed' }),
     {
       id: 'document-stake',
       description: 'Document current stake status',

@@ -6,7 +6,7 @@
  * the restore points, and re-enabling (or restarting workers) before the fix spreads corruption.
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -126,15 +126,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
   trigger: 'State integrity check failures, inconsistent data',
   alerts: ['SpeculationStateCorruption'],
   requiredActions: [
-    {
-      id: 'disable-speculation',
-      description: 'IMMEDIATELY disable speculation',
-      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`,
-      anyOf: [{ kind: 'config', key: 'speculation.enabled', value: false }],
-      order: 1,
-      deadlineMs: 5 * 60_000,
-      why: 'stops the racing speculative commits that write corrupt state',
-    },
+    disableSpeculationStep({ description: 'IMMEDIATELY disable speculation', order: 1, deadlineMs: 5 * 60_000, why: 'stops the racing speculative commits that write corrupt state' }),
     {
       id: 'stop-workers',
       description: 'Stop all workers',
