@@ -96,3 +96,13 @@ export function disableSpeculationStep(step: Pick<RequiredAction, 'description' 
     ...step,
   };
 }
+
+/**
+ * The named delays of the incident phases, read from the variant: `after: { onset, escalate,
+ * turnCritical }` in every incident machine.
+ */
+export const phaseDelays = {
+  onset: ({ context }: { context: { variant: CommonVariant } }) => context.variant.onsetAtMs,
+  escalate: ({ context }: { context: { variant: CommonVariant } }) => context.variant.escalateAfterMs,
+  turnCritical: ({ context }: { context: { variant: CommonVariant } }) => context.variant.criticalAfterMs,
+};

@@ -6,7 +6,7 @@
  * snapshots (`speculation.snapshots.max_count`) stops the pile-up for good.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, phaseDelays, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -44,10 +44,7 @@ export const memoryExhaustionMachine = setup({
     events: {} as WorldEvent,
     input: {} as ScenarioInput,
   },
-  delays: {
-    onset: ({ context }) => context.variant.onsetAtMs,
-    escalate: ({ context }) => context.variant.escalateAfterMs,
-  },
+  delays: phaseDelays,
   guards: {
     isOutOfMemory: ({ event }) => event.type === 'world.observed' && (event.readings.memoryRatio > 0.95 || event.readings.oomKilledPods > 0),
     isRelieved: ({ context, event }) => event.type === 'world.observed' && context.relieved && event.readings.memoryRatio < 0.8 && event.readings.oomKilledPods === 0,

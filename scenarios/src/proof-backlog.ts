@@ -6,7 +6,7 @@
  * out stuck proofs frees capacity. The circuit fix lands after a while.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, phaseDelays, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -48,10 +48,7 @@ export const proofBacklogMachine = setup({
     events: {} as WorldEvent,
     input: {} as ScenarioInput,
   },
-  delays: {
-    onset: ({ context }) => context.variant.onsetAtMs,
-    escalate: ({ context }) => context.variant.escalateAfterMs,
-  },
+  delays: phaseDelays,
   guards: {
     isQueueFull: ({ event }) => event.type === 'world.observed' && event.readings.proofQueueRatio > 0.95,
     isDraining: ({ context, event }) => event.type === 'world.observed' && context.acted && event.readings.proofQueueRatio < 0.5,

@@ -7,7 +7,7 @@
  * during the storm, brings it back.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -54,11 +54,7 @@ export const rollbackStormMachine = setup({
     events: {} as WorldEvent,
     input: {} as ScenarioInput,
   },
-  delays: {
-    onset: ({ context }) => context.variant.onsetAtMs,
-    escalate: ({ context }) => context.variant.escalateAfterMs,
-    turnCritical: ({ context }) => context.variant.criticalAfterMs,
-  },
+  delays: phaseDelays,
   guards: {
     isStormContained: ({ event }) => event.type === 'world.observed' && event.readings.rollbackRate < 0.1 && (!event.readings.speculationEnabled || event.readings.maxDepth <= 1),
     isStormBack: ({ event }) => event.type === 'world.observed' && event.readings.speculationEnabled && event.readings.rollbackRate > 0.25,

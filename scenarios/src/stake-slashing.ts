@@ -5,7 +5,7 @@
  * before the bug is fixed lets the slashing resume.
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -51,11 +51,7 @@ export const stakeSlashingMachine = setup({
     events: {} as WorldEvent,
     input: {} as ScenarioInput,
   },
-  delays: {
-    onset: ({ context }) => context.variant.onsetAtMs,
-    escalate: ({ context }) => context.variant.escalateAfterMs,
-    turnCritical: ({ context }) => context.variant.criticalAfterMs,
-  },
+  delays: phaseDelays,
   guards: {
     isSlashingStopped: ({ event }) => event.type === 'world.observed' && !event.readings.speculationEnabled,
     isSlashingAgain: ({ context, event }) => event.type === 'world.observed' && !context.causeFixed && event.readings.speculationEnabled,

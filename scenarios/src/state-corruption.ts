@@ -6,7 +6,7 @@
  * the restore points, and re-enabling (or restarting workers) before the fix spreads corruption.
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -41,11 +41,7 @@ export const stateCorruptionMachine = setup({
     events: {} as WorldEvent,
     input: {} as ScenarioInput,
   },
-  delays: {
-    onset: ({ context }) => context.variant.onsetAtMs,
-    escalate: ({ context }) => context.variant.escalateAfterMs,
-    turnCritical: ({ context }) => context.variant.criticalAfterMs,
-  },
+  delays: phaseDelays,
   guards: {
     isSpreadStopped: ({ event }) => event.type === 'world.observed' && (!event.readings.speculationEnabled || event.readings.agencWorkersReady === 0),
     isSpreading: ({ context, event }) => event.type === 'world.observed' && !context.causeFixed && event.readings.speculationEnabled && event.readings.agencWorkersReady > 0,

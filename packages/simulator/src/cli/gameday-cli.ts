@@ -78,9 +78,9 @@ async function serve(options: ServeOptions): Promise<void> {
   });
   const uiDir = resolve(simulatorBinDir(), '..', '..', 'trainer-ui', 'dist');
   const slot = new DrillSlot(drill);
-  mkdirSync(options.dataDir, { recursive: true });
   let store: SqliteDrillStore;
   try {
+    mkdirSync(options.dataDir, { recursive: true });
     store = new SqliteDrillStore(join(options.dataDir, 'gameday.db'));
   } catch (error) {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -70,12 +70,6 @@ export class SimClock {
     if (index >= 0) this.timers.splice(index, 1);
   }
 
-  /** The due time of the next timer, or undefined when none is pending. */
-  nextDue(): number | undefined {
-    const next = this.peek();
-    return next?.due;
-  }
-
   /**
    * Moves simulated time forward to `target`, firing every timer that falls due on the way at
    * its own due time, in due order (ties in scheduling order). Timers scheduled while firing are
@@ -101,10 +95,6 @@ export class SimClock {
 
   advanceBy(ms: number): void {
     this.advanceTo(this.nowMs + ms);
-  }
-
-  get isAdvancing(): boolean {
-    return this.advancing;
   }
 
   /** Starts following the wall clock (realtime mode only). */

@@ -54,7 +54,6 @@ export class Drill {
   epochMs = Date.now();
   private ticks = 0;
   private lastPhase = '';
-  private readonly tickListeners = new Set<() => void>();
   private readonly drainWaiters = new Set<() => void>();
   /** Event types some state of the scenario machine has a transition for. */
   private readonly handledEvents: ReadonlySet<string>;
@@ -163,7 +162,6 @@ export class Drill {
       this.actor.send({ type: 'world.observed', readings: this.world.readings(), simMs: this.clock.now() });
       this.series.sample(this.world, this.clock.now());
     }
-    for (const listener of this.tickListeners) listener();
   }
 
   private completeDrain(): void {
@@ -192,11 +190,6 @@ export class Drill {
       this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs: from, toMs: this.clock.now(), ms: this.clock.now() - from, reason } });
     }
     return done();
-  }
-
-  onTick(listener: () => void): () => void {
-    this.tickListeners.add(listener);
-    return () => this.tickListeners.delete(listener);
   }
 
   /**

@@ -41,7 +41,6 @@ export class Journal {
   private head = 0;
   private nextSeq = 1;
   private readonly counts: JournalCounters = { total: 0, evicted: 0, bySource: {}, byOutcome: { accepted: 0, rejected: 0, info: 0 } };
-  private readonly listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(
     private readonly now: () => number,
@@ -65,7 +64,6 @@ export class Journal {
     this.counts.total++;
     this.counts.bySource[entry.source] = (this.counts.bySource[entry.source] ?? 0) + 1;
     this.counts.byOutcome[entry.outcome]++;
-    for (const listener of this.listeners) listener(entry);
     return entry;
   }
 
@@ -93,10 +91,6 @@ export class Journal {
     return structuredClone(this.counts);
   }
 
-  subscribe(listener: (entry: JournalEntry) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 }
 
 /** A journal detail value as text: strings as they are, anything else as JSON. */

@@ -19,7 +19,6 @@ export class LogStream {
   private lines: LogLine[] = [];
   private readonly faker: SeededFaker;
   private readonly tenants: string[];
-  private listener: ((line: LogLine) => void) | undefined;
 
   constructor(
     seed: number,
@@ -30,16 +29,11 @@ export class LogStream {
     this.tenants = Array.from({ length: 6 }, () => this.faker.internet.domainWord());
   }
 
-  onLine(listener: (line: LogLine) => void): void {
-    this.listener = listener;
-  }
-
   add(world: World, pod: string, level: LogLevel, message: string): void {
     if (levelRank[level] < levelRank[world.config['speculation.log_level'] as LogLevel]) return;
     const line: LogLine = { simMs: this.now(), pod, level, message };
     this.lines.push(line);
     if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
-    this.listener?.(line);
   }
 
   recent(limit = 200, pod?: string): LogLine[] {
