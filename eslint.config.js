@@ -12,7 +12,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Fastify route handlers and plugins are async by convention (fastify/demo): returning a
       // value from an async handler is how a reply is sent, with or without an await inside.
       '@typescript-eslint/require-await': 'off',

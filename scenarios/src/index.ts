@@ -8,6 +8,7 @@ export { scenarios, scenarioIds, findScenario, scenarioForIncident } from './sce
 export { healthyDrivers, difficulties } from './scenario-types';
 export { seededFaker } from './seeded-faker';
 export { assessSeverity, calmFacts, severities, worse } from './severity';
+export { combineDrivers, combineFacts, combineSpecs } from './combined-faults';
 export { liveSeverity, liveSeverityFacts, matchesAction, noIncidentFacts, readingsSatisfy } from './scenario-spec';
 export type { SeededFaker } from './seeded-faker';
 export type { Severity, SeverityAssessment, SeverityFacts } from './severity';

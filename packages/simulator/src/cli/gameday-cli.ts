@@ -12,7 +12,8 @@ import { Drill } from '../drill/drill';
 import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
-import { AlertWebhook } from '../world/alert-webhook';
+import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
+import { GameDayHub } from '../gameday/game-day-hub';
 import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
 
@@ -54,6 +55,16 @@ interface ServeOptions {
   openHint?: boolean;
   log: string;
   alertWebhook?: string;
+  announceWebhook?: string;
+  sessionPorts?: { from: number; to: number };
+}
+
+function portRange(value: string): { from: number; to: number } {
+  const match = /^(\d+)-(\d+)$/.exec(value);
+  const from = Number(match?.[1]);
+  const to = Number(match?.[2]);
+  if (!match || from < 1 || to > 65535 || from > to) throw new InvalidArgumentError('must be a port range such as 9100-9199');
+  return { from, to };
 }
 
 async function serve(options: ServeOptions): Promise<void> {
@@ -86,7 +97,27 @@ async function serve(options: ServeOptions): Promise<void> {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  const server = await createServer({ drill, slot, tokens, uiDir, store, logger: options.log === 'silent' ? false : { level: options.log } });
+  let hub: GameDayHub;
+  try {
+    hub = new GameDayHub({
+      dataDir: options.dataDir,
+      host: options.host,
+      store,
+      facilitatorToken: tokens.facilitator,
+      clock: options.clock,
+      publicUrl: () => externalUrl,
+      ports: options.sessionPorts,
+      announceWebhook: options.announceWebhook,
+      ...(webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {}),
+      log: (message) => process.stderr.write(`gameday: ${message}\n`),
+      // Each game-day session gets a server of its own: its own port, token, sockets and journal.
+      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, store, session, leaderboardFreeze: hub, logger: false }),
+    });
+  } catch (error) {
+    process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const server = await createServer({ drill, slot, tokens, uiDir, store, hub, logger: options.log === 'silent' ? false : { level: options.log } });
   await server.listen({ port: options.port, host: options.host });
   // Announce the address once the UI's socket can connect too (a few ms after listening).
   await server.socketsReady();
@@ -97,6 +128,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const home = join(options.dataDir, 'drills', String(port), 'home');
   mkdirSync(home, { recursive: true });
   slot.workspace = { record, home };
+  hub.start();
 
   const out = process.stdout;
   out.write(`gameday: serving on ${record.url}\n`);
@@ -106,6 +138,7 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`  seed          ${seed}   difficulty ${options.difficulty}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
   out.write(`  drill folder  ${record.drillDir}\n`);
+  out.write(`  game-days     ${record.url}/#facilitator=${encodeURIComponent(tokens.facilitator)}   (facilitator console: sessions, join codes, schedules)\n`);
   out.write(`\nPoint your own shell at this drill, then use the runbook's commands as written:\n  eval "$(${options.openHint ? 'pnpm -s gameday' : 'gameday'} env${port === 9090 ? '' : ` --port ${port}`})"\n\n`);
 
   let closing = false;
@@ -116,8 +149,9 @@ async function serve(options: ServeOptions): Promise<void> {
     drill.record({ source: 'sim', action: 'server.stopping', outcome: 'info', detail: { signal } });
     const force = setTimeout(() => process.exit(1), 4000);
     force.unref();
-    server
-      .close()
+    hub
+      .closeAll()
+      .then(() => server.close())
       .then(() => {
         slot.current.stop();
         store.close();
@@ -152,6 +186,8 @@ export function gamedayProgram(): Command {
     .addOption(new Option('--data-dir <dir>', 'where drills, serve records and storage live').default(defaultDataDir()))
     .addOption(new Option('--log <level>', 'server log level').default('warn').choices(['silent', 'error', 'warn', 'info', 'debug']))
     .addOption(new Option('--alert-webhook <url>', 'also send alerts to this URL in Alertmanager webhook format').env('GAMEDAY_ALERT_WEBHOOK').argParser(httpUrl))
+    .addOption(new Option('--announce-webhook <url>', 'post game-day announcements to this Slack-compatible incoming webhook').env('GAMEDAY_ANNOUNCE_WEBHOOK').argParser(httpUrl))
+    .addOption(new Option('--session-ports <from-to>', 'ports for game-day sessions (default: any free port)').argParser(portRange))
     .addOption(new Option('--open-hint').hideHelp())
     .action(async (options: ServeOptions) => serve(options));
 

@@ -83,6 +83,18 @@ users:
 }
 
 /**
+ * A game-day participant's own kubeconfig: kubectl sends no token over plain http, so the
+ * participant's token rides in the server address's path (`/as/<token>`), which the server
+ * strips before routing. Their kubectl calls are then theirs in the journal, and an observer's
+ * are refused.
+ */
+export function writeParticipantKubeconfig(record: ServeRecord, participantId: string, token: string): string {
+  const path = join(record.drillDir, `kubeconfig-${participantId}`);
+  writeFileSync(path, kubeconfig(`${record.url}/as/${token}`), { mode: 0o600 });
+  return path;
+}
+
+/**
  * Lays out the drill folder for a server on `port`. The `.curlrc` maps the runbook's fixed
  * `localhost:9090` to the real port with curl's `connect-to`, so commands need no editing.
  */

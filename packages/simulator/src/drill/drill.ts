@@ -8,7 +8,7 @@
  * same clock, so virtual, accelerated and real time all give the same order of events.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
-import { findScenario, liveSeverity, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type WorldEventBody } from '@gameday/scenarios';
+import { combineDrivers, combineFacts, findScenario, liveSeverity, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type WorldEventBody } from '@gameday/scenarios';
 import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World } from '../world/world';
@@ -39,6 +39,14 @@ export interface DrillOptions {
 /** Readings are sent to the scenario every this many ticks. */
 const observeEveryTicks = 5;
 
+/** A second incident a facilitator injected into the running drill, with its own machine. */
+export interface InjectedFault {
+  scenario: ScenarioDefinition;
+  actor: Actor<AnyStateMachine>;
+  handledEvents: ReadonlySet<string>;
+  injectedAtMs: number;
+}
+
 export class Drill {
   readonly options: DrillOptions;
   readonly scenario: ScenarioDefinition;
@@ -58,6 +66,8 @@ export class Drill {
   /** Event types some state of the scenario machine has a transition for. */
   private readonly handledEvents: ReadonlySet<string>;
   private running = false;
+  /** Faults injected on top of the scenario (game-day mode), in order. */
+  faults: InjectedFault[] = [];
 
   constructor(options: DrillOptions) {
     const scenario = findScenario(options.scenario);
@@ -101,16 +111,58 @@ export class Drill {
     });
     this.ticks = 0;
     this.finishedId = null;
+    this.faults = [];
   }
 
   private drivers(): Drivers {
-    return (this.actor.getSnapshot().context as ScenarioContext).drivers;
+    let drivers = (this.actor.getSnapshot().context as ScenarioContext).drivers;
+    for (const fault of this.faults) drivers = combineDrivers(drivers, (fault.actor.getSnapshot().context as ScenarioContext).drivers);
+    return drivers;
+  }
+
+  get started(): boolean {
+    return this.running;
+  }
+
+  /**
+   * Starts a second incident in the running world, on the same clock (game-day mode: "a proof
+   * backlog on top of a rollback storm"). It begins at once, without the variant's usual quiet
+   * lead-in; its phases are journaled as `fault.phase`, so the first incident's timeline and
+   * the scorer's time to mitigate stay the first incident's.
+   */
+  inject(scenarioId: string): InjectedFault {
+    const scenario = findScenario(scenarioId);
+    if (!scenario || scenario.incident === null) {
+      const incidents = scenarioIds.filter((id) => findScenario(id)?.incident !== null);
+      throw new GamedayError('INVALID_PARAMETER', `cannot inject "${scenarioId}"; inject one of the incidents: ${incidents.join(', ')}`, { field: 'scenario', allowed: incidents });
+    }
+    if (scenario.id === this.scenario.id || this.faults.some((fault) => fault.scenario.id === scenario.id)) {
+      throw new GamedayError('CONFLICT', `${scenario.id} is already running in this drill`);
+    }
+    const actor = createActor(scenario.machine, {
+      clock: this.clock,
+      input: { seed: this.options.seed + 7919 * (this.faults.length + 1), difficulty: this.options.difficulty, onsetDelayMs: 0 },
+    });
+    const fault: InjectedFault = { scenario, actor, handledEvents: new Set(scenario.machine.events), injectedAtMs: this.clock.now() };
+    let lastPhase = '';
+    actor.subscribe((snapshot) => {
+      const phase = String(typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value));
+      if (phase !== lastPhase) {
+        if (lastPhase) this.journal.record({ source: 'world', action: 'fault.phase', outcome: 'info', detail: { fault: scenario.id, from: lastPhase, to: phase } });
+        lastPhase = phase;
+      }
+    });
+    this.faults.push(fault);
+    this.journal.record({ source: 'sim', action: 'fault.injected', outcome: 'info', detail: { scenario: scenario.id, incident: scenario.incident } });
+    if (this.running) actor.start();
+    return fault;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.actor.start();
+    for (const fault of this.faults) fault.actor.start();
     this.journal.record({
       source: 'sim',
       action: 'drill.started',
@@ -134,6 +186,7 @@ export class Drill {
     this.running = false;
     this.clock.stop();
     this.actor.stop();
+    for (const fault of this.faults) fault.actor.stop();
   }
 
   /** Back to the start of the same scenario and seed: a fresh world, clock and journal. */
@@ -159,7 +212,9 @@ export class Drill {
     if (this.world.draining && this.world.drainComplete()) this.completeDrain();
     this.ticks++;
     if (this.ticks % observeEveryTicks === 0) {
-      this.actor.send({ type: 'world.observed', readings: this.world.readings(), simMs: this.clock.now() });
+      const observed = { type: 'world.observed' as const, readings: this.world.readings(), simMs: this.clock.now() };
+      this.actor.send(observed);
+      for (const fault of this.faults) fault.actor.send(observed);
       this.series.sample(this.world, this.clock.now());
     }
   }
@@ -199,10 +254,13 @@ export class Drill {
   notify(event: WorldEventBody): string | undefined {
     // An event no state of the scenario handles changes nothing; skipping the send keeps
     // xstate's macrostep off the admin API's hot path (measured ~15% of its throughput).
-    if (!this.handledEvents.has(event.type)) return undefined;
-    const before = this.harmfulActions().length;
-    this.actor.send({ ...event, simMs: this.clock.now() });
-    const added = this.harmfulActions().slice(before);
+    const handled = this.handledEvents.has(event.type);
+    if (!handled && !this.faults.some((fault) => fault.handledEvents.has(event.type))) return undefined;
+    const before = new Set(this.harmfulActions());
+    const sent = { ...event, simMs: this.clock.now() };
+    if (handled) this.actor.send(sent);
+    for (const fault of this.faults) if (fault.handledEvents.has(event.type)) fault.actor.send(sent);
+    const added = this.harmfulActions().filter((harm) => !before.has(harm));
     return added.length > 0 ? added.map((harm) => harm.why).join('; ') : undefined;
   }
 
@@ -212,7 +270,9 @@ export class Drill {
 
   /** The severity the runbook's engine expects now, from the readings and the scenario's facts. */
   expectedSeverity(): string {
-    return liveSeverity(this.world.readings(), (this.actor.getSnapshot().context as ScenarioContext).facts).severity;
+    let facts = (this.actor.getSnapshot().context as ScenarioContext).facts;
+    for (const fault of this.faults) facts = combineFacts(facts, (fault.actor.getSnapshot().context as ScenarioContext).facts);
+    return liveSeverity(this.world.readings(), facts).severity;
   }
 
   phase(): string {
@@ -220,7 +280,9 @@ export class Drill {
   }
 
   harmfulActions(): ScenarioContext['harmful'] {
-    return (this.actor.getSnapshot().context as ScenarioContext).harmful;
+    const own = (this.actor.getSnapshot().context as ScenarioContext).harmful;
+    if (this.faults.length === 0) return own;
+    return [...own, ...this.faults.flatMap((fault) => (fault.actor.getSnapshot().context as ScenarioContext).harmful)];
   }
 
   /** Simulated time as a wall-clock instant. */

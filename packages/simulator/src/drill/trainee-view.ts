@@ -26,7 +26,19 @@ export interface TimelineItem {
   at: string;
   simMs: number;
   who: 'you' | 'system';
+  /** In a game-day, the participant who did it (or the facilitator). */
+  by: string | null;
   what: string;
+}
+
+/** A game-day session as its participants see it: never the scenario or an injected fault. */
+export interface SessionView {
+  code: string;
+  title: string;
+  team: string;
+  status: 'open' | 'running' | 'paused' | 'ended';
+  participants: Array<{ name: string; role: string; joinedAt: string }>;
+  hints: Array<{ text: string; at: string }>;
 }
 
 export interface TraineeView {
@@ -52,6 +64,8 @@ export interface TraineeView {
   hints: string[];
   outcome: DrillOutcome | null;
   timeline: TimelineItem[];
+  /** The game-day this drill belongs to; null for a solo drill. */
+  session: SessionView | null;
 }
 
 function describe(entry: ReturnType<Drill['journal']['list']>[number]): string | undefined {
@@ -70,12 +84,20 @@ function describe(entry: ReturnType<Drill['journal']['list']>[number]): string |
     case 'other':
       return `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}${entry.status && entry.status >= 400 ? ` (${entry.status})` : ''}`;
     case 'sim':
+      if (entry.action === 'participant.joined') return `${String(detail.name)} joined as ${String(detail.role)}`;
+      if (entry.action === 'facilitator.start') return 'the facilitator started the game-day';
+      if (entry.action === 'facilitator.pause') return 'the facilitator paused the clock';
+      if (entry.action === 'facilitator.resume') return 'the facilitator resumed the clock';
+      if (entry.action === 'facilitator.speed') return `the facilitator set the speed to ×${String(detail.to)}`;
+      if (entry.action === 'facilitator.hint') return `hint: ${String(detail.text)}`;
+      if (entry.action === 'facilitator.end') return 'the facilitator ended the game-day';
+      return undefined;
     case 'metrics':
       return undefined;
   }
 }
 
-export function traineeView(drill: Drill): TraineeView {
+export function traineeView(drill: Drill, session: { view(): SessionView } | null = null): TraineeView {
   const world = drill.world;
   const at = (simMs: number | null) => (simMs === null ? null : drill.simDate(simMs).toISOString());
   const alerts = world.alertStates();
@@ -99,7 +121,7 @@ export function traineeView(drill: Drill): TraineeView {
   const timeline: TimelineItem[] = [];
   for (const entry of drill.journal.list({ limit: 2000 })) {
     const what = describe(entry);
-    if (what !== undefined) timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', what });
+    if (what !== undefined) timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', by: entry.actor ?? null, what });
   }
   return {
     drill: { trainee: trainee.name, difficulty: drill.options.difficulty, startedAt: drill.simDate(0).toISOString() },
@@ -124,5 +146,6 @@ export function traineeView(drill: Drill): TraineeView {
     hints: onboardingHints(drill, page !== null),
     outcome: drillOutcome(drill),
     timeline: timeline.slice(-200),
+    session: session?.view() ?? null,
   };
 }

@@ -11,6 +11,7 @@ import auth from './plugins/auth';
 import bodyParsers from './plugins/body-parsers';
 import journalHook from './plugins/journal-hook';
 import errorHandler from './plugins/error-handler';
+import sessionGuard from './plugins/session-guard';
 import socketGateway from './plugins/socket-gateway';
 import drillStorage from './plugins/drill-storage';
 import type { DrillStore } from '../storage/drill-store';
@@ -22,6 +23,7 @@ import simRoutes from './routes/sim-routes';
 import trainerUiRoutes from './routes/trainer-ui-routes';
 import terminalRoutes from './routes/terminal-routes';
 import trainerRoutes from './routes/trainer-routes';
+import gameDayRoutes from './routes/game-day-routes';
 
 export interface AppOptions extends DrillContextOptions {
   /** The built trainer UI to serve at `/`, when there is one. */
@@ -33,11 +35,12 @@ export interface AppOptions extends DrillContextOptions {
 }
 
 const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
-  await fastify.register(drillContext, { drill: options.drill, slot: options.slot, tokens: options.tokens });
+  await fastify.register(drillContext, { drill: options.drill, slot: options.slot, tokens: options.tokens, session: options.session, hub: options.hub, leaderboardFreeze: options.leaderboardFreeze });
   await fastify.register(auth);
   await fastify.register(bodyParsers);
   await fastify.register(journalHook);
   await fastify.register(errorHandler);
+  await fastify.register(sessionGuard);
   await fastify.register(drillStorage, { store: options.store });
   // Collects every route's schema (registered after it) into the OpenAPI document at /docs/json.
   await fastify.register(swagger, {
@@ -57,6 +60,7 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(terminalRoutes);
   await fastify.register(trainerRoutes);
   await fastify.register(trainerUiRoutes, { uiDir: options.uiDir });
+  if (options.hub) await fastify.register(gameDayRoutes);
   if (options.extend) await fastify.register(options.extend);
   fastify.get('/docs/json', { schema: { hide: true } }, async () => fastify.swagger());
 };

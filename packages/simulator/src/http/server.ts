@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { SchemaTypeProvider } from './schemas/json-schema';
 import app, { type AppOptions } from './app';
 import { bodyLimitBytes } from './plugins/body-parsers';
+import { rewriteActorPath } from './plugins/auth';
 
 export interface ServerOptions extends AppOptions {
   /** Pino logging: false in tests, a level for the CLI. */
@@ -25,6 +26,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     keepAliveTimeout: 5000,
     forceCloseConnections: true,
     return503OnClosing: true,
+    // A game-day participant's kubeconfig points at /as/<token>; the prefix is stripped here.
+    rewriteUrl: (raw) => rewriteActorPath(raw as { url?: string; gamedayToken?: string }),
   }).withTypeProvider<SchemaTypeProvider>();
   // Validators are compiled on a route's first request instead of at start-up: compiling every
   // route's schemas up front was most of the ~140 ms between import and ready.

@@ -268,7 +268,7 @@ export function namespaceTable(names: readonly string[], clock: KubeClock, resou
   );
 }
 
-export type StatusReason = 'NotFound' | 'BadRequest' | 'Unauthorized' | 'Invalid' | 'MethodNotAllowed' | 'UnsupportedMediaType' | 'RequestEntityTooLarge' | 'InternalError';
+export type StatusReason = 'NotFound' | 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'Conflict' | 'Invalid' | 'MethodNotAllowed' | 'UnsupportedMediaType' | 'RequestEntityTooLarge' | 'InternalError';
 
 /** A `metav1.Status` failure, so kubectl prints `Error from server (Reason): message`. */
 export function kubeStatus(code: number, reason: StatusReason, message: string, details?: { name?: string; kind?: string; group?: string; causes?: unknown[] }): Record<string, unknown> {

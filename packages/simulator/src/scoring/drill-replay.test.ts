@@ -71,7 +71,7 @@ describe('a finished drill', () => {
     expect(postmortem.body).toContain('| Time | Event |');
     expect(postmortem.body).toMatch(/\| \d\d:\d\d \| On-call acknowledged \|/);
     expect(postmortem.body).toContain('- Time to Mitigate (TTM): ');
-    expect((await send('GET', '/trainer/leaderboard')).json()).toEqual({ rows: [] });
+    expect((await send('GET', '/trainer/leaderboard')).json()).toEqual({ rows: [], frozenAt: null });
     expect((await send('POST', '/trainer/declare', { state: 'resolved' })).statusCode).toBe(409);
   });
 

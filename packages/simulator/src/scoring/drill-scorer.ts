@@ -3,7 +3,7 @@
  * always gives the same score, so any past drill can be re-scored. Each dimension comes with
  * its points and the reason, in words a trainee can learn from.
  */
-import { findScenario, matchesAction, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
+import { combineSpecs, findScenario, matchesAction, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
 import { detailText, type JournalEntry } from '../journal/journal';
 import { acknowledgeTargetMs, scoringWeights, type ScoreDimensionId } from './scoring-weights';
 
@@ -26,8 +26,10 @@ export interface DrillScore {
   ttrMs: number | null;
   dimensions: ScoreDimension[];
   /** The required actions, done or missed, for the debrief. */
-  actions: Array<{ id: string; description: string; command: string; doneAtMs: number | null; deadlineMs: number | null; late: boolean }>;
-  harmful: Array<{ atMs: number; action: string; why: string }>;
+  actions: Array<{ id: string; description: string; command: string; doneAtMs: number | null; deadlineMs: number | null; late: boolean; doneBy: string | null }>;
+  harmful: Array<{ atMs: number; action: string; why: string; by: string | null }>;
+  /** Incidents a facilitator injected on top of the scenario; their actions are in `actions`. */
+  injected: string[];
 }
 
 const minutes = (ms: number) => `${Math.round(ms / 6000) / 10} min`;
@@ -43,7 +45,11 @@ const stabiliseFirstIncidents = new Set(['INC-SPEC-001', 'INC-SPEC-004', 'INC-SP
 export function scoreJournal(entries: readonly JournalEntry[], specOverride?: ScenarioSpec | null): DrillScore {
   const started = entries.find((entry) => entry.action === 'drill.started');
   const scenarioId = typeof started?.detail?.scenario === 'string' ? started.detail.scenario : 'baseline';
-  const spec = specOverride === undefined ? (findScenario(scenarioId)?.spec ?? null) : specOverride;
+  const ownSpec = specOverride === undefined ? (findScenario(scenarioId)?.spec ?? null) : specOverride;
+  // Faults a facilitator injected: the responder is judged against their sections too.
+  const injected = entries.filter((entry) => entry.action === 'fault.injected').map((entry) => String(entry.detail?.scenario));
+  const injectedSpecs = injected.map((id) => findScenario(id)?.spec).filter((found): found is ScenarioSpec => found !== undefined && found !== null);
+  const spec = ownSpec !== null && injectedSpecs.length > 0 ? combineSpecs(ownSpec, ...injectedSpecs) : ownSpec;
   const all = [...entries];
   const resolve = ui(all, '/trainer/declare').find((entry) => entry.detail?.state === 'resolved');
   const resolvedMs = resolve?.simMs ?? null;
@@ -109,7 +115,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
     const doneAtMs = done ? done.simMs : null;
     const deadlineMs = action.deadlineMs ?? null;
     const late = doneAtMs !== null && deadlineMs !== null && pageMs !== null && doneAtMs - pageMs > deadlineMs;
-    return { id: action.id, description: action.description, command: action.command, doneAtMs, deadlineMs, late, order: action.order };
+    return { id: action.id, description: action.description, command: action.command, doneAtMs, deadlineMs, late, order: action.order, doneBy: done?.actor ?? null };
   });
   if (actions.length === 0) add('runbook', scoringWeights.runbook.points, 'no runbook actions required');
   else {
@@ -129,7 +135,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
   }
 
   // Safety.
-  const harmful = inDrill.filter((entry) => entry.effect === 'harmful').map((entry) => ({ atMs: entry.simMs, action: entry.action, why: detailText(entry.detail?.harm) || 'harmful' }));
+  const harmful = inDrill.filter((entry) => entry.effect === 'harmful').map((entry) => ({ atMs: entry.simMs, action: entry.action, why: detailText(entry.detail?.harm) || 'harmful', by: entry.actor ?? null }));
   add('safety', Math.max(-10, scoringWeights.safety.points - 10 * harmful.length), harmful.length === 0 ? 'nothing harmful done' : `harmful: ${harmful.map((harm) => harm.why).join('; ')}`);
 
   // Stabilise first.
@@ -191,5 +197,6 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
     dimensions,
     actions: actions.map(({ order: _order, ...action }) => action),
     harmful,
+    injected,
   };
 }

@@ -26,6 +26,33 @@ export interface LeaderboardQuery {
   scenario?: string | undefined;
   difficulty?: string | undefined;
   limit?: number | undefined;
+  /** Only drills finished up to this instant (ISO 8601): a leaderboard frozen during a competition. */
+  finishedBefore?: string | undefined;
+}
+
+/** One person joining a game-day session, for training records. */
+export interface AttendanceRow {
+  session: string;
+  title: string;
+  team: string;
+  name: string;
+  role: string;
+  joinedAt: string;
+}
+
+/** A game-day session as kept after the fact: who was in it, when it ran, its drill. */
+export interface SessionRecord {
+  code: string;
+  title: string;
+  team: string;
+  scenario: string;
+  difficulty: string;
+  seed: number;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** The finished drill's id, once scored. */
+  drillId: string | null;
 }
 
 export interface LeaderboardRow {
@@ -47,6 +74,12 @@ export interface DrillStore {
   /** Each trainee's best ranked drill, best first; ties broken by time to resolve, then by who finished first. */
   leaderboard(query: LeaderboardQuery): LeaderboardRow[];
   count(): number;
+  recordAttendance(row: AttendanceRow): void;
+  /** Attendance in order of joining; one session's, or all. */
+  attendance(session?: string): AttendanceRow[];
+  /** Inserts or updates a session's record. */
+  saveSession(record: SessionRecord): void;
+  sessions(): SessionRecord[];
   close(): void;
 }
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { JournalEntry } from '../journal/journal';
-import { StoreError, type DrillStore, type FinishedDrill, type LeaderboardQuery, type LeaderboardRow } from './drill-store';
+import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type LeaderboardQuery, type LeaderboardRow, type SessionRecord } from './drill-store';
 
 interface DrillRow {
   id: string;
@@ -44,6 +44,27 @@ const schema = `
     journal_json TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS drills_board ON drills (ranked, scenario, difficulty, score DESC);
+  CREATE TABLE IF NOT EXISTS attendance (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session TEXT NOT NULL,
+    title TEXT NOT NULL,
+    team TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    joined_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS sessions (
+    code TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    team TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    difficulty TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT,
+    drill_id TEXT
+  );
 `;
 
 export class SqliteDrillStore implements DrillStore {
@@ -116,11 +137,12 @@ export class SqliteDrillStore implements DrillStore {
            SELECT *, ROW_NUMBER() OVER (PARTITION BY lower(trainee) ORDER BY score DESC, COALESCE(ttr_ms, 9e15) ASC, finished_at ASC) AS best
            FROM drills
            WHERE ranked = 1 AND (@scenario IS NULL OR scenario = @scenario) AND (@difficulty IS NULL OR difficulty = @difficulty)
+             AND (@finishedBefore IS NULL OR finished_at <= @finishedBefore)
          ) WHERE best = 1
          ORDER BY score DESC, COALESCE(ttr_ms, 9e15) ASC, finished_at ASC
          LIMIT @limit`,
       )
-      .all({ scenario: query.scenario ?? null, difficulty: query.difficulty ?? null, limit: query.limit ?? 100 }) as Array<Pick<DrillRow, 'id' | 'trainee' | 'team' | 'scenario' | 'difficulty' | 'score' | 'ttr_ms' | 'finished_at'>>;
+      .all({ scenario: query.scenario ?? null, difficulty: query.difficulty ?? null, limit: query.limit ?? 100, finishedBefore: query.finishedBefore ?? null }) as Array<Pick<DrillRow, 'id' | 'trainee' | 'team' | 'scenario' | 'difficulty' | 'score' | 'ttr_ms' | 'finished_at'>>;
     return rows.map((row, index) => ({
       rank: index + 1,
       trainee: row.trainee,
@@ -136,6 +158,32 @@ export class SqliteDrillStore implements DrillStore {
 
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM drills').get() as { n: number }).n;
+  }
+
+  recordAttendance(row: AttendanceRow): void {
+    this.db.prepare('INSERT INTO attendance (session, title, team, name, role, joined_at) VALUES (@session, @title, @team, @name, @role, @joinedAt)').run(row);
+  }
+
+  attendance(session?: string): AttendanceRow[] {
+    return this.db
+      .prepare('SELECT session, title, team, name, role, joined_at AS joinedAt FROM attendance WHERE @session IS NULL OR session = @session ORDER BY seq')
+      .all({ session: session ?? null }) as AttendanceRow[];
+  }
+
+  saveSession(record: SessionRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO sessions (code, title, team, scenario, difficulty, seed, created_at, started_at, ended_at, drill_id)
+         VALUES (@code, @title, @team, @scenario, @difficulty, @seed, @createdAt, @startedAt, @endedAt, @drillId)
+         ON CONFLICT (code) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, drill_id = excluded.drill_id`,
+      )
+      .run(record);
+  }
+
+  sessions(): SessionRecord[] {
+    return this.db
+      .prepare('SELECT code, title, team, scenario, difficulty, seed, created_at AS createdAt, started_at AS startedAt, ended_at AS endedAt, drill_id AS drillId FROM sessions ORDER BY created_at')
+      .all() as SessionRecord[];
   }
 
   close(): void {

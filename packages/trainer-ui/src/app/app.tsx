@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { setApiToken } from '../lib/api-client';
-import { readSessionToken } from '../lib/session-token';
+import { readPageRoute } from '../lib/session-token';
 import { useDrillView } from '../lib/use-drill-view';
 import { LobbyPage, type StartedDrill } from '../features/lobby/lobby-page';
 import { DrillPage } from '../features/drill/drill-page';
+import { JoinPage } from '../features/gameday/join-page';
+import { FacilitatorConsole } from '../features/gameday/facilitator-console';
 
-const token = readSessionToken();
-setApiToken(token);
+const route = readPageRoute();
+if (route.kind === 'drill') setApiToken(route.token);
 
 function readStarted(): StartedDrill | null {
   try {
@@ -16,8 +18,9 @@ function readStarted(): StartedDrill | null {
   }
 }
 
-export function App() {
-  const { view, error } = useDrillView(token);
+/** A solo drill (lobby, then the drill) or a game-day session's drill (straight in, no lobby). */
+function DrillApp({ token }: { token: string | null }) {
+  const { view, me, error } = useDrillView(token);
   const [started, setStarted] = useState<StartedDrill | null>(readStarted);
   const [inLobby, setInLobby] = useState(started === null);
 
@@ -28,23 +31,33 @@ export function App() {
   };
 
   return (
-    <main>
-      <header>
-        <h1>gameday</h1>
-        <span className="quiet">incident drills for the speculation service</span>
-      </header>
+    <>
       {error && (
         <p role="status" className="error">
           {error}
         </p>
       )}
-      {inLobby || !started ? (
+      {view?.session ? (
+        <DrillPage view={view} me={me} scenario={null} onLobby={null} />
+      ) : inLobby || !started ? (
         <LobbyPage onStarted={onStarted} trainee={started?.trainee ?? ''} />
       ) : view ? (
-        <DrillPage view={view} scenario={started.scenario} onLobby={() => setInLobby(true)} />
+        <DrillPage view={view} me={me} scenario={started.scenario} onLobby={() => setInLobby(true)} />
       ) : (
         !error && <p role="status">Connecting to the drill…</p>
       )}
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <main>
+      <header>
+        <h1>gameday</h1>
+        <span className="quiet">{route.kind === 'facilitator' ? 'facilitator console' : 'incident drills for the speculation service'}</span>
+      </header>
+      {route.kind === 'facilitator' ? <FacilitatorConsole token={route.token} /> : route.kind === 'join' ? <JoinPage code={route.code} /> : <DrillApp token={route.token} />}
     </main>
   );
 }

@@ -14,25 +14,53 @@ export function setApiToken(value: string | null): void {
   token = value;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+type Method = 'GET' | 'POST' | 'DELETE';
+
+async function send(method: Method, path: string, body: unknown, bearer: string | null, accept = 'application/json'): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers: {
-        accept: 'application/json',
+        accept,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
     throw new ApiError('Cannot reach the gameday server. Is `gameday serve` still running?', 0);
   }
-  const payload = (await response.json().catch(() => ({}))) as { message?: string };
-  if (!response.ok) throw new ApiError(payload.message ?? `The server answered ${response.status}.`, response.status);
-  return payload as T;
+  if (!response.ok) {
+    const payload = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new ApiError(payload.message ?? `The server answered ${response.status}.`, response.status);
+  }
+  return response;
 }
 
-export const getJson = <T>(path: string) => request<T>('GET', path);
-export const postJson = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {});
+async function request<T>(method: Method, path: string, body: unknown, bearer: string | null): Promise<T> {
+  const response = await send(method, path, body, bearer);
+  return (await response.json().catch(() => ({}))) as T;
+}
+
+export const getJson = <T>(path: string) => request<T>('GET', path, undefined, token);
+export const postJson = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}, token);
+
+/** Calls made with another token than the page's (the facilitator console's). */
+export function apiWithToken(bearer: string) {
+  return {
+    get: <T>(path: string) => request<T>('GET', path, undefined, bearer),
+    post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}, bearer),
+    del: <T>(path: string) => request<T>('DELETE', path, undefined, bearer),
+    /** Fetches a file the server only gives with the token, and hands it to the browser as a download. */
+    download: async (path: string, filename: string) => {
+      const response = await send('GET', path, undefined, bearer, 'text/csv');
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = filename;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    },
+  };
+}

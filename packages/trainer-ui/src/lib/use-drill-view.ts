@@ -2,9 +2,17 @@ import { useEffect, useState } from 'react';
 import { io } from 'socket.io-client';
 import type { TraineeView } from '@gameday/simulator';
 
+/** Who this page's token is in a game-day (null: the drill's own admin token, which may do everything). */
+export interface Me {
+  name: string;
+  role: string;
+  permissions: string[];
+}
+
 /** The drill as the server pushes it over socket.io, about once a second. */
-export function useDrillView(token: string | null): { view: TraineeView | undefined; error: string | undefined } {
+export function useDrillView(token: string | null): { view: TraineeView | undefined; me: Me | null; error: string | undefined } {
   const [view, setView] = useState<TraineeView>();
+  const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string>();
   useEffect(() => {
     if (!token) {
@@ -12,6 +20,7 @@ export function useDrillView(token: string | null): { view: TraineeView | undefi
       return;
     }
     const socket = io({ auth: { token }, transports: ['websocket', 'polling'] });
+    socket.on('me', (who: Me | null) => setMe(who));
     socket.on('view', (next: TraineeView) => {
       setView(next);
       setError(undefined);
@@ -22,5 +31,5 @@ export function useDrillView(token: string | null): { view: TraineeView | undefi
       socket.close();
     };
   }, [token]);
-  return { view, error };
+  return { view, me, error };
 }

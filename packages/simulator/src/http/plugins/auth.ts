@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { GamedayError } from '../errors';
+import { requireRole, type Permission, type Role } from '../../gameday/session-roles';
 
 /** An onRequest hook; callback style, since the async form measured slower on this hot path. */
 type AuthHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
@@ -15,7 +16,25 @@ declare module 'fastify' {
   interface FastifyInstance {
     requireAdmin: AuthHook;
     requireFacilitator: AuthHook;
+    /** The admin token, or (on a game-day session's server) a participant whose role allows `permission`. */
+    requirePermission: (permission: Permission | 'view') => AuthHook;
   }
+  interface FastifyRequest {
+    /** The game-day participant who made the request, when one did. */
+    actor: { name: string; role: Role } | null;
+  }
+}
+
+/** Where a participant's kubeconfig carries their token: `/as/<token>/api/...` (see writeParticipantKubeconfig). */
+export const actorPathPrefix = '/as/';
+
+/** Strips `/as/<token>` from a request's URL before routing, keeping the token on the request. */
+export function rewriteActorPath(raw: { url?: string | undefined; gamedayToken?: string }): string {
+  const url = raw.url ?? '/';
+  if (!url.startsWith(actorPathPrefix)) return url;
+  const end = url.indexOf('/', actorPathPrefix.length);
+  raw.gamedayToken = decodeURIComponent(url.slice(actorPathPrefix.length, end < 0 ? undefined : end));
+  return end < 0 ? '/' : url.slice(end);
 }
 
 /**
@@ -33,8 +52,8 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(givenBytes, expectedBytes);
 }
 
-/** Checks an Authorization header against a token; throws a 401 saying what was wrong. */
-export function checkBearer(header: string | undefined, expected: string, tokenName: string): void {
+/** The token of a Bearer Authorization header; throws a 401 saying what was wrong. */
+export function bearerToken(header: string | undefined, tokenName: string): string {
   if (header === undefined || header === '') {
     throw new GamedayError('UNAUTHORIZED', `no Authorization header; send "Authorization: Bearer $${tokenName}"`, { field: 'Authorization' });
   }
@@ -42,10 +61,24 @@ export function checkBearer(header: string | undefined, expected: string, tokenN
   if (!match) {
     throw new GamedayError('UNAUTHORIZED', `the Authorization header must be "Bearer <token>" (got scheme "${header.trim().split(/\s+/)[0]}")`, { field: 'Authorization' });
   }
-  if (!tokensEqual(match[1]!.trim(), expected)) {
-    throw new GamedayError('UNAUTHORIZED', `invalid token; use the $${tokenName} printed by \`gameday serve\` (or \`eval "$(gameday env)"\`)`, { field: 'Authorization' });
-  }
+  return match[1]!.trim();
 }
+
+export function invalidToken(tokenName: string): GamedayError {
+  return new GamedayError('UNAUTHORIZED', `invalid token; use the $${tokenName} printed by \`gameday serve\` (or \`eval "$(gameday env)"\`)`, { field: 'Authorization' });
+}
+
+/** Whether an Authorization header carries this token (no error: for answers that differ by caller). */
+export function isBearer(header: string | undefined, expected: string): boolean {
+  const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match !== null && tokensEqual(match[1]!.trim(), expected);
+}
+
+/** Checks an Authorization header against a token; throws a 401 saying what was wrong. */
+export function checkBearer(header: string | undefined, expected: string, tokenName: string): void {
+  if (!tokensEqual(bearerToken(header, tokenName), expected)) throw invalidToken(tokenName);
+}
+
 
 export default fp(
   (fastify, _options, done) => {
@@ -59,8 +92,38 @@ export default fp(
           done(error as Error);
         }
       };
-    fastify.decorate('requireAdmin', guard(() => fastify.tokens.admin, 'ADMIN_TOKEN'));
     fastify.decorate('requireFacilitator', guard(() => fastify.tokens.facilitator, 'FACILITATOR_TOKEN'));
+    fastify.decorateRequest('actor', null);
+    const session = fastify.session;
+    if (!session) {
+      // A solo drill: one token, no roles (and nothing extra on the admin API's hot path).
+      const admin = guard(() => fastify.tokens.admin, 'ADMIN_TOKEN');
+      fastify.decorate('requireAdmin', admin);
+      fastify.decorate('requirePermission', () => admin);
+      done();
+      return;
+    }
+    // A game-day session's server: the session's admin token, or a participant's own token,
+    // whose role decides what they may do.
+    const permitted =
+      (permission: Permission | 'view'): AuthHook =>
+      (request, _reply, done) => {
+        try {
+          const token = bearerToken(request.headers.authorization, 'ADMIN_TOKEN');
+          if (!tokensEqual(token, fastify.tokens.admin)) {
+            const participant = session.authenticate(token);
+            if (!participant) throw invalidToken('ADMIN_TOKEN');
+            request.actor = participant;
+            // 'view': anyone in the session, observers included.
+            if (permission !== 'view') requireRole(participant.role, permission);
+          }
+          done();
+        } catch (error) {
+          done(error as Error);
+        }
+      };
+    fastify.decorate('requireAdmin', permitted('command'));
+    fastify.decorate('requirePermission', permitted);
     done();
   },
   { name: 'auth', dependencies: ['drill-context'], fastify: '5.x' },

@@ -5,6 +5,8 @@
 import fp from 'fastify-plugin';
 import type { Drill } from '../../drill/drill';
 import type { ServeRecord } from '../../drill/drill-workspace';
+import type { GameDaySession } from '../../gameday/game-day-session';
+import type { GameDayHub } from '../../gameday/game-day-hub';
 
 export interface Tokens {
   admin: string;
@@ -16,7 +18,17 @@ declare module 'fastify' {
     drill: Drill;
     drillSlot: DrillSlot;
     tokens: Tokens;
+    /** The game-day session this server runs, when it is a session's own server. */
+    session: GameDaySession | null;
+    /** The game-day hub, on the main server. */
+    hub: GameDayHub | null;
+    /** A competition's leaderboard freeze (the hub's), seen by every server of the process. */
+    leaderboardFreeze: LeaderboardFreeze;
   }
+}
+
+export interface LeaderboardFreeze {
+  frozenAt: string | null;
 }
 
 /**
@@ -35,6 +47,9 @@ export interface DrillContextOptions {
   /** Give a slot to swap the drill later; without one the app keeps `drill`. */
   slot?: DrillSlot | undefined;
   tokens: Tokens;
+  session?: GameDaySession | undefined;
+  hub?: GameDayHub | undefined;
+  leaderboardFreeze?: LeaderboardFreeze | undefined;
 }
 
 export default fp<DrillContextOptions>(
@@ -43,6 +58,9 @@ export default fp<DrillContextOptions>(
     fastify.decorate('drill', { getter: () => slot.current });
     fastify.decorate('drillSlot', slot);
     fastify.decorate('tokens', options.tokens);
+    fastify.decorate('session', options.session ?? null);
+    fastify.decorate('hub', options.hub ?? null);
+    fastify.decorate('leaderboardFreeze', options.leaderboardFreeze ?? options.hub ?? { frozenAt: null });
     done();
   },
   { name: 'drill-context', fastify: '5.x' },

@@ -32,6 +32,8 @@ export function classifyRequest(request: FastifyRequest, path: string): { source
   if (path === '/metrics') return { source: 'metrics', action: `${request.method} ${path}` };
   // The trainee's actions in the UI (reading the view is not one).
   if (path.startsWith('/trainer/') && request.method !== 'GET') return { source: 'ui', action: `${request.method} ${path}` };
+  // The facilitator's game-day console journals its controls into the session's own drill.
+  if (path.startsWith('/gameday/')) return undefined;
   if (path.startsWith('/_sim/')) {
     // Reading state or the journal is not a control action; the journal would otherwise fill with polls.
     if (request.method === 'GET') return undefined;
@@ -70,7 +72,7 @@ export default fp(
       detail.path = path;
       const entry: JournalInput = { source: kind.source, action: kind.action, outcome: status < 400 || status === 499 ? 'accepted' : 'rejected', status, detail };
       if (request.journal.effect) entry.effect = request.journal.effect;
-      const actor = request.headers['x-gameday-actor'] ?? request.headers['kubectl-session'];
+      const actor = request.actor?.name ?? request.headers['kubectl-session'];
       if (typeof actor === 'string') entry.actor = actor;
       fastify.drill.record(entry);
     };

@@ -7,11 +7,14 @@ import fp from 'fastify-plugin';
 import type { Server } from 'socket.io';
 import { traineeView } from '../../drill/trainee-view';
 import { tokensEqual } from './auth';
+import { rolePermissions } from '../../gameday/session-roles';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Sends the current view to every connected UI now. */
     pushView: () => void;
+    /** UIs connected now. */
+    viewerCount: () => number;
     /** Resolves once the socket server is attached (shortly after listening). */
     socketsReady: () => Promise<void>;
   }
@@ -21,9 +24,10 @@ export default fp(
   (fastify, _options, done) => {
     let io: Server | undefined;
     const push = () => {
-      if (io && io.engine.clientsCount > 0) io.emit('view', traineeView(fastify.drill));
+      if (io && io.engine.clientsCount > 0) io.emit('view', traineeView(fastify.drill, fastify.session));
     };
     fastify.decorate('pushView', push);
+    fastify.decorate('viewerCount', () => io?.engine.clientsCount ?? 0);
     let markReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     fastify.decorate('socketsReady', () => ready);
@@ -32,13 +36,20 @@ export default fp(
     fastify.addHook('onListen', async () => {
       const { Server: SocketServer } = await import('socket.io');
       io = new SocketServer(fastify.server, { serveClient: false, transports: ['websocket', 'polling'] });
+      // The admin token, or on a game-day session's server a participant's own token (observers
+      // included: watching is what they do). Each socket learns who it is with 'me'.
       io.use((socket, next) => {
         const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
-        if (typeof token === 'string' && tokensEqual(token, fastify.tokens.admin)) next();
-        else next(new Error('unauthorized: open the trainer at the address gameday serve printed (it carries the token)'));
+        if (typeof token !== 'string') return next(new Error('unauthorized: open the trainer at the address gameday serve printed (it carries the token)'));
+        if (tokensEqual(token, fastify.tokens.admin)) return next();
+        const participant = fastify.session?.authenticate(token);
+        if (!participant) return next(new Error('unauthorized: this link is not valid for this drill; join again from the game-day link'));
+        (socket.data as { me?: unknown }).me = { name: participant.name, role: participant.role, permissions: rolePermissions[participant.role] };
+        next();
       });
       io.on('connection', (socket) => {
-        socket.emit('view', traineeView(fastify.drill));
+        socket.emit('me', (socket.data as { me?: unknown }).me ?? null);
+        socket.emit('view', traineeView(fastify.drill, fastify.session));
       });
       markReady();
     });

@@ -43,8 +43,12 @@ function reasonFor(status: number): StatusReason {
   switch (status) {
     case 401:
       return 'Unauthorized';
+    case 403:
+      return 'Forbidden';
     case 404:
       return 'NotFound';
+    case 409:
+      return 'Conflict';
     case 405:
       return 'MethodNotAllowed';
     case 413:

@@ -11,8 +11,12 @@ import { channels, commsTemplates, escalationTargets, impactQuestions } from '..
 import { debriefOf, finishDrill } from '../../scoring/drill-debrief';
 import { postmortemDraft } from '../../scoring/postmortem-draft';
 import type { LeaderboardRow } from '../../storage/drill-store';
-import { detailText } from '../../journal/journal';
+import { toCsv } from '../../export/csv';
 import { GamedayError } from '../errors';
+import { bearerToken, isBearer } from '../plugins/auth';
+import { join } from 'node:path';
+import { envLines } from '../../drill/drill-workspace';
+import { permissions, rolePermissions, type Role } from '../../gameday/session-roles';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 
@@ -40,6 +44,25 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       scenarios: scenarios.map(({ id, incident, title, summary, difficulty }) => ({ id, incident, title, summary, difficulty })),
       onboarding: [...onboardingPath],
     }),
+  );
+
+  fastify.get(
+    '/trainer/me',
+    {
+      onRequest: fastify.requirePermission('view'),
+      schema: {
+        summary: 'Who this token is: in a game-day, your name, role and what it allows, and the export lines for your own shell',
+        response: { 200: Report('{ name, role, permissions, env }'), ...authErrors },
+      },
+    },
+    async (request) => {
+      const workspace = fastify.drillSlot.workspace;
+      const actor = request.actor as { id: string; name: string; role: Role } | null;
+      if (!actor) return { name: fastify.drill.trainee.name, role: null, permissions: [...permissions], env: workspace ? envLines(workspace.record, { cd: true }) : [] };
+      const token = bearerToken(request.headers.authorization, 'ADMIN_TOKEN');
+      const env = workspace ? envLines({ ...workspace.record, adminToken: token, kubeconfig: join(workspace.record.drillDir, `kubeconfig-${actor.id}`) }, { cd: true }) : [];
+      return { name: actor.name, role: actor.role, permissions: [...rolePermissions[actor.role]], env };
+    },
   );
 
   fastify.get(
@@ -73,6 +96,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => {
+      if (fastify.session) throw new GamedayError('CONFLICT', `this drill is game-day ${fastify.session.code}'s; the facilitator starts and ends it`);
       const previous = fastify.drill;
       const surprise = request.body.scenario === 'surprise';
       const scenario = surprise ? incidentIds[randomInt(incidentIds.length)]! : request.body.scenario;
@@ -104,7 +128,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
 
   fastify.post(
     '/trainer/acknowledge',
-    { onRequest: fastify.requireAdmin, schema: { summary: 'Acknowledge the page', response: { 200: Report('{ alert, acknowledgedAtMs }'), ...conflict } } },
+    { onRequest: fastify.requirePermission('acknowledge'), schema: { summary: 'Acknowledge the page', response: { 200: Report('{ alert, acknowledgedAtMs }'), ...conflict } } },
     async (request) => {
       const drill = fastify.drill;
       if (drill.trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${drill.trainee.acknowledged.alert})`);
@@ -122,7 +146,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
   fastify.post(
     '/trainer/severity',
     {
-      onRequest: fastify.requireAdmin,
+      onRequest: fastify.requirePermission('severity'),
       schema: {
         summary: "Declare (or change) the incident's severity, with the impact assessment answers",
         body: Type.Object(
@@ -151,7 +175,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
 
   fastify.post(
     '/trainer/bridge',
-    { onRequest: fastify.requireAdmin, schema: { summary: 'Join the incident bridge', response: { 200: Report('{ joinedAtMs }'), ...conflict } } },
+    { onRequest: fastify.requirePermission('bridge'), schema: { summary: 'Join the incident bridge', response: { 200: Report('{ joinedAtMs }'), ...conflict } } },
     async (request) => {
       const drill = fastify.drill;
       if (drill.trainee.bridgeJoinedMs !== null) throw new GamedayError('CONFLICT', 'already on the bridge');
@@ -165,7 +189,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
   fastify.post(
     '/trainer/comms',
     {
-      onRequest: fastify.requireAdmin,
+      onRequest: fastify.requirePermission('comms'),
       schema: {
         summary: 'Post a message from one of the runbook templates to a channel',
         body: Type.Object(
@@ -191,7 +215,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
   fastify.post(
     '/trainer/escalations',
     {
-      onRequest: fastify.requireAdmin,
+      onRequest: fastify.requirePermission('escalate'),
       schema: {
         summary: 'Escalate to someone the runbook names',
         body: Type.Object({ to: StringEnum(escalationTargets) }, { additionalProperties: false }),
@@ -212,7 +236,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
   fastify.post(
     '/trainer/declare',
     {
-      onRequest: fastify.requireAdmin,
+      onRequest: fastify.requirePermission('declare'),
       schema: {
         summary: 'Declare the incident mitigated, or resolved (which ends the drill)',
         body: Type.Object({ state: StringEnum(['mitigated', 'resolved'] as const) }, { additionalProperties: false }),
@@ -241,6 +265,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       drill.record({ source: 'ui', action: 'POST /trainer/declare', outcome: 'accepted', status: 200, detail: { ...request.journal.detail, method: 'POST', path: '/trainer/declare' } });
       request.journal.skip = true;
       const finished = finishDrill(drill, fastify.store, (done) => fastify.readiness.observe(done));
+      fastify.session?.noteFinished();
       fastify.pushView();
       return { state: request.body.state, drillId: finished.id, score: finished.score.total };
     },
@@ -296,22 +321,21 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     },
     async (request, reply) => {
       const { scenario, difficulty, format, limit } = request.query;
-      const rows = fastify.store.leaderboard({ scenario, difficulty, limit });
-      if (format === 'json') return { rows };
-      const columns: Array<keyof LeaderboardRow> = ['rank', 'trainee', 'team', 'scenario', 'difficulty', 'score', 'ttrMs', 'finishedAt', 'drillId'];
-      const cell = (value: unknown) => {
-        const text = detailText(value);
-        return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-      };
-      const csv = [columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n');
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="leaderboard.csv"').send(`${csv}\n`);
+      // A frozen leaderboard (a competition in progress) shows the standings at the freeze to
+      // everyone but the facilitator.
+      const frozenAt = fastify.leaderboardFreeze.frozenAt;
+      const facilitator = frozenAt !== null && isBearer(request.headers.authorization, fastify.tokens.facilitator);
+      const rows = fastify.store.leaderboard({ scenario, difficulty, limit, finishedBefore: facilitator ? undefined : (frozenAt ?? undefined) });
+      if (format === 'json') return { rows, frozenAt };
+      const csv = toCsv<LeaderboardRow>(['rank', 'trainee', 'team', 'scenario', 'difficulty', 'score', 'ttrMs', 'finishedAt', 'drillId'], rows);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="leaderboard.csv"').send(csv);
     },
   );
 
   fastify.post(
     '/trainer/fast-forward',
     {
-      onRequest: fastify.requireAdmin,
+      onRequest: fastify.requirePermission('fast-forward'),
       schema: {
         summary: 'Skip ahead through a quiet stretch (no alert firing)',
         body: Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 30 }) }, { additionalProperties: false }),

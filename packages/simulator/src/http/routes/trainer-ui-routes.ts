@@ -31,9 +31,15 @@ interface StaticFile {
   immutable: boolean;
 }
 
+/** Read once per folder and process: a game-day's session servers all serve the same build. */
+const loaded = new Map<string, Map<string, StaticFile>>();
+
 /** Every file under `dir`, by URL path. */
 export function loadStaticFiles(dir: string): Map<string, StaticFile> {
+  const cached = loaded.get(dir);
+  if (cached) return cached;
   const files = new Map<string, StaticFile>();
+  loaded.set(dir, files);
   const walk = (folder: string) => {
     for (const name of readdirSync(folder)) {
       const path = join(folder, name);
@@ -49,7 +55,7 @@ export function loadStaticFiles(dir: string): Map<string, StaticFile> {
 }
 
 const trainerUiRoutes: RoutesPlugin<{ uiDir?: string | undefined }> = async (fastify, options) => {
-  fastify.get('/trainer/state', { schema: { summary: "The trainee's view of the drill", response: { 200: Report('TraineeView') } } }, async () => traineeView(fastify.drill));
+  fastify.get('/trainer/state', { schema: { summary: "The trainee's view of the drill", response: { 200: Report('TraineeView') } } }, async () => traineeView(fastify.drill, fastify.session));
 
   const uiDir = options.uiDir;
   if (uiDir === undefined || !existsSync(join(uiDir, 'index.html'))) {

@@ -19,7 +19,14 @@ export interface CommsActions {
 }
 
 /** The incident bridge, the runbook's message templates posted to channels, and escalation. */
-export function CommsPanel({ trainee, actions, busy }: { trainee: TraineeView['trainee']; actions: CommsActions; busy?: boolean }) {
+/** In a game-day, what this person's role allows; everything when not given. */
+export interface CommsAllowed {
+  bridge: boolean;
+  comms: boolean;
+  escalate: boolean;
+}
+
+export function CommsPanel({ trainee, actions, busy, allowed }: { trainee: TraineeView['trainee']; actions: CommsActions; busy?: boolean; allowed?: CommsAllowed }) {
   const [templateId, setTemplateId] = useState(commsTemplateTexts[0]!.id);
   const template = commsTemplateTexts.find((candidate) => candidate.id === templateId)!;
   const [channel, setChannel] = useState<string>(template.channel);
@@ -49,7 +56,7 @@ export function CommsPanel({ trainee, actions, busy }: { trainee: TraineeView['t
         {trainee.bridgeJoinedAt ? (
           <span>On the incident bridge since {trainee.bridgeJoinedAt.slice(11, 19)} UTC</span>
         ) : (
-          <button type="button" onClick={actions.joinBridge} disabled={busy}>
+          <button type="button" onClick={actions.joinBridge} disabled={busy || allowed?.bridge === false}>
             Join the incident bridge
           </button>
         )}
@@ -80,7 +87,7 @@ export function CommsPanel({ trainee, actions, busy }: { trainee: TraineeView['t
           <textarea value={text} onChange={(event) => setText(event.target.value)} rows={7} />
         </label>
         <FormError message={problem} />
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || allowed?.comms === false} title={allowed?.comms === false ? 'Your role does not post communications' : undefined}>
           Post
         </button>
       </form>
@@ -98,7 +105,7 @@ export function CommsPanel({ trainee, actions, busy }: { trainee: TraineeView['t
         {escalations.map((target) => {
           const done = trainee.escalations.find((escalation) => escalation.to === target.id);
           return (
-            <button key={target.id} type="button" disabled={busy || done !== undefined} onClick={() => actions.escalate(target.id)}>
+            <button key={target.id} type="button" disabled={busy || done !== undefined || allowed?.escalate === false} onClick={() => actions.escalate(target.id)}>
               {target.label}
               {done ? ` ✓ ${done.at.slice(11, 16)}` : ''}
             </button>

@@ -3,6 +3,7 @@ import type { TraineeView } from '@gameday/simulator';
 import { ApiError, postJson } from '../../lib/api-client';
 import { recordPass } from '../../lib/onboarding-progress';
 import { FormError } from '../../components/form-error';
+import { Panel } from '../../components/panel';
 import { PagerPanel } from '../pager/pager-panel';
 import { SeverityPanel, type SeverityDeclarationInput } from '../severity/severity-panel';
 import { ReadingsPanel } from '../dashboard/readings-panel';
@@ -14,11 +15,13 @@ import { CommsPanel } from '../comms/comms-panel';
 import { TimelinePanel } from '../timeline/timeline-panel';
 import { ShellSetupPanel } from '../shell-setup/shell-setup-panel';
 import { DebriefPanel } from '../debrief/debrief-panel';
+import { SessionBanner } from '../gameday/session-banner';
+import type { Me } from '../../lib/use-drill-view';
 
 const runCommand = (command: string) => postJson<TerminalOutput>('/trainer/terminal', { command });
 
 /** The drill: pager, dashboard, severity, terminal, comms, timeline, and the clock. */
-export function DrillPage({ view, scenario, onLobby }: { view: TraineeView; scenario: string | null; onLobby: () => void }) {
+export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; me: Me | null; scenario: string | null; onLobby: (() => void) | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -42,7 +45,11 @@ export function DrillPage({ view, scenario, onLobby }: { view: TraineeView; scen
   }, [passed, scenario, view.drill.trainee]);
 
   const quiet = view.alerts.every((alert) => alert.state !== 'firing');
-  const ended = view.trainee.resolvedAt !== null;
+  // In a game-day: what this person's role allows (the server checks it too), and whether the
+  // session is live at all.
+  const live = view.session === null || view.session.status === 'running';
+  const can = (permission: string) => live && (me === null || me.permissions.includes(permission));
+  const ended = view.trainee.resolvedAt !== null || view.session?.status === 'ended';
   return (
     <>
       <div className="drill-bar" role="toolbar" aria-label="Drill">
@@ -53,19 +60,22 @@ export function DrillPage({ view, scenario, onLobby }: { view: TraineeView; scen
         <span className="quiet">
           {view.drill.trainee} · {view.drill.difficulty}
         </span>
-        <button type="button" disabled={busy || !quiet || ended} onClick={() => quietly(act('/trainer/fast-forward', { minutes: 5 }))} title="Skip ahead through a quiet stretch; stops when the pager goes off">
+        <button type="button" disabled={busy || !quiet || ended || !can('fast-forward')} onClick={() => quietly(act('/trainer/fast-forward', { minutes: 5 }))} title="Skip ahead through a quiet stretch; stops when the pager goes off">
           Fast-forward 5 min
         </button>
-        <button type="button" disabled={busy || ended || view.trainee.mitigatedAt !== null} onClick={() => quietly(act('/trainer/declare', { state: 'mitigated' }))}>
+        <button type="button" disabled={busy || ended || view.trainee.mitigatedAt !== null || !can('declare')} onClick={() => quietly(act('/trainer/declare', { state: 'mitigated' }))}>
           {view.trainee.mitigatedAt ? `Mitigated at ${view.trainee.mitigatedAt.slice(11, 16)}` : 'Declare mitigated'}
         </button>
-        <button type="button" className="primary" disabled={busy || ended} onClick={() => quietly(act('/trainer/declare', { state: 'resolved' }))}>
+        <button type="button" className="primary" disabled={busy || ended || !can('declare')} onClick={() => quietly(act('/trainer/declare', { state: 'resolved' }))}>
           {ended ? `Resolved at ${view.trainee.resolvedAt!.slice(11, 16)}` : 'Declare resolved'}
         </button>
-        <button type="button" onClick={onLobby}>
-          Lobby
-        </button>
+        {onLobby && (
+          <button type="button" onClick={onLobby}>
+            Lobby
+          </button>
+        )}
       </div>
+      {view.session && <SessionBanner session={view.session} me={me} />}
       <FormError message={error} />
       {view.outcome && (
         <section className={`outcome ${view.outcome.passed ? 'passed' : 'failed'}`} aria-label="Outcome">
@@ -79,7 +89,7 @@ export function DrillPage({ view, scenario, onLobby }: { view: TraineeView; scen
           )}
         </section>
       )}
-      {view.trainee.resolvedAt && <DebriefPanel resolvedAt={view.trainee.resolvedAt} />}
+      {ended && <DebriefPanel resolvedAt={view.trainee.resolvedAt ?? 'ended by the facilitator'} />}
       {view.hints.length > 0 && (
         <aside className="hints" aria-label="Hints">
           {view.hints.map((hint) => (
@@ -88,14 +98,21 @@ export function DrillPage({ view, scenario, onLobby }: { view: TraineeView; scen
         </aside>
       )}
       <div className="grid">
-        <PagerPanel page={view.page} busy={busy} onAcknowledge={() => quietly(act('/trainer/acknowledge'))} />
+        <PagerPanel page={view.page} busy={busy || !can('acknowledge')} onAcknowledge={() => quietly(act('/trainer/acknowledge'))} />
         <ReadingsPanel readings={view.readings} config={view.config} />
         <ChartsPanel view={view} />
-        <TerminalPanel run={runCommand} />
-        <SeverityPanel current={view.trainee.severity} changes={view.trainee.severityChanges} busy={busy} onDeclare={(input: SeverityDeclarationInput) => quietly(act('/trainer/severity', input))} />
+        {can('command') || !live ? (
+          <TerminalPanel run={runCommand} />
+        ) : (
+          <Panel title="Terminal" className="terminal">
+            <p className="quiet">As {me?.role ?? 'an observer'} you watch; the incident commander and the primary on-call run the commands. Their commands appear in the timeline with their names.</p>
+          </Panel>
+        )}
+        <SeverityPanel current={view.trainee.severity} changes={view.trainee.severityChanges} busy={busy || !can('severity')} onDeclare={(input: SeverityDeclarationInput) => quietly(act('/trainer/severity', input))} />
         <CommsPanel
           trainee={view.trainee}
           busy={busy}
+          allowed={{ bridge: can('bridge'), comms: can('comms'), escalate: can('escalate') }}
           actions={{
             joinBridge: () => quietly(act('/trainer/bridge')),
             post: (input) => act('/trainer/comms', input),
@@ -105,7 +122,7 @@ export function DrillPage({ view, scenario, onLobby }: { view: TraineeView; scen
         <PodsPanel deployments={view.deployments} pods={view.pods} />
         <TimelinePanel timeline={view.timeline} />
         <LogsPanel logs={view.logs} />
-        <ShellSetupPanel />
+        <ShellSetupPanel inSession={view.session !== null} />
       </div>
     </>
   );

@@ -8,7 +8,7 @@ export function TimelinePanel({ timeline }: { timeline: TraineeView['timeline'] 
       <ol reversed aria-label="Timeline, newest first">
         {[...timeline].reverse().map((item, index) => (
           <li key={`${item.simMs}-${index}`} className={item.who}>
-            <time dateTime={item.at}>{item.at.slice(11, 19)}</time> <span className="who">{item.who === 'you' ? 'you' : 'system'}</span> {item.what}
+            <time dateTime={item.at}>{item.at.slice(11, 19)}</time> <span className="who">{item.by ?? (item.who === 'you' ? 'you' : 'system')}</span> {item.what}
           </li>
         ))}
       </ol>

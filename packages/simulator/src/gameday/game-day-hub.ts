@@ -1,0 +1,309 @@
+/**
+ * The game-day hub: every session on this server, each an isolated drill with its own world,
+ * admin token, server and port (the runbook's fixed `localhost:9090` reaches it through the
+ * session folder's `.curlrc`); the schedules that open sessions; the announcements; and the
+ * leaderboard freeze of a competition. The facilitator drives it through `/gameday/...` on the
+ * main server; participants talk only to their session's own server.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { scenarios, type Difficulty } from '@gameday/scenarios';
+import type { ClockMode } from '../clock/sim-clock';
+import { Drill } from '../drill/drill';
+import { envLines, removeServeRecord, writeDrillWorkspace, writeParticipantKubeconfig } from '../drill/drill-workspace';
+import { drillState } from '../drill/drill-state';
+import { GamedayError } from '../http/errors';
+import { scoreJournal } from '../scoring/drill-scorer';
+import type { DrillStore, FinishedDrill } from '../storage/drill-store';
+import type { AlertNotice } from '../world/alert-webhook';
+import { GameDayScheduler, systemClock, type SchedulerClock } from './game-day-scheduler';
+import type { Schedule } from './game-day-schedule';
+import { GameDaySession, newJoinCode, type Hint, type Participant, type SessionStatus } from './game-day-session';
+import type { Role } from './session-roles';
+import { announce, type AnnounceResult } from './slack-announcer';
+import { teamResults, type TeamResult } from './team-results';
+
+export interface CreateSessionInput {
+  title?: string | undefined;
+  team?: string | undefined;
+  scenario: string;
+  difficulty?: Difficulty | undefined;
+  seed?: number | undefined;
+  speed?: number | undefined;
+  /** Post the announcement to the webhook now. */
+  announce?: boolean | undefined;
+}
+
+/** What starts a session's own server: `createServer` and listening, injected so this module does not import the HTTP app. */
+export type SessionServerFactory = (session: GameDaySession) => Promise<FastifyInstance>;
+
+export interface HubOptions {
+  dataDir: string;
+  host: string;
+  store: DrillStore;
+  facilitatorToken: string;
+  /** realtime for game-days; virtual in tests. */
+  clock: ClockMode;
+  /** The address people reach the main server at (join links). */
+  publicUrl: () => string;
+  startServer: SessionServerFactory;
+  /** Ports for session servers; OS-assigned when not given. */
+  ports?: { from: number; to: number } | undefined;
+  announceWebhook?: string | undefined;
+  schedulerClock?: SchedulerClock | undefined;
+  /** The schedules file; `<dataDir>/schedules.json` when not given, null for none. */
+  schedulesFile?: string | null | undefined;
+  onAlert?: ((notice: AlertNotice) => void) | undefined;
+  /** Reports what went wrong away from any request (a schedule that could not open, a webhook that failed). */
+  log?: ((message: string) => void) | undefined;
+}
+
+export interface SessionSummary {
+  code: string;
+  title: string;
+  team: string;
+  status: SessionStatus;
+  /** The scenario running (for a surprise, the one drawn); only the facilitator sees this. */
+  scenario: string;
+  requested: string;
+  difficulty: string;
+  seed: number;
+  speed: number;
+  faults: string[];
+  phase: string;
+  expectedSeverity: string;
+  simMs: number;
+  simTime: string;
+  url: string | null;
+  joinUrl: string;
+  participants: Participant[];
+  hints: Hint[];
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  drillId: string | null;
+  score: number | null;
+  announcement: AnnounceResult | null;
+}
+
+export const maxSessions = 200;
+
+export class GameDayHub {
+  private readonly sessions = new Map<string, GameDaySession>();
+  private readonly servers = new Map<string, FastifyInstance>();
+  private readonly announcements = new Map<string, AnnounceResult>();
+  readonly scheduler: GameDayScheduler;
+  /** While set, leaderboards show only drills finished up to this instant (to all but the facilitator). */
+  frozenAt: string | null = null;
+
+  constructor(private readonly options: HubOptions) {
+    const file = options.schedulesFile === undefined ? join(options.dataDir, 'schedules.json') : options.schedulesFile;
+    this.scheduler = new GameDayScheduler({
+      file,
+      clock: options.schedulerClock ?? systemClock,
+      onDue: (schedule, at) => this.openScheduled(schedule, at),
+      onError: (schedule, error) => options.log?.(`schedule ${schedule.id} could not open a session: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  }
+
+  start(): void {
+    this.scheduler.start();
+  }
+
+  get(code: string): GameDaySession {
+    const session = this.sessions.get(code.toUpperCase());
+    if (!session) throw new GamedayError('NOT_FOUND', `no game-day with code ${code}; check the code with your facilitator`, { field: 'code' });
+    return session;
+  }
+
+  list(): GameDaySession[] {
+    return [...this.sessions.values()];
+  }
+
+  joinUrl(code: string): string {
+    return `${this.options.publicUrl()}/#join=${code}`;
+  }
+
+  async createSession(input: CreateSessionInput): Promise<GameDaySession> {
+    if (this.sessions.size >= maxSessions) throw new GamedayError('CONFLICT', `this server already holds ${maxSessions} sessions; close finished ones first`);
+    const incidents = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
+    const surprise = input.scenario === 'surprise';
+    const scenario = surprise ? incidents[randomInt(incidents.length)]! : input.scenario;
+    const seed = input.seed ?? randomInt(1, 2 ** 31 - 1);
+    const difficulty = input.difficulty ?? 'normal';
+    const team = input.team?.trim() || 'game-day';
+    let code = newJoinCode();
+    while (this.sessions.has(code)) code = newJoinCode();
+    const drill = new Drill({
+      scenario,
+      seed,
+      clock: this.options.clock,
+      speed: input.speed ?? 1,
+      difficulty,
+      trainee: team,
+      team,
+      ranked: true,
+      ...(surprise ? { onsetDelayMs: randomInt(0, 10 * 60_000) } : {}),
+      ...(this.options.onAlert ? { onAlert: this.options.onAlert } : {}),
+    });
+    const title = input.title?.trim() || (surprise ? 'Surprise game-day' : `Game-day: ${drill.scenario.title}`);
+    const session = new GameDaySession(code, { title, team, scenario: input.scenario, difficulty, seed, speed: input.speed ?? 1 }, drill, randomBytes(18).toString('base64url'), this.options.store);
+    const server = await this.listen(session);
+    this.sessions.set(code, session);
+    this.servers.set(code, server);
+    if (input.announce) await this.announce(session, [`${session.settings.team}: a game-day is open (${difficulty}).`]);
+    return session;
+  }
+
+  /** A session's own server, on a port of its own, with its folder and serve record. */
+  private async listen(session: GameDaySession): Promise<FastifyInstance> {
+    const server = await this.options.startServer(session);
+    const range = this.options.ports;
+    let port: number | undefined;
+    for (let candidate = range?.from ?? 0; ; candidate++) {
+      try {
+        await server.listen({ port: candidate, host: this.options.host });
+        port = (server.server.address() as { port: number }).port;
+        break;
+      } catch (error) {
+        if (!range || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || candidate >= range.to) {
+          await server.close();
+          throw new GamedayError('CONFLICT', range ? `no free port for the session in ${range.from}-${range.to}` : `cannot listen for the session: ${String(error)}`);
+        }
+      }
+    }
+    await server.socketsReady();
+    const record = writeDrillWorkspace({ dataDir: this.options.dataDir, host: this.options.host, port, adminToken: session.adminToken, facilitatorToken: this.options.facilitatorToken });
+    const home = join(record.drillDir, 'home');
+    mkdirSync(home, { recursive: true });
+    server.drillSlot.workspace = { record, home };
+    session.endpoint = { url: record.url, port, record, home };
+    return server;
+  }
+
+  /** Joins a person; their token, their link into the session's UI and the lines for their own shell. */
+  join(code: string, name: string, role: Role): { participant: Participant; token: string; url: string; env: string[] } {
+    const session = this.get(code);
+    const endpoint = session.endpoint!;
+    const { participant, token } = session.join(name, role);
+    const kubeconfig = writeParticipantKubeconfig(endpoint.record, participant.id, token);
+    return {
+      participant,
+      token,
+      url: `${endpoint.url}/#token=${encodeURIComponent(token)}`,
+      env: envLines({ ...endpoint.record, adminToken: token, kubeconfig }, { cd: true }),
+    };
+  }
+
+  /** Sends a session's participants the current view now (after a control or a join). */
+  push(code: string): void {
+    this.servers.get(code.toUpperCase())?.pushView();
+  }
+
+  /** Live views connected across all sessions. */
+  viewers(): number {
+    let count = 0;
+    for (const server of this.servers.values()) count += server.viewerCount();
+    return count;
+  }
+
+  async announce(session: GameDaySession, lines: string[], webhook = this.options.announceWebhook): Promise<AnnounceResult | null> {
+    if (!webhook) return null;
+    const result = await announce(webhook, { title: session.settings.title, lines, code: session.code, joinUrl: this.joinUrl(session.code) });
+    this.announcements.set(session.code, result);
+    session.drill.record({ source: 'sim', action: result.ok ? 'announcement.sent' : 'announcement.failed', outcome: 'info', actor: 'facilitator', detail: { session: session.code, ...(result.ok ? { status: result.status } : { error: result.error }) } });
+    if (!result.ok) this.options.log?.(`announcement for ${session.code} failed: ${result.error}`);
+    return result;
+  }
+
+  private async openScheduled(schedule: Schedule, at: Date): Promise<void> {
+    const session = await this.createSession({ title: schedule.name, team: schedule.team, scenario: schedule.scenario, difficulty: schedule.difficulty, speed: schedule.speed });
+    session.drill.record({ source: 'sim', action: 'schedule.opened', outcome: 'info', actor: 'scheduler', detail: { schedule: schedule.id, cron: schedule.cron, at: at.toISOString() } });
+    // A surprise inside a window starts at once: the page is the surprise. Others wait for the facilitator.
+    if (schedule.windowMinutes > 0) session.start();
+    const lines = schedule.windowMinutes > 0 ? [`Surprise! ${schedule.team}: an incident drill has started. Join now.`] : [`${schedule.team}: the scheduled game-day is open (${schedule.difficulty}). Join, pick your role, and wait for the facilitator to start.`];
+    await this.announce(session, lines, schedule.webhook ?? this.options.announceWebhook);
+  }
+
+  async end(code: string): Promise<string | null> {
+    const session = this.get(code);
+    return session.end();
+  }
+
+  /** Ends the session if needed and stops its server; its records stay in the store. */
+  async close(code: string): Promise<void> {
+    const session = this.get(code);
+    if (session.endedAt === null) session.end();
+    await this.stopServer(session);
+    this.sessions.delete(session.code);
+  }
+
+  private async stopServer(session: GameDaySession): Promise<void> {
+    const server = this.servers.get(session.code);
+    this.servers.delete(session.code);
+    session.drill.stop();
+    if (server) await server.close();
+    if (session.endpoint) removeServeRecord(this.options.dataDir, session.endpoint.port);
+  }
+
+  summary(session: GameDaySession): SessionSummary {
+    const drill = session.drill;
+    const state = drillState(drill);
+    const finished = drill.finishedId ? this.options.store.get(drill.finishedId) : undefined;
+    return {
+      code: session.code,
+      title: session.settings.title,
+      team: session.settings.team,
+      status: session.status,
+      scenario: drill.scenario.id,
+      requested: session.settings.scenario,
+      difficulty: session.settings.difficulty,
+      seed: session.settings.seed,
+      speed: drill.clock.speed,
+      faults: drill.faults.map((fault) => fault.scenario.id),
+      phase: drill.phase() || 'not started',
+      expectedSeverity: drill.expectedSeverity(),
+      simMs: state.clock.simMs,
+      simTime: drill.simDate().toISOString(),
+      url: session.endpoint?.url ?? null,
+      joinUrl: this.joinUrl(session.code),
+      participants: session.participants,
+      hints: session.hints,
+      createdAt: session.createdAt,
+      startedAt: session.startedAt,
+      endedAt: session.endedAt,
+      drillId: drill.finishedId,
+      score: finished?.score.total ?? null,
+      announcement: this.announcements.get(session.code) ?? null,
+    };
+  }
+
+  /** The team's score and each participant's share; live (provisional) until the drill is finished. */
+  results(code: string): TeamResult {
+    const live = this.sessions.get(code.toUpperCase());
+    const record = live?.record() ?? this.options.store.sessions().find((candidate) => candidate.code === code.toUpperCase());
+    if (!record) throw new GamedayError('NOT_FOUND', `no game-day with code ${code}`, { field: 'code' });
+    const finished: FinishedDrill | undefined = record.drillId ? this.options.store.get(record.drillId) : undefined;
+    const journal = finished?.journal ?? live?.drill.journal.list() ?? [];
+    return teamResults({
+      session: record.code,
+      title: record.title,
+      team: record.team,
+      status: live?.status ?? (record.endedAt ? 'ended' : 'closed'),
+      participants: this.options.store.attendance(record.code),
+      journal,
+      score: finished?.score ?? scoreJournal(journal),
+    });
+  }
+
+  async closeAll(): Promise<void> {
+    this.scheduler.stop();
+    for (const session of this.sessions.values()) {
+      if (session.endedAt === null && session.drill.started) session.end();
+      await this.stopServer(session);
+    }
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * A game-day session: one drill that a team plays together. The facilitator creates it and
+ * gets a join code; people join with a name and a role and get a token of their own, which is
+ * their `$ADMIN_TOKEN` for the drill (so every command they run is theirs in the journal) and
+ * their key to the live view. The facilitator starts, pauses, speeds up, injects a second
+ * fault, hints and ends; each of those is journaled in the drill as the facilitator's.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Difficulty } from '@gameday/scenarios';
+import type { Drill } from '../drill/drill';
+import type { ServeRecord } from '../drill/drill-workspace';
+import type { SessionView } from '../drill/trainee-view';
+import { GamedayError } from '../http/errors';
+import { tokensEqual } from '../http/plugins/auth';
+import { finishDrill } from '../scoring/drill-debrief';
+import type { AttendanceRow, DrillStore, FinishedDrill, SessionRecord } from '../storage/drill-store';
+import type { Role } from './session-roles';
+
+export interface SessionSettings {
+  title: string;
+  team: string;
+  /** The scenario asked for: an id, or `surprise` (the session knows which it drew). */
+  scenario: string;
+  difficulty: Difficulty;
+  seed: number;
+  speed: number;
+}
+
+export interface Participant {
+  id: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+}
+
+export interface Hint {
+  text: string;
+  simMs: number;
+  at: string;
+}
+
+export type SessionStatus = 'open' | 'running' | 'paused' | 'ended';
+
+/** Where the session's own server listens and keeps its folder. */
+export interface SessionEndpoint {
+  url: string;
+  port: number;
+  record: ServeRecord;
+  home: string;
+}
+
+/** Join codes avoid characters people misread (0/O, 1/I/L). */
+const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export function newJoinCode(): string {
+  let code = '';
+  for (let i = 0; i < 6; i++) code += codeAlphabet[randomInt(codeAlphabet.length)];
+  return code;
+}
+
+export const maxParticipants = 50;
+
+export class GameDaySession {
+  readonly createdAt = new Date().toISOString();
+  startedAt: string | null = null;
+  endedAt: string | null = null;
+  readonly participants: Participant[] = [];
+  readonly hints: Hint[] = [];
+  endpoint: SessionEndpoint | undefined;
+  /** Secrets by participant id; a token is `<id>.<secret>`, so lookup never compares secrets by hash. */
+  private readonly secrets = new Map<string, string>();
+
+  constructor(
+    readonly code: string,
+    readonly settings: SessionSettings,
+    readonly drill: Drill,
+    readonly adminToken: string,
+    private readonly store: DrillStore,
+  ) {
+    store.saveSession(this.record());
+  }
+
+  get status(): SessionStatus {
+    if (this.endedAt !== null || this.drill.finishedId !== null) return 'ended';
+    if (!this.drill.started) return 'open';
+    return this.drill.clock.isPaused ? 'paused' : 'running';
+  }
+
+  /** Adds a person; their token is returned once and never stored in the clear elsewhere. */
+  join(name: string, role: Role): { participant: Participant; token: string } {
+    const trimmed = name.trim();
+    if (this.status === 'ended') throw new GamedayError('CONFLICT', `game-day ${this.code} has ended; ask the facilitator for the next one`);
+    if (this.participants.some((participant) => participant.name.toLowerCase() === trimmed.toLowerCase())) {
+      throw new GamedayError('CONFLICT', `someone called "${trimmed}" has already joined ${this.code}; pick another name`, { field: 'name' });
+    }
+    if (this.participants.length >= maxParticipants) throw new GamedayError('CONFLICT', `game-day ${this.code} is full (${maxParticipants} people)`);
+    const participant: Participant = { id: randomBytes(4).toString('hex'), name: trimmed, role, joinedAt: new Date().toISOString() };
+    const secret = randomBytes(18).toString('base64url');
+    this.secrets.set(participant.id, secret);
+    this.participants.push(participant);
+    const row: AttendanceRow = { session: this.code, title: this.settings.title, team: this.settings.team, name: participant.name, role, joinedAt: participant.joinedAt };
+    this.store.recordAttendance(row);
+    this.journal('participant.joined', { name: participant.name, role }, participant.name);
+    return { participant, token: `${participant.id}.${secret}` };
+  }
+
+  /** The participant a token belongs to (secrets compared in constant time). */
+  authenticate(token: string): Participant | undefined {
+    const dot = token.indexOf('.');
+    if (dot <= 0) return undefined;
+    const secret = this.secrets.get(token.slice(0, dot));
+    if (secret === undefined || !tokensEqual(token.slice(dot + 1), secret)) return undefined;
+    return this.participants.find((participant) => participant.id === token.slice(0, dot));
+  }
+
+  start(): void {
+    if (this.status !== 'open') throw new GamedayError('CONFLICT', `game-day ${this.code} is ${this.status}; only an open session can start`);
+    this.drill.start();
+    this.startedAt = new Date().toISOString();
+    this.journal('facilitator.start', { participants: this.participants.length });
+    this.store.saveSession(this.record());
+  }
+
+  pause(): void {
+    if (this.status !== 'running') throw new GamedayError('CONFLICT', `game-day ${this.code} is ${this.status}; only a running session can pause`);
+    this.drill.clock.pause();
+    this.journal('facilitator.pause', {});
+  }
+
+  resume(): void {
+    if (this.status !== 'paused') throw new GamedayError('CONFLICT', `game-day ${this.code} is ${this.status}; only a paused session can resume`);
+    this.drill.clock.resume();
+    this.journal('facilitator.resume', {});
+  }
+
+  setSpeed(speed: number): void {
+    this.live('change speed');
+    if (this.drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'this session runs on the virtual clock; speed applies to realtime sessions');
+    const from = this.drill.clock.speed;
+    this.drill.clock.setSpeed(speed);
+    this.journal('facilitator.speed', { from, to: speed });
+  }
+
+  inject(scenario: string): void {
+    this.live('inject a fault');
+    if (this.status === 'open') throw new GamedayError('CONFLICT', `start game-day ${this.code} before injecting a second fault`);
+    this.drill.inject(scenario);
+    this.journal('facilitator.inject', { scenario });
+  }
+
+  hint(text: string): Hint {
+    this.live('send a hint');
+    const hint: Hint = { text, simMs: this.drill.clock.now(), at: this.drill.simDate().toISOString() };
+    this.hints.push(hint);
+    this.journal('facilitator.hint', { text });
+    return hint;
+  }
+
+  /** Ends the drill: it is scored as it stands (unless the team already declared it resolved) and stored. */
+  end(onFinished?: (finished: FinishedDrill) => void): string | null {
+    if (this.endedAt !== null) throw new GamedayError('CONFLICT', `game-day ${this.code} has already ended`);
+    this.journal('facilitator.end', { status: this.status });
+    if (this.drill.started && this.drill.finishedId === null) finishDrill(this.drill, this.store, onFinished);
+    this.drill.stop();
+    this.endedAt = new Date().toISOString();
+    this.store.saveSession(this.record());
+    return this.drill.finishedId;
+  }
+
+  /** Notes a drill the team declared resolved themselves. */
+  noteFinished(): void {
+    if (this.endedAt !== null) return;
+    this.endedAt = new Date().toISOString();
+    this.store.saveSession(this.record());
+  }
+
+  /** What participants see of the session. */
+  view(): SessionView {
+    return {
+      code: this.code,
+      title: this.settings.title,
+      team: this.settings.team,
+      status: this.status,
+      participants: this.participants.map(({ name, role, joinedAt }) => ({ name, role, joinedAt })),
+      hints: this.hints.map(({ text, at }) => ({ text, at })),
+    };
+  }
+
+  record(): SessionRecord {
+    return {
+      code: this.code,
+      title: this.settings.title,
+      team: this.settings.team,
+      scenario: this.drill.scenario.id,
+      difficulty: this.settings.difficulty,
+      seed: this.settings.seed,
+      createdAt: this.createdAt,
+      startedAt: this.startedAt,
+      endedAt: this.endedAt,
+      drillId: this.drill.finishedId,
+    };
+  }
+
+  private live(what: string): void {
+    if (this.status === 'ended') throw new GamedayError('CONFLICT', `game-day ${this.code} has ended; cannot ${what}`);
+  }
+
+  private journal(action: string, detail: Record<string, unknown>, actor = 'facilitator'): void {
+    this.drill.record({ source: 'sim', action, outcome: 'info', actor, detail: { session: this.code, ...detail } });
+  }
+}

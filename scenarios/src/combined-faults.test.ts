@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { combineDrivers, combineFacts, combineSpecs } from './combined-faults';
+import { healthyDrivers } from './scenario-types';
+import { noIncidentFacts } from './scenario-spec';
+import { proofBacklogSpec } from './proof-backlog';
+import { rollbackStormSpec } from './rollback-storm';
+
+describe('combineDrivers', () => {
+  it('is neutral with healthy drivers', () => {
+    const storm = { ...healthyDrivers, cascadePressure: 0.3, cascadeSource: 'oracle timeout', crashingDeployments: { 'speculation-engine': 4 } };
+    expect(combineDrivers(storm, healthyDrivers)).toEqual(storm);
+    expect(combineDrivers(healthyDrivers, storm)).toEqual(storm);
+  });
+
+  it('adds rates, keeps the worse pressure and merges crashing deployments', () => {
+    const a = { ...healthyDrivers, memoryLeakBytesPerSec: 100, proofInflowMultiplier: 2, crashingDeployments: { 'proof-worker': 2 }, misleadingLogs: ['x'] };
+    const b = { ...healthyDrivers, memoryLeakBytesPerSec: 50, proofInflowMultiplier: 3, proofWorkerCrashing: true, crashingDeployments: { 'proof-worker': 5, redis: 1 }, misleadingLogs: ['x', 'y'] };
+    const combined = combineDrivers(a, b);
+    expect(combined.memoryLeakBytesPerSec).toBe(150);
+    expect(combined.proofInflowMultiplier).toBe(3);
+    expect(combined.proofWorkerCrashing).toBe(true);
+    expect(combined.crashingDeployments).toEqual({ 'proof-worker': 5, redis: 1 });
+    expect(combined.misleadingLogs).toEqual(['x', 'y']);
+  });
+});
+
+describe('combineFacts', () => {
+  it('keeps the worse of each fact', () => {
+    const combined = combineFacts({ ...noIncidentFacts, workaround: true, fundsAtRisk: 'some' }, { ...noIncidentFacts, dataAtRisk: true, fundsAtRisk: 'none', workaround: false });
+    expect(combined).toEqual({ ...noIncidentFacts, workaround: false, dataAtRisk: true, fundsAtRisk: 'some' });
+  });
+});
+
+describe('combineSpecs', () => {
+  it('asks for the actions of both incidents, shared ones once', () => {
+    const combined = combineSpecs(rollbackStormSpec, proofBacklogSpec);
+    expect(combined.incident).toBe(rollbackStormSpec.incident);
+    for (const alert of proofBacklogSpec.alerts) expect(combined.alerts).toContain(alert);
+    const commands = combined.requiredActions.map((action) => action.command);
+    expect(new Set(commands).size).toBe(commands.length);
+    expect(combined.requiredActions.length).toBeGreaterThan(rollbackStormSpec.requiredActions.length);
+    expect(combined.requiredActions.filter((action) => action.id.startsWith(`${proofBacklogSpec.incident}:`)).every((action) => action.order === undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Two faults at once: a game-day facilitator may inject a second incident into a running drill
+ * (a proof backlog on top of a rollback storm). Each fault keeps its own machine; the world is
+ * driven by their drivers combined, the severity engine sees their facts combined, and the
+ * responder is judged against both specs.
+ */
+import type { IncidentFacts, ScenarioSpec } from './scenario-spec';
+import type { Drivers } from './scenario-types';
+
+const fundsRank = { none: 0, some: 1, significant: 2 } as const;
+
+/**
+ * The drivers of faults happening together: rates add up (two leaks leak twice as fast),
+ * multipliers and pressures take the worse, flags hold when either holds.
+ */
+export function combineDrivers(first: Drivers, second: Drivers): Drivers {
+  const crashing: Record<string, number> = { ...first.crashingDeployments };
+  for (const [deployment, perHour] of Object.entries(second.crashingDeployments)) crashing[deployment] = Math.max(crashing[deployment] ?? 0, perHour);
+  return {
+    loadMultiplier: Math.max(first.loadMultiplier, second.loadMultiplier),
+    cascadePressure: Math.max(first.cascadePressure, second.cascadePressure),
+    cascadeSource: first.cascadeSource ?? second.cascadeSource,
+    memoryLeakBytesPerSec: first.memoryLeakBytesPerSec + second.memoryLeakBytesPerSec,
+    snapshotSweeperStalled: first.snapshotSweeperStalled || second.snapshotSweeperStalled,
+    proofInflowMultiplier: Math.max(first.proofInflowMultiplier, second.proofInflowMultiplier),
+    proofStuckPerMin: first.proofStuckPerMin + second.proofStuckPerMin,
+    proofWorkerCrashing: first.proofWorkerCrashing || second.proofWorkerCrashing,
+    stuckTasksPerMin: first.stuckTasksPerMin + second.stuckTasksPerMin,
+    corruptionPerMin: first.corruptionPerMin + second.corruptionPerMin,
+    slashingPerHour: first.slashingPerHour + second.slashingPerHour,
+    slashAmount: Math.max(first.slashAmount, second.slashAmount),
+    crashingDeployments: crashing,
+    misleadingLogs: [...new Set([...first.misleadingLogs, ...second.misleadingLogs])],
+  };
+}
+
+/** The facts of faults happening together: at risk when either is, a workaround only when both have one. */
+export function combineFacts(first: IncidentFacts, second: IncidentFacts): IncidentFacts {
+  return {
+    businessHours: first.businessHours || second.businessHours,
+    workaround: first.workaround && second.workaround,
+    dataAtRisk: first.dataAtRisk || second.dataAtRisk,
+    fundsAtRisk: fundsRank[first.fundsAtRisk] >= fundsRank[second.fundsAtRisk] ? first.fundsAtRisk : second.fundsAtRisk,
+    autoProtecting: first.autoProtecting || second.autoProtecting,
+  };
+}
+
+/**
+ * One spec for a drill with injected faults: the first incident's identity and conditions, the
+ * alerts, required actions and harmful actions of all (an action both ask for counts once).
+ */
+export function combineSpecs(first: ScenarioSpec, ...more: ScenarioSpec[]): ScenarioSpec {
+  const spec: ScenarioSpec = { ...first, alerts: [...first.alerts], requiredActions: [...first.requiredActions], harmfulActions: [...first.harmfulActions] };
+  for (const other of more) {
+    for (const alert of other.alerts) if (!spec.alerts.includes(alert)) spec.alerts.push(alert);
+    for (const action of other.requiredActions) {
+      if (spec.requiredActions.some((known) => known.id === action.id || known.command === action.command)) continue;
+      // The runbook's order is within one section; across sections the actions are unordered.
+      const { order: _order, ...unordered } = action;
+      spec.requiredActions.push({ ...unordered, id: `${other.incident}:${action.id}` });
+    }
+    for (const harm of other.harmfulActions) if (!spec.harmfulActions.some((known) => known.id === harm.id)) spec.harmfulActions.push(harm);
+  }
+  return spec;
+}
