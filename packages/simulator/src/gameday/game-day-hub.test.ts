@@ -1,0 +1,270 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type { TraineeView } from '../drill/trainee-view';
+import { buildTestHub, facilitator, type TestHub } from './test-hub';
+import type { SessionSummary } from './game-day-hub';
+
+let t: TestHub;
+const sockets: Socket[] = [];
+beforeEach(async () => {
+  t = await buildTestHub();
+});
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await t.close();
+});
+
+async function console<T = SessionSummary>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) {
+  const response = await t.main.inject({ method, url, headers: { ...facilitator, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+  return { status: response.statusCode, body: response.json<T>() };
+}
+
+async function join(code: string, name: string, role: string) {
+  const response = await t.main.inject({ method: 'POST', url: `/gameday/join/${code}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name, role }) });
+  expect(response.statusCode).toBe(200);
+  return response.json<{ token: string; url: string; env: string[]; participant: { id: string } }>();
+}
+
+async function call(url: string, token: string, method = 'POST', body: unknown = {}) {
+  const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) }, ...(method === 'GET' ? {} : { body: JSON.stringify(body) }) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A live view over socket.io, keeping every view it receives. */
+async function viewer(url: string, token: string): Promise<{ views: TraineeView[]; me: unknown; socket: Socket }> {
+  const views: TraineeView[] = [];
+  const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
+  sockets.push(socket);
+  let me: unknown;
+  socket.on('me', (who: unknown) => (me = who));
+  socket.on('view', (view: TraineeView) => views.push(view));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('view', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return { views, me, socket };
+}
+
+async function twoSessions() {
+  const a = (await console('POST', '/gameday/sessions', { scenario: 'rollback-storm', team: 'blue', seed: 5, speed: 60 })).body;
+  const b = (await console('POST', '/gameday/sessions', { scenario: 'proof-backlog', team: 'red', seed: 5, speed: 60 })).body;
+  return { a, b };
+}
+
+describe('game-day sessions', () => {
+  it('creates a session with a join code and link, on its own port with its own admin token', async () => {
+    const { a, b } = await twoSessions();
+    expect(a.code).toMatch(/^[A-Z2-9]{6}$/);
+    expect(a.joinUrl).toBe(`http://127.0.0.1:9090/#join=${a.code}`);
+    expect(a.url).not.toBe(b.url);
+    expect(a.status).toBe('open');
+    const sessionA = t.hub.get(a.code);
+    const sessionB = t.hub.get(b.code);
+    expect(sessionA.adminToken).not.toBe(sessionB.adminToken);
+    expect(sessionA.drill).not.toBe(sessionB.drill);
+    // The join page needs no token; the console does.
+    const info = await t.main.inject({ method: 'GET', url: `/gameday/join/${a.code.toLowerCase()}` });
+    expect(info.json()).toMatchObject({ code: a.code, team: 'blue', status: 'open', roles: expect.arrayContaining([expect.objectContaining({ id: 'observer', permissions: [] })]) as unknown });
+    expect((await t.main.inject({ method: 'GET', url: '/gameday/sessions' })).statusCode).toBe(401);
+  });
+
+  it('keeps two drills apart: commands, tokens and socket events of one never reach the other', async () => {
+    const { a, b } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    await console('POST', `/gameday/sessions/${b.code}/start`);
+    const alice = await join(a.code, 'Alice', 'incident-commander');
+    const bob = await join(b.code, 'Bob', 'incident-commander');
+    const drillA = t.hub.get(a.code).drill;
+    const drillB = t.hub.get(b.code).drill;
+
+    // Commands: Alice disables speculation in A; B's world is untouched.
+    expect((await call(`${a.url}/admin/config`, alice.token, 'POST', { 'speculation.enabled': false })).status).toBe(200);
+    expect(drillA.world.config['speculation.enabled']).toBe(false);
+    expect(drillB.world.config['speculation.enabled']).toBe(true);
+    expect(drillA.journal.list().find((entry) => entry.action === 'POST /admin/config')).toMatchObject({ actor: 'Alice', outcome: 'accepted' });
+    expect(drillB.journal.list().some((entry) => entry.action === 'POST /admin/config')).toBe(false);
+
+    // Tokens: A's participant token and A's admin token mean nothing on B.
+    const before = JSON.stringify(drillB.world.config);
+    expect((await call(`${b.url}/admin/config`, alice.token, 'POST', { 'speculation.enabled': false })).status).toBe(401);
+    expect((await call(`${b.url}/admin/config`, t.hub.get(a.code).adminToken, 'POST', { 'speculation.enabled': false })).status).toBe(401);
+    expect(JSON.stringify(drillB.world.config)).toBe(before);
+    await expect(viewer(b.url!, alice.token)).rejects.toThrow(/unauthorized/);
+
+    // Sockets: a hint to A reaches A's viewers only.
+    const viewA = await viewer(a.url!, alice.token);
+    const viewB = await viewer(b.url!, bob.token);
+    expect(viewA.me).toMatchObject({ name: 'Alice', role: 'incident-commander' });
+    await console('POST', `/gameday/sessions/${a.code}/hint`, { text: 'look at the rollback sources' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(viewA.views.at(-1)?.session?.hints.map((hint) => hint.text)).toEqual(['look at the rollback sources']);
+    expect(viewB.views.every((view) => view.session?.code === b.code && view.session.hints.length === 0)).toBe(true);
+    expect(viewB.views.some((view) => view.session?.participants.some((person) => person.name === 'Alice'))).toBe(false);
+
+    // Scores: each drill is scored from its own journal.
+    await console('POST', `/gameday/sessions/${a.code}/end`);
+    const resultsA = (await console<{ participants: Array<{ name: string }> }>('GET', `/gameday/sessions/${a.code}/results`)).body;
+    const resultsB = (await console<{ participants: Array<{ name: string }>; status: string }>('GET', `/gameday/sessions/${b.code}/results`)).body;
+    expect(resultsA.participants.map((person) => person.name)).toEqual(['Alice']);
+    expect(resultsB.participants.map((person) => person.name)).toEqual(['Bob']);
+    expect(resultsB.status).toBe('running');
+  });
+
+  it("refuses an observer's commands and acknowledgement, and records who tried", async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const olly = await join(a.code, 'Olly', 'observer');
+    const drill = t.hub.get(a.code).drill;
+    const config = JSON.stringify(drill.world.config);
+    const refused = await call(`${a.url}/admin/config`, olly.token, 'POST', { 'speculation.enabled': false });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: 'FORBIDDEN', field: 'role', message: expect.stringMatching(/^observers cannot run commands/) as unknown });
+    expect((await call(`${a.url}/trainer/acknowledge`, olly.token)).status).toBe(403);
+    expect((await call(`${a.url}/trainer/terminal`, olly.token, 'POST', { command: 'agenc admin gc' })).status).toBe(403);
+    // kubectl with the observer's kubeconfig (token in the path): discovery answers, the resource is refused.
+    const token = encodeURIComponent(olly.token);
+    expect((await fetch(`${a.url}/as/${token}/api`)).status).toBe(200);
+    const pods = await fetch(`${a.url}/as/${token}/api/v1/namespaces/production/pods`);
+    expect(pods.status).toBe(403);
+    expect(await pods.json()).toMatchObject({ kind: 'Status', reason: 'Forbidden', code: 403 });
+    expect(JSON.stringify(drill.world.config)).toBe(config);
+    expect(drill.journal.list().filter((entry) => entry.actor === 'Olly' && entry.outcome === 'rejected').map((entry) => entry.status)).toEqual([403, 403, 403, 403]);
+    // Watching is allowed.
+    expect((await call(`${a.url}/trainer/me`, olly.token, 'GET')).body).toMatchObject({ name: 'Olly', role: 'observer', permissions: [] });
+  });
+
+  it('limits roles: the comms lead posts updates but runs no commands; the on-call does not declare resolved', async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const cara = await join(a.code, 'Cara', 'comms-lead');
+    const pat = await join(a.code, 'Pat', 'primary-on-call');
+    expect((await call(`${a.url}/trainer/comms`, cara.token, 'POST', { channel: '#incidents', template: 'update', text: 'Investigating elevated rollbacks.' })).status).toBe(200);
+    expect((await call(`${a.url}/admin/speculation/drain`, cara.token)).status).toBe(403);
+    expect((await call(`${a.url}/trainer/declare`, pat.token, 'POST', { state: 'resolved' })).status).toBe(403);
+    expect(t.hub.get(a.code).drill.journal.list().find((entry) => entry.action === 'POST /trainer/comms')).toMatchObject({ actor: 'Cara' });
+  });
+
+  it('pauses the clock for everyone in the session, refuses actions while paused, and resumes', async () => {
+    const { a, b } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    await console('POST', `/gameday/sessions/${b.code}/start`);
+    const alice = await join(a.code, 'Alice', 'incident-commander');
+    const pat = await join(a.code, 'Pat', 'primary-on-call');
+    const viewAlice = await viewer(a.url!, alice.token);
+    const viewPat = await viewer(a.url!, pat.token);
+    const drill = t.hub.get(a.code).drill;
+    expect((await console('POST', `/gameday/sessions/${a.code}/pause`)).body.status).toBe('paused');
+    const pausedAt = drill.clock.now();
+    const otherBefore = t.hub.get(b.code).drill.clock.now();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    drill.clock.catchUp();
+    expect(drill.clock.now()).toBe(pausedAt);
+    // The other session's clock runs on (×60).
+    t.hub.get(b.code).drill.clock.catchUp();
+    expect(t.hub.get(b.code).drill.clock.now()).toBeGreaterThan(otherBefore + 10_000);
+    for (const view of [viewAlice, viewPat]) {
+      expect(view.views.at(-1)).toMatchObject({ clock: { paused: true, simMs: pausedAt }, session: { status: 'paused' } });
+    }
+    const refused = await call(`${a.url}/admin/config`, alice.token, 'POST', { 'speculation.max_depth': 2 });
+    expect(refused).toMatchObject({ status: 409, body: { message: expect.stringMatching(/paused by the facilitator/) as unknown } });
+    expect(drill.world.config['speculation.max_depth']).not.toBe(2);
+    // Reads go on.
+    expect((await fetch(`${a.url}/metrics`)).status).toBe(200);
+    await console('POST', `/gameday/sessions/${a.code}/resume`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    drill.clock.catchUp();
+    expect(drill.clock.now()).toBeGreaterThan(pausedAt);
+    const actions = drill.journal.list().filter((entry) => entry.action.startsWith('facilitator.')).map((entry) => [entry.action, entry.actor]);
+    expect(actions).toEqual([
+      ['facilitator.start', 'facilitator'],
+      ['facilitator.pause', 'facilitator'],
+      ['facilitator.resume', 'facilitator'],
+    ]);
+  });
+
+  it('refuses actions before the start, and changes nothing', async () => {
+    const { a } = await twoSessions();
+    const alice = await join(a.code, 'Alice', 'incident-commander');
+    const refused = await call(`${a.url}/admin/config`, alice.token, 'POST', { 'speculation.enabled': false });
+    expect(refused).toMatchObject({ status: 409, body: { message: expect.stringMatching(/has not started yet/) as unknown } });
+    expect(t.hub.get(a.code).drill.world.config['speculation.enabled']).toBe(true);
+    expect((await console('POST', `/gameday/sessions/${a.code}/pause`)).status).toBe(409);
+  });
+
+  it('injects a second fault into the running drill, and judges the team on both', async () => {
+    const { a } = await twoSessions();
+    expect((await console('POST', `/gameday/sessions/${a.code}/inject`, { scenario: 'memory-exhaustion' })).status).toBe(409);
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const injected = await console('POST', `/gameday/sessions/${a.code}/inject`, { scenario: 'memory-exhaustion' });
+    expect(injected.body.faults).toEqual(['memory-exhaustion']);
+    expect((await console('POST', `/gameday/sessions/${a.code}/inject`, { scenario: 'memory-exhaustion' })).status).toBe(409);
+    expect((await console('POST', `/gameday/sessions/${a.code}/inject`, { scenario: 'rollback-storm' })).status).toBe(409);
+    expect((await console('POST', `/gameday/sessions/${a.code}/inject`, { scenario: 'baseline' })).status).toBe(400);
+    const drill = t.hub.get(a.code).drill;
+    for (let i = 0; i < 45 * 60; i++) drill.clock.advanceBy(1000);
+    // The injected leak fills the speculation pods, whatever the storm does.
+    expect(drill.world.readings().oomKilledPods + drill.world.readings().memoryRatio).toBeGreaterThan(0.85);
+    expect(drill.journal.list().some((entry) => entry.action === 'fault.phase' && entry.detail?.fault === 'memory-exhaustion')).toBe(true);
+    const results = (await console<{ score: { injected: string[]; actions: Array<{ id: string }> } }>('GET', `/gameday/sessions/${a.code}/results`)).body;
+    expect(results.score.injected).toEqual(['memory-exhaustion']);
+    expect(results.score.actions.some((action) => action.id.startsWith('INC-SPEC-002:'))).toBe(true);
+    // Participants are not told which fault was injected.
+    expect(JSON.stringify(t.hub.get(a.code).view())).not.toContain('memory');
+  });
+
+  it('credits each participant with their share, and exports attendance and results as CSV', async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const alice = await join(a.code, 'Alice', 'incident-commander');
+    const pat = await join(a.code, 'Pat', 'primary-on-call');
+    await join(a.code, 'Olly', 'observer');
+    const drill = t.hub.get(a.code).drill;
+    for (let i = 0; i < 3600 && drill.world.alerts.firing().length === 0; i++) drill.clock.advanceBy(1000);
+    expect((await call(`${a.url}/trainer/acknowledge`, pat.token)).status).toBe(200);
+    expect((await call(`${a.url}/admin/config`, pat.token, 'POST', { 'speculation.enabled': false })).status).toBe(200);
+    expect((await call(`${a.url}/trainer/severity`, alice.token, 'POST', { severity: 'P2', answers: {} })).status).toBe(200);
+    const results = (await console<{ participants: Array<{ name: string; points: number; commands: number; credits: Array<{ dimension: string }> }>; teamPoints: number; score: { total: number } }>('GET', `/gameday/sessions/${a.code}/results`)).body;
+    const byName = Object.fromEntries(results.participants.map((person) => [person.name, person]));
+    expect(byName.Pat!.credits.map((credit) => credit.dimension)).toEqual(expect.arrayContaining(['acknowledge', 'runbook']));
+    expect(byName.Pat!.commands).toBe(1);
+    expect(byName.Alice!.credits.map((credit) => credit.dimension)).toContain('severity');
+    expect(byName.Olly!.points).toBe(0);
+    const sum = results.participants.reduce((total, person) => total + person.points, 0) + results.teamPoints;
+    expect(sum).toBeCloseTo(results.score.total, 0);
+
+    const attendance = await t.main.inject({ method: 'GET', url: `/gameday/attendance?session=${a.code}`, headers: facilitator });
+    expect(attendance.headers['content-type']).toContain('text/csv');
+    const lines = attendance.body.trim().split('\n');
+    expect(lines[0]).toBe('session,title,team,name,role,joinedAt');
+    expect(lines.slice(1).map((line) => line.split(',').slice(3, 5).join(','))).toEqual(['Alice,incident-commander', 'Pat,primary-on-call', 'Olly,observer']);
+    const csv = await t.main.inject({ method: 'GET', url: `/gameday/sessions/${a.code}/results?format=csv`, headers: facilitator });
+    expect(csv.body.split('\n')[0]).toBe('session,team,name,role,points,commands,rejected,credits,teamScore,teamPoints');
+  });
+
+  it('rejects a bad join naming the field, and adds no one', async () => {
+    const { a } = await twoSessions();
+    const bad = async (payload: unknown) => (await t.main.inject({ method: 'POST', url: `/gameday/join/${a.code}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) })).json<{ error: string; field?: string }>();
+    expect(await bad({ name: 'Zed', role: 'boss' })).toMatchObject({ error: 'INVALID_BODY', field: 'role' });
+    expect(await bad({ name: '', role: 'observer' })).toMatchObject({ error: 'INVALID_BODY', field: 'name' });
+    expect(await bad({ name: 'Zed' })).toMatchObject({ error: 'INVALID_BODY' });
+    await join(a.code, 'Zed', 'observer');
+    expect(await bad({ name: 'zed', role: 'observer' })).toMatchObject({ error: 'CONFLICT', field: 'name' });
+    expect((await t.main.inject({ method: 'POST', url: '/gameday/join/NOPE22', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'A', role: 'observer' }) })).statusCode).toBe(404);
+    expect(t.hub.get(a.code).participants.map((person) => person.name)).toEqual(['Zed']);
+    expect(t.store.attendance(a.code)).toHaveLength(1);
+  });
+
+  it('freezes the leaderboard for everyone but the facilitator', async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const frozen = await console<{ frozenAt: string }>('POST', '/gameday/leaderboard/freeze', { frozen: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await console('POST', `/gameday/sessions/${a.code}/end`);
+    const open = await fetch(`${a.url}/trainer/leaderboard`);
+    expect(await open.json()).toEqual({ rows: [], frozenAt: frozen.body.frozenAt });
+    const asFacilitator = await fetch(`${a.url}/trainer/leaderboard`, { headers: facilitator });
+    expect(((await asFacilitator.json()) as { rows: Array<{ team: string }> }).rows).toEqual([expect.objectContaining({ team: 'blue' })]);
+    await console('POST', '/gameday/leaderboard/freeze', { frozen: false });
+    expect(((await (await fetch(`${a.url}/trainer/leaderboard`)).json()) as { rows: unknown[] }).rows).toHaveLength(1);
+  });
+});
