@@ -69,7 +69,8 @@ export function teamResults(input: {
   for (const entry of journal) {
     const person = entry.actor ? people.get(entry.actor) : undefined;
     if (!person) continue;
-    if (commandSources.has(entry.source) || (entry.source === 'ui' && entry.detail?.path === '/trainer/terminal')) {
+    // The service requests they made (a terminal line counts through the requests it makes).
+    if (commandSources.has(entry.source)) {
       person.commands++;
       if (entry.outcome === 'rejected') person.rejected++;
     }

@@ -27,7 +27,8 @@ export function MetricChart({ spec, samples, epochMs }: { spec: ChartSpec; sampl
         height: 120,
         legend: { show: false },
         cursor: { show: true },
-        scales: { x: { time: true }, y: spec.max === undefined ? {} : { range: [0, spec.max] } },
+        // A single sample has no width: show the minute around it, not a span of years.
+        scales: { x: { time: true, range: (_plot, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) }, y: spec.max === undefined ? {} : { range: [0, spec.max] } },
         axes: [
           { stroke: '#8896a6', grid: { stroke: '#222b36' }, size: 28 },
           { stroke: '#8896a6', grid: { stroke: '#222b36' }, size: 48, values: (_u, ticks) => ticks.map((tick) => spec.format(tick)) },
