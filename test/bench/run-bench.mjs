@@ -234,6 +234,17 @@ const metrics = await load({ url: `http://127.0.0.1:${ports.app}/metrics`, conne
 rows.push({ name: '/metrics scrape latency p50 / p99 (full metric set, 4 concurrent scrapers)', value: `${metrics.latency.p50} ms / ${metrics.latency.p99} ms`, command: 'autocannon -c 4 GET /metrics' });
 await stop(child);
 
+{
+  const { gameDayLoad } = await import('./game-day-bench.mjs');
+  const load100 = await gameDayLoad({ sessions: 100, viewers: 5, seconds: seconds * 2 });
+  rows.push({
+    name: `game-day load: ${load100.sessions} concurrent sessions ticking at 1 Hz, ${load100.viewers} socket.io viewers (${load100.viewsPerSecond.toFixed(0)} views/s): event-loop delay p99 (goal < 20 ms)`,
+    value: `${load100.p99.toFixed(1)} ms (max ${load100.max.toFixed(1)} ms)`,
+    command: 'node test/bench/game-day-bench.mjs',
+  });
+  rows.push({ name: 'game-day load: server RSS with those 100 sessions and 500 viewers (goal < 500 MB)', value: `${load100.rssMb.toFixed(0)} MB`, command: 'node test/bench/game-day-bench.mjs' });
+}
+
 const table = [
   '| measurement | result | reproduce |',
   '| --- | --- | --- |',

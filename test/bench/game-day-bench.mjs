@@ -1,0 +1,74 @@
+// Game-day load: many concurrent sessions on one `gameday serve`, each ticking at 1 Hz
+// simulated (realtime ×1) and watched by socket.io viewers; reports the server's event-loop
+// delay p99 and memory. Bounded: SESSIONS × VIEWERS sockets, for BENCH_SECONDS × 2 seconds,
+// on loopback only. Run alone with `node test/bench/game-day-bench.mjs`, or from `pnpm bench`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io } from 'socket.io-client';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const gameday = join(root, 'packages', 'simulator', 'bin', 'gameday');
+
+export async function gameDayLoad({ sessions = 100, viewers = 5, seconds = 10 } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gameday-bench-'));
+  const facilitator = 'bench-facilitator';
+  const child = spawn(process.execPath, [gameday, 'serve', '--port', '0', '--data-dir', dataDir, '--log', 'error'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FACILITATOR_TOKEN: facilitator, ADMIN_TOKEN: 'bench-admin' } });
+  const url = await new Promise((resolveUrl, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`gameday serve did not start: ${output}`)), 20_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /serving on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+  });
+  const call = async (method, path, body) => {
+    const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${facilitator}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const sockets = [];
+  let views = 0;
+  try {
+    const created = performance.now();
+    const scenarios = ['rollback-storm', 'memory-exhaustion', 'proof-backlog', 'state-corruption', 'stake-slashing'];
+    for (let index = 0; index < sessions; index++) {
+      const session = await call('POST', '/gameday/sessions', { scenario: scenarios[index % scenarios.length], team: `team-${index}`, seed: index + 1, speed: 1 });
+      await call('POST', `/gameday/sessions/${session.code}/start`);
+      for (let viewer = 0; viewer < viewers; viewer++) {
+        const joined = await (await fetch(`${url}/gameday/join/${session.code}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `viewer-${viewer}`, role: viewer === 0 ? 'incident-commander' : 'observer' }) })).json();
+        const socket = io(session.url, { auth: { token: joined.token }, transports: ['websocket'], reconnection: false });
+        socket.on('view', () => views++);
+        sockets.push(socket);
+      }
+    }
+    await Promise.all(sockets.map((socket) => (socket.connected ? undefined : new Promise((resolveConnect, reject) => { socket.once('connect', resolveConnect); socket.once('connect_error', reject); }))));
+    const setupMs = performance.now() - created;
+    // Warm up, then measure from a clean event-loop histogram.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 3000));
+    await call('GET', '/gameday/stats?reset=true');
+    const viewsBefore = views;
+    await new Promise((resolveWait) => setTimeout(resolveWait, seconds * 1000));
+    const stats = await call('GET', '/gameday/stats');
+    return { sessions: stats.sessions, viewers: stats.viewers, p99: stats.eventLoopDelayMs.p99, max: stats.eventLoopDelayMs.max, rssMb: stats.rssBytes / 1e6, viewsPerSecond: (views - viewsBefore) / seconds, setupMs };
+  } finally {
+    for (const socket of sockets) socket.close();
+    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await gameDayLoad({ sessions: Number(process.env.SESSIONS ?? 100), viewers: Number(process.env.VIEWERS ?? 5), seconds: Number(process.env.BENCH_SECONDS ?? 10) });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
