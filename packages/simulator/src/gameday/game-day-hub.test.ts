@@ -239,6 +239,18 @@ describe('game-day sessions', () => {
     expect(lines.slice(1).map((line) => line.split(',').slice(3, 5).join(','))).toEqual(['Alice,incident-commander', 'Pat,primary-on-call', 'Olly,observer']);
     const csv = await t.main.inject({ method: 'GET', url: `/gameday/sessions/${a.code}/results?format=csv`, headers: facilitator });
     expect(csv.body.split('\n')[0]).toBe('session,team,name,role,points,commands,rejected,credits,teamScore,teamPoints');
+
+    // Per team, once the game-day is over: the standings with the score's dimensions.
+    expect((await console<{ teams: unknown[] }>('GET', '/gameday/teams')).body.teams).toEqual([]);
+    await console('POST', `/gameday/sessions/${a.code}/end`);
+    const teams = (await console<{ teams: Array<Record<string, unknown>> }>('GET', '/gameday/teams')).body.teams;
+    expect(teams).toEqual([expect.objectContaining({ team: 'blue', session: a.code, score: results.score.total, acknowledge: expect.any(Number) as unknown, participants: 'Alice (incident-commander); Pat (primary-on-call); Olly (observer)' })]);
+    const teamsCsv = await t.main.inject({ method: 'GET', url: '/gameday/teams?format=csv', headers: facilitator });
+    expect(teamsCsv.body.split('\n')[0]).toMatch(/^team,session,title,scenario,difficulty,score,acknowledge,.*,participants,finishedAt$/);
+    // Each control is journaled on the main server as the facilitator's.
+    expect(t.main.drill.journal.list().filter((entry) => entry.source === 'sim').map((entry) => [entry.action, entry.actor])).toEqual(
+      expect.arrayContaining([[`POST /gameday/sessions/${a.code}/start`, 'facilitator'], [`POST /gameday/sessions/${a.code}/end`, 'facilitator']]),
+    );
   });
 
   it('rejects a bad join naming the field, and adds no one', async () => {

@@ -16,6 +16,7 @@ import { envLines, removeServeRecord, writeDrillWorkspace, writeParticipantKubec
 import { drillState } from '../drill/drill-state';
 import { GamedayError } from '../http/errors';
 import { scoreJournal } from '../scoring/drill-scorer';
+import type { ScoreDimensionId } from '../scoring/scoring-weights';
 import type { DrillStore, FinishedDrill } from '../storage/drill-store';
 import type { AlertNotice } from '../world/alert-webhook';
 import { GameDayScheduler, systemClock, type SchedulerClock } from './game-day-scheduler';
@@ -89,6 +90,21 @@ export interface SessionSummary {
 }
 
 export const maxSessions = 200;
+
+/** One team's finished game-day: its score, the score's dimensions, its times, its people. */
+export type TeamStanding = {
+  team: string;
+  session: string;
+  title: string;
+  scenario: string;
+  difficulty: string;
+  score: number;
+  ttaMs: number | null;
+  ttmMs: number | null;
+  ttrMs: number | null;
+  participants: string;
+  finishedAt: string;
+} & Record<ScoreDimensionId, number>;
 
 export class GameDayHub {
   private readonly sessions = new Map<string, GameDaySession>();
@@ -296,6 +312,34 @@ export class GameDayHub {
       journal,
       score: finished?.score ?? scoreJournal(journal),
     });
+  }
+
+  /**
+   * Every team's finished game-days, best first: the score with its breakdown by dimension and
+   * who took part (the competition's standings, and training records).
+   */
+  teams(): TeamStanding[] {
+    const standings: TeamStanding[] = [];
+    for (const record of this.options.store.sessions()) {
+      const finished = record.drillId ? this.options.store.get(record.drillId) : undefined;
+      if (!finished) continue;
+      const people = this.options.store.attendance(record.code);
+      standings.push({
+        team: record.team,
+        session: record.code,
+        title: record.title,
+        scenario: record.scenario,
+        difficulty: record.difficulty,
+        score: finished.score.total,
+        ...Object.fromEntries(finished.score.dimensions.map((dimension) => [dimension.id, dimension.points])),
+        ttaMs: finished.score.ttaMs,
+        ttmMs: finished.score.ttmMs,
+        ttrMs: finished.score.ttrMs,
+        participants: people.map((person) => `${person.name} (${person.role})`).join('; '),
+        finishedAt: finished.finishedAt,
+      } as TeamStanding);
+    }
+    return standings.sort((a, b) => b.score - a.score || (a.ttrMs ?? Infinity) - (b.ttrMs ?? Infinity) || a.finishedAt.localeCompare(b.finishedAt));
   }
 
   async closeAll(): Promise<void> {

@@ -32,8 +32,9 @@ export function classifyRequest(request: FastifyRequest, path: string): { source
   if (path === '/metrics') return { source: 'metrics', action: `${request.method} ${path}` };
   // The trainee's actions in the UI (reading the view is not one).
   if (path.startsWith('/trainer/') && request.method !== 'GET') return { source: 'ui', action: `${request.method} ${path}` };
-  // The facilitator's game-day console journals its controls into the session's own drill.
-  if (path.startsWith('/gameday/')) return undefined;
+  // Game-day mode: the facilitator's controls are journaled here (and each session's own in its
+  // drill); reading the console and joining (journaled in the session) are not.
+  if (path.startsWith('/gameday/')) return request.method === 'GET' || path.startsWith('/gameday/join/') ? undefined : { source: 'sim', action: `${request.method} ${path}` };
   if (path.startsWith('/_sim/')) {
     // Reading state or the journal is not a control action; the journal would otherwise fill with polls.
     if (request.method === 'GET') return undefined;
@@ -72,7 +73,8 @@ export default fp(
       detail.path = path;
       const entry: JournalInput = { source: kind.source, action: kind.action, outcome: status < 400 || status === 499 ? 'accepted' : 'rejected', status, detail };
       if (request.journal.effect) entry.effect = request.journal.effect;
-      const actor = request.actor?.name ?? request.headers['kubectl-session'];
+      // Control calls carry the facilitator token: they are the facilitator's.
+      const actor = request.actor?.name ?? (kind.source === 'sim' ? 'facilitator' : request.headers['kubectl-session']);
       if (typeof actor === 'string') entry.actor = actor;
       fastify.drill.record(entry);
     };

@@ -8,7 +8,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
 import { toCsv } from '../../export/csv';
-import type { GameDayHub } from '../../gameday/game-day-hub';
+import type { GameDayHub, TeamStanding } from '../../gameday/game-day-hub';
+import { scoringWeights, type ScoreDimensionId } from '../../scoring/scoring-weights';
 import { scheduleScenarios } from '../../gameday/game-day-schedule';
 import { roleLabels, rolePermissions, roles } from '../../gameday/session-roles';
 import type { AttendanceRow } from '../../storage/drill-store';
@@ -238,6 +239,23 @@ const gameDayRoutes: RoutesPlugin = async (fastify) => {
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="attendance${request.query.session ? `-${request.query.session.toUpperCase()}` : ''}.csv"`)
           .send(toCsv<AttendanceRow>(['session', 'title', 'team', 'name', 'role', 'joinedAt'], rows));
+      },
+    );
+
+    facilitator.get(
+      '/gameday/teams',
+      {
+        schema: {
+          summary: "Every team's finished game-days, best first, with the score's breakdown by dimension and who took part; JSON or CSV",
+          querystring: Type.Object({ format: StringEnum(['json', 'csv'] as const, { default: 'json' }) }),
+          response: { 200: Report('{ teams: TeamStanding[] } or CSV'), ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const teams = hub.teams();
+        if (request.query.format === 'json') return { teams };
+        const columns = ['team', 'session', 'title', 'scenario', 'difficulty', 'score', ...(Object.keys(scoringWeights) as ScoreDimensionId[]), 'ttaMs', 'ttmMs', 'ttrMs', 'participants', 'finishedAt'] as const;
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="game-day-teams.csv"').send(toCsv<TeamStanding>(columns, teams));
       },
     );
 

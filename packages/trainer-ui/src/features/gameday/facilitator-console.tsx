@@ -140,6 +140,9 @@ export function FacilitatorConsole({ token }: { token: string }) {
           </button>{' '}
           <button type="button" onClick={() => void api.download('/gameday/attendance', 'attendance.csv').catch((caught: unknown) => setError(String(caught)))}>
             All attendance (CSV)
+          </button>{' '}
+          <button type="button" onClick={() => void api.download('/gameday/teams?format=csv', 'game-day-teams.csv').catch((caught: unknown) => setError(String(caught)))}>
+            Team standings (CSV)
           </button>
         </p>
         {stats && (
