@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { ApiError, getJson } from '../../lib/api-client';
 import { Panel } from '../../components/panel';
 import { FormError } from '../../components/form-error';
+import { DifficultySelect } from '../../components/difficulty-select';
 import { apiWithToken, type ScheduleView, type SessionSummary } from './facilitator-api';
 import { SessionCard } from './session-card';
 import { SchedulesPanel } from './schedules-panel';
@@ -106,14 +107,7 @@ export function FacilitatorConsole({ token }: { token: string }) {
               ))}
             </select>
           </label>
-          <label>
-            Difficulty{' '}
-            <select value={form.difficulty} onChange={(event) => setForm({ ...form, difficulty: event.target.value })}>
-              <option>easy</option>
-              <option>normal</option>
-              <option>hard</option>
-            </select>
-          </label>
+          <DifficultySelect value={form.difficulty} onChange={(difficulty) => setForm({ ...form, difficulty })} />
           <label>
             Speed <input type="number" min={0.1} max={3600} step="any" value={form.speed} onChange={(event) => setForm({ ...form, speed: Number(event.target.value) })} style={{ width: '5em' }} />
           </label>

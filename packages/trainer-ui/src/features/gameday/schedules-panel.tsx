@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../lib/api-client';
 import { Panel } from '../../components/panel';
 import { FormError } from '../../components/form-error';
+import { DifficultySelect } from '../../components/difficulty-select';
 import type { FacilitatorApi, ScheduleView } from './facilitator-api';
 
 /** Scheduled game-days: cron expressions that open a session (at a random moment in a window, for surprises). */
@@ -92,14 +93,7 @@ export function SchedulesPanel({ api, schedules, scenarios, onChange }: { api: F
             ))}
           </select>
         </label>
-        <label>
-          Difficulty{' '}
-          <select value={form.difficulty} onChange={set('difficulty')}>
-            <option>easy</option>
-            <option>normal</option>
-            <option>hard</option>
-          </select>
-        </label>
+        <DifficultySelect value={form.difficulty} onChange={(difficulty) => setForm({ ...form, difficulty })} />
         <label>
           Team <input value={form.team} onChange={set('team')} maxLength={100} />
         </label>
