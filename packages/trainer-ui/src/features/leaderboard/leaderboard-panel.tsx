@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { DifficultySelect } from '../../components/difficulty-select';
 import type { LeaderboardRow } from '@gameday/simulator';
 import { ApiError, getJson } from '../../lib/api-client';
 import { Panel } from '../../components/panel';
@@ -33,15 +34,7 @@ export function LeaderboardPanel({ scenarios }: { scenarios: Array<{ id: string;
             ))}
           </select>
         </label>{' '}
-        <label>
-          Difficulty{' '}
-          <select value={difficulty} onChange={(event) => setDifficulty(event.target.value)}>
-            <option value="">all</option>
-            <option value="easy">easy</option>
-            <option value="normal">normal</option>
-            <option value="hard">hard</option>
-          </select>
-        </label>{' '}
+        <DifficultySelect value={difficulty} onChange={setDifficulty} anyLabel="all" />{' '}
         <a href={`/trainer/leaderboard?${query}${query ? '&' : ''}format=csv`} download>
           CSV
         </a>{' '}
