@@ -43,7 +43,6 @@ const adminConfigRoutes: RoutesPlugin = async (fastify) => {
           200: Type.Object({
             applied: ConfigSchema,
             previous: ConfigSchema,
-            config: ConfigSchema,
           }),
           ...authErrors,
           413: ErrorSchema,
@@ -59,7 +58,8 @@ const adminConfigRoutes: RoutesPlugin = async (fastify) => {
       request.journal.detail.changes = applied;
       request.journal.detail.previous = previous;
       request.noteHarm(drill.notify({ type: 'config.changed', changes: applied }));
-      return { applied, previous: previous, config: { ...drill.world.config } };
+      // The change and what it replaced; GET /admin/config reads the whole config.
+      return { applied, previous };
     },
   );
 };
