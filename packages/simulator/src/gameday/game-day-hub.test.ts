@@ -1,3 +1,5 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { TraineeView } from '../drill/trainee-view';
@@ -278,5 +280,66 @@ describe('game-day sessions', () => {
     expect(((await asFacilitator.json()) as { rows: Array<{ team: string }> }).rows).toEqual([expect.objectContaining({ team: 'blue' })]);
     await console('POST', '/gameday/leaderboard/freeze', { frozen: false });
     expect(((await (await fetch(`${a.url}/trainer/leaderboard`)).json()) as { rows: unknown[] }).rows).toHaveLength(1);
+  });
+});
+
+describe('the game-day API under random input', () => {
+  const text = fc.oneof(fc.string({ maxLength: 50 }), fc.constantFrom('', ' ', 'Ada', 'incident-commander', 'observer', 'surprise', 'rollback-storm', '\u0000', 'x'.repeat(41)));
+  const value = fc.oneof(text, fc.integer({ min: -5, max: 5000 }), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+
+  it('answers a join with 200 or a coded 4xx, and a refused join adds no one', async () => {
+    const { a } = await twoSessions();
+    const body = fc.oneof(
+      fc.record({ name: text, role: fc.oneof(fc.constantFrom('incident-commander', 'primary-on-call', 'comms-lead', 'observer'), text) }),
+      fc.dictionary(fc.constantFrom('name', 'role', 'team', '__proto__'), value, { maxKeys: 3 }),
+      fc.json(),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (payload) => {
+        const before = t.hub.get(a.code).participants.length;
+        const response = await t.main.inject({ method: 'POST', url: `/gameday/join/${a.code}`, headers: { 'content-type': 'application/json' }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+        if (response.statusCode === 200) {
+          expect(t.hub.get(a.code).participants.length).toBe(before + 1);
+          return;
+        }
+        expect([400, 409]).toContain(response.statusCode);
+        expect(response.json<{ error: string; message: string }>().message.length).toBeGreaterThan(10);
+        expect(t.hub.get(a.code).participants.length).toBe(before);
+      }),
+      { numRuns: 400, seed: 7 },
+    );
+  });
+
+  it('answers a session create or control with 200 or a coded 4xx, and a refusal opens nothing', async () => {
+    const body = fc
+      .tuple(fc.oneof(fc.constantFrom('rollback-storm', 'surprise', 'baseline'), value), fc.dictionary(fc.constantFrom('difficulty', 'seed', 'speed', 'team', 'title', 'announce', 'colour'), value, { maxKeys: 3 }))
+      .map(([scenario, rest]) => ({ scenario, ...rest }));
+    let opened = 0;
+    await fc.assert(
+      fc.asyncProperty(body, fc.constantFrom('start', 'pause', 'resume', 'speed', 'inject', 'hint'), value, async (payload, control, argument) => {
+        const before = t.hub.list().length;
+        const created = await console('POST', '/gameday/sessions', payload);
+        if (created.status !== 200) {
+          expect(created.status).toBe(400);
+          expect(t.hub.list().length).toBe(before);
+          return;
+        }
+        opened++;
+        const session = t.hub.get(created.body.code);
+        const journal = session.drill.journal.counters().total;
+        const answer = await console('POST', `/gameday/sessions/${session.code}/${control}`, { speed: argument, scenario: argument, text: argument });
+        expect([200, 400, 409]).toContain(answer.status);
+        if (answer.status !== 200) expect(session.drill.journal.counters().total).toBe(journal);
+        await t.hub.close(session.code);
+      }),
+      { numRuns: 150, seed: 11 },
+    );
+    expect(opened).toBeGreaterThan(10);
+  });
+
+  it('describes the game-day routes in the OpenAPI document', async () => {
+    const document = (await t.main.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, unknown> }>();
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
+    for (const path of ['/gameday/sessions', '/gameday/join/{code}', '/gameday/sessions/{code}/inject', '/gameday/schedules', '/gameday/attendance', '/gameday/teams']) expect(document.paths).toHaveProperty([path]);
   });
 });
