@@ -63,7 +63,7 @@ describe('a game-day in three browsers', () => {
     await create.getByRole('button', { name: 'Create' }).click();
     const card = console.getByRole('region', { name: /^Game-day [A-Z2-9]{6}$/ });
     await card.waitFor();
-    const joinUrl = (await card.getByRole('link').textContent())!;
+    const joinUrl = (await card.getByRole('link', { name: /#join=/ }).textContent())!;
     const code = /#join=([A-Z2-9]{6})$/.exec(joinUrl)![1]!;
 
     const commander = await newPage('commander');

@@ -56,6 +56,7 @@ interface ServeOptions {
   log: string;
   alertWebhook?: string;
   announceWebhook?: string;
+  publicHost?: string;
   sessionPorts?: { from: number; to: number };
 }
 
@@ -106,6 +107,7 @@ async function serve(options: ServeOptions): Promise<void> {
       facilitatorToken: tokens.facilitator,
       clock: options.clock,
       publicUrl: () => externalUrl,
+      publicHost: options.publicHost,
       ports: options.sessionPorts,
       announceWebhook: options.announceWebhook,
       ...(webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {}),
@@ -123,7 +125,7 @@ async function serve(options: ServeOptions): Promise<void> {
   await server.socketsReady();
   const port = (server.server.address() as AddressInfo).port;
   drill.start();
-  externalUrl = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
+  externalUrl = `http://${options.publicHost ?? (options.host === '0.0.0.0' ? '127.0.0.1' : options.host)}:${port}`;
   const record = writeDrillWorkspace({ dataDir: options.dataDir, host: options.host, port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
   const home = join(options.dataDir, 'drills', String(port), 'home');
   mkdirSync(home, { recursive: true });
@@ -138,7 +140,7 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`  seed          ${seed}   difficulty ${options.difficulty}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
   out.write(`  drill folder  ${record.drillDir}\n`);
-  out.write(`  game-days     ${record.url}/#facilitator=${encodeURIComponent(tokens.facilitator)}   (facilitator console: sessions, join codes, schedules)\n`);
+  out.write(`  game-days     ${externalUrl}/#facilitator=${encodeURIComponent(tokens.facilitator)}   (facilitator console: sessions, join codes, schedules)\n`);
   out.write(`\nPoint your own shell at this drill, then use the runbook's commands as written:\n  eval "$(${options.openHint ? 'pnpm -s gameday' : 'gameday'} env${port === 9090 ? '' : ` --port ${port}`})"\n\n`);
 
   let closing = false;
@@ -187,6 +189,7 @@ export function gamedayProgram(): Command {
     .addOption(new Option('--log <level>', 'server log level').default('warn').choices(['silent', 'error', 'warn', 'info', 'debug']))
     .addOption(new Option('--alert-webhook <url>', 'also send alerts to this URL in Alertmanager webhook format').env('GAMEDAY_ALERT_WEBHOOK').argParser(httpUrl))
     .addOption(new Option('--announce-webhook <url>', 'post game-day announcements to this Slack-compatible incoming webhook').env('GAMEDAY_ANNOUNCE_WEBHOOK').argParser(httpUrl))
+    .addOption(new Option('--public-host <name>', 'the host name browsers reach this machine by, for join and session links (with --host 0.0.0.0)'))
     .addOption(new Option('--session-ports <from-to>', 'ports for game-day sessions (default: any free port)').argParser(portRange))
     .addOption(new Option('--open-hint').hideHelp())
     .action(async (options: ServeOptions) => serve(options));

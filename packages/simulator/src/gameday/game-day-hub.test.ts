@@ -70,6 +70,15 @@ describe('game-day sessions', () => {
     expect((await t.main.inject({ method: 'GET', url: '/gameday/sessions' })).statusCode).toBe(401);
   });
 
+  it('puts the public host in the links people open from other machines', async () => {
+    await t.close();
+    t = await buildTestHub({ publicHost: 'gameday.example.internal' });
+    const { a } = await twoSessions();
+    expect(a.url).toMatch(/^http:\/\/gameday\.example\.internal:\d+$/);
+    expect(a.adminUrl).toMatch(/^http:\/\/gameday\.example\.internal:\d+\/#token=/);
+    expect((await join(a.code, 'Remy', 'observer')).url).toMatch(/^http:\/\/gameday\.example\.internal:\d+\/#token=/);
+  });
+
   it('keeps two drills apart: commands, tokens and socket events of one never reach the other', async () => {
     const { a, b } = await twoSessions();
     await console('POST', `/gameday/sessions/${a.code}/start`);

@@ -49,6 +49,8 @@ export interface HubOptions {
   clock: ClockMode;
   /** The address people reach the main server at (join links). */
   publicUrl: () => string;
+  /** The host name people's browsers reach this machine by (session links); the listening host when not given. */
+  publicHost?: string | undefined;
   startServer: SessionServerFactory;
   /** Ports for session servers; OS-assigned when not given. */
   ports?: { from: number; to: number } | undefined;
@@ -78,6 +80,8 @@ export interface SessionSummary {
   simMs: number;
   simTime: string;
   url: string | null;
+  /** The drill's UI with the session's admin token: for the facilitator to watch or step in. */
+  adminUrl: string | null;
   joinUrl: string;
   participants: Participant[];
   hints: Hint[];
@@ -199,6 +203,11 @@ export class GameDayHub {
     return server;
   }
 
+  /** A session's address as browsers reach it (the public host, where one is set). */
+  private browserUrl(endpoint: { url: string; port: number }): string {
+    return this.options.publicHost ? `http://${this.options.publicHost}:${endpoint.port}` : endpoint.url;
+  }
+
   /** Joins a person; their token, their link into the session's UI and the lines for their own shell. */
   join(code: string, name: string, role: Role): { participant: Participant; token: string; url: string; env: string[] } {
     const session = this.get(code);
@@ -208,7 +217,7 @@ export class GameDayHub {
     return {
       participant,
       token,
-      url: `${endpoint.url}/#token=${encodeURIComponent(token)}`,
+      url: `${this.browserUrl(endpoint)}/#token=${encodeURIComponent(token)}`,
       env: envLines({ ...endpoint.record, adminToken: token, kubeconfig }, { cd: true }),
     };
   }
@@ -283,7 +292,9 @@ export class GameDayHub {
       expectedSeverity: drill.expectedSeverity(),
       simMs: state.clock.simMs,
       simTime: drill.simDate().toISOString(),
-      url: session.endpoint?.url ?? null,
+      url: session.endpoint ? this.browserUrl(session.endpoint) : null,
+      // The facilitator may watch (and act in) the drill with the session's own admin token.
+      adminUrl: session.endpoint ? `${this.browserUrl(session.endpoint)}/#token=${encodeURIComponent(session.adminToken)}` : null,
       joinUrl: this.joinUrl(session.code),
       participants: session.participants,
       hints: session.hints,

@@ -49,6 +49,14 @@ export function SessionCard({ session, api, incidents, onChange }: { session: Se
       <p>
         Join: <a className="join-link" href={session.joinUrl} target="_blank" rel="noreferrer">{session.joinUrl}</a>
         {session.announcement && <span className="quiet"> · announcement {session.announcement.ok ? 'sent' : `failed: ${session.announcement.error ?? ''}`}</span>}
+        {session.adminUrl && (
+          <>
+            {' · '}
+            <a href={session.adminUrl} target="_blank" rel="noreferrer" title="The drill with the session's admin token: watch it, or step in (actions are not attributed to anyone)">
+              open the drill
+            </a>
+          </>
+        )}
       </p>
       <p className="quiet">{session.participants.length === 0 ? 'Nobody has joined yet.' : session.participants.map((person) => `${person.name} (${person.role})`).join(', ')}</p>
       <div className="controls">
