@@ -42,8 +42,15 @@ async function newPage(who: string): Promise<Page> {
   return page;
 }
 
-async function joinAs(page: Page, joinUrl: string, name: string, role: RegExp) {
-  await page.goto(joinUrl);
+async function joinAs(page: Page, joinUrl: string, name: string, role: RegExp, how: 'link' | 'code' = 'link') {
+  if (how === 'link') await page.goto(joinUrl);
+  else {
+    // From the trainer's lobby, with the code the facilitator read out.
+    await page.goto(new URL('/', joinUrl).href);
+    const byCode = page.getByRole('form', { name: 'Join a game-day' });
+    await byCode.getByLabel('Game-day code').fill(new URL(joinUrl).hash.slice('#join='.length).toLowerCase());
+    await byCode.getByRole('button', { name: 'Join a game-day' }).click();
+  }
   const form = page.getByRole('form', { name: 'Join' });
   await form.getByLabel('Your name').fill(name);
   await form.getByRole('radio', { name: role }).check();
@@ -69,7 +76,7 @@ describe('a game-day in three browsers', () => {
     const commander = await newPage('commander');
     await joinAs(commander, joinUrl, 'Ada', /^Incident commander/);
     const onCall = await newPage('on-call');
-    await joinAs(onCall, joinUrl, 'Bob', /^Primary on-call/);
+    await joinAs(onCall, joinUrl, 'Bob', /^Primary on-call/, 'code');
     await onCall.getByRole('status').getByText(/Waiting for the facilitator/).waitFor();
     await card.getByText('Ada (incident-commander), Bob (primary-on-call)').waitFor();
     await console.screenshot({ path: join(artifacts, 'gameday-console.png'), fullPage: true });

@@ -166,9 +166,10 @@ export class GameDaySession {
     return this.drill.finishedId;
   }
 
-  /** Notes a drill the team declared resolved themselves. */
+  /** Notes a drill the team declared resolved themselves: the game-day is over, its world stops. */
   noteFinished(): void {
     if (this.endedAt !== null) return;
+    this.drill.stop();
     this.endedAt = new Date().toISOString();
     this.store.saveSession(this.record());
   }

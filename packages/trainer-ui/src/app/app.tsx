@@ -9,6 +9,9 @@ import { FacilitatorConsole } from '../features/gameday/facilitator-console';
 
 const route = readPageRoute();
 if (route.kind === 'drill') setApiToken(route.token);
+// A link pasted into this tab, or a join code typed in the lobby, changes only the fragment:
+// read the page again for what it now is.
+window.addEventListener('hashchange', () => window.location.reload());
 
 function readStarted(): StartedDrill | null {
   try {

@@ -19,6 +19,30 @@ export interface StartedDrill {
   scenario: string | null;
 }
 
+/** A game-day's join code, typed in: opens its join page. */
+function JoinByCode() {
+  const [code, setCode] = useState('');
+  const valid = /^[A-Za-z0-9]{6}$/.test(code.trim());
+  return (
+    <form
+      className="panel who"
+      aria-label="Join a game-day"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (valid) window.location.assign(`/#join=${code.trim().toUpperCase()}`);
+      }}
+    >
+      <label>
+        Game-day code <input value={code} onChange={(event) => setCode(event.target.value)} maxLength={6} size={8} placeholder="ABC123" autoComplete="off" />
+      </label>
+      <button type="submit" disabled={!valid}>
+        Join a game-day
+      </button>
+      <p className="quiet">Your facilitator gives you a six-character code (or a link) for a team game-day.</p>
+    </form>
+  );
+}
+
 /** The lobby: practice a scenario, take a surprise drill, or follow the onboarding path. */
 export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (drill: StartedDrill) => void; trainee: string }) {
   const [scenarios, setScenarios] = useState<ScenarioSummary[]>([]);
@@ -82,6 +106,7 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
         <p className="quiet">A surprise drill picks the incident and pages at a random moment in the next 15 minutes; the pager shows only the alert. Surprise drills are ranked; practice is not.</p>
       </form>
       <FormError message={error} />
+      <JoinByCode />
       <Panel title="Onboarding path">
         <p className="quiet">The five incidents from easy to hard, with hints on the first. A drill is passed when it is mitigated, every runbook step is done, and nothing harmful was done.</p>
         <ol className="onboarding">
