@@ -88,10 +88,15 @@ users:
  * strips before routing. Their kubectl calls are then theirs in the journal, and an observer's
  * are refused.
  */
-export function writeParticipantKubeconfig(record: ServeRecord, participantId: string, token: string): string {
-  const path = join(record.drillDir, `kubeconfig-${participantId}`);
-  writeFileSync(path, kubeconfig(`${record.url}/as/${token}`), { mode: 0o600 });
-  return path;
+export function writeParticipantKubeconfig(record: ServeRecord, participantId: string, token: string): ServeRecord {
+  const own = participantRecord(record, participantId, token);
+  writeFileSync(own.kubeconfig, kubeconfig(`${record.url}/as/${token}`), { mode: 0o600 });
+  return own;
+}
+
+/** A drill's record as one game-day participant's shell sees it: their token, their kubeconfig. */
+export function participantRecord(record: ServeRecord, participantId: string, token: string): ServeRecord {
+  return { ...record, adminToken: token, kubeconfig: join(record.drillDir, `kubeconfig-${participantId}`) };
 }
 
 /**

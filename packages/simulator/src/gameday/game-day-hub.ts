@@ -171,6 +171,8 @@ export class GameDayHub {
     const title = input.title?.trim() || (surprise ? 'Surprise game-day' : `Game-day: ${drill.scenario.title}`);
     const session = new GameDaySession(code, { title, team, scenario: input.scenario, difficulty, seed, speed: input.speed ?? 1 }, drill, randomBytes(18).toString('base64url'), this.options.store);
     const server = await this.listen(session);
+    // Recorded only once it is reachable: a session that could not listen leaves no trace.
+    session.save();
     this.sessions.set(code, session);
     this.servers.set(code, server);
     if (input.announce) await this.announce(session, [`${session.settings.team}: a game-day is open (${difficulty}).`]);
@@ -213,12 +215,12 @@ export class GameDayHub {
     const session = this.get(code);
     const endpoint = session.endpoint!;
     const { participant, token } = session.join(name, role);
-    const kubeconfig = writeParticipantKubeconfig(endpoint.record, participant.id, token);
+    const own = writeParticipantKubeconfig(endpoint.record, participant.id, token);
     return {
       participant,
       token,
       url: `${this.browserUrl(endpoint)}/#token=${encodeURIComponent(token)}`,
-      env: envLines({ ...endpoint.record, adminToken: token, kubeconfig }, { cd: true }),
+      env: envLines(own, { cd: true }),
     };
   }
 

@@ -75,8 +75,11 @@ export class GameDaySession {
     readonly drill: Drill,
     readonly adminToken: string,
     private readonly store: DrillStore,
-  ) {
-    store.saveSession(this.record());
+  ) {}
+
+  /** Keeps the session's record (the hub calls it once the session's server listens). */
+  save(): void {
+    this.store.saveSession(this.record());
   }
 
   get status(): SessionStatus {
@@ -117,7 +120,7 @@ export class GameDaySession {
     this.drill.start();
     this.startedAt = new Date().toISOString();
     this.journal('facilitator.start', { participants: this.participants.length });
-    this.store.saveSession(this.record());
+    this.save();
   }
 
   pause(): void {
@@ -162,7 +165,7 @@ export class GameDaySession {
     if (this.drill.started && this.drill.finishedId === null) finishDrill(this.drill, this.store, onFinished);
     this.drill.stop();
     this.endedAt = new Date().toISOString();
-    this.store.saveSession(this.record());
+    this.save();
     return this.drill.finishedId;
   }
 
@@ -171,7 +174,7 @@ export class GameDaySession {
     if (this.endedAt !== null) return;
     this.drill.stop();
     this.endedAt = new Date().toISOString();
-    this.store.saveSession(this.record());
+    this.save();
   }
 
   /** What participants see of the session. */

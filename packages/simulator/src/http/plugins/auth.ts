@@ -7,7 +7,8 @@ import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { GamedayError } from '../errors';
-import { requireRole, type Permission, type Role } from '../../gameday/session-roles';
+import { requireRole, type Permission } from '../../gameday/session-roles';
+import type { Participant } from '../../gameday/game-day-session';
 
 /** An onRequest hook; callback style, since the async form measured slower on this hot path. */
 type AuthHook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
@@ -21,7 +22,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** The game-day participant who made the request, when one did. */
-    actor: { name: string; role: Role } | null;
+    actor: Participant | null;
   }
 }
 

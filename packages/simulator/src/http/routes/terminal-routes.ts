@@ -7,8 +7,7 @@ import { GamedayError } from '../errors';
 import { ErrorSchema, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { runTerminalLine } from '../../terminal/terminal-runner';
-import { join } from 'node:path';
-import { drillEnvironment } from '../../drill/drill-workspace';
+import { drillEnvironment, participantRecord } from '../../drill/drill-workspace';
 import { bearerToken } from '../plugins/auth';
 
 const terminalRoutes: RoutesPlugin = async (fastify) => {
@@ -34,9 +33,8 @@ const terminalRoutes: RoutesPlugin = async (fastify) => {
       request.journal.detail.command = request.body.command.slice(0, 500);
       // A game-day participant's line runs as them: their token and kubeconfig, so every request
       // it makes is theirs in the journal and limited by their role.
-      const actor = request.actor as { id?: string } | null;
-      const participantToken = actor?.id === undefined ? undefined : bearerToken(request.headers.authorization, 'ADMIN_TOKEN');
-      const record = participantToken === undefined ? workspace.record : { ...workspace.record, adminToken: participantToken, kubeconfig: join(workspace.record.drillDir, `kubeconfig-${actor!.id}`) };
+      const actor = request.actor;
+      const record = actor === null ? workspace.record : participantRecord(workspace.record, actor.id, bearerToken(request.headers.authorization, 'ADMIN_TOKEN'));
       const result = await runTerminalLine(request.body.command, {
         cwd: workspace.record.drillDir,
         env: drillEnvironment(record, workspace.home),

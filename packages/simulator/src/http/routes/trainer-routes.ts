@@ -14,9 +14,8 @@ import type { LeaderboardRow } from '../../storage/drill-store';
 import { toCsv } from '../../export/csv';
 import { GamedayError } from '../errors';
 import { bearerToken, isBearer } from '../plugins/auth';
-import { join } from 'node:path';
-import { envLines } from '../../drill/drill-workspace';
-import { permissions, rolePermissions, type Role } from '../../gameday/session-roles';
+import { envLines, participantRecord } from '../../drill/drill-workspace';
+import { permissions, rolePermissions } from '../../gameday/session-roles';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 
@@ -57,10 +56,10 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     },
     async (request) => {
       const workspace = fastify.drillSlot.workspace;
-      const actor = request.actor as { id: string; name: string; role: Role } | null;
+      const actor = request.actor;
       if (!actor) return { name: fastify.drill.trainee.name, role: null, permissions: [...permissions], env: workspace ? envLines(workspace.record, { cd: true }) : [] };
       const token = bearerToken(request.headers.authorization, 'ADMIN_TOKEN');
-      const env = workspace ? envLines({ ...workspace.record, adminToken: token, kubeconfig: join(workspace.record.drillDir, `kubeconfig-${actor.id}`) }, { cd: true }) : [];
+      const env = workspace ? envLines(participantRecord(workspace.record, actor.id, token), { cd: true }) : [];
       return { name: actor.name, role: actor.role, permissions: [...rolePermissions[actor.role]], env };
     },
   );
