@@ -10,7 +10,7 @@ import { SchedulesPanel } from './schedules-panel';
 interface Stats {
   sessions: number;
   viewers: number;
-  eventLoopDelayMs: { p99: number };
+  recentEventLoopDelayMs: { p99: number } | null;
   rssBytes: number;
 }
 
@@ -141,7 +141,7 @@ export function FacilitatorConsole({ token }: { token: string }) {
         </p>
         {stats && (
           <p className="quiet" aria-label="Server load">
-            {stats.sessions} sessions · {stats.viewers} live views · event-loop delay p99 {stats.eventLoopDelayMs.p99} ms · {Math.round(stats.rssBytes / 1e6)} MB
+            {stats.sessions} sessions · {stats.viewers} live views · event-loop delay p99 {stats.recentEventLoopDelayMs ? `${stats.recentEventLoopDelayMs.p99} ms (last 10 s)` : 'measuring'} · {Math.round(stats.rssBytes / 1e6)} MB
           </p>
         )}
       </Panel>

@@ -9,7 +9,10 @@ const speeds = [1, 2, 5, 10, 30, 60];
 export function SessionCard({ session, api, incidents, onChange }: { session: SessionSummary; api: FacilitatorApi; incidents: string[]; onChange: () => void }) {
   const [error, setError] = useState<string>();
   const [hint, setHint] = useState('');
-  const [fault, setFault] = useState(incidents.find((id) => id !== session.scenario) ?? '');
+  const injectable = incidents.filter((id) => id !== session.scenario && !session.faults.includes(id));
+  const [chosenFault, setFault] = useState('');
+  // The choice, while it can still be injected; else the first that can.
+  const fault = injectable.includes(chosenFault) ? chosenFault : (injectable[0] ?? '');
   const [results, setResults] = useState<TeamResult>();
   const base = `/gameday/sessions/${session.code}`;
 
