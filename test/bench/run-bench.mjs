@@ -204,6 +204,8 @@ const post = {
 };
 // Interleave the measurements, and take the ratios per round, so drift on a noisy machine hits
 // every side alike; report the median round.
+// Warm both routes up first (JIT, caches), so the first round does not measure compilation.
+for (const url of [`http://127.0.0.1:${ports.app}/admin/config`, `http://127.0.0.1:${ports.app}/bench/trivial`, `http://127.0.0.1:${ports.trivial}/admin/config`]) await load({ url, ...post, duration: 2 });
 const sides = { admin: [], ownTrivial: [], bareTrivial: [] };
 const ratios = { own: [], bare: [] };
 for (let round = 0; round < 3; round++) {
