@@ -233,8 +233,15 @@ rows.push({ name: 'ratio admin POST / bare Fastify route (stricter)', value: `${
   rows.push({ name: 'admin POST: gameday / Mockoon (goal ≥ 10)', value: (median(sides.admin) / mockoonRps).toFixed(1), command: '' });
 }
 
-const metrics = await load({ url: `http://127.0.0.1:${ports.app}/metrics`, connections: 4 });
-rows.push({ name: '/metrics scrape latency p50 / p99 (full metric set, 4 concurrent scrapers)', value: `${metrics.latency.p50} ms / ${metrics.latency.p99} ms`, command: 'autocannon -c 4 GET /metrics' });
+// Three runs, the median reported: one run's p99 on these machines can catch a stray pause.
+const scrapes = [];
+for (let run = 0; run < 3; run++) scrapes.push((await load({ url: `http://127.0.0.1:${ports.app}/metrics`, connections: 4 })).latency);
+const scrapeP99 = scrapes.map((latency) => latency.p99);
+rows.push({
+  name: '/metrics scrape latency p50 / p99 (full metric set, 4 concurrent scrapers), median of 3 runs (goal p99 < 5 ms)',
+  value: `${median(scrapes.map((latency) => latency.p50))} ms / ${median(scrapeP99)} ms (runs' p99: ${scrapeP99.join(', ')} ms)`,
+  command: 'autocannon -c 4 GET /metrics',
+});
 await stop(child);
 
 {
