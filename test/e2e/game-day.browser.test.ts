@@ -129,6 +129,7 @@ describe('a game-day in three browsers', () => {
     await results.getByRole('cell', { name: 'Bob' }).waitFor();
     expect(await results.textContent()).toMatch(/acknowledged the page/);
     expect(await results.textContent()).toMatch(/declared the severity/);
+    await console.getByRole('table', { name: 'Finished game-days, best first' }).getByRole('cell', { name: 'sre-blue' }).waitFor();
     await console.screenshot({ path: join(artifacts, 'gameday-console-results.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { DifficultySelect } from '../../components/difficulty-select';
 import { apiWithToken, type ScheduleView, type SessionSummary } from './facilitator-api';
 import { SessionCard } from './session-card';
 import { SchedulesPanel } from './schedules-panel';
+import { PastGameDaysPanel } from './past-game-days-panel';
 
 interface Stats {
   sessions: number;
@@ -149,6 +150,7 @@ export function FacilitatorConsole({ token }: { token: string }) {
       {sessions.map((session) => (
         <SessionCard key={session.code} session={session} api={api} incidents={incidents} onChange={refresh} />
       ))}
+      <PastGameDaysPanel api={api} refreshKey={sessions.filter((session) => session.status === 'ended').length} />
       <SchedulesPanel api={api} schedules={schedules} scenarios={scenarios.map((scenario) => scenario.id)} onChange={refreshSchedules} />
     </div>
   );
