@@ -14,6 +14,7 @@ import { DrillSlot } from '../http/plugins/drill-context';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
 import { GameDayHub } from '../gameday/game-day-hub';
+import { createReadinessMetrics } from '../metrics/readiness-metrics';
 import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
 
@@ -98,6 +99,8 @@ async function serve(options: ServeOptions): Promise<void> {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
+  // Drill outcomes of the solo drill and every game-day session, on the main server's /metrics.
+  const readiness = createReadinessMetrics();
   let hub: GameDayHub;
   try {
     hub = new GameDayHub({
@@ -113,13 +116,13 @@ async function serve(options: ServeOptions): Promise<void> {
       ...(webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {}),
       log: (message) => process.stderr.write(`gameday: ${message}\n`),
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
-      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, store, session, leaderboardFreeze: hub, logger: false }),
+      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, store, readiness, session, leaderboardFreeze: hub, logger: false }),
     });
   } catch (error) {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  const server = await createServer({ drill, slot, tokens, uiDir, store, hub, logger: options.log === 'silent' ? false : { level: options.log } });
+  const server = await createServer({ drill, slot, tokens, uiDir, store, readiness, hub, logger: options.log === 'silent' ? false : { level: options.log } });
   await server.listen({ port: options.port, host: options.host });
   // Announce the address once the UI's socket can connect too (a few ms after listening).
   await server.socketsReady();

@@ -254,6 +254,8 @@ describe('game-day sessions', () => {
     // Per team, once the game-day is over: the standings with the score's dimensions.
     expect((await console<{ teams: unknown[] }>('GET', '/gameday/teams')).body.teams).toEqual([]);
     await console('POST', `/gameday/sessions/${a.code}/end`);
+    // The ended game-day counts in the readiness metrics on the main server's /metrics.
+    expect((await t.main.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/gameday_drills_finished_total\{scenario="rollback-storm",team="blue",ranked="true"\} 1/);
     const teams = (await console<{ teams: Array<Record<string, unknown>> }>('GET', '/gameday/teams')).body.teams;
     expect(teams).toEqual([expect.objectContaining({ team: 'blue', session: a.code, score: results.score.total, acknowledge: expect.any(Number) as unknown, participants: 'Alice (incident-commander); Pat (primary-on-call); Olly (observer)' })]);
     const teamsCsv = await t.main.inject({ method: 'GET', url: '/gameday/teams?format=csv', headers: facilitator });

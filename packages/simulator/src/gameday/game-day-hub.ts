@@ -254,15 +254,18 @@ export class GameDayHub {
     await this.announce(session, lines, schedule.webhook ?? this.options.announceWebhook);
   }
 
-  async end(code: string): Promise<string | null> {
+  /** Ends a session: its drill is scored as it stands, stored, and counted in the readiness metrics. */
+  end(code: string): GameDaySession {
     const session = this.get(code);
-    return session.end();
+    const server = this.servers.get(session.code);
+    session.end(server ? (finished) => server.readiness.observe(finished) : undefined);
+    return session;
   }
 
   /** Ends the session if needed and stops its server; its records stay in the store. */
   async close(code: string): Promise<void> {
     const session = this.get(code);
-    if (session.endedAt === null) session.end();
+    if (session.endedAt === null) this.end(session.code);
     await this.stopServer(session);
     this.sessions.delete(session.code);
   }
@@ -358,7 +361,7 @@ export class GameDayHub {
   async closeAll(): Promise<void> {
     this.scheduler.stop();
     for (const session of this.sessions.values()) {
-      if (session.endedAt === null && session.drill.started) session.end();
+      if (session.endedAt === null && session.drill.started) this.end(session.code);
       await this.stopServer(session);
     }
     this.sessions.clear();

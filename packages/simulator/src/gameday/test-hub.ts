@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Drill } from '../drill/drill';
 import { createServer } from '../http/server';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
+import { createReadinessMetrics } from '../metrics/readiness-metrics';
 import { GameDayHub, type HubOptions } from './game-day-hub';
 
 export const hubTokens = { admin: 'hub-admin-token', facilitator: 'hub-facilitator-token' };
@@ -26,6 +27,7 @@ export interface TestHub {
 export async function buildTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gameday-hub-'));
   const store = new SqliteDrillStore(':memory:');
+  const readiness = createReadinessMetrics();
   const hub: GameDayHub = new GameDayHub({
     dataDir,
     host: '127.0.0.1',
@@ -33,12 +35,12 @@ export async function buildTestHub(options: Partial<HubOptions> = {}): Promise<T
     facilitatorToken: hubTokens.facilitator,
     clock: 'realtime',
     publicUrl: () => 'http://127.0.0.1:9090',
-    startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: hubTokens.facilitator }, store, session, leaderboardFreeze: hub }),
+    startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: hubTokens.facilitator }, store, readiness, session, leaderboardFreeze: hub }),
     ...options,
   });
   const drill = new Drill({ scenario: 'baseline', seed: 1, clock: 'virtual', speed: 1, difficulty: 'normal' });
   drill.start();
-  const main = await createServer({ drill, tokens: hubTokens, store, hub });
+  const main = await createServer({ drill, tokens: hubTokens, store, readiness, hub });
   hub.start();
   return {
     hub,

@@ -15,6 +15,7 @@ import sessionGuard from './plugins/session-guard';
 import socketGateway from './plugins/socket-gateway';
 import drillStorage from './plugins/drill-storage';
 import type { DrillStore } from '../storage/drill-store';
+import type { ReadinessMetrics } from '../metrics/readiness-metrics';
 import adminConfigRoutes from './routes/admin-config-routes';
 import adminOperationsRoutes from './routes/admin-operations-routes';
 import metricsRoutes from './routes/metrics-routes';
@@ -30,6 +31,8 @@ export interface AppOptions extends DrillContextOptions {
   uiDir?: string | undefined;
   /** Where finished drills go; an in-memory SQLite store when not given. */
   store?: DrillStore | undefined;
+  /** Drill outcome metrics shared by the process's servers; a set of its own when not given. */
+  readiness?: ReadinessMetrics | undefined;
   /** More routes, inside the app so they get its parsers, hooks and error handling (an embedder's own; the benchmark's baseline route). */
   extend?: FastifyPluginAsync;
 }
@@ -41,7 +44,7 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(journalHook);
   await fastify.register(errorHandler);
   await fastify.register(sessionGuard);
-  await fastify.register(drillStorage, { store: options.store });
+  await fastify.register(drillStorage, { store: options.store, readiness: options.readiness });
   // Collects every route's schema (registered after it) into the OpenAPI document at /docs/json.
   await fastify.register(swagger, {
     openapi: {

@@ -18,7 +18,7 @@ export function createReadinessMetrics(): ReadinessMetrics {
   const labelNames = ['scenario', 'team'];
   const tta = new Histogram({ name: 'gameday_drill_time_to_acknowledge_seconds', help: 'Simulated seconds from the page to its acknowledgement, per finished drill.', labelNames, buckets, registers: [registry] });
   const ttm = new Histogram({ name: 'gameday_drill_time_to_mitigate_seconds', help: 'Simulated seconds from the page to the mitigated condition, per finished drill.', labelNames, buckets, registers: [registry] });
-  const finished = new Counter({ name: 'gameday_drills_finished_total', help: 'Drills declared resolved, by scenario, team and whether they were ranked.', labelNames: [...labelNames, 'ranked'], registers: [registry] });
+  const finished = new Counter({ name: 'gameday_drills_finished_total', help: 'Drills finished (declared resolved, or ended by a game-day facilitator), by scenario, team and whether they were ranked.', labelNames: [...labelNames, 'ranked'], registers: [registry] });
   return {
     registry,
     observe(drill) {

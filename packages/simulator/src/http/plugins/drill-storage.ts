@@ -14,12 +14,13 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ store?: DrillStore | undefined }>(
+export default fp<{ store?: DrillStore | undefined; readiness?: ReadinessMetrics | undefined }>(
   (fastify, options, done) => {
     // Without a store of its own (tests, embedding) the server keeps finished drills in memory.
     const store = options.store ?? new SqliteDrillStore(':memory:');
     fastify.decorate('store', store);
-    fastify.decorate('readiness', createReadinessMetrics());
+    // One set for the process when given (a game-day's session servers report into the main one).
+    fastify.decorate('readiness', options.readiness ?? createReadinessMetrics());
     if (!options.store) fastify.addHook('onClose', async () => store.close());
     done();
   },

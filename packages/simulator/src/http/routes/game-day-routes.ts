@@ -121,9 +121,8 @@ const gameDayRoutes: RoutesPlugin = async (fastify) => {
 
     const control = (name: 'start' | 'pause' | 'resume' | 'end', what: string) =>
       facilitator.post(`/gameday/sessions/:code/${name}`, { schema: { summary: what, params: CodeParams, response: { 200: Report('SessionSummary'), ...withErrors } } }, async (request) => {
-        const session = hub.get(request.params.code);
-        if (name === 'end') session.end();
-        else session[name]();
+        const session = name === 'end' ? hub.end(request.params.code) : hub.get(request.params.code);
+        if (name !== 'end') session[name]();
         hub.push(session.code);
         return hub.summary(session);
       });
