@@ -79,6 +79,19 @@ describe('game-day sessions', () => {
     expect((await join(a.code, 'Remy', 'observer')).url).toMatch(/^http:\/\/gameday\.example\.internal:\d+\/#token=/);
   });
 
+  it('takes session ports from the given range, and refuses cleanly when it is used up', async () => {
+    await t.close();
+    const from = 20_000 + Math.floor(Math.random() * 20_000);
+    t = await buildTestHub({ ports: { from, to: from + 1 } });
+    const { a, b } = await twoSessions();
+    expect([a.url, b.url].map((url) => Number(new URL(url!).port)).sort()).toEqual([from, from + 1]);
+    const third = await console('POST', '/gameday/sessions', { scenario: 'baseline' });
+    expect(third.status).toBe(409);
+    expect(third.body).toMatchObject({ error: 'CONFLICT', message: `no free port for the session in ${from}-${from + 1}` });
+    expect(t.hub.list()).toHaveLength(2);
+    expect(t.store.sessions()).toHaveLength(2);
+  });
+
   it('keeps two drills apart: commands, tokens and socket events of one never reach the other', async () => {
     const { a, b } = await twoSessions();
     await console('POST', `/gameday/sessions/${a.code}/start`);
