@@ -1,10 +1,12 @@
 /** The drill as the control API, the trainer UI and the facilitator see it. */
-import { liveSeverity, type Readings, type ScenarioContext, type SeverityAssessment } from '@gameday/scenarios';
+import type { Readings, ScenarioContext, SeverityAssessment } from '@gameday/scenarios';
 import type { AlertState } from '../world/alerts';
 import type { Drill } from './drill';
 
 export interface DrillState {
   scenario: { id: string; incident: string | null; title: string };
+  /** Incidents injected on top of the scenario, in order. */
+  faults: string[];
   phase: string;
   seed: number;
   difficulty: string;
@@ -27,12 +29,13 @@ export function drillState(drill: Drill): DrillState {
   const readings = drill.world.readings();
   return {
     scenario: { id: drill.scenario.id, incident: drill.scenario.incident, title: drill.scenario.title },
+    faults: drill.faults.map((fault) => fault.scenario.id),
     phase: drill.phase(),
     seed: drill.options.seed,
     difficulty: drill.options.difficulty,
     clock: { mode: drill.clock.mode, simMs: drill.clock.now(), simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
     firingAlerts: drill.world.alerts.firing(),
-    expectedSeverity: liveSeverity(readings, context.facts),
+    expectedSeverity: drill.severityAssessment(),
     peakSeverity: context.expected,
     alerts: drill.world.alertStates(),
     readings,

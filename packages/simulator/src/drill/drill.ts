@@ -8,7 +8,7 @@
  * same clock, so virtual, accelerated and real time all give the same order of events.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
-import { combineDrivers, combineFacts, findScenario, liveSeverity, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type WorldEventBody } from '@gameday/scenarios';
+import { combineDrivers, combineFacts, findScenario, liveSeverity, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type SeverityAssessment, type WorldEventBody } from '@gameday/scenarios';
 import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World } from '../world/world';
@@ -268,11 +268,15 @@ export class Drill {
     this.journal.record(input);
   }
 
-  /** The severity the runbook's engine expects now, from the readings and the scenario's facts. */
-  expectedSeverity(): string {
+  /** The severity the runbook's engine expects now, from the readings and the facts of every running fault. */
+  severityAssessment(): SeverityAssessment {
     let facts = (this.actor.getSnapshot().context as ScenarioContext).facts;
     for (const fault of this.faults) facts = combineFacts(facts, (fault.actor.getSnapshot().context as ScenarioContext).facts);
-    return liveSeverity(this.world.readings(), facts).severity;
+    return liveSeverity(this.world.readings(), facts);
+  }
+
+  expectedSeverity(): string {
+    return this.severityAssessment().severity;
   }
 
   phase(): string {

@@ -100,4 +100,19 @@ describe('/_sim control', () => {
     expect(rejection.field).toBe('source');
     expect(rejection.allowed).toEqual(expect.arrayContaining<string>(['admin', 'kube']));
   });
+
+  it('injects a second incident into the running drill, and refuses what cannot be injected without changing anything', async () => {
+    await t.replace({ scenario: 'rollback-storm', seed: 8 });
+    const before = worldFingerprint(t.drill);
+    for (const [body, status] of [[{ scenario: 'baseline' }, 400], [{ scenario: 'rollback-storm' }, 409], [{}, 400], [{ scenario: 'memory-exhaustion', extra: 1 }, 400]] as const) {
+      expect((await post('/_sim/inject', body)).statusCode).toBe(status);
+    }
+    expect(worldFingerprint(t.drill)).toBe(before);
+    expect(t.drill.faults).toHaveLength(0);
+    const state = (await post('/_sim/inject', { scenario: 'memory-exhaustion' })).json<{ faults: string[] }>();
+    expect(state.faults).toEqual(['memory-exhaustion']);
+    await post('/_sim/clock/advance', { ms: 30 * 60_000 });
+    expect(t.drill.world.readings().memoryRatio).toBeGreaterThan(0.7);
+    expect(t.drill.journal.list().some((entry) => entry.action === 'fault.injected')).toBe(true);
+  });
 });

@@ -2,12 +2,14 @@
  * Simulation control under `/_sim/`, for the facilitator (and for tests and the checker):
  * read the state and the journal, advance the virtual clock, pause, resume, change speed, reset.
  */
+import { scenarios } from '@gameday/scenarios';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { drillState } from '../../drill/drill-state';
 import { GamedayError } from '../errors';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 
 const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics', 'other'] as const;
+const incidentIds = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
 
 const simRoutes: RoutesPlugin = async (fastify) => {
   fastify.addHook('onRequest', fastify.requireFacilitator);
@@ -91,6 +93,21 @@ const simRoutes: RoutesPlugin = async (fastify) => {
       if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'speed applies to the realtime clock; this drill runs on the virtual clock (use /_sim/clock/advance)');
       drill.clock.setSpeed(request.body.speed);
       return drillState(drill);
+    },
+  );
+
+  fastify.post(
+    '/_sim/inject',
+    {
+      schema: {
+        summary: 'Start a second incident in the running drill, on top of its scenario (the trainee is not told which)',
+        body: Type.Object({ scenario: StringEnum(incidentIds) }, { additionalProperties: false }),
+        response: { 200: Report('DrillState'), ...authErrors, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      fastify.drill.inject(request.body.scenario);
+      return drillState(fastify.drill);
     },
   );
 
