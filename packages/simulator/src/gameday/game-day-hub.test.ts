@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -290,6 +291,18 @@ describe('game-day sessions', () => {
     expect((await t.main.inject({ method: 'POST', url: '/gameday/join/NOPE22', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'A', role: 'observer' }) })).statusCode).toBe(404);
     expect(t.hub.get(a.code).participants.map((person) => person.name)).toEqual(['Zed']);
     expect(t.store.attendance(a.code)).toHaveLength(1);
+  });
+
+  it('records no join when the shell set-up cannot be written', async () => {
+    const { a } = await twoSessions();
+    const session = t.hub.get(a.code);
+    // The session folder is gone (a full or unmounted disk would do the same).
+    rmSync(session.endpoint!.record.drillDir, { recursive: true, force: true });
+    const refused = await t.main.inject({ method: 'POST', url: `/gameday/join/${a.code}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'Nia', role: 'observer' }) });
+    expect(refused.statusCode).toBe(500);
+    expect(session.participants).toEqual([]);
+    expect(t.store.attendance(a.code)).toEqual([]);
+    expect(session.drill.journal.list().some((entry) => entry.action === 'participant.joined')).toBe(false);
   });
 
   it('freezes the leaderboard for everyone but the facilitator', async () => {

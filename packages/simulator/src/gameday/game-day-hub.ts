@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { scenarios, type Difficulty } from '@gameday/scenarios';
 import type { ClockMode } from '../clock/sim-clock';
 import { Drill } from '../drill/drill';
-import { envLines, removeServeRecord, writeDrillWorkspace, writeParticipantKubeconfig } from '../drill/drill-workspace';
+import { envLines, participantRecord, removeServeRecord, writeDrillWorkspace, writeParticipantKubeconfig } from '../drill/drill-workspace';
 import { drillState } from '../drill/drill-state';
 import { GamedayError } from '../http/errors';
 import { scoreJournal } from '../scoring/drill-scorer';
@@ -214,13 +214,13 @@ export class GameDayHub {
   join(code: string, name: string, role: Role): { participant: Participant; token: string; url: string; env: string[] } {
     const session = this.get(code);
     const endpoint = session.endpoint!;
-    const { participant, token } = session.join(name, role);
-    const own = writeParticipantKubeconfig(endpoint.record, participant.id, token);
+    // Their kubeconfig is written before the join is recorded: if it cannot be, no one joined.
+    const { participant, token } = session.join(name, role, (joining, secret) => void writeParticipantKubeconfig(endpoint.record, joining.id, secret));
     return {
       participant,
       token,
       url: `${this.browserUrl(endpoint)}/#token=${encodeURIComponent(token)}`,
-      env: envLines(own, { cd: true }),
+      env: envLines(participantRecord(endpoint.record, participant.id, token), { cd: true }),
     };
   }
 

@@ -88,8 +88,11 @@ export class GameDaySession {
     return this.drill.clock.isPaused ? 'paused' : 'running';
   }
 
-  /** Adds a person; their token is returned once and never stored in the clear elsewhere. */
-  join(name: string, role: Role): { participant: Participant; token: string } {
+  /**
+   * Adds a person; their token is returned once and never stored in the clear elsewhere.
+   * `prepare` (their shell set-up) runs before anything is recorded: if it fails, no one joined.
+   */
+  join(name: string, role: Role, prepare?: (participant: Participant, token: string) => void): { participant: Participant; token: string } {
     const trimmed = name.trim();
     if (this.status === 'ended') throw new GamedayError('CONFLICT', `game-day ${this.code} has ended; ask the facilitator for the next one`);
     if (this.participants.some((participant) => participant.name.toLowerCase() === trimmed.toLowerCase())) {
@@ -98,12 +101,14 @@ export class GameDaySession {
     if (this.participants.length >= maxParticipants) throw new GamedayError('CONFLICT', `game-day ${this.code} is full (${maxParticipants} people)`);
     const participant: Participant = { id: randomBytes(4).toString('hex'), name: trimmed, role, joinedAt: new Date().toISOString() };
     const secret = randomBytes(18).toString('base64url');
+    const token = `${participant.id}.${secret}`;
+    prepare?.(participant, token);
     this.secrets.set(participant.id, secret);
     this.participants.push(participant);
     const row: AttendanceRow = { session: this.code, title: this.settings.title, team: this.settings.team, name: participant.name, role, joinedAt: participant.joinedAt };
     this.store.recordAttendance(row);
     this.journal('participant.joined', { name: participant.name, role }, participant.name);
-    return { participant, token: `${participant.id}.${secret}` };
+    return { participant, token };
   }
 
   /** The participant a token belongs to (secrets compared in constant time). */
