@@ -215,7 +215,13 @@ export class GameDayHub {
     const session = this.get(code);
     const endpoint = session.endpoint!;
     // Their kubeconfig is written before the join is recorded: if it cannot be, no one joined.
-    const { participant, token } = session.join(name, role, (joining, secret) => void writeParticipantKubeconfig(endpoint.record, joining.id, secret));
+    const { participant, token } = session.join(name, role, (joining, secret) => {
+      try {
+        writeParticipantKubeconfig(endpoint.record, joining.id, secret);
+      } catch (error) {
+        throw new GamedayError('INTERNAL', `cannot write your kubeconfig in the session folder ${endpoint.record.drillDir} (${error instanceof Error ? error.message : String(error)}); tell the facilitator`);
+      }
+    });
     return {
       participant,
       token,
