@@ -13,7 +13,6 @@ import { scenarios, type Difficulty } from '@gameday/scenarios';
 import type { ClockMode } from '../clock/sim-clock';
 import { Drill } from '../drill/drill';
 import { envLines, participantRecord, removeServeRecord, writeDrillWorkspace, writeParticipantKubeconfig } from '../drill/drill-workspace';
-import { drillState } from '../drill/drill-state';
 import { GamedayError } from '../http/errors';
 import { scoreJournal } from '../scoring/drill-scorer';
 import type { ScoreDimensionId } from '../scoring/scoring-weights';
@@ -286,7 +285,6 @@ export class GameDayHub {
 
   summary(session: GameDaySession): SessionSummary {
     const drill = session.drill;
-    const state = drillState(drill);
     const finished = drill.finishedId ? this.options.store.get(drill.finishedId) : undefined;
     return {
       code: session.code,
@@ -301,7 +299,7 @@ export class GameDayHub {
       faults: drill.faults.map((fault) => fault.scenario.id),
       phase: drill.phase() || 'not started',
       expectedSeverity: drill.expectedSeverity(),
-      simMs: state.clock.simMs,
+      simMs: drill.clock.now(),
       simTime: drill.simDate().toISOString(),
       url: session.endpoint ? this.browserUrl(session.endpoint) : null,
       // The facilitator may watch (and act in) the drill with the session's own admin token.
