@@ -300,7 +300,7 @@ describe('game-day sessions', () => {
     rmSync(session.endpoint!.record.drillDir, { recursive: true, force: true });
     const refused = await t.main.inject({ method: 'POST', url: `/gameday/join/${a.code}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'Nia', role: 'observer' }) });
     expect(refused.statusCode).toBe(500);
-    expect(refused.json<{ message: string }>().message).toMatch(/^cannot write your kubeconfig in the session folder .*ENOENT/);
+    expect(refused.json<{ message: string }>().message).toMatch(/^cannot set up your folder and kubeconfig in the session folder .*ENOENT/);
     expect(session.participants).toEqual([]);
     expect(t.store.attendance(a.code)).toEqual([]);
     expect(session.drill.journal.list().some((entry) => entry.action === 'participant.joined')).toBe(false);

@@ -5,6 +5,7 @@
 export const errorCatalog = {
   UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
+  TERMINAL_NEEDS_SANDBOX: { status: 403, title: 'Terminal needs a sandbox' },
   NOT_FOUND: { status: 404, title: 'Not Found' },
   MALFORMED_JSON: { status: 400, title: 'Malformed JSON' },
   INVALID_BODY: { status: 400, title: 'Invalid body' },

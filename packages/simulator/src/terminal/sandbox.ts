@@ -1,0 +1,222 @@
+/**
+ * Runs one program of the in-browser terminal under bubblewrap (`bwrap`): namespaces of its own
+ * but the host's network (the tools reach the drill on loopback), no capabilities, a clean
+ * environment, a fresh tmpfs home, a read-only view of only what the program needs (its binary,
+ * the folders of its shared libraries, the files that make `localhost` resolve, CA
+ * certificates), and one writable folder: the terminal user's own (kubectl also writes its
+ * cache, in a folder of the user's that only kubectl's runs see). Nothing else of the host
+ * is there: no data folder, no tokens, no other participant's folder, no repository.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { simulatorBinDir } from '../drill/drill-workspace';
+import { GamedayError } from '../http/errors';
+
+/** Where things are inside the sandbox. */
+export const sandboxPaths = {
+  bin: '/opt/gameday/bin',
+  agencBundle: '/opt/gameday/lib/agenc.mjs',
+  home: '/home/gameday',
+  kubeconfig: '/opt/gameday/kubeconfig',
+  kubeCache: '/opt/gameday/kube-cache',
+} as const;
+
+/** The programs a sandbox can hold; each appears at `/opt/gameday/bin/<name>`. */
+export type SandboxProgram = 'curl' | 'kubectl' | 'agenc' | 'bash' | 'date' | 'grep' | 'node';
+
+export interface SandboxMount {
+  /** A file or folder on the host. */
+  source: string;
+  /** Where it appears inside. */
+  target: string;
+}
+
+/** One program run: what it may see, where it may write, and its whole environment. */
+export interface SandboxRun {
+  /** The programs on PATH inside (the health script needs several). */
+  programs: readonly SandboxProgram[];
+  /** The command line; its first word is one of `programs`. */
+  argv: readonly string[];
+  /** The only writable folder, and the working directory, at the same path inside as outside. */
+  workDir: string;
+  /** The environment besides PATH, HOME and LANG (which the sandbox sets). */
+  env: Readonly<Record<string, string>>;
+  /** Files or folders shown read-only (over `workDir` too: the runbook's scripts). */
+  readOnly?: readonly SandboxMount[];
+  /** More writable folders, for this run only (kubectl's cache). */
+  writable?: readonly SandboxMount[];
+}
+
+/** A program the sandbox can show, as found on the host when the sandbox was detected. */
+interface HostProgram {
+  path: string;
+  libraryDirs: string[];
+}
+
+/** Thrown when a run needs a program this machine does not have. */
+export class SandboxProgramMissing extends Error {}
+
+/** What is shown read-only when it exists: name resolution for `localhost`, the loader cache, CA certificates. */
+const systemFiles = ['/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/ld.so.cache', '/etc/ssl/certs', '/usr/share/ca-certificates', '/etc/pki/tls/certs', '/etc/ca-certificates'];
+
+/** The folders holding a binary's shared libraries, from `ldd`; none for a static binary (kubectl). */
+function libraryDirs(binary: string): string[] {
+  const result = spawnSync('ldd', [binary], { encoding: 'utf8', timeout: 5000 });
+  if (result.status !== 0) return [];
+  const dirs = new Set<string>();
+  for (const line of result.stdout.split('\n')) {
+    // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)" or "/lib64/ld-linux-x86-64.so.2 (0x…)"
+    const match = /(?:=>\s*|^\s*)(\/\S+)\s+\(/.exec(line);
+    if (match) dirs.add(dirname(match[1]!));
+  }
+  return [...dirs];
+}
+
+function onPath(name: string, path: string): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return realpathSync(candidate);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** The agenc bundle and its launcher, as `pnpm build` leaves them. */
+function agencFiles(): { bundle: string; launcher: string } {
+  const bin = simulatorBinDir();
+  return { bundle: join(bin, '..', 'dist', 'agenc.js'), launcher: join(bin, 'sandbox-agenc') };
+}
+
+export class Sandbox {
+  private constructor(
+    /** The bwrap binary. */
+    readonly bwrap: string,
+    /** `bubblewrap 0.8.0`, for the start-up line. */
+    readonly version: string,
+    private readonly programs: ReadonlyMap<SandboxProgram, HostProgram | undefined>,
+  ) {}
+
+  /** Finds bwrap and the programs on the host; no probe (see detectSandbox). */
+  static locate(bwrap: string, searchPath = process.env.PATH ?? '/usr/bin:/bin'): Sandbox | string {
+    const binary = bwrap.includes('/') ? (existsSync(bwrap) ? bwrap : undefined) : onPath(bwrap, searchPath);
+    if (binary === undefined) return `${bwrap} not found (install the bubblewrap package)`;
+    const version = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 5000 });
+    if (version.status !== 0) return `${binary} --version failed: ${(version.stderr || String(version.error ?? '')).trim().split('\n')[0]}`;
+    const programs = new Map<SandboxProgram, HostProgram | undefined>();
+    const found = (path: string | undefined): HostProgram | undefined => (path === undefined ? undefined : { path, libraryDirs: libraryDirs(path) });
+    for (const name of ['curl', 'kubectl', 'bash', 'date', 'grep'] as const) programs.set(name, found(onPath(name, searchPath)));
+    const node = found(realpathSync(process.execPath));
+    programs.set('node', node);
+    const agenc = agencFiles();
+    programs.set('agenc', node && existsSync(agenc.bundle) ? { path: agenc.launcher, libraryDirs: node.libraryDirs } : undefined);
+    return new Sandbox(binary, version.stdout.trim(), programs);
+  }
+
+  /** The bwrap command line that runs `run`. Throws SandboxProgramMissing for a program the host lacks. */
+  command(run: SandboxRun): { file: string; args: string[] } {
+    const needed = new Set<SandboxProgram>(run.programs);
+    if (needed.has('agenc')) needed.add('node');
+    const args = ['--unshare-all', '--share-net', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--clearenv'];
+    args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', sandboxPaths.home);
+    const libraries = new Set<string>();
+    const binaries: SandboxMount[] = [];
+    for (const name of needed) {
+      const program = this.programs.get(name);
+      if (!program) throw new SandboxProgramMissing(name === 'agenc' ? 'agenc is not built on this server (run pnpm build)' : `${name} is not installed on this server`);
+      for (const dir of program.libraryDirs) libraries.add(dir);
+      binaries.push({ source: program.path, target: `${sandboxPaths.bin}/${name}` });
+      if (name === 'agenc') binaries.push({ source: agencFiles().bundle, target: sandboxPaths.agencBundle });
+    }
+    // Parents before children, so a folder bound inside another stays visible.
+    for (const dir of [...libraries].sort()) args.push('--ro-bind', dir, dir);
+    for (const file of systemFiles) args.push('--ro-bind-try', file, file);
+    for (const mount of binaries) args.push('--ro-bind', mount.source, mount.target);
+    args.push('--bind', run.workDir, run.workDir);
+    for (const mount of run.readOnly ?? []) args.push('--ro-bind', mount.source, mount.target);
+    for (const mount of run.writable ?? []) args.push('--bind', mount.source, mount.target);
+    // The root bwrap builds is a tmpfs; read-only, so the user's folder (and the empty home) are the only places to write.
+    args.push('--remount-ro', '/');
+    args.push('--chdir', run.workDir);
+    const env = { ...run.env, PATH: sandboxPaths.bin, HOME: sandboxPaths.home, LANG: 'C.UTF-8' };
+    for (const [name, value] of Object.entries(env)) args.push('--setenv', name, value);
+    const [program, ...rest] = run.argv;
+    args.push('--', `${sandboxPaths.bin}/${program}`, ...rest);
+    return { file: this.bwrap, args };
+  }
+}
+
+/** Whether the terminal's programs can be sandboxed here, and if not, why. */
+export type SandboxStatus = { sandbox: Sandbox; reason: null } | { sandbox: null; reason: string };
+
+const detected = new Map<string, Promise<SandboxStatus>>();
+
+/**
+ * Finds bwrap (`$GAMEDAY_BWRAP`, else `bwrap` on PATH) and proves it works with a real run: a
+ * sandboxed node writes a file into a fresh folder, and the file must be there afterwards.
+ * Namespaces can be missing (a container without user namespaces), so finding the binary is
+ * not enough. The answer is kept for the life of the process.
+ */
+export function detectSandbox(bwrap = process.env.GAMEDAY_BWRAP ?? 'bwrap'): Promise<SandboxStatus> {
+  let status = detected.get(bwrap);
+  if (status === undefined) {
+    status = probe(bwrap);
+    detected.set(bwrap, status);
+  }
+  return status;
+}
+
+async function probe(bwrap: string): Promise<SandboxStatus> {
+  const located = Sandbox.locate(bwrap);
+  if (typeof located === 'string') return { sandbox: null, reason: located };
+  const workDir = mkdtempSync(join(tmpdir(), 'gameday-sandbox-probe-'));
+  try {
+    const { file, args } = located.command({ programs: ['node'], argv: ['node', '-e', "require('fs').writeFileSync('probe', 'sandboxed')"], workDir, env: {} });
+    const stderr = await new Promise<string>((resolveRun) => {
+      const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let text = '';
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        resolveRun(error.message);
+      });
+      child.once('close', () => {
+        clearTimeout(timer);
+        resolveRun(text);
+      });
+    });
+    const written = existsSync(join(workDir, 'probe')) ? readFileSync(join(workDir, 'probe'), 'utf8') : '';
+    if (written !== 'sandboxed') return { sandbox: null, reason: `${located.bwrap} cannot start a sandbox here: ${stderr.trim().split('\n')[0] || 'the probe run wrote nothing'}` };
+    return { sandbox: located, reason: null };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Whether an address is this machine's own (IPv4 127/8, IPv6 ::1, or 127/8 mapped into IPv6). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+}
+
+/**
+ * The sandbox a terminal line runs in, or null to run it directly. Without a working bwrap a
+ * line runs directly only for a client on this machine (who could run the tools anyway), or
+ * for anyone when the operator said so with `--unsafe-terminal`; anyone else is refused.
+ */
+export function terminalSandbox(status: SandboxStatus, options: { clientAddress: string | undefined; unsafe: boolean }): Sandbox | null {
+  if (status.sandbox) return status.sandbox;
+  if (options.unsafe || isLoopbackAddress(options.clientAddress)) return null;
+  throw new GamedayError(
+    'TERMINAL_NEEDS_SANDBOX',
+    `the in-browser terminal answers other machines only when it can sandbox its programs, and this server cannot (${status.reason}). Use your own shell (eval "$(gameday env)"), or ask the operator to install bubblewrap and restart gameday serve (or, accepting the risk, restart it with --unsafe-terminal)`,
+  );
+}
