@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -156,6 +157,26 @@ describe('game-day sessions', () => {
     expect(drill.journal.list().filter((entry) => entry.actor === 'Olly' && entry.outcome === 'rejected').map((entry) => entry.status)).toEqual([403, 403, 403, 403]);
     // Watching is allowed.
     expect((await call(`${a.url}/trainer/me`, olly.token, 'GET')).body).toMatchObject({ name: 'Olly', role: 'observer', permissions: [] });
+  });
+
+  it("runs a participant's terminal lines as them, in a folder of their own that no one else sees", async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const pat = await join(a.code, 'Pat', 'primary-on-call');
+    const ivy = await join(a.code, 'Ivy', 'incident-commander');
+    const type = async (token: string, command: string) => (await call(`${a.url}/trainer/terminal`, token, 'POST', { command })).body as { stdout: string; stderr: string; exitCode: number };
+    const scaled = await type(pat.token, 'kubectl scale deployment proof-worker -n production --replicas=9');
+    expect(scaled.stdout, scaled.stderr).toBe('deployment.apps/proof-worker scaled\n');
+    expect(t.hub.get(a.code).drill.journal.list().find((entry) => entry.action === 'kubectl scale')).toMatchObject({ actor: 'Pat' });
+    const folder = joinPath(t.hub.get(a.code).endpoint!.record.drillDir, 'participants', pat.participant.id);
+    expect((await type(pat.token, 'pwd')).stdout).toBe(`${folder}\n`);
+    expect((await type(pat.token, 'agenc stake status > pat-notes.txt')).exitCode).toBe(0);
+    expect(readdirSync(folder).sort()).toEqual(['pat-notes.txt', 'scripts']);
+    expect((await type(ivy.token, 'ls')).stdout).toBe('scripts/\n');
+    expect((await type(ivy.token, 'cat pat-notes.txt')).exitCode).toBe(1);
+    // The join answer's shell lines use the participant's own folder and private settings.
+    expect(pat.env).toContain(`cd '${folder}'`);
+    expect(pat.env.find((line) => line.startsWith('export KUBECONFIG='))).toContain(joinPath(t.dataDir, 'private'));
   });
 
   it('limits roles: the comms lead posts updates but runs no commands; the on-call does not declare resolved', async () => {
