@@ -53,6 +53,8 @@ export interface SandboxRun {
 interface HostProgram {
   path: string;
   libraryDirs: string[];
+  /** More files it reads (agenc: its bundle). */
+  files?: SandboxMount[];
 }
 
 /** Thrown when a run needs a program this machine does not have. */
@@ -115,7 +117,7 @@ export class Sandbox {
     const node = found(realpathSync(process.execPath));
     programs.set('node', node);
     const agenc = agencFiles();
-    programs.set('agenc', node && existsSync(agenc.bundle) ? { path: agenc.launcher, libraryDirs: node.libraryDirs } : undefined);
+    programs.set('agenc', node && existsSync(agenc.bundle) ? { path: agenc.launcher, libraryDirs: node.libraryDirs, files: [{ source: agenc.bundle, target: sandboxPaths.agencBundle }] } : undefined);
     return new Sandbox(binary, version.stdout.trim(), programs);
   }
 
@@ -131,8 +133,7 @@ export class Sandbox {
       const program = this.programs.get(name);
       if (!program) throw new SandboxProgramMissing(name === 'agenc' ? 'agenc is not built on this server (run pnpm build)' : `${name} is not installed on this server`);
       for (const dir of program.libraryDirs) libraries.add(dir);
-      binaries.push({ source: program.path, target: `${sandboxPaths.bin}/${name}` });
-      if (name === 'agenc') binaries.push({ source: agencFiles().bundle, target: sandboxPaths.agencBundle });
+      binaries.push({ source: program.path, target: `${sandboxPaths.bin}/${name}` }, ...(program.files ?? []));
     }
     // Parents before children, so a folder bound inside another stays visible.
     for (const dir of [...libraries].sort()) args.push('--ro-bind', dir, dir);
