@@ -60,8 +60,15 @@ interface HostProgram {
 /** Thrown when a run needs a program this machine does not have. */
 export class SandboxProgramMissing extends Error {}
 
-/** What is shown read-only when it exists: name resolution for `localhost`, the loader cache, CA certificates. */
-const systemFiles = ['/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/ld.so.cache', '/etc/ssl/certs', '/usr/share/ca-certificates', '/etc/pki/tls/certs', '/etc/ca-certificates'];
+/**
+ * What is shown read-only when it exists: name resolution for `localhost`, the loader's cache,
+ * the CA bundle (Debian's and Red Hat's paths). Files, not folders: each mount costs time on
+ * every line, and these are all the programs read.
+ */
+const systemFiles = ['/etc/hosts', '/etc/nsswitch.conf', '/etc/ld.so.cache', '/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'];
+
+/** The devices the programs use; bwrap's whole `--dev` costs a tmpfs, devpts and six binds per line. */
+const devices = ['/dev/null', '/dev/urandom'];
 
 /** The folders holding a binary's shared libraries, from `ldd`; none for a static binary (kubectl). */
 function libraryDirs(binary: string): string[] {
@@ -126,7 +133,11 @@ export class Sandbox {
     const needed = new Set<SandboxProgram>(run.programs);
     if (needed.has('agenc')) needed.add('node');
     const args = ['--unshare-all', '--share-net', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--clearenv'];
-    args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', sandboxPaths.home);
+    // node finds itself through /proc/self/exe; curl, kubectl and bash do without. The process
+    // namespace is new, so this /proc shows only the sandbox's own processes.
+    if (needed.has('node')) args.push('--proc', '/proc');
+    for (const device of devices) args.push('--dev-bind-try', device, device);
+    args.push('--tmpfs', sandboxPaths.home);
     const libraries = new Set<string>();
     const binaries: SandboxMount[] = [];
     for (const name of needed) {
