@@ -1,7 +1,7 @@
 /**
  * Runs one program of the in-browser terminal under bubblewrap (`bwrap`): namespaces of its own
- * but the host's network (the tools reach the drill on loopback), no capabilities, a clean
- * environment, a fresh tmpfs home, a read-only view of only what the program needs (its binary,
+ * but the host's network (the tools reach the drill on loopback), no capabilities, only the
+ * environment it is given, a fresh tmpfs home, a read-only view of only what the program needs (its binary,
  * the folders of its shared libraries, the files that make `localhost` resolve, CA
  * certificates), and one writable folder: the terminal user's own (kubectl also writes its
  * cache, in a folder of the user's that only kubectl's runs see). Nothing else of the host
@@ -128,11 +128,16 @@ export class Sandbox {
     return new Sandbox(binary, version.stdout.trim(), programs);
   }
 
-  /** The bwrap command line that runs `run`. Throws SandboxProgramMissing for a program the host lacks. */
-  command(run: SandboxRun): { file: string; args: string[] } {
+  /**
+   * The bwrap command line that runs `run`, and the whole environment to start it with. The
+   * environment goes to bwrap itself, which passes it on, rather than in `--clearenv --setenv`
+   * pairs: those are arguments, and a token in an argument shows in every local user's `ps`.
+   * Throws SandboxProgramMissing for a program the host lacks.
+   */
+  command(run: SandboxRun): { file: string; args: string[]; env: Record<string, string> } {
     const needed = new Set<SandboxProgram>(run.programs);
     if (needed.has('agenc')) needed.add('node');
-    const args = ['--unshare-all', '--share-net', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--clearenv'];
+    const args = ['--unshare-all', '--share-net', '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
     // node finds itself through /proc/self/exe; curl, kubectl and bash do without. The process
     // namespace is new, so this /proc shows only the sandbox's own processes.
     if (needed.has('node')) args.push('--proc', '/proc');
@@ -156,11 +161,9 @@ export class Sandbox {
     // The root bwrap builds is a tmpfs; read-only, so the user's folder (and the empty home) are the only places to write.
     args.push('--remount-ro', '/');
     args.push('--chdir', run.workDir);
-    const env = { ...run.env, PATH: sandboxPaths.bin, HOME: sandboxPaths.home, LANG: 'C.UTF-8' };
-    for (const [name, value] of Object.entries(env)) args.push('--setenv', name, value);
     const [program, ...rest] = run.argv;
     args.push('--', `${sandboxPaths.bin}/${program}`, ...rest);
-    return { file: this.bwrap, args };
+    return { file: this.bwrap, args, env: { ...run.env, PATH: sandboxPaths.bin, HOME: sandboxPaths.home, LANG: 'C.UTF-8' } };
   }
 }
 
@@ -189,9 +192,9 @@ async function probe(bwrap: string): Promise<SandboxStatus> {
   if (typeof located === 'string') return { sandbox: null, reason: located };
   const workDir = mkdtempSync(join(tmpdir(), 'gameday-sandbox-probe-'));
   try {
-    const { file, args } = located.command({ programs: ['node'], argv: ['node', '-e', "require('fs').writeFileSync('probe', 'sandboxed')"], workDir, env: {} });
+    const { file, args, env } = located.command({ programs: ['node'], argv: ['node', '-e', "require('fs').writeFileSync('probe', 'sandboxed')"], workDir, env: {} });
     const stderr = await new Promise<string>((resolveRun) => {
-      const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let text = '';
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -168,7 +168,7 @@ function settingsPaths(context: TerminalContext): { kubeconfig: string; kubeCach
 function launch(run: ProgramRun, context: TerminalContext): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
   const { tools, sandbox } = context;
   if (sandbox) {
-    const { file, args } = sandbox.command({
+    return sandbox.command({
       programs: run.programs,
       argv: run.argv,
       workDir: context.cwd,
@@ -176,7 +176,6 @@ function launch(run: ProgramRun, context: TerminalContext): { file: string; args
       readOnly: [{ source: tools.scriptsDir, target: join(context.cwd, 'scripts') }, ...(run.kube ? [{ source: tools.kubeconfig, target: sandboxPaths.kubeconfig }] : [])],
       writable: run.kube ? [{ source: tools.kubeCacheDir, target: sandboxPaths.kubeCache }] : [],
     });
-    return { file, args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } };
   }
   const [program, ...args] = run.argv;
   return { file: program!, args, env: { PATH: `${tools.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: tools.homeDir, LANG: 'C.UTF-8', ...run.env } };
