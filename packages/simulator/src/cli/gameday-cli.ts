@@ -17,7 +17,7 @@ import { GameDayHub } from '../gameday/game-day-hub';
 import { createReadinessMetrics } from '../metrics/readiness-metrics';
 import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
-import { detectSandbox } from '../terminal/sandbox';
+import { detectSandbox, type SandboxStatus } from '../terminal/sandbox';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -72,10 +72,10 @@ function portRange(value: string): { from: number; to: number } {
 }
 
 /** The start-up line on how the in-browser terminal runs programs. */
-function terminalLine(terminal: { sandbox: Awaited<ReturnType<typeof detectSandbox>>; unsafe: boolean }): string {
-  if (terminal.sandbox.sandbox) return `programs sandboxed with ${terminal.sandbox.sandbox.version}`;
-  const why = `no sandbox: ${terminal.sandbox.reason}`;
-  if (terminal.unsafe) return `UNSAFE: ${why}; --unsafe-terminal lets anyone with a token run its programs unsandboxed, reading what this server can`;
+function terminalLine(status: SandboxStatus, unsafe: boolean): string {
+  if (status.sandbox) return `programs sandboxed with ${status.sandbox.version}`;
+  const why = `no sandbox: ${status.reason}`;
+  if (unsafe) return `UNSAFE: ${why}; --unsafe-terminal lets anyone with a token run its programs unsandboxed, reading what this server can`;
   return `${why}; the in-browser terminal answers this machine only (install bubblewrap, or pass --unsafe-terminal to accept the risk)`;
 }
 
@@ -89,8 +89,9 @@ async function serve(options: ServeOptions): Promise<void> {
     return randomBytes(18).toString('base64url');
   };
   const tokens = { admin: token('ADMIN_TOKEN'), facilitator: token('FACILITATOR_TOKEN') };
-  // Probed once, before any server starts: every server of the process runs its terminal's programs the same way.
-  const terminal = { sandbox: await detectSandbox(), unsafe: options.unsafeTerminal ?? false };
+  // Probed once for every server of the process, while the main server starts (the probe runs
+  // a sandboxed program: tens of ms that need not delay /healthz); printed once it answers.
+  const terminal = { sandbox: detectSandbox(), unsafe: options.unsafeTerminal ?? false };
   let externalUrl = `http://${options.host}:${options.port}`;
   const webhook = options.alertWebhook ? new AlertWebhook(options.alertWebhook, () => externalUrl) : undefined;
   const drill = new Drill({
@@ -153,8 +154,9 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`  seed          ${seed}   difficulty ${options.difficulty}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
   out.write(`  your folder   ${record.workDir}\n`);
-  out.write(`  terminal      ${terminalLine(terminal)}\n`);
-  if (!terminal.sandbox.sandbox) process.stderr.write(`gameday: warning: in-browser terminal: ${terminalLine(terminal)}\n`);
+  const sandbox = await terminal.sandbox;
+  out.write(`  terminal      ${terminalLine(sandbox, terminal.unsafe)}\n`);
+  if (!sandbox.sandbox) process.stderr.write(`gameday: warning: in-browser terminal: ${terminalLine(sandbox, terminal.unsafe)}\n`);
   out.write(`  game-days     ${externalUrl}/#facilitator=${encodeURIComponent(tokens.facilitator)}   (facilitator console: sessions, join codes, schedules)\n`);
   out.write(`\nPoint your own shell at this drill, then use the runbook's commands as written:\n  eval "$(${options.openHint ? 'pnpm -s gameday' : 'gameday'} env${port === 9090 ? '' : ` --port ${port}`})"\n\n`);
 

@@ -81,8 +81,8 @@ describe('the terminal sandbox', () => {
     rmSync(scripts, { recursive: true, force: true });
   });
 
-  withSandbox('says which program this machine lacks', () => {
-    const bare = Sandbox.locate(status.sandbox!.bwrap, join(dataDir, 'no-programs-here'));
+  withSandbox('says which program this machine lacks', async () => {
+    const bare = await Sandbox.locate(status.sandbox!.bwrap, join(dataDir, 'no-programs-here'));
     if (typeof bare === 'string') throw new Error(bare);
     expect(() => bare.command({ programs: ['kubectl'], argv: ['kubectl', 'version'], workDir, env: {} })).toThrow(new SandboxProgramMissing('kubectl is not installed on this server'));
   });

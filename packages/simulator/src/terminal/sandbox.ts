@@ -7,10 +7,11 @@
  * cache, in a folder of the user's that only kubectl's runs see). Nothing else of the host
  * is there: no data folder, no tokens, no other participant's folder, no repository.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { simulatorBinDir } from '../drill/drill-workspace';
 import { GamedayError } from '../http/errors';
 
@@ -70,12 +71,18 @@ const systemFiles = ['/etc/hosts', '/etc/nsswitch.conf', '/etc/ld.so.cache', '/e
 /** The devices the programs use; bwrap's whole `--dev` costs a tmpfs, devpts and six binds per line. */
 const devices = ['/dev/null', '/dev/urandom'];
 
+const execFileAsync = promisify(execFile);
+
 /** The folders holding a binary's shared libraries, from `ldd`; none for a static binary (kubectl). */
-function libraryDirs(binary: string): string[] {
-  const result = spawnSync('ldd', [binary], { encoding: 'utf8', timeout: 5000 });
-  if (result.status !== 0) return [];
+async function libraryDirs(binary: string): Promise<string[]> {
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync('ldd', [binary], { encoding: 'utf8', timeout: 5000 }));
+  } catch {
+    return [];
+  }
   const dirs = new Set<string>();
-  for (const line of result.stdout.split('\n')) {
+  for (const line of stdout.split('\n')) {
     // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)" or "/lib64/ld-linux-x86-64.so.2 (0x…)"
     const match = /(?:=>\s*|^\s*)(\/\S+)\s+\(/.exec(line);
     if (match) dirs.add(dirname(match[1]!));
@@ -112,20 +119,24 @@ export class Sandbox {
     private readonly programs: ReadonlyMap<SandboxProgram, HostProgram | undefined>,
   ) {}
 
-  /** Finds bwrap and the programs on the host; no probe (see detectSandbox). */
-  static locate(bwrap: string, searchPath = process.env.PATH ?? '/usr/bin:/bin'): Sandbox | string {
+  /** Finds bwrap and the programs on the host, without blocking (it runs at start-up); no probe (see detectSandbox). */
+  static async locate(bwrap: string, searchPath = process.env.PATH ?? '/usr/bin:/bin'): Promise<Sandbox | string> {
     const binary = bwrap.includes('/') ? (existsSync(bwrap) ? bwrap : undefined) : onPath(bwrap, searchPath);
     if (binary === undefined) return `${bwrap} not found (install the bubblewrap package)`;
-    const version = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 5000 });
-    if (version.status !== 0) return `${binary} --version failed: ${(version.stderr || String(version.error ?? '')).trim().split('\n')[0]}`;
-    const programs = new Map<SandboxProgram, HostProgram | undefined>();
-    const found = (path: string | undefined): HostProgram | undefined => (path === undefined ? undefined : { path, libraryDirs: libraryDirs(path) });
-    for (const name of ['curl', 'kubectl', 'bash', 'date', 'grep'] as const) programs.set(name, found(onPath(name, searchPath)));
-    const node = found(realpathSync(process.execPath));
+    let version: string;
+    try {
+      version = (await execFileAsync(binary, ['--version'], { encoding: 'utf8', timeout: 5000 })).stdout.trim();
+    } catch (error) {
+      return `${binary} --version failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+    }
+    const found = async (path: string | undefined): Promise<HostProgram | undefined> => (path === undefined ? undefined : { path, libraryDirs: await libraryDirs(path) });
+    const names = ['curl', 'kubectl', 'bash', 'date', 'grep'] as const;
+    const [node, ...tools] = await Promise.all([found(realpathSync(process.execPath)), ...names.map((name) => found(onPath(name, searchPath)))]);
+    const programs = new Map<SandboxProgram, HostProgram | undefined>(names.map((name, index) => [name, tools[index]]));
     programs.set('node', node);
     const agenc = agencFiles();
     programs.set('agenc', node && existsSync(agenc.bundle) ? { path: agenc.launcher, libraryDirs: node.libraryDirs, files: [{ source: agenc.bundle, target: sandboxPaths.agencBundle }] } : undefined);
-    return new Sandbox(binary, version.stdout.trim(), programs);
+    return new Sandbox(binary, version, programs);
   }
 
   /**
@@ -188,7 +199,7 @@ export function detectSandbox(bwrap = process.env.GAMEDAY_BWRAP ?? 'bwrap'): Pro
 }
 
 async function probe(bwrap: string): Promise<SandboxStatus> {
-  const located = Sandbox.locate(bwrap);
+  const located = await Sandbox.locate(bwrap);
   if (typeof located === 'string') return { sandbox: null, reason: located };
   const workDir = mkdtempSync(join(tmpdir(), 'gameday-sandbox-probe-'));
   try {

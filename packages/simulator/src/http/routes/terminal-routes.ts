@@ -15,8 +15,8 @@ import { bearerToken } from '../plugins/auth';
 export interface TerminalOptions {
   /** Without a working bwrap, run lines for clients on other machines too (`gameday serve --unsafe-terminal`). */
   unsafe?: boolean | undefined;
-  /** Whether programs can be sandboxed; detected (once per process) when not given. */
-  sandbox?: SandboxStatus | undefined;
+  /** Whether programs can be sandboxed (or the probe finding out); detected, once per process, when not given. */
+  sandbox?: SandboxStatus | Promise<SandboxStatus> | undefined;
 }
 
 const terminalRoutes: RoutesPlugin<{ terminal?: TerminalOptions | undefined }> = async (fastify, options) => {
@@ -40,7 +40,7 @@ const terminalRoutes: RoutesPlugin<{ terminal?: TerminalOptions | undefined }> =
     async (request) => {
       const workspace = fastify.drillSlot.workspace;
       if (!workspace) throw new GamedayError('INTERNAL', 'the drill folder is not ready yet; try again in a moment');
-      const sandbox = terminalSandbox(given ?? (await detectSandbox()), { clientAddress: request.socket.remoteAddress, unsafe });
+      const sandbox = terminalSandbox(await (given ?? detectSandbox()), { clientAddress: request.socket.remoteAddress, unsafe });
       const started = performance.now();
       request.journal.detail.command = request.body.command.slice(0, 500);
       // A game-day participant's line runs as them: their token, folder and kubeconfig, so every
