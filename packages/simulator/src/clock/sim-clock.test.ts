@@ -2,21 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GamedayError } from '../http/errors';
 import { SimClock } from './sim-clock';
-
-/** A wall clock the test moves by hand, so realtime mode is tested without sleeping. */
-function handWall(startMs = 10_000) {
-  let ms = startMs;
-  return {
-    now: () => ms,
-    pass(delta: number) {
-      ms += delta;
-    },
-  };
-}
+import { testWallClock, type TestWallClock } from './test-wall-clock';
 
 /** A started realtime clock on a hand-moved wall, with a 1 s tick like the drill's. */
 function realtimeClock(speed: number) {
-  const wall = handWall();
+  const wall = testWallClock();
   const clock = new SimClock({ mode: 'realtime', speed, wallNow: wall.now, pumpIntervalMs: 60_000 });
   const ticks: number[] = [];
   const tick = () => {
@@ -29,7 +19,7 @@ function realtimeClock(speed: number) {
 }
 
 /** Simulated ms the clock moves while `wallMs` of wall time pass. */
-function rateOver(clock: SimClock, wall: ReturnType<typeof handWall>, wallMs: number): number {
+function rateOver(clock: SimClock, wall: TestWallClock, wallMs: number): number {
   clock.catchUp();
   const before = clock.now();
   wall.pass(wallMs);
@@ -146,7 +136,7 @@ describe('SimClock', () => {
     });
 
     it('does not add the wall time a skip takes to compute on top of it', () => {
-      const wall = handWall();
+      const wall = testWallClock();
       const clock = new SimClock({ mode: 'realtime', speed: 20, wallNow: wall.now, pumpIntervalMs: 60_000 });
       // Every simulated second costs 2 wall ms to compute: a 5-minute skip takes 600 wall ms.
       const tick = () => {
@@ -191,7 +181,7 @@ describe('SimClock', () => {
     });
 
     it('stands at its start moment until started, and where it stopped once stopped', () => {
-      const wall = handWall();
+      const wall = testWallClock();
       const clock = new SimClock({ mode: 'realtime', speed: 20, wallNow: wall.now, pumpIntervalMs: 60_000 });
       wall.pass(60_000);
       clock.catchUp();

@@ -34,6 +34,8 @@ export interface DrillOptions {
   ranked?: boolean;
   /** Where alert transitions go besides the journal (an Alertmanager-format webhook). */
   onAlert?: (notice: AlertNotice) => void;
+  /** The wall clock a realtime drill follows, in ms (`performance.now` unless a test injects one). */
+  wallNow?: () => number;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -81,7 +83,7 @@ export class Drill {
   }
 
   private build(): void {
-    const clock = new SimClock({ mode: this.options.clock, speed: this.options.speed });
+    const clock = new SimClock({ mode: this.options.clock, speed: this.options.speed, wallNow: this.options.wallNow });
     this.clock = clock;
     this.journal = new Journal(() => clock.now(), this.options.journalCapacity);
     this.actor = createActor(this.scenario.machine, {
