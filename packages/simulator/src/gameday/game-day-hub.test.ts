@@ -3,8 +3,9 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
+import type { Drill } from '../drill/drill';
 import type { TraineeView } from '../drill/trainee-view';
-import { buildTestHub, facilitator, type TestHub } from './test-hub';
+import { buildTestHub, facilitator, hubTokens, type TestHub } from './test-hub';
 import type { SessionSummary } from './game-day-hub';
 
 let t: TestHub;
@@ -318,6 +319,51 @@ describe('game-day sessions', () => {
     expect(((await asFacilitator.json()) as { rows: Array<{ team: string }> }).rows).toEqual([expect.objectContaining({ team: 'blue' })]);
     await console('POST', '/gameday/leaderboard/freeze', { frozen: false });
     expect(((await (await fetch(`${a.url}/trainer/leaderboard`)).json()) as { rows: unknown[] }).rows).toHaveLength(1);
+  });
+});
+
+/** Simulated ms per wall ms over a real `windowMs`, read between two catch-ups. */
+async function rate(drill: Drill, windowMs = 200): Promise<number> {
+  drill.clock.catchUp();
+  const wallFrom = performance.now();
+  const simFrom = drill.clock.now();
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  drill.clock.catchUp();
+  return (drill.clock.now() - simFrom) / (performance.now() - wallFrom);
+}
+
+describe('the session clock (issue 16)', () => {
+  it('stands at 0 until the facilitator starts the session, whatever is asked meanwhile', async () => {
+    const { a } = await twoSessions();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await fetch(`${a.url}/metrics`)).status).toBe(200);
+    const drill = t.hub.get(a.code).drill;
+    expect(drill.clock.now()).toBe(0);
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    expect(drill.journal.list().find((entry) => entry.action === 'drill.started')?.simMs).toBe(0);
+  });
+
+  it("goes on at its speed after the facilitator skips ahead, through the facilitator's speed, pause and resume", async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const drill = t.hub.get(a.code).drill;
+    const seen: number[] = [];
+    const skipped = await call(`${a.url}/_sim/clock/advance`, hubTokens.facilitator, 'POST', { ms: 5 * 60_000 });
+    expect(skipped.status).toBe(200);
+    seen.push((skipped.body.clock as { simMs: number }).simMs);
+    expect(seen[0]).toBeGreaterThanOrEqual(5 * 60_000);
+    // ×60, then ×5: a little under the speed (two catch-ups inside the window), never over it.
+    expect(await rate(drill)).toBeGreaterThan(54);
+    seen.push((await console('POST', `/gameday/sessions/${a.code}/speed`, { speed: 5 })).body.simMs);
+    expect(await rate(drill)).toBeGreaterThan(4.5);
+    expect(await rate(drill)).toBeLessThanOrEqual(5.1);
+    seen.push((await console('POST', `/gameday/sessions/${a.code}/pause`)).body.simMs);
+    expect(await rate(drill)).toBe(0);
+    seen.push((await console('POST', `/gameday/sessions/${a.code}/resume`)).body.simMs);
+    expect(await rate(drill)).toBeGreaterThan(4.5);
+    seen.push((await console('GET', `/gameday/sessions/${a.code}`)).body.simMs);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(new Set(seen).size).toBe(seen.length - 1); // paused to resumed: the one pair that stood still
   });
 });
 

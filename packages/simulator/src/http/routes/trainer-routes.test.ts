@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testWallClock } from '../../clock/test-wall-clock';
 import { traineeView } from '../../drill/trainee-view';
 import { adminAuth, useTestServer, worldFingerprint } from '../test-server';
 
@@ -105,5 +106,41 @@ describe('trainer actions', () => {
 
   it('needs the admin token for every action', async () => {
     for (const url of ['/trainer/acknowledge', '/trainer/bridge', '/trainer/declare', '/trainer/drills']) expect((await post(url, {}, {})).statusCode).toBe(401);
+  });
+});
+
+describe('trainer actions on the realtime clock (issue 16)', () => {
+  it('after a fast-forward, stamps each action with the simulated moment it was made, not the page\'s (+0m00s)', async () => {
+    const wall = testWallClock();
+    await t.replace({ scenario: 'rollback-storm', seed: 12, difficulty: 'easy', clock: 'realtime', speed: 20, wallNow: wall.now });
+    const skipped = await post('/trainer/fast-forward', { minutes: 30 });
+    expect(skipped.statusCode).toBe(200);
+    const pageMs = skipped.json<{ simMs: number }>().simMs;
+    expect(t.drill.world.alerts.firing().length).toBeGreaterThan(0);
+    // 3 wall seconds at ×20: the page is a simulated minute old when it is acknowledged.
+    wall.pass(3000);
+    const ack = await post('/trainer/acknowledge');
+    expect(ack.json()).toMatchObject({ acknowledgedAtMs: pageMs + 60_000 });
+    wall.pass(6000);
+    expect((await post('/trainer/severity', { severity: 'P2', answers: {} })).statusCode).toBe(200);
+    const view = traineeView(t.drill);
+    expect(view.clock.simMs).toBe(pageMs + 180_000);
+    expect(view.page?.acknowledgedAt).toBe(t.drill.simDate(pageMs + 60_000).toISOString());
+    const mine = view.timeline.filter((item) => item.who === 'you').map((item) => [item.what, item.simMs - pageMs]);
+    expect(mine).toEqual([
+      ['fast-forwarded 30 min', 0],
+      [expect.stringMatching(/^acknowledged /), 60_000],
+      ['declared P2', 180_000],
+    ]);
+    const acknowledged = t.drill.journal.list().find((entry) => entry.action === 'POST /trainer/acknowledge');
+    expect(acknowledged?.detail?.secondsSinceFired).toBe(60);
+    wall.pass(3000);
+    expect((await post('/trainer/declare', { state: 'resolved' })).statusCode).toBe(200);
+    const debrief = (await t.server.inject({ method: 'GET', url: '/trainer/debrief', headers: adminAuth })).json<{ yourPath: Array<{ atMs: number; step: string }> }>();
+    expect(debrief.yourPath.filter((step) => /^(acknowledged|declared)/.test(step.step)).map((step) => [step.step.split(' ')[0], step.atMs])).toEqual([
+      ['acknowledged', 60_000],
+      ['declared', 180_000],
+      ['declared', 240_000],
+    ]);
   });
 });
