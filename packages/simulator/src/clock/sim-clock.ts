@@ -12,11 +12,12 @@
  * The anchor rule (realtime mode). Simulated time follows the wall clock from one anchor, a
  * pair (wall moment, simulated moment): `sim = simAnchor + (wall - wallAnchor) × speed`. Only
  * the wall clock passing moves time along that line; everything else that moves or stops time
- * (a skip: `advanceTo`, `advanceBy`, `advanceUntil`; `start`, `resume`, `setSpeed`) first
- * catches up to the wall, so no time already passed is lost (time never jumps back), then does
- * its work, then re-anchors at (wall now, sim now), so time goes on at its speed from the new
- * moment (time never stalls). Before that rule a skip left the anchor behind and the clock stood
- * still for as long as it had skipped (issue 16).
+ * (a skip: `advanceTo`, `advanceBy`, `advanceUntil`; `pause`, `setSpeed`) first catches up to
+ * the wall, so no time already passed is lost (time never jumps back), then does its work, and
+ * it, `start` and `resume` re-anchor at (wall now, sim now), so time goes on at its speed from
+ * the new moment (time never stalls). Before that rule a skip left the anchor behind and the
+ * clock stood still for as long as it had skipped (issue 16). docs/architecture.md has the rule
+ * from the drill's side.
  */
 import { GamedayError } from '../http/errors';
 
