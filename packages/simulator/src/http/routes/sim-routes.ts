@@ -45,7 +45,7 @@ const simRoutes: RoutesPlugin = async (fastify) => {
     '/_sim/clock/advance',
     {
       schema: {
-        summary: 'Move simulated time forward by ms (any clock; with realtime it jumps ahead)',
+        summary: 'Move simulated time forward by ms (any clock; with realtime it jumps ahead and goes on at its speed from there)',
         body: Type.Object({ ms: Type.Integer({ minimum: 1, maximum: 7 * 86_400_000 }) }, { additionalProperties: false }),
         response: { 200: Report('DrillState'), ...authErrors },
       },
