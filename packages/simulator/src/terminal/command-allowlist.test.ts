@@ -4,10 +4,13 @@
  * in a flag's value is refused, each saying what is allowed; and random command lines never get
  * a URL off loopback or a verb off the list.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from './command-line';
+import { runTerminalLine } from './terminal-runner';
 import { CommandNotAllowedError, checkAgenc, checkCurl, checkHealthScript, checkKubectl, maxCurlUrls, terminalAllowances } from './command-allowlist';
 
 const drillPort = 43117;
@@ -432,5 +435,38 @@ describe('what the terminal allows, written once', () => {
   it("is the README's table, row for row", () => {
     const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
     for (const { program, allows } of terminalAllowances) expect(readme).toContain(`| \`${program}\` | ${allows} |`);
+  });
+});
+
+describe('the filters done in the server', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'gameday-allowlist-'));
+  const terminal = (line: string) => runTerminalLine(line, { cwd, env: { PATH: process.env.PATH }, now: context.now, port: drillPort });
+
+  it.each([
+    ['echo x | grep --include=* x', 'grep: not available in this drill: the option "--include=*". The options: -E, -i, -v, -c, -F, -n, -w, -o'],
+    ['echo x | grep -P x', 'grep: not available in this drill: the option "-P"'],
+    ['echo x | wc -c', 'wc: not available in this drill: the option "-c". The options: -l'],
+    ['echo x | sort -o out.txt', 'sort: not available in this drill: the option "-o". The options: -n, -r'],
+    ['echo x | cat -n', 'cat: not available in this drill: the option "-n". cat takes no options'],
+    ['ls /etc', 'ls: not available in this drill: "/etc": ls lists the drill folder'],
+  ])('refuses %s with exit 2 and what is allowed', async (line, reason) => {
+    const result = await terminal(line);
+    expect(result).toMatchObject({ stdout: '', exitCode: 2 });
+    expect(result.stderr).toContain(reason);
+  });
+
+  it('greps in linear time: a pattern that backtracks for ever in a RegExp answers at once', async () => {
+    const started = performance.now();
+    const result = await terminal(`echo ${'a'.repeat(4000)}b | grep -E '^(a+)+$'`);
+    expect(result).toMatchObject({ stdout: '', exitCode: 1 });
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('keeps grep -E, -i, -w, -o, -c, -F and -n as before', async () => {
+    expect(await terminal("echo speculation_rollback_rate 0.4 | grep -E 'speculation_(active|rollback|error)'")).toMatchObject({ stdout: 'speculation_rollback_rate 0.4\n', exitCode: 0 });
+    expect(await terminal('echo Rollback storm | grep -io rollback')).toMatchObject({ stdout: 'Rollback\n' });
+    expect(await terminal('echo a.b | grep -cF .')).toMatchObject({ stdout: '1\n' });
+    expect(await terminal('echo rollbacks | grep -w rollback')).toMatchObject({ stdout: '', exitCode: 1 });
+    expect(await terminal('echo x | grep -n x')).toMatchObject({ stdout: '1:x\n' });
   });
 });

@@ -643,6 +643,36 @@ export function checkHealthScript(args: readonly string[]): string[] {
   return [];
 }
 
+// ---- the text filters and builtins done in the server ---------------------------------------
+
+/** The option letters each filter and builtin understands (grep's as GNU grep means them). */
+const filterLetters = { grep: 'EivcFnwo', wc: 'l', sort: 'nr', cat: '', ls: 'a' } as const;
+
+/** A filter or builtin whose options are single letters. */
+export type LetterOptionProgram = keyof typeof filterLetters;
+
+/**
+ * Splits a filter's words into its option letters and the rest (pattern, file), refusing any
+ * option it does not understand: an unknown option would otherwise be read as a pattern or a
+ * file name. A word starting with `-` is an option, as the real tools read it; `ls` lists the
+ * drill folder and takes no other words.
+ */
+export function checkLetterOptions(program: LetterOptionProgram, args: readonly string[]): { letters: string; words: string[] } {
+  const known: string = filterLetters[program];
+  const allowed = known === '' ? `${program} takes no options` : `The options: ${[...known].map((letter) => `-${letter}`).join(', ')}`;
+  let letters = '';
+  const words: string[] = [];
+  for (const word of args) {
+    if (word.startsWith('-') && word.length > 1) {
+      const unknown = [...word.slice(1)].find((letter) => !known.includes(letter));
+      if (unknown !== undefined) throw new CommandNotAllowedError(program, `the option ${shown(word.startsWith('--') ? word : `-${unknown}`)}`, allowed);
+      letters += word.slice(1);
+    } else words.push(word);
+  }
+  if (program === 'ls' && words.length > 0) throw new CommandNotAllowedError('ls', `${shown(words[0]!)}: ls lists the drill folder`, `${allowed}; ls alone lists the drill folder`);
+  return { letters, words };
+}
+
 // ---- what is allowed, for help and the README ----------------------------------------------
 
 /** What one program may do in the terminal, in a line: for `help` and the README's table. */

@@ -8,7 +8,8 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkAgenc, checkCurl, checkHealthScript, checkKubectl, terminalAllowances } from './command-allowlist';
+import { RE2JS } from 're2js';
+import { checkAgenc, checkCurl, checkHealthScript, checkKubectl, checkLetterOptions, terminalAllowances } from './command-allowlist';
 import { CommandLineError, defaultDate, formatDate, parseCommandLine, type Stage } from './command-line';
 import { runbookPort } from '../drill/drill-workspace';
 
@@ -112,18 +113,17 @@ function filter(stage: Stage, input: string | null, context: TerminalContext): T
   const { program, args } = stage;
   switch (program) {
     case 'grep': {
-      const flags = args.filter((arg) => /^-[A-Za-z]+$/.test(arg)).flatMap((arg) => [...arg.slice(1)]);
-      const unknown = flags.filter((flag) => !'EivcFnwo'.includes(flag));
-      if (unknown.length > 0) throw new Refusal(`grep: option -${unknown.join('')} is not available; use -E, -i, -v, -c, -F, -n, -w, -o`);
-      const words = args.filter((arg) => !/^-[A-Za-z]+$/.test(arg));
+      const { letters: flags, words } = checkLetterOptions('grep', args);
       const pattern = words[0];
       if (pattern === undefined) throw new Refusal('grep: no pattern given');
       const { text } = readInput('grep', words.slice(1), input, context);
-      let source = flags.includes('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : flags.includes('E') ? pattern : pattern.replace(/\\([|(){}+?])/g, '$1');
+      let source = flags.includes('F') ? RE2JS.quote(pattern) : flags.includes('E') ? pattern : pattern.replace(/\\([|(){}+?])/g, '$1');
       if (flags.includes('w')) source = `\\b(?:${source})\\b`;
-      let regex: RegExp;
+      // RE2 matches in linear time: a participant's pattern such as (a+)+$ cannot hold the
+      // server's one thread, as a backtracking RegExp would on a long line.
+      let regex: RE2JS;
       try {
-        regex = new RegExp(source, flags.includes('i') ? 'i' : '');
+        regex = RE2JS.compile(source, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
       } catch {
         throw new Refusal(`grep: invalid pattern ${pattern}`);
       }
@@ -133,7 +133,8 @@ function filter(stage: Stage, input: string | null, context: TerminalContext): T
       const out = flags.includes('c')
         ? [String(matched.length)]
         : matched.map(({ line, index }) => {
-            const shown = flags.includes('o') ? (regex.exec(line)?.[0] ?? line) : line;
+            const matcher = regex.matcher(line);
+            const shown = flags.includes('o') && matcher.find() ? (matcher.group() ?? line) : line;
             return flags.includes('n') ? `${index + 1}:${shown}` : shown;
           });
       return { stdout: joinLines(out), stderr: '', exitCode: matched.length > 0 ? 0 : 1 };
@@ -146,22 +147,23 @@ function filter(stage: Stage, input: string | null, context: TerminalContext): T
       return { stdout: joinLines(program === 'head' ? all.slice(0, count) : all.slice(Math.max(0, all.length - count))), stderr: '', exitCode: 0 };
     }
     case 'wc': {
-      const onlyLines = args.includes('-l');
-      const { text } = readInput('wc', args.filter((arg) => arg !== '-l'), input, context);
+      const { letters, words } = checkLetterOptions('wc', args);
+      const onlyLines = letters.includes('l');
+      const { text } = readInput('wc', words, input, context);
       const lineCount = (text.match(/\n/g) ?? []).length;
       const out = onlyLines ? String(lineCount) : `${lineCount} ${text.split(/\s+/).filter(Boolean).length} ${Buffer.byteLength(text)}`;
       return { stdout: `${out}\n`, stderr: '', exitCode: 0 };
     }
     case 'sort': {
-      const options = args.filter((arg) => arg.startsWith('-')).join('');
-      const { text } = readInput('sort', args.filter((arg) => !arg.startsWith('-')), input, context);
+      const { letters: options, words } = checkLetterOptions('sort', args);
+      const { text } = readInput('sort', words, input, context);
       const numeric = options.includes('n');
       const sorted = lines(text).sort((a, b) => (numeric ? parseFloat(a) - parseFloat(b) : a.localeCompare(b)));
       if (options.includes('r')) sorted.reverse();
       return { stdout: joinLines(sorted), stderr: '', exitCode: 0 };
     }
     case 'cat':
-      return { stdout: readInput('cat', args, input, context).text, stderr: '', exitCode: 0 };
+      return { stdout: readInput('cat', checkLetterOptions('cat', args).words, input, context).text, stderr: '', exitCode: 0 };
     default:
       throw notAvailable(program);
   }
@@ -180,7 +182,8 @@ function builtin(stage: Stage, context: TerminalContext): TerminalResult | undef
       return { stdout: `${format === undefined ? defaultDate(context.now) : formatDate(format.slice(1), context.now)}\n`, stderr: '', exitCode: 0 };
     }
     case 'ls': {
-      const names = readdirSync(context.cwd).filter((name) => !name.startsWith('.') || args.includes('-a'));
+      const all = checkLetterOptions('ls', args).letters.includes('a');
+      const names = readdirSync(context.cwd).filter((name) => !name.startsWith('.') || all);
       return { stdout: joinLines(names.sort().map((name) => (statSync(join(context.cwd, name)).isDirectory() ? `${name}/` : name))), stderr: '', exitCode: 0 };
     }
     case 'pwd':
