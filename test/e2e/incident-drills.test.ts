@@ -1,7 +1,8 @@
 /**
  * Issue 3: per incident, `gameday serve --scenario <id> --clock virtual`; advance until it
  * pages; run the runbook's "Immediate Actions" block in real bash; advance; and see the
- * mitigated condition in /metrics and in `kubectl get pods`.
+ * mitigated condition in /metrics and in `kubectl get pods`; declared resolved, every runbook
+ * step is credited from what the real clients' requests did (issue 13), a flood or not.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
@@ -101,5 +102,21 @@ describe('incident drills, with the runbook Immediate Actions in real bash', () 
     state = await server.control<DrillState>('GET', '/_sim/state');
     expect(['mitigated', 'recovered']).toContain(state.phase);
     expect(state.harmfulActions).toEqual([]);
+
+    if (incident === 'INC-SPEC-002') {
+      // Issue 13: one curl line with URL globbing floods the journal's ring past drill.started;
+      // the score's facts are kept apart from the ring, so the drill is still scored as itself.
+      const flood = server.bash(`curl -s -o /dev/null "http://127.0.0.1:${server.port}/junk-[1-12000]"`, { timeoutMs: 60_000 });
+      expect(flood.status, flood.stderr).toBe(0);
+      const journal = (await server.control<DrillState>('GET', '/_sim/state')).journal;
+      expect(journal.evicted).toBeGreaterThan(2_000);
+    }
+    // Each runbook step is credited by what its request did, sent by the real agenc, kubectl and curl.
+    const auth = { authorization: `Bearer ${server.adminToken}` };
+    const declared = await fetch(`${server.url}/trainer/declare`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ state: 'resolved' }) });
+    expect(declared.status, await declared.clone().text()).toBe(200);
+    const debrief = (await (await fetch(`${server.url}/trainer/debrief`, { headers: auth })).json()) as { score: { scenario: string; actions: Array<{ id: string; doneAtMs: number | null }> } };
+    expect(debrief.score.scenario).toBe(scenario.id);
+    expect(debrief.score.actions.filter((action) => action.doneAtMs === null).map((action) => action.id)).toEqual([]);
   });
 });
