@@ -5,7 +5,7 @@
  * The bound: each entry is filed under the kinds it is a fact of (`alert.firing`,
  * `ui:/trainer/severity`, `action:INC-SPEC-002:force-gc`…). The kinds are a fixed set, named by
  * the simulator and the scenario registry, never by a request, and each keeps at most
- * `capPerKind` entries, so the log never holds more than kinds × cap entries (about 30 × 500)
+ * `capPerKind` entries, so the log never holds more than kinds × cap entries (31 × 500 today)
  * however long or hostile the drill. An honest drill files a few dozen facts per kind at most.
  *
  * Past the cap a kind keeps its first `capPerKind - 1` entries and, in the last slot, the
