@@ -101,9 +101,9 @@ export default fp(
       }
       const entry: JournalInput = { source: kind.source, action: kind.action, outcome: status < 400 || status === 499 ? 'accepted' : 'rejected', status, detail };
       if (request.journal.effect) entry.effect = request.journal.effect;
-      // Control calls carry the facilitator token: they are the facilitator's.
-      const actor = request.actor?.name ?? (kind.source === 'sim' ? 'facilitator' : request.headers['kubectl-session']);
-      if (typeof actor === 'string') entry.actor = actor;
+      // The token's owner, never a header: a participant by name, else 'admin' or 'facilitator'.
+      const actor = request.actor?.name ?? request.tokenOwner;
+      if (actor) entry.actor = actor;
       fastify.drill.record(entry);
     };
     fastify.addHook('onResponse', (request, reply, next) => {
