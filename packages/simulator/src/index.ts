@@ -13,7 +13,7 @@ export { channels, commsTemplates, escalationTargets, impactQuestions } from './
 export type { Channel, CommsTemplate, EscalationTarget, ImpactQuestionId } from './drill/trainee-session';
 export type { DrillOutcome } from './drill/drill-progress';
 export { SimClock } from './clock/sim-clock';
-export type { ClockMode } from './clock/sim-clock';
+export type { ClockMode, ClockOptions, Skip } from './clock/sim-clock';
 export { createServer } from './http/server';
 export type { ServerOptions } from './http/server';
 export { GamedayError, errorCatalog } from './http/errors';

@@ -3,7 +3,7 @@
  * would, and gives tests a real bash in which the runbook's commands reach it unmodified
  * (after `eval "$(gameday env)"`).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +22,8 @@ export interface ServedSimulator {
   process: ChildProcess;
   /** Runs a command line in real bash with the drill's environment, in the drill folder. */
   bash(command: string, options?: { timeoutMs?: number }): { status: number | null; stdout: string; stderr: string };
+  /** `bash` without blocking the test's event loop, so a test can time it or run two at once. */
+  bashAsync(command: string, options?: { timeoutMs?: number }): Promise<{ status: number | null; stdout: string; stderr: string }>;
   /** Calls the control API with the facilitator token. */
   control<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -56,6 +58,8 @@ export async function startSimulator(args: string[] = [], options: { dataDir?: s
     });
   });
   const port = Number(new URL(url).port);
+  const bashScript = (command: string) => `eval "$(${JSON.stringify(process.execPath)} ${JSON.stringify(gamedayBin)} env --port ${port} --data-dir ${JSON.stringify(dataDir)})" || exit 99\n${command}`;
+  const bashEnv = { ...process.env, ADMIN_TOKEN: '', KUBECONFIG: '' };
 
   const simulator: ServedSimulator = {
     url,
@@ -66,9 +70,17 @@ export async function startSimulator(args: string[] = [], options: { dataDir?: s
     startup: () => output,
     process: child,
     bash(command, options = {}) {
-      const script = `eval "$(${JSON.stringify(process.execPath)} ${JSON.stringify(gamedayBin)} env --port ${port} --data-dir ${JSON.stringify(dataDir)})" || exit 99\n${command}`;
-      const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, env: { ...process.env, ADMIN_TOKEN: '', KUBECONFIG: '' } });
+      const result = spawnSync('bash', ['-c', bashScript(command)], { encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, env: bashEnv });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    },
+    bashAsync(command, options = {}) {
+      return new Promise((resolveRun) => {
+        execFile('bash', ['-c', bashScript(command)], { encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, env: bashEnv }, (error, stdout, stderr) => {
+          // A killed run (the timeout) has no status, as with spawnSync.
+          const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+          resolveRun({ status, stdout, stderr });
+        });
+      });
     },
     async control<T>(method: 'GET' | 'POST', path: string, body?: unknown) {
       const response = await fetch(`${url}${path}`, {

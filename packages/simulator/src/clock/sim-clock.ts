@@ -8,7 +8,19 @@
  * instead of once per simulated second. Here `advanceTo` fires timers one by one at their own
  * due time, which is what a physics step needs. The class implements xstate's `Clock` interface,
  * so actors take it as `createActor(machine, { clock })`.
+ *
+ * The anchor rule (realtime mode). Simulated time follows the wall clock from one anchor, a
+ * pair (wall moment, simulated moment): `sim = simAnchor + (wall - wallAnchor) × speed`. Only
+ * the wall clock passing moves time along that line; everything else that moves or stops time
+ * (a skip: `advanceTo`, `advanceBy`, `advanceUntil`; `pause`, `setSpeed`) first catches up to
+ * the wall, so no time already passed is lost (time never jumps back), then does its work, and
+ * it, `start` and `resume` re-anchor at (wall now, sim now), so time goes on at its speed from
+ * the new moment (time never stalls). Before that rule a skip left the anchor behind and the
+ * clock stood still for as long as it had skipped (issue 16). docs/architecture.md has the rule
+ * from the drill's side.
  */
+import { GamedayError } from '../http/errors';
+
 export type ClockMode = 'virtual' | 'realtime';
 
 interface Timer {
@@ -24,6 +36,14 @@ export interface ClockOptions {
   speed?: number;
   /** How often (wall ms) realtime mode catches the simulation up with the wall clock. */
   pumpIntervalMs?: number;
+  /** The wall clock realtime mode follows, in ms; `performance.now` unless a test injects one. */
+  wallNow?: () => number;
+}
+
+/** Where a skip started and ended, in simulated ms. */
+export interface Skip {
+  fromMs: number;
+  toMs: number;
 }
 
 export class SimClock {
@@ -35,15 +55,19 @@ export class SimClock {
   private advancing = false;
   private speedFactor: number;
   private paused = false;
+  /** Following the wall clock: between `start` and `stop` (realtime only). */
+  private following = false;
   private wallAnchor = 0;
   private simAnchor = 0;
   private pump: NodeJS.Timeout | undefined;
   private readonly pumpIntervalMs: number;
+  private readonly wallNow: () => number;
 
   constructor(options: ClockOptions) {
     this.mode = options.mode;
-    this.speedFactor = options.speed ?? 1;
+    this.speedFactor = checkedSpeed(options.speed ?? 1);
     this.pumpIntervalMs = options.pumpIntervalMs ?? 100;
+    this.wallNow = options.wallNow ?? (() => performance.now());
   }
 
   /** Simulated milliseconds since the drill started. */
@@ -71,41 +95,43 @@ export class SimClock {
   }
 
   /**
-   * Moves simulated time forward to `target`, firing every timer that falls due on the way at
+   * Skips simulated time forward to `target`, firing every timer that falls due on the way at
    * its own due time, in due order (ties in scheduling order). Timers scheduled while firing are
-   * honoured if they fall due before `target`.
+   * honoured if they fall due before `target`. In realtime mode the clock goes on from `target`
+   * at its speed (the anchor rule above).
    */
-  advanceTo(target: number): void {
-    if (target < this.nowMs) return;
-    if (this.advancing) throw new Error('SimClock.advanceTo re-entered from a timer callback');
-    this.advancing = true;
-    try {
-      for (;;) {
-        const next = this.peek();
-        if (!next || next.due > target) break;
-        this.timers.splice(this.timers.indexOf(next), 1);
-        this.nowMs = next.due;
-        next.fn();
-      }
-      this.nowMs = target;
-    } finally {
-      this.advancing = false;
-    }
+  advanceTo(target: number): Skip {
+    return this.skip(() => this.run(target));
   }
 
-  advanceBy(ms: number): void {
-    this.advanceTo(this.nowMs + ms);
+  /** Skips `ms` of simulated time from now (see `advanceTo`). */
+  advanceBy(ms: number): Skip {
+    return this.skip(() => this.run(this.nowMs + ms));
+  }
+
+  /**
+   * Skips ahead `stepMs` at a time until `done()` holds or `maxMs` have passed: one skip, so in
+   * realtime mode the wall time the steps take to compute is not added on top of it.
+   */
+  advanceUntil(done: () => boolean, maxMs: number, stepMs: number): Skip {
+    return this.skip(() => {
+      const from = this.nowMs;
+      while (!done() && this.nowMs - from < maxMs) this.run(this.nowMs + stepMs);
+    });
   }
 
   /** Starts following the wall clock (realtime mode only). */
   start(): void {
-    if (this.mode !== 'realtime' || this.pump) return;
+    if (this.mode !== 'realtime' || this.following) return;
+    this.following = true;
     this.rebase();
     this.pump = setInterval(() => this.catchUp(), this.pumpIntervalMs);
     this.pump.unref();
   }
 
+  /** Stops following the wall clock: a stopped drill's time stands where it ended. */
   stop(): void {
+    this.following = false;
     if (this.pump) clearInterval(this.pump);
     this.pump = undefined;
   }
@@ -123,20 +149,52 @@ export class SimClock {
   }
 
   setSpeed(speed: number): void {
+    const checked = checkedSpeed(speed);
     this.catchUp();
-    this.speedFactor = speed;
+    this.speedFactor = checked;
     this.rebase();
   }
 
-  /** Brings realtime simulation up to the wall clock; a no-op when virtual or paused. */
+  /**
+   * Brings realtime simulation up to the wall clock. A no-op when virtual, before `start`, after
+   * `stop`, while paused, and from inside a timer callback.
+   */
   catchUp(): void {
-    if (this.mode !== 'realtime' || this.paused || this.advancing) return;
-    const target = this.simAnchor + (performance.now() - this.wallAnchor) * this.speedFactor;
-    this.advanceTo(Math.floor(target));
+    if (!this.following || this.paused || this.advancing) return;
+    this.run(Math.floor(this.simAnchor + (this.wallNow() - this.wallAnchor) * this.speedFactor));
+  }
+
+  /** A move of simulated time that is not the wall clock passing: catch up, move, re-anchor. */
+  private skip(move: () => void): Skip {
+    this.catchUp();
+    const fromMs = this.nowMs;
+    move();
+    this.rebase();
+    return { fromMs, toMs: this.nowMs };
+  }
+
+  private run(target: number): void {
+    // A target that is not a number would fire every timer, rescheduled ticks included, forever.
+    if (!Number.isFinite(target)) throw new RangeError(`SimClock: cannot move to ${String(target)} ms`);
+    if (target < this.nowMs) return;
+    if (this.advancing) throw new Error('SimClock.advanceTo re-entered from a timer callback');
+    this.advancing = true;
+    try {
+      for (;;) {
+        const next = this.peek();
+        if (!next || next.due > target) break;
+        this.timers.splice(this.timers.indexOf(next), 1);
+        this.nowMs = next.due;
+        next.fn();
+      }
+      this.nowMs = target;
+    } finally {
+      this.advancing = false;
+    }
   }
 
   private rebase(): void {
-    this.wallAnchor = performance.now();
+    this.wallAnchor = this.wallNow();
     this.simAnchor = this.nowMs;
   }
 
@@ -147,4 +205,12 @@ export class SimClock {
     }
     return best;
   }
+}
+
+/** A speed the anchor arithmetic can use: a positive, finite number. */
+function checkedSpeed(speed: number): number {
+  if (!Number.isFinite(speed) || speed <= 0) {
+    throw new GamedayError('INVALID_PARAMETER', `speed: ${String(speed)} is not a speed; give simulated seconds per wall second, a number above 0`, { field: 'speed' });
+  }
+  return speed;
 }

@@ -34,6 +34,8 @@ export interface DrillOptions {
   ranked?: boolean;
   /** Where alert transitions go besides the journal (an Alertmanager-format webhook). */
   onAlert?: (notice: AlertNotice) => void;
+  /** The wall clock a realtime drill follows, in ms (`performance.now` unless a test injects one). */
+  wallNow?: () => number;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -81,7 +83,7 @@ export class Drill {
   }
 
   private build(): void {
-    const clock = new SimClock({ mode: this.options.clock, speed: this.options.speed });
+    const clock = new SimClock({ mode: this.options.clock, speed: this.options.speed, wallNow: this.options.wallNow });
     this.clock = clock;
     this.journal = new Journal(() => clock.now(), this.options.journalCapacity);
     this.actor = createActor(this.scenario.machine, {
@@ -235,14 +237,14 @@ export class Drill {
   }
 
   /**
-   * Advances virtual time a second at a time until `done()` holds or `maxMs` has passed, so a
+   * Skips simulated time a tick at a time until `done()` holds or `maxMs` has passed, so a
    * request that waits on simulated time never hangs; one journal entry shows the whole skip.
+   * On the realtime clock the drill then goes on at its speed from where the skip stopped.
    */
   skipUntil(done: () => boolean, maxMs: number, reason: string): boolean {
-    const from = this.clock.now();
-    while (!done() && this.clock.now() - from < maxMs) this.clock.advanceBy(TICK_MS);
-    if (this.clock.now() > from) {
-      this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs: from, toMs: this.clock.now(), ms: this.clock.now() - from, reason } });
+    const { fromMs, toMs } = this.clock.advanceUntil(done, maxMs, TICK_MS);
+    if (toMs > fromMs) {
+      this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs, toMs, ms: toMs - fromMs, reason } });
     }
     return done();
   }
@@ -295,12 +297,12 @@ export class Drill {
   }
 
   /**
-   * Moves virtual time forward, journaling the skip (why, and how far). Used by the control API
-   * and by requests that would otherwise wait on simulated time.
+   * Skips simulated time forward, journaling the skip (why, and how far). Used by the control
+   * API and by requests that would otherwise wait on simulated time. On the realtime clock the
+   * drill then goes on at its speed from the new moment.
    */
   skipTime(ms: number, reason: string): void {
-    const from = this.clock.now();
-    this.clock.advanceBy(ms);
-    this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs: from, toMs: this.clock.now(), ms, reason } });
+    const { fromMs, toMs } = this.clock.advanceBy(ms);
+    this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs, toMs, ms, reason } });
   }
 }

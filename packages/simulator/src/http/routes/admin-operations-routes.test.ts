@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { testWallClock } from '../../clock/test-wall-clock';
 import { adminAuth, useTestServer, worldFingerprint } from '../test-server';
 
 const t = useTestServer();
@@ -47,6 +48,33 @@ describe('POST /admin/speculation/drain (realtime clock)', () => {
     expect(drained.statusCode).toBe(200);
     expect(drained.json()).toMatchObject({ status: 'drained', remainingTasks: 0 });
     expect(t.drill.journal.list().filter((entry) => entry.action === 'POST /admin/speculation/drain').map((entry) => entry.detail?.joinedRunningDrain)).toEqual([false, true]);
+  });
+
+  // issue 16: after a fast-forward the clock stood still for as long as it had skipped, so a
+  // drain at ×20 hung 15 s more than its own few simulated seconds.
+  it('after a 5-minute skip answers once its own simulated duration has passed on the wall', async () => {
+    const wall = testWallClock();
+    await t.replace({ clock: 'realtime', speed: 20, wallNow: wall.now });
+    t.drill.skipTime(5 * 60_000, 'trainee fast-forward');
+    let settled = false;
+    const answer = post('/admin/speculation/drain?wait_s=30').then((response) => {
+      settled = true;
+      return response;
+    });
+    const stepMs = 50;
+    let passedMs = 0;
+    // At most 20 wall seconds of 50 ms steps: the frozen clock needed 15 s before the drain even began.
+    for (let step = 0; step < 400 && !settled; step++) {
+      wall.pass(stepMs);
+      passedMs += stepMs;
+      t.drill.clock.catchUp();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const body = (await answer).json<{ status: string; durationMs: number }>();
+    expect(body.status).toBe('drained');
+    expect(body.durationMs).toBeGreaterThan(0);
+    expect(passedMs).toBeGreaterThanOrEqual(body.durationMs / 20);
+    expect(passedMs).toBeLessThanOrEqual(body.durationMs / 20 + 3 * stepMs);
   });
 });
 

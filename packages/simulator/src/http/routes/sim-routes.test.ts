@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testWallClock } from '../../clock/test-wall-clock';
 import { adminAuth, facilitatorAuth, useTestServer, worldFingerprint } from '../test-server';
 
 const t = useTestServer();
@@ -114,5 +115,42 @@ describe('/_sim control', () => {
     await post('/_sim/clock/advance', { ms: 30 * 60_000 });
     expect(t.drill.world.readings().memoryRatio).toBeGreaterThan(0.7);
     expect(t.drill.journal.list().some((entry) => entry.action === 'fault.injected')).toBe(true);
+  });
+});
+
+describe('/_sim clock controls on the realtime clock (issue 16)', () => {
+  const simMs = async () => (await t.server.inject({ method: 'GET', url: '/_sim/state', headers: facilitatorAuth })).json<{ clock: { simMs: number } }>().clock.simMs;
+
+  it('after an advance the drill goes on at its speed from the new moment, and the next action is journaled then', async () => {
+    const wall = testWallClock();
+    await t.replace({ clock: 'realtime', speed: 20, wallNow: wall.now });
+    wall.pass(1000);
+    expect((await post('/_sim/clock/advance', { ms: 5 * 60_000 })).json()).toMatchObject({ clock: { simMs: 320_000 } });
+    expect(t.drill.journal.list().find((entry) => entry.action === 'clock.skip')).toMatchObject({ simMs: 320_000, detail: { fromMs: 20_000, toMs: 320_000 } });
+    wall.pass(100);
+    expect(await simMs()).toBe(322_000);
+    wall.pass(900);
+    await t.server.inject({ method: 'GET', url: '/admin/status', headers: adminAuth });
+    expect(t.drill.journal.list().find((entry) => entry.action === 'GET /admin/status')).toMatchObject({ simMs: 340_000 });
+    // The world kept ticking once per simulated second: its minute history reaches the present.
+    expect(t.drill.world.history.at(-1)?.minuteMs).toBe(300_000);
+  });
+
+  it('pause, resume and speed changes after an advance keep time going forward from where it stands', async () => {
+    const wall = testWallClock();
+    await t.replace({ clock: 'realtime', speed: 1, wallNow: wall.now });
+    await post('/_sim/clock/advance', { ms: 5 * 60_000 });
+    wall.pass(500);
+    expect((await post('/_sim/clock/speed', { speed: 20 })).json()).toMatchObject({ clock: { simMs: 300_500, speed: 20 } });
+    wall.pass(100);
+    expect(await simMs()).toBe(302_500);
+    expect((await post('/_sim/clock/pause')).json()).toMatchObject({ clock: { simMs: 302_500, paused: true } });
+    wall.pass(5000);
+    expect((await post('/_sim/clock/advance', { ms: 60_000 })).json()).toMatchObject({ clock: { simMs: 362_500, paused: true } });
+    wall.pass(1000);
+    expect(await simMs()).toBe(362_500);
+    expect((await post('/_sim/clock/resume')).json()).toMatchObject({ clock: { simMs: 362_500, paused: false } });
+    wall.pass(100);
+    expect(await simMs()).toBe(364_500);
   });
 });

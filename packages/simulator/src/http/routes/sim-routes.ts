@@ -4,6 +4,7 @@
  */
 import { scenarios } from '@gameday/scenarios';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
+import { guardEveryRoute } from '../plugins/auth';
 import { drillState } from '../../drill/drill-state';
 import { GamedayError } from '../errors';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
@@ -12,7 +13,7 @@ const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics
 const incidentIds = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
 
 const simRoutes: RoutesPlugin = async (fastify) => {
-  fastify.addHook('onRequest', fastify.requireFacilitator);
+  guardEveryRoute(fastify, fastify.requireFacilitator);
 
   fastify.get(
     '/_sim/state',
@@ -45,7 +46,7 @@ const simRoutes: RoutesPlugin = async (fastify) => {
     '/_sim/clock/advance',
     {
       schema: {
-        summary: 'Move simulated time forward by ms (any clock; with realtime it jumps ahead)',
+        summary: 'Move simulated time forward by ms (any clock; with realtime it jumps ahead and goes on at its speed from there)',
         body: Type.Object({ ms: Type.Integer({ minimum: 1, maximum: 7 * 86_400_000 }) }, { additionalProperties: false }),
         response: { 200: Report('DrillState'), ...authErrors },
       },

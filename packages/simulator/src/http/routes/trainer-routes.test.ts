@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testWallClock } from '../../clock/test-wall-clock';
 import { traineeView } from '../../drill/trainee-view';
-import { adminAuth, useTestServer, worldFingerprint } from '../test-server';
+import { adminAuth, facilitatorAuth, testTokens, useTestServer, worldFingerprint } from '../test-server';
 
 const t = useTestServer({ scenario: 'rollback-storm', seed: 12, difficulty: 'easy' });
 
@@ -105,5 +106,87 @@ describe('trainer actions', () => {
 
   it('needs the admin token for every action', async () => {
     for (const url of ['/trainer/acknowledge', '/trainer/bridge', '/trainer/declare', '/trainer/drills']) expect((await post(url, {}, {})).statusCode).toBe(401);
+  });
+});
+
+describe('trainer actions on the realtime clock (issue 16)', () => {
+  it('after a fast-forward, stamps each action with the simulated moment it was made, not the page\'s (+0m00s)', async () => {
+    const wall = testWallClock();
+    await t.replace({ scenario: 'rollback-storm', seed: 12, difficulty: 'easy', clock: 'realtime', speed: 20, wallNow: wall.now });
+    const skipped = await post('/trainer/fast-forward', { minutes: 30 });
+    expect(skipped.statusCode).toBe(200);
+    const pageMs = skipped.json<{ simMs: number }>().simMs;
+    expect(t.drill.world.alerts.firing().length).toBeGreaterThan(0);
+    // 3 wall seconds at ×20: the page is a simulated minute old when it is acknowledged.
+    wall.pass(3000);
+    const ack = await post('/trainer/acknowledge');
+    expect(ack.json()).toMatchObject({ acknowledgedAtMs: pageMs + 60_000 });
+    wall.pass(6000);
+    expect((await post('/trainer/severity', { severity: 'P2', answers: {} })).statusCode).toBe(200);
+    const view = traineeView(t.drill);
+    expect(view.clock.simMs).toBe(pageMs + 180_000);
+    expect(view.page?.acknowledgedAt).toBe(t.drill.simDate(pageMs + 60_000).toISOString());
+    const mine = view.timeline.filter((item) => item.who === 'you').map((item) => [item.what, item.simMs - pageMs]);
+    expect(mine).toEqual([
+      ['fast-forwarded 30 min', 0],
+      [expect.stringMatching(/^acknowledged /), 60_000],
+      ['declared P2', 180_000],
+    ]);
+    const acknowledged = t.drill.journal.list().find((entry) => entry.action === 'POST /trainer/acknowledge');
+    expect(acknowledged?.detail?.secondsSinceFired).toBe(60);
+    wall.pass(3000);
+    expect((await post('/trainer/declare', { state: 'resolved' })).statusCode).toBe(200);
+    const debrief = (await t.server.inject({ method: 'GET', url: '/trainer/debrief', headers: adminAuth })).json<{ yourPath: Array<{ atMs: number; step: string }> }>();
+    expect(debrief.yourPath.filter((step) => /^(acknowledged|declared)/.test(step.step)).map((step) => [step.step.split(' ')[0], step.atMs])).toEqual([
+      ['acknowledged', 60_000],
+      ['declared', 180_000],
+      ['declared', 240_000],
+    ]);
+  });
+});
+
+describe('reads of a drill (issue 13)', () => {
+  const get = (url: string, headers: Record<string, string> = {}) => t.server.inject({ method: 'GET', url, headers });
+
+  async function finish(): Promise<string> {
+    page();
+    const declared = await post('/trainer/declare', { state: 'resolved' });
+    expect(declared.statusCode).toBe(200);
+    return declared.json<{ drillId: string }>().drillId;
+  }
+
+  it('answers the state, series, debrief, a finished drill and its post-mortem only with the admin token', async () => {
+    const id = await finish();
+    const reads = ['/trainer/state', '/trainer/series?since=-1', '/trainer/debrief', `/trainer/drills/${id}`, `/trainer/drills/${id}/postmortem.md`];
+    for (const url of reads) {
+      for (const headers of [{}, { authorization: 'Bearer not-the-token' }, facilitatorAuth]) {
+        const refused = await get(url, headers);
+        expect(refused.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(401);
+        expect(refused.json()).toMatchObject({ error: 'UNAUTHORIZED', field: 'Authorization' });
+        // The refusal holds nothing of the drill.
+        expect(refused.body).not.toContain(id);
+        expect(refused.body).not.toContain('rollback');
+      }
+      expect((await get(url, adminAuth)).statusCode, url).toBe(200);
+      expect((await get(`/as/${testTokens.admin}${url}`)).statusCode, url).toBe(200);
+    }
+    expect((await get(`/trainer/drills/${id}`, adminAuth)).json()).toMatchObject({ drillId: id, scenario: { id: 'rollback-storm' } });
+  });
+
+  it('keeps open what holds no drill: the UI, the scenario list, the leaderboard, health and metrics', async () => {
+    for (const url of ['/', '/trainer/scenarios', '/trainer/leaderboard', '/trainer/leaderboard?format=csv', '/healthz', '/metrics', '/docs/json']) expect((await get(url)).statusCode, url).toBe(200);
+  });
+
+  it('documents the token each route takes in the OpenAPI document', async () => {
+    const document = (await get('/docs/json')).json<{ paths: Record<string, Record<string, { security?: unknown }>> }>();
+    const admin = [{ adminToken: [] }];
+    expect(document.paths['/trainer/state']!.get!.security).toEqual(admin);
+    expect(document.paths['/trainer/drills/{id}/postmortem.md']!.get!.security).toEqual(admin);
+    expect(document.paths['/admin/config']!.post!.security).toEqual(admin);
+    expect(document.paths['/admin/speculation/drain']!.post!.security).toEqual(admin);
+    expect(document.paths['/api/v1/namespaces/{namespace}/pods']!.get!.security).toEqual(admin);
+    expect(document.paths['/api']!.get!.security).toEqual(admin);
+    expect(document.paths['/_sim/state']!.get!.security).toEqual([{ facilitatorToken: [] }]);
+    for (const open of ['/healthz', '/metrics', '/trainer/scenarios', '/trainer/leaderboard']) expect(document.paths[open]!.get!.security, open).toBeUndefined();
   });
 });
