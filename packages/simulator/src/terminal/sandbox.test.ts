@@ -72,7 +72,7 @@ describe('the terminal sandbox', () => {
     expect(args.join(' ')).not.toContain('ada-token');
   });
 
-  withSandbox('shows a read-only file over the user\'s folder, and a writable folder only when asked', () => {
+  withSandbox("shows a read-only file over the user's folder", () => {
     const scripts = mkdtempSync(join(tmpdir(), 'gameday-sandbox-scripts-'));
     writeFileSync(join(scripts, 'health.sh'), 'echo from the server');
     mkdirSync(join(workDir, 'scripts'), { recursive: true });

@@ -3,8 +3,7 @@
  * but the host's network (the tools reach the drill on loopback), no capabilities, only the
  * environment it is given, a fresh tmpfs home, a read-only view of only what the program needs (its binary,
  * the folders of its shared libraries, the files that make `localhost` resolve, CA
- * certificates), and one writable folder: the terminal user's own (kubectl also writes its
- * cache, in a folder of the user's that only kubectl's runs see). Nothing else of the host
+ * certificates), and one writable folder: the terminal user's own. Nothing else of the host
  * is there: no data folder, no tokens, no other participant's folder, no repository.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -21,7 +20,8 @@ export const sandboxPaths = {
   agencBundle: '/opt/gameday/lib/agenc.mjs',
   home: '/home/gameday',
   kubeconfig: '/opt/gameday/kubeconfig',
-  kubeCache: '/opt/gameday/kube-cache',
+  /** kubectl's cache lives in the tmpfs home: gone after each run, never on the host. */
+  kubeCache: '/home/gameday/.kube/cache',
 } as const;
 
 /** The programs a sandbox can hold; each appears at `/opt/gameday/bin/<name>`. */
@@ -46,8 +46,6 @@ export interface SandboxRun {
   env: Readonly<Record<string, string>>;
   /** Files or folders shown read-only (over `workDir` too: the runbook's scripts). */
   readOnly?: readonly SandboxMount[];
-  /** More writable folders, for this run only (kubectl's cache). */
-  writable?: readonly SandboxMount[];
 }
 
 /** A program the sandbox can show, as found on the host when the sandbox was detected. */
@@ -168,7 +166,6 @@ export class Sandbox {
     for (const mount of binaries) args.push('--ro-bind', mount.source, mount.target);
     args.push('--bind', run.workDir, run.workDir);
     for (const mount of run.readOnly ?? []) args.push('--ro-bind', mount.source, mount.target);
-    for (const mount of run.writable ?? []) args.push('--bind', mount.source, mount.target);
     // The root bwrap builds is a tmpfs; read-only, so the user's folder (and the empty home) are the only places to write.
     args.push('--remount-ro', '/');
     args.push('--chdir', run.workDir);

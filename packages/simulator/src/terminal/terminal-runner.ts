@@ -24,7 +24,7 @@ export interface ToolSettings {
   url: string;
   /** The user's kubeconfig, given to kubectl with --kubeconfig (read-only in the sandbox). */
   kubeconfig: string;
-  /** kubectl's --cache-dir: writable by kubectl only. */
+  /** kubectl's --cache-dir when programs run without a sandbox (inside one, it is in the tmpfs home). */
   kubeCacheDir: string;
   /** HOME when programs run without a sandbox (inside one, HOME is an empty tmpfs). */
   homeDir: string;
@@ -102,7 +102,7 @@ interface ProgramRun {
   programs: SandboxProgram[];
   argv: string[];
   env?: Record<string, string>;
-  /** Whether it reads the user's kubeconfig and writes kubectl's cache. */
+  /** Whether it reads the user's kubeconfig. */
   kube?: boolean;
 }
 
@@ -124,7 +124,6 @@ function launch(run: ProgramRun, context: TerminalContext): { file: string; args
       workDir: context.cwd,
       env: run.env ?? {},
       readOnly: [{ source: tools.scriptsDir, target: join(context.cwd, 'scripts') }, ...(run.kube ? [{ source: tools.kubeconfig, target: sandboxPaths.kubeconfig }] : [])],
-      writable: run.kube ? [{ source: tools.kubeCacheDir, target: sandboxPaths.kubeCache }] : [],
     });
   }
   const [program, ...args] = run.argv;
