@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const gameday = join(root, 'packages', 'simulator', 'bin', 'gameday');
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const lines = ['curl -s localhost:9090/metrics | head -1', 'agenc admin status'];
+const lines = ['curl -s localhost:9090/metrics | head -1', 'agenc admin status', 'kubectl get pods -n production'];
 
 async function serve(extraEnv) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gameday-sandbox-bench-'));

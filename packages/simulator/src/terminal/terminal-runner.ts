@@ -24,7 +24,7 @@ export interface ToolSettings {
   url: string;
   /** The user's kubeconfig, given to kubectl with --kubeconfig (read-only in the sandbox). */
   kubeconfig: string;
-  /** kubectl's --cache-dir when programs run without a sandbox (inside one, it is in the tmpfs home). */
+  /** kubectl's --cache-dir, private to the user: only kubectl's runs see it (and the health script's). */
   kubeCacheDir: string;
   /** HOME when programs run without a sandbox (inside one, HOME is an empty tmpfs). */
   homeDir: string;
@@ -102,7 +102,7 @@ interface ProgramRun {
   programs: SandboxProgram[];
   argv: string[];
   env?: Record<string, string>;
-  /** Whether it reads the user's kubeconfig. */
+  /** Whether it reads the user's kubeconfig and writes kubectl's cache. */
   kube?: boolean;
 }
 
@@ -124,6 +124,7 @@ function launch(run: ProgramRun, context: TerminalContext): { file: string; args
       workDir: context.cwd,
       env: run.env ?? {},
       readOnly: [{ source: tools.scriptsDir, target: join(context.cwd, 'scripts') }, ...(run.kube ? [{ source: tools.kubeconfig, target: sandboxPaths.kubeconfig }] : [])],
+      writable: run.kube ? [{ source: tools.kubeCacheDir, target: sandboxPaths.kubeCache }] : [],
     });
   }
   const [program, ...args] = run.argv;
