@@ -262,8 +262,8 @@ await stop(child);
   if (results.length === 0) rows.push({ name: 'terminal line: sandbox cost', value: `not measured: ${sandbox}`, command: 'node test/bench/sandbox-bench.mjs' });
   for (const result of results) {
     rows.push({
-      name: `terminal line \`${result.command}\`: added by the sandbox, median of ${result.rounds} interleaved rounds (goal < 15 ms)`,
-      value: `${result.added.toFixed(1)} ms (sandboxed ${result.sandboxed.toFixed(1)} ms, direct ${result.direct.toFixed(1)} ms)`,
+      name: `terminal line \`${result.command}\`: added by the sandbox, median of ${result.rounds} interleaved rounds' differences (goal < 15 ms)`,
+      value: `${result.added.toFixed(1)} ms (medians: sandboxed ${result.sandboxed.toFixed(1)} ms, direct ${result.direct.toFixed(1)} ms)`,
       command: 'node test/bench/sandbox-bench.mjs',
     });
   }
