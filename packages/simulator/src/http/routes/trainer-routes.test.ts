@@ -136,6 +136,12 @@ describe('reads of a drill (issue 13)', () => {
     expect((await get(`/trainer/drills/${id}`, adminAuth)).json()).toMatchObject({ drillId: id, scenario: { id: 'rollback-storm' } });
   });
 
+  it("shows the trainee's own actions as theirs in a solo drill's timeline, though the journal names the admin token", async () => {
+    expect((await post('/trainer/severity', { severity: 'P2', answers: {} })).statusCode).toBe(200);
+    expect(t.drill.journal.list().find((entry) => entry.action === 'POST /trainer/severity')?.actor).toBe('admin');
+    expect(traineeView(t.drill).timeline.find((item) => item.what.includes('P2'))).toMatchObject({ who: 'you', by: null });
+  });
+
   it('keeps open what holds no drill: the UI, the scenario list, the leaderboard, health and metrics', async () => {
     for (const url of ['/', '/trainer/scenarios', '/trainer/leaderboard', '/trainer/leaderboard?format=csv', '/healthz', '/metrics', '/docs/json']) expect((await get(url)).statusCode, url).toBe(200);
   });
