@@ -602,5 +602,9 @@ describe('the game-day API under random input', () => {
     const document = (await t.main.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, unknown> }>();
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
     for (const path of ['/gameday/sessions', '/gameday/join/{code}', '/gameday/sessions/{code}/inject', '/gameday/schedules', '/gameday/attendance', '/gameday/teams']) expect(document.paths).toHaveProperty([path]);
+    const paths = document.paths as Record<string, Record<string, { security?: unknown }>>;
+    expect(paths['/gameday/sessions']!.get!.security).toEqual([{ facilitatorToken: [] }]);
+    expect(paths['/gameday/attendance']!.get!.security).toEqual([{ facilitatorToken: [] }]);
+    expect(paths['/gameday/join/{code}']!.get!.security).toBeUndefined();
   });
 });

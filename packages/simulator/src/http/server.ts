@@ -63,7 +63,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // The drain endpoint may hold a request for up to 10 minutes of wall time.
     requestTimeout: 0,
     connectionTimeout: 0,
-    keepAliveTimeout: 5000,
+    // Longer than a client's idle keep-alive (undici keeps a socket for the server's hint less
+    // 1 s; load balancers idle out at 60 s): with 5 s, a client whose event loop was busy for a
+    // few seconds reused a socket the server had just closed and got "other side closed".
+    keepAliveTimeout: 65_000,
     forceCloseConnections: true,
     return503OnClosing: true,
     // Every kubeconfig points at /as/<token>; the prefix is stripped here (the guards read the

@@ -82,6 +82,13 @@ export default fp(
       request.journal = { detail: {} };
       next();
     });
+    // And again just before the handler acts: validating a route's first request compiles its
+    // schema, which can take longer than a pump interval under load, and a handler that acted
+    // on a stale clock (a drain started in the past) would finish in the next pump's catch-up.
+    fastify.addHook('preHandler', (_request, _reply, next) => {
+      fastify.drill.clock.catchUp();
+      next();
+    });
     const record = (request: FastifyRequest, status: number) => {
       const query = request.url.indexOf('?');
       const path = clip(query < 0 ? request.url : request.url.slice(0, query), pathMaxLength);
