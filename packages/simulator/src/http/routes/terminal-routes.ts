@@ -9,7 +9,7 @@ import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { runTerminalLine, terminalContext } from '../../terminal/terminal-runner';
 import { detectSandbox, terminalSandbox, type SandboxStatus } from '../../terminal/sandbox';
 import { participantRecord } from '../../drill/drill-workspace';
-import { bearerToken } from '../plugins/auth';
+import { presentedToken } from '../plugins/auth';
 
 /** How the terminal runs its programs. */
 export interface TerminalOptions {
@@ -46,7 +46,7 @@ const terminalRoutes: RoutesPlugin<{ terminal?: TerminalOptions | undefined }> =
       // A game-day participant's line runs as them: their token, folder and kubeconfig, so every
       // request it makes is theirs in the journal and limited by their role.
       const actor = request.actor;
-      const record = actor === null ? workspace.record : participantRecord(workspace.record, actor.id, bearerToken(request.headers.authorization, 'ADMIN_TOKEN'));
+      const record = actor === null ? workspace.record : participantRecord(workspace.record, actor.id, presentedToken(request, 'ADMIN_TOKEN'));
       const result = await runTerminalLine(request.body.command, terminalContext(record, fastify.drill.simDate(), sandbox));
       request.journal.detail.exitCode = result.exitCode;
       return { ...result, durationMs: Math.round(performance.now() - started) };
