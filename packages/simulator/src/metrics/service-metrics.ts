@@ -7,6 +7,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Drill } from '../drill/drill';
 import { errorReasons, proofQueueCapacity } from '../world/world';
+import { registerClusterMetrics } from './cluster-metrics';
 
 type Collect<T> = (this: T) => void;
 
@@ -216,5 +217,7 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     },
     ['alertname', 'runbook'],
   );
+  // kube-state-metrics and cAdvisor series of the same cluster, for the community's alert rules.
+  registerClusterMetrics(registry, getDrill);
   return registry;
 }
