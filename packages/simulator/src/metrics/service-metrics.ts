@@ -7,7 +7,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Drill } from '../drill/drill';
 import { errorReasons, proofQueueCapacity } from '../world/world';
-import { registerClusterMetrics } from './cluster-metrics';
 
 type Collect<T> = (this: T) => void;
 
@@ -217,7 +216,5 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     },
     ['alertname', 'runbook'],
   );
-  // kube-state-metrics and cAdvisor series of the same cluster, for the community's alert rules.
-  registerClusterMetrics(registry, getDrill);
   return registry;
 }
