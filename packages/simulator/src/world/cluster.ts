@@ -596,8 +596,10 @@ export class Cluster {
     }
     this.event(containerRef(pod), 'Normal', 'Created', `Created container: ${pod.deployment}`, 'kubelet', pod.node);
     this.event(containerRef(pod), 'Normal', 'Started', `Started container ${pod.deployment}`, 'kubelet', pod.node);
+    // A new pod's first start is progress; a crash-looping one starting again is not, so a bad
+    // release passes its progress deadline as it would in Kubernetes.
     const deployment = this.deployments.get(pod.deployment);
-    if (deployment?.rolloutStartedMs !== undefined && pod.templateHash === deployment.templateHash) deployment.lastProgressMs = now;
+    if (deployment?.rolloutStartedMs !== undefined && pod.templateHash === deployment.templateHash && pod.restarts === 0) deployment.lastProgressMs = now;
   }
 
   private terminate(pod: Pod, deployment: Deployment): void {
