@@ -9,7 +9,7 @@ export { healthyDrivers, difficulties } from './scenario-types';
 export { seededFaker } from './seeded-faker';
 export { assessSeverity, calmFacts, severities, worse } from './severity';
 export { combineDrivers, combineFacts, combineSpecs } from './combined-faults';
-export { liveSeverity, liveSeverityFacts, matchesAction, noIncidentFacts, readingsSatisfy } from './scenario-spec';
+export { liveSeverity, liveSeverityFacts, matchesAction, noIncidentFacts, readingsSatisfy, routeOf } from './scenario-spec';
 export type { SeededFaker } from './seeded-faker';
 export type { Severity, SeverityAssessment, SeverityFacts } from './severity';
 export type {
@@ -17,6 +17,7 @@ export type {
   ActionRecord,
   Condition,
   HarmfulAction,
+  HttpMethod,
   IncidentFacts,
   ReadingCondition,
   RequiredAction,

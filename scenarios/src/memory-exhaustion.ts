@@ -145,12 +145,12 @@ export const memoryExhaustionSpec: ScenarioSpec = {
   trigger: 'Memory > 95% or OOMKilled pods',
   alerts: ['SpeculationMemoryExhaustion'],
   requiredActions: [
-    { id: 'force-gc', description: 'Force GC', command: 'agenc admin gc --component speculation --force', anyOf: [{ kind: 'agenc', command: 'admin gc', flags: ['--force'] }], order: 1, deadlineMs: 10 * 60_000, why: 'reclaims the garbage speculative state left behind, at once' },
+    { id: 'force-gc', description: 'Force GC', command: 'agenc admin gc --component speculation --force', anyOf: [{ kind: 'request', method: 'POST', route: '/admin/gc', detail: { force: true } }], order: 1, deadlineMs: 10 * 60_000, why: 'reclaims the garbage speculative state left behind, at once' },
     {
       id: 'clear-snapshots',
       description: 'Clear old snapshots',
       command: 'agenc speculation snapshots clear --older-than 30m --confirm',
-      anyOf: [{ kind: 'agenc', command: 'speculation snapshots clear', flags: ['--confirm'] }],
+      anyOf: [{ kind: 'request', method: 'POST', route: '/admin/speculation/snapshots/clear', detail: { dryRun: false } }],
       order: 2,
       deadlineMs: 15 * 60_000,
       why: 'drops the snapshots the stalled sweeper never expired',

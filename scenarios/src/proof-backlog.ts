@@ -142,7 +142,7 @@ export const proofBacklogSpec: ScenarioSpec = {
   trigger: 'Proof queue > 95% or proof worker pods failing',
   alerts: ['ProofGenerationFailure'],
   requiredActions: [
-    { id: 'check-proof-workers', description: 'Check proof worker status', command: 'agenc proof-worker status', anyOf: [{ kind: 'agenc', command: 'proof-worker status' }], order: 1, deadlineMs: 10 * 60_000, why: 'shows whether workers are failing, stuck or simply outnumbered' },
+    { id: 'check-proof-workers', description: 'Check proof worker status', command: 'agenc proof-worker status', anyOf: [{ kind: 'request', method: 'GET', route: '/admin/proof-worker/status' }], order: 1, deadlineMs: 10 * 60_000, why: 'shows whether workers are failing, stuck or simply outnumbered' },
     {
       id: 'scale-proof-workers',
       description: 'Scale up workers',
@@ -165,7 +165,7 @@ export const proofBacklogSpec: ScenarioSpec = {
       id: 'clear-stuck-proofs',
       description: 'Clear stuck proofs',
       command: 'agenc proof-worker timeout --older-than 10m',
-      anyOf: [{ kind: 'agenc', command: 'proof-worker timeout' }],
+      anyOf: [{ kind: 'request', method: 'POST', route: '/admin/proof-worker/timeout' }],
       order: 4,
       deadlineMs: 25 * 60_000,
       why: 'frees the worker slots that hung proofs were holding',

@@ -14,23 +14,38 @@ export interface ActionRecord {
   detail?: Record<string, unknown>;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * A runbook action, described by what the request did: the route that served it, its
+ * parameters, and what the handler noted it changed. Which client sent it (curl, agenc,
+ * kubectl, a script) and what it claimed in its headers never count: only a request the
+ * service accepted earns credit.
+ */
 export type ActionMatcher =
-  /** A config change through the admin API setting `key` (to `value`, or within a range). */
+  /** A config change the service applied (`POST /admin/config`), setting `key` to `value` or within a range. */
   | { kind: 'config'; key: string; value?: boolean | number | string; atMost?: number; atLeast?: number }
-  /** `POST /admin/speculation/drain`. */
-  | { kind: 'drain' }
-  /** A scale of `deployment` (kubectl), to a replica count in range. */
+  /** A scale of `deployment` the cluster applied (PATCH/PUT of its scale, or a replicas patch), to a replica count in range. */
   | { kind: 'scale'; deployment: string; atLeast?: number; atMost?: number }
-  /** An agenc command (`admin gc`), with these flags. */
-  | { kind: 'agenc'; command: string; flags?: string[] }
-  /** A scrape of /metrics. */
-  | { kind: 'metrics' }
-  /** A kubectl verb (`get`, `scale`, `logs`). */
-  | { kind: 'kubectl'; verb: string };
+  /**
+   * A request a route of the service answered with success. `route` is the route as the
+   * service declares it (`/api/v1/namespaces/:namespace/pods/:name/log`), `params` the values
+   * its `:params` must have, and `detail` what the handler noted it did (`{ force: true }`).
+   */
+  | { kind: 'request'; method: HttpMethod | readonly HttpMethod[]; route: string; params?: Readonly<Record<string, string>>; detail?: Readonly<Record<string, boolean | number | string>> };
 
 function inRange(value: unknown, atLeast?: number, atMost?: number): boolean {
   if (typeof value !== 'number') return false;
   return (atLeast === undefined || value >= atLeast) && (atMost === undefined || value <= atMost);
+}
+
+/**
+ * The route that served a journaled request. Older journals (and entries written by hand)
+ * only have the path; a path is only ever a route's when the route has no parameters.
+ */
+export function routeOf(detail: Record<string, unknown> | undefined): string | undefined {
+  const route = detail?.route ?? detail?.path;
+  return typeof route === 'string' ? route : undefined;
 }
 
 /** Whether an accepted journal entry is the action the matcher describes. */
@@ -39,28 +54,24 @@ export function matchesAction(matcher: ActionMatcher, record: ActionRecord): boo
   const detail = record.detail ?? {};
   switch (matcher.kind) {
     case 'config': {
-      if (detail.method !== 'POST' || detail.path !== '/admin/config') return false;
+      if (detail.method !== 'POST' || routeOf(detail) !== '/admin/config') return false;
       const changes = detail.changes as Record<string, unknown> | undefined;
       if (!changes || !Object.hasOwn(changes, matcher.key)) return false;
       const value = changes[matcher.key];
       if (matcher.value !== undefined) return value === matcher.value;
       return inRange(value, matcher.atLeast, matcher.atMost);
     }
-    case 'drain':
-      return detail.path === '/admin/speculation/drain';
     case 'scale':
+      // `deployment` and `replicas` are noted only by the handler that applied the scale.
       return record.source === 'kube' && detail.deployment === matcher.deployment && inRange(detail.replicas, matcher.atLeast, matcher.atMost);
-    case 'agenc': {
-      if (record.source !== 'agenc') return false;
-      const words = record.action.split(/\s+/);
-      const command = matcher.command.split(' ');
-      if (words[0] !== 'agenc' || !command.every((word, index) => words[index + 1] === word)) return false;
-      return (matcher.flags ?? []).every((flag) => words.includes(flag));
+    case 'request': {
+      const methods: readonly string[] = typeof matcher.method === 'string' ? [matcher.method] : matcher.method;
+      if (typeof detail.method !== 'string' || !methods.includes(detail.method) || routeOf(detail) !== matcher.route) return false;
+      const params = (detail.params ?? {}) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(matcher.params ?? {})) if (params[name] !== value) return false;
+      for (const [name, value] of Object.entries(matcher.detail ?? {})) if (detail[name] !== value) return false;
+      return true;
     }
-    case 'metrics':
-      return record.source === 'metrics';
-    case 'kubectl':
-      return record.source === 'kube' && record.action === `kubectl ${matcher.verb}`;
   }
 }
 

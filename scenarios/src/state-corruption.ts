@@ -136,7 +136,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
       id: 'check-integrity',
       description: 'Run integrity check',
       command: 'agenc admin check-integrity --component speculation --full',
-      anyOf: [{ kind: 'agenc', command: 'admin check-integrity', flags: ['--full'] }],
+      anyOf: [{ kind: 'request', method: 'POST', route: '/admin/check-integrity', detail: { full: true } }],
       order: 3,
       deadlineMs: 20 * 60_000,
       why: 'tells you the scope: how many records, which shards, the last known good point',

@@ -79,7 +79,7 @@ describe('faults', () => {
     expect(readdirSync(join(dataDir, 'serve'))).toEqual([]);
     const again = await startSimulator(['--clock', 'virtual'], { dataDir });
     try {
-      const kept = await fetch(`${again.url}/trainer/drills/${drillId}`);
+      const kept = await fetch(`${again.url}/trainer/drills/${drillId}`, { headers: { authorization: `Bearer ${again.adminToken}` } });
       expect(kept.status).toBe(200);
       expect(((await kept.json()) as { trainee: string }).trainee).toBe('Ren');
     } finally {

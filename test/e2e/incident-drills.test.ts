@@ -1,13 +1,18 @@
 /**
  * Issue 3: per incident, `gameday serve --scenario <id> --clock virtual`; advance until it
  * pages; run the runbook's "Immediate Actions" block in real bash; advance; and see the
- * mitigated condition in /metrics and in `kubectl get pods`.
+ * mitigated condition in /metrics and in `kubectl get pods`; declared resolved, every runbook
+ * step is credited from what the real clients' requests did (issue 13), a flood or not.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { findScenario } from '@gameday/scenarios';
 import { runbookBlocks } from './support/runbook-blocks';
 import { startSimulator, type ServedSimulator } from './support/served-simulator';
+
+const run = promisify(execFile);
 
 let sim: ServedSimulator | undefined;
 afterEach(async () => {
@@ -101,5 +106,23 @@ describe('incident drills, with the runbook Immediate Actions in real bash', () 
     state = await server.control<DrillState>('GET', '/_sim/state');
     expect(['mitigated', 'recovered']).toContain(state.phase);
     expect(state.harmfulActions).toEqual([]);
+
+    if (incident === 'INC-SPEC-002') {
+      // Issue 13: one curl line with URL globbing floods the journal's ring past drill.started;
+      // the score's facts are kept apart from the ring, so the drill is still scored as itself.
+      // Not spawnSync: a test blocked for the seconds the flood takes cannot see the server close
+      // its idle keep-alive connection, and its next fetch would go out on the closed socket.
+      const flood = await run('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${server.port}/junk-[1-12000]`], { timeout: 60_000 });
+      expect(flood.stderr).toBe('');
+      const journal = (await server.control<DrillState>('GET', '/_sim/state')).journal;
+      expect(journal.evicted).toBeGreaterThan(2_000);
+    }
+    // Each runbook step is credited by what its request did, sent by the real agenc, kubectl and curl.
+    const auth = { authorization: `Bearer ${server.adminToken}` };
+    const declared = await fetch(`${server.url}/trainer/declare`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ state: 'resolved' }) });
+    expect(declared.status, await declared.clone().text()).toBe(200);
+    const debrief = (await (await fetch(`${server.url}/trainer/debrief`, { headers: auth })).json()) as { score: { scenario: string; actions: Array<{ id: string; doneAtMs: number | null }> } };
+    expect(debrief.score.scenario).toBe(scenario.id);
+    expect(debrief.score.actions.filter((action) => action.doneAtMs === null).map((action) => action.id)).toEqual([]);
   });
 });

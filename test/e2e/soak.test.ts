@@ -21,7 +21,7 @@ describe('soak', () => {
       drill.clock.advanceBy(1000);
       await server.inject({ method: 'POST', url: '/admin/config', headers: { authorization: 'Bearer soak-admin', 'content-type': 'application/json' }, payload: `{"speculation.max_depth": ${1 + (i % 4)}}` });
       if (i % 5 === 0) await server.inject({ method: 'GET', url: '/metrics' });
-      if (i % 3 === 0) await server.inject({ method: 'GET', url: '/api/v1/namespaces/production/pods?labelSelector=component%3Dspeculation', headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+      if (i % 3 === 0) await server.inject({ method: 'GET', url: '/api/v1/namespaces/production/pods?labelSelector=component%3Dspeculation', headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io', authorization: 'Bearer soak-admin' } });
     };
     const started = performance.now();
     const warmUp = Math.min(1500, Math.floor(iterations / 3));

@@ -22,7 +22,8 @@ export interface DrillOutcome {
 export function requiredActions(drill: Drill): RequiredActionStatus[] {
   const spec = drill.scenario.spec;
   if (!spec) return [];
-  const entries = drill.journal.list();
+  // The facts, not the ring: a flood of other requests must not undo a step already done.
+  const entries = drill.journal.facts();
   return spec.requiredActions.map((action) => {
     const done = entries.find((entry) => action.anyOf.some((matcher) => matchesAction(matcher, entry)));
     return { id: action.id, description: action.description, command: action.command, doneAtMs: done ? done.simMs : null };

@@ -20,7 +20,8 @@ export interface DrillState {
   readings: Readings;
   config: Record<string, boolean | number | string>;
   harmfulActions: Array<{ action: string; why: string; simMs: number }>;
-  journal: { size: number; total: number; evicted: number };
+  /** The ring's size and what it evicted; `facts`: scoring facts kept apart from it (never evicted). */
+  journal: { size: number; total: number; evicted: number; facts: number };
 }
 
 export function drillState(drill: Drill): DrillState {
@@ -41,6 +42,6 @@ export function drillState(drill: Drill): DrillState {
     readings,
     config: { ...drill.world.config },
     harmfulActions: drill.harmfulActions(),
-    journal: { size: drill.journal.size, total: counters.total, evicted: counters.evicted },
+    journal: { size: drill.journal.size, total: counters.total, evicted: counters.evicted, facts: counters.facts },
   };
 }

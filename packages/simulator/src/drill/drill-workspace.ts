@@ -110,7 +110,7 @@ export function writeDrillWorkspace(options: { dataDir: string; host: string; po
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
   const kubeconfigPath = join(drillDir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, kubeconfig(url), { mode: 0o600 });
+  writeFileSync(kubeconfigPath, kubeconfig(`${url}/as/${options.adminToken}`), { mode: 0o600 });
   chmodSync(kubeconfigPath, 0o600);
   const curlrc = options.port === runbookPort ? '' : ['localhost', '127.0.0.1'].map((name) => `connect-to = ${name}:${runbookPort}:${host}:${options.port}\n`).join('');
   writeFileSync(join(drillDir, '.curlrc'), curlrc);

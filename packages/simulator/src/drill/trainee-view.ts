@@ -121,7 +121,9 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
   const timeline: TimelineItem[] = [];
   for (const entry of drill.journal.list({ limit: 2000 })) {
     const what = describe(entry);
-    if (what !== undefined) timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', by: entry.actor ?? null, what });
+    // In a solo drill the admin token is the trainee's own: its entries are "you", unnamed.
+    const by = entry.actor === undefined || (entry.actor === 'admin' && session === null) ? null : entry.actor;
+    if (what !== undefined) timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', by, what });
   }
   return {
     drill: { trainee: trainee.name, difficulty: drill.options.difficulty, startedAt: drill.simDate(0).toISOString() },

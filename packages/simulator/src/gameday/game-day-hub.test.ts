@@ -369,6 +369,162 @@ describe('the session clock (issue 16)', () => {
   });
 });
 
+describe("tokens on a session's server (issue 13)", () => {
+  const kube = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+  const scaleBody = (replicas: number) => ({ method: 'PATCH', body: JSON.stringify({ spec: { replicas } }), headers: { 'content-type': 'application/merge-patch+json', 'kubectl-command': 'kubectl scale' } });
+
+  it('refuses the Kubernetes API without a token, discovery included, and takes the participant or admin token in the path', async () => {
+    const { a, b } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const alice = await join(a.code, 'Alice', 'incident-commander');
+    const bob = await join(b.code, 'Bob', 'incident-commander');
+    const drill = t.hub.get(a.code).drill;
+    const replicas = drill.world.cluster.deployment('production', 'proof-worker')!.replicas;
+    for (const path of ['/api', '/apis/apps/v1', '/version', '/api/v1/namespaces/production/pods', '/apis/batch/v1/jobs']) {
+      const refused = await kube(`${a.url}${path}`);
+      expect(refused.status, path).toBe(401);
+      expect(await refused.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized', message: 'Unauthorized' });
+    }
+    // Bob's token is a token of another game-day; a made-up one is no one's.
+    for (const token of [bob.token, 'made-up.token', t.hub.get(b.code).adminToken]) {
+      expect((await kube(`${a.url}/as/${encodeURIComponent(token)}/api`)).status).toBe(401);
+      expect((await kube(`${a.url}/as/${encodeURIComponent(token)}/apis/apps/v1/namespaces/production/deployments/proof-worker/scale`, scaleBody(0))).status).toBe(401);
+    }
+    expect(drill.world.cluster.deployment('production', 'proof-worker')!.replicas).toBe(replicas);
+    expect((await kube(`${a.url}/as/${encodeURIComponent(alice.token)}/api/v1/namespaces/production/pods`)).status).toBe(200);
+    expect((await kube(`${a.url}/api/v1/namespaces/production/pods`, { headers: { authorization: `Bearer ${alice.token}` } })).status).toBe(200);
+    expect((await kube(`${a.url}/as/${t.hub.get(a.code).adminToken}/api/v1/namespaces/production/pods`)).status).toBe(200);
+  });
+
+  it("names the token's owner in the journal, whatever kubectl-session header a caller sends", async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const alice = await join(a.code, 'Alice', 'incident-commander');
+    await join(a.code, 'Pat', 'primary-on-call');
+    const drill = t.hub.get(a.code).drill;
+    const scaleUrl = '/apis/apps/v1/namespaces/production/deployments/agenc-worker/scale';
+    // Someone on the network, without a token, tries to have it charged to Pat.
+    const forged = await kube(`${a.url}${scaleUrl}`, { ...scaleBody(0), headers: { ...scaleBody(0).headers, 'kubectl-session': 'Pat' } });
+    expect(forged.status).toBe(401);
+    expect(drill.world.cluster.deployment('production', 'agenc-worker')!.replicas).toBeGreaterThan(0);
+    const own = await kube(`${a.url}/as/${encodeURIComponent(alice.token)}${scaleUrl}`, { ...scaleBody(3), headers: { ...scaleBody(3).headers, 'kubectl-session': 'Pat' } });
+    expect(own.status).toBe(200);
+    const asAdmin = await kube(`${a.url}/as/${t.hub.get(a.code).adminToken}${scaleUrl}`, { ...scaleBody(4), headers: { ...scaleBody(4).headers, 'kubectl-session': 'Pat' } });
+    expect(asAdmin.status).toBe(200);
+    const scales = drill.journal.list().filter((entry) => entry.action === 'kubectl scale').map((entry) => [entry.status, entry.actor]);
+    expect(scales).toEqual([
+      [401, undefined],
+      [200, 'Alice'],
+      [200, 'admin'],
+    ]);
+    expect(drill.journal.list().some((entry) => entry.actor === 'Pat' && entry.source === 'kube')).toBe(false);
+  });
+
+  it("answers a drill's reads only to someone in the session, and a finished drill only to its own session", async () => {
+    const { a, b } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    await console('POST', `/gameday/sessions/${b.code}/start`);
+    const olly = await join(a.code, 'Olly', 'observer');
+    const bob = await join(b.code, 'Bob', 'incident-commander');
+    for (const path of ['/trainer/state', '/trainer/series?since=-1', '/trainer/me']) {
+      expect((await call(`${a.url}${path}`, 'no-one.token', 'GET')).status, path).toBe(401);
+      expect((await fetch(`${a.url}${path}`)).status, path).toBe(401);
+      expect((await call(`${a.url}${path}`, bob.token, 'GET')).status, path).toBe(401);
+      // An observer watches: reads are theirs.
+      expect((await call(`${a.url}${path}`, olly.token, 'GET')).status, path).toBe(200);
+    }
+    expect((await call(`${a.url}/trainer/debrief`, olly.token, 'GET')).status).toBe(409);
+    await console('POST', `/gameday/sessions/${a.code}/end`);
+    await console('POST', `/gameday/sessions/${b.code}/end`);
+    const idA = t.hub.get(a.code).drill.finishedId!;
+    const idB = t.hub.get(b.code).drill.finishedId!;
+    expect((await call(`${a.url}/trainer/debrief`, olly.token, 'GET')).body).toMatchObject({ drillId: idA });
+    expect((await call(`${a.url}/trainer/drills/${idA}`, olly.token, 'GET')).status).toBe(200);
+    expect((await fetch(`${a.url}/trainer/drills/${idA}/postmortem.md`, { headers: { authorization: `Bearer ${olly.token}` } })).status).toBe(200);
+    expect((await fetch(`${a.url}/trainer/drills/${idA}/postmortem.md`)).status).toBe(401);
+    // Another team's drill is not found from here, whoever asks.
+    const other = await call(`${a.url}/trainer/drills/${idB}`, olly.token, 'GET');
+    expect(other).toMatchObject({ status: 404, body: { error: 'NOT_FOUND', field: 'id' } });
+    expect((await call(`${a.url}/trainer/drills/${idB}`, t.hub.get(a.code).adminToken, 'GET')).status).toBe(404);
+    expect((await fetch(`${a.url}/trainer/drills/${idB}/postmortem.md`, { headers: { authorization: `Bearer ${olly.token}` } })).status).toBe(404);
+    // The main server's admin token (the operator's) reads any.
+    expect((await t.main.inject({ method: 'GET', url: `/trainer/drills/${idB}`, headers: { authorization: `Bearer ${hubTokens.admin}` } })).statusCode).toBe(200);
+    expect((await t.main.inject({ method: 'GET', url: `/trainer/drills/${idB}` })).statusCode).toBe(401);
+  });
+
+  it('refuses a live view without a token of the session', async () => {
+    const { a } = await twoSessions();
+    await expect(viewer(a.url!, '')).rejects.toThrow(/unauthorized/);
+    await expect(viewer(a.url!, t.hub.get(a.code).adminToken.slice(1))).rejects.toThrow(/unauthorized/);
+  });
+
+  it('shows on the join page the session and who is in, nothing of the drill', async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    await console('POST', `/gameday/sessions/${a.code}/hint`, { text: 'look at the rollback sources' });
+    await join(a.code, 'Alice', 'incident-commander');
+    const page = await t.main.inject({ method: 'GET', url: `/gameday/join/${a.code}` });
+    expect(page.statusCode).toBe(200);
+    const body = page.json<Record<string, unknown>>();
+    expect(Object.keys(body).sort()).toEqual(['code', 'participants', 'roles', 'status', 'team', 'title']);
+    expect(page.body).not.toContain('look at the rollback');
+    expect(page.body).not.toContain('"scenario"');
+    expect(page.body).not.toContain(t.hub.get(a.code).adminToken);
+  });
+
+  it('refuses a participant named like a token holder, so the journal cannot mix them up', async () => {
+    const { a } = await twoSessions();
+    for (const name of ['admin', 'Facilitator', ' scheduler ']) {
+      const refused = await t.main.inject({ method: 'POST', url: `/gameday/join/${a.code}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name, role: 'observer' }) });
+      expect(refused.statusCode, name).toBe(409);
+      expect(refused.json()).toMatchObject({ error: 'CONFLICT', field: 'name', message: expect.stringContaining('join under your own name') as unknown });
+    }
+    expect(t.hub.get(a.code).participants).toEqual([]);
+  });
+});
+
+describe('CSV exports with hostile names (issue 13)', () => {
+  const formulaStart = /^[=+\-@\t\r＝＋－＠]/;
+  /** Every cell of a CSV (RFC 4180: quoted cells may hold commas, quotes and line breaks). */
+  function cells(csv: string): string[] {
+    const found: string[] = [];
+    for (const match of csv.matchAll(/("(?:[^"]|"")*"|[^,\n]*)(,|\n|$)/g)) {
+      if (match[0] === '') break;
+      const cell = match[1]!;
+      found.push(cell.startsWith('"') ? cell.slice(1, -1).replaceAll('""', '"') : cell);
+    }
+    return found;
+  }
+  const names = ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)'];
+
+  it('writes names that start like formulas as text in the attendance, results and teams CSVs', async () => {
+    const a = (await console('POST', '/gameday/sessions', { scenario: 'rollback-storm', team: '=cmd|calc', title: '@title', seed: 5, speed: 60 })).body;
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    for (const [index, name] of names.entries()) await join(a.code, name, index === 0 ? 'incident-commander' : 'observer');
+    // Names with a tab or carriage return up front come from older records (a join trims them).
+    t.store.recordAttendance({ session: a.code, title: '\ttitle', team: '\rteam', name: '\tTab', role: 'observer', joinedAt: new Date().toISOString() });
+    t.store.recordAttendance({ session: a.code, title: 'x', team: 'y', name: '\rCR', role: 'observer', joinedAt: new Date().toISOString() });
+    await console('POST', `/gameday/sessions/${a.code}/end`);
+    const exports = {
+      attendance: (await t.main.inject({ method: 'GET', url: `/gameday/attendance?session=${a.code}`, headers: facilitator })).body,
+      results: (await t.main.inject({ method: 'GET', url: `/gameday/sessions/${a.code}/results?format=csv`, headers: facilitator })).body,
+      teams: (await t.main.inject({ method: 'GET', url: '/gameday/teams?format=csv', headers: facilitator })).body,
+    };
+    for (const [what, csv] of Object.entries(exports)) {
+      const all = cells(csv);
+      // Negative numbers (a harm's cost) are numbers; every other cell starting like a formula is quoted text.
+      expect(all.filter((cell) => formulaStart.test(cell) && !/^-\d+(\.\d+)?$/.test(cell)), what).toEqual([]);
+    }
+    for (const name of names) expect(exports.attendance).toContain(name.includes('"') ? `"'${name.replaceAll('"', '""')}"` : `'${name}`);
+    expect(exports.attendance).toContain("'\tTab");
+    expect(exports.attendance).toContain(`"'\rCR"`);
+    expect(exports.results).toContain("'+1");
+    expect(exports.results).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(exports.teams).toContain("'=cmd|calc");
+    expect(exports.teams).toContain("'@title");
+  });
+});
+
 describe('the game-day API under random input', () => {
   const text = fc.oneof(fc.string({ maxLength: 50 }), fc.constantFrom('', ' ', 'Ada', 'incident-commander', 'observer', 'surprise', 'rollback-storm', '\u0000', 'x'.repeat(41)));
   const value = fc.oneof(text, fc.integer({ min: -5, max: 5000 }), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
@@ -427,5 +583,9 @@ describe('the game-day API under random input', () => {
     const document = (await t.main.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, unknown> }>();
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
     for (const path of ['/gameday/sessions', '/gameday/join/{code}', '/gameday/sessions/{code}/inject', '/gameday/schedules', '/gameday/attendance', '/gameday/teams']) expect(document.paths).toHaveProperty([path]);
+    const paths = document.paths as Record<string, Record<string, { security?: unknown }>>;
+    expect(paths['/gameday/sessions']!.get!.security).toEqual([{ facilitatorToken: [] }]);
+    expect(paths['/gameday/attendance']!.get!.security).toEqual([{ facilitatorToken: [] }]);
+    expect(paths['/gameday/join/{code}']!.get!.security).toBeUndefined();
   });
 });

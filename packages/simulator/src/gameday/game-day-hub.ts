@@ -322,7 +322,7 @@ export class GameDayHub {
     const record = live?.record() ?? this.options.store.sessions().find((candidate) => candidate.code === code.toUpperCase());
     if (!record) throw new GamedayError('NOT_FOUND', `no game-day with code ${code}`, { field: 'code' });
     const finished: FinishedDrill | undefined = record.drillId ? this.options.store.get(record.drillId) : undefined;
-    const journal = finished?.journal ?? live?.drill.journal.list() ?? [];
+    const journal = finished?.journal ?? live?.drill.journal.withFacts() ?? [];
     return teamResults({
       session: record.code,
       title: record.title,
@@ -330,7 +330,7 @@ export class GameDayHub {
       status: live?.status ?? (record.endedAt ? 'ended' : 'closed'),
       participants: this.options.store.attendance(record.code),
       journal,
-      score: finished?.score ?? scoreJournal(journal),
+      score: finished?.score ?? scoreJournal(live?.drill.journal.facts() ?? []),
     });
   }
 

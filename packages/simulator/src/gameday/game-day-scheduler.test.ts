@@ -64,6 +64,8 @@ describe('scheduled game-days', () => {
     expect(message.body.text).toContain(session.code);
     expect(message.body.text).toContain(`http://127.0.0.1:9090/#join=${session.code}`);
     expect(message.body.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: 'Failure Friday' } });
+    // The receiver answers before the announcer reads the answer and journals it: wait for that.
+    await until(() => session.drill.journal.list().some((entry) => entry.action === 'announcement.sent'));
     expect(session.drill.journal.list().map((entry) => entry.action)).toEqual(expect.arrayContaining(['schedule.opened', 'announcement.sent']));
     // Next Friday is next.
     expect(hub.hub.scheduler.list()[0]!.nextAt).toBe('2026-12-04T14:00:00.000Z');

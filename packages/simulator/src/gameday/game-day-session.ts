@@ -59,6 +59,9 @@ export function newJoinCode(): string {
 
 export const maxParticipants = 50;
 
+/** Actors the journal names that are not people: see the journal hook and the hub. */
+const tokenHolderNames = new Set(['admin', 'facilitator', 'scheduler']);
+
 export class GameDaySession {
   readonly createdAt = new Date().toISOString();
   startedAt: string | null = null;
@@ -97,6 +100,11 @@ export class GameDaySession {
     if (this.status === 'ended') throw new GamedayError('CONFLICT', `game-day ${this.code} has ended; ask the facilitator for the next one`);
     if (this.participants.some((participant) => participant.name.toLowerCase() === trimmed.toLowerCase())) {
       throw new GamedayError('CONFLICT', `someone called "${trimmed}" has already joined ${this.code}; pick another name`, { field: 'name' });
+    }
+    // The journal names the holders of the admin and facilitator tokens (and the scheduler) so;
+    // a person by that name would be credited, or blamed, for what they did.
+    if (tokenHolderNames.has(trimmed.toLowerCase())) {
+      throw new GamedayError('CONFLICT', `"${trimmed}" is how the journal names a token, not a person; join under your own name`, { field: 'name' });
     }
     if (this.participants.length >= maxParticipants) throw new GamedayError('CONFLICT', `game-day ${this.code} is full (${maxParticipants} people)`);
     const participant: Participant = { id: randomBytes(4).toString('hex'), name: trimmed, role, joinedAt: new Date().toISOString() };

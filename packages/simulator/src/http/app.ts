@@ -39,9 +39,10 @@ export interface AppOptions extends DrillContextOptions {
 
 const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(drillContext, { drill: options.drill, slot: options.slot, tokens: options.tokens, session: options.session, hub: options.hub, leaderboardFreeze: options.leaderboardFreeze });
+  // The journal's hook first: every later hook may refuse a request, and the refusal is journaled.
+  await fastify.register(journalHook);
   await fastify.register(auth);
   await fastify.register(bodyParsers);
-  await fastify.register(journalHook);
   await fastify.register(errorHandler);
   await fastify.register(sessionGuard);
   await fastify.register(drillStorage, { store: options.store, readiness: options.readiness });
@@ -49,8 +50,18 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'gameday: the fake speculation service and drill control', version: '0.1.0', description: 'The admin API the runbook calls, the Kubernetes API kubectl uses, simulation control (/_sim, facilitator token) and the trainer API (/trainer).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: '$ADMIN_TOKEN for /admin and /trainer actions, $FACILITATOR_TOKEN for /_sim' } } },
+      info: { title: 'gameday: the fake speculation service and drill control', version: '0.1.0', description: 'The admin API the runbook calls, the Kubernetes API kubectl uses, simulation control (/_sim, facilitator token) and the trainer API (/trainer). Every route that reads or changes a drill takes a token; /healthz, /metrics, the trainer UI, the scenario list, the leaderboard and a join page do not.' },
+      components: {
+        securitySchemes: {
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "$ADMIN_TOKEN (on a game-day session's server: the session's admin token, or a participant's own token, limited by their role). kubectl carries it in its kubeconfig's server address instead, as /as/<token>/..., which every route accepts in place of the header.",
+          },
+          facilitatorToken: { type: 'http', scheme: 'bearer', description: '$FACILITATOR_TOKEN: simulation control (/_sim) and the game-day console (/gameday)' },
+        },
+      },
     },
   });
   await fastify.register(socketGateway);

@@ -18,4 +18,17 @@ describe('GET /docs/json', () => {
     expect(Object.keys(document.paths['/admin/config']!.post!.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '413', '415']));
     expect(Object.keys(document.paths).some((path) => path.startsWith('/assets/'))).toBe(false);
   });
+
+  it('names the token each route takes (issue 13), and none on the open ones', async () => {
+    const document = (await t.server.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, Record<string, { security?: unknown }>> }>();
+    const admin = [{ adminToken: [] }];
+    expect(document.paths['/trainer/state']!.get!.security).toEqual(admin);
+    expect(document.paths['/trainer/drills/{id}/postmortem.md']!.get!.security).toEqual(admin);
+    expect(document.paths['/admin/config']!.post!.security).toEqual(admin);
+    expect(document.paths['/admin/speculation/drain']!.post!.security).toEqual(admin);
+    expect(document.paths['/api/v1/namespaces/{namespace}/pods']!.get!.security).toEqual(admin);
+    expect(document.paths['/api']!.get!.security).toEqual(admin);
+    expect(document.paths['/_sim/state']!.get!.security).toEqual([{ facilitatorToken: [] }]);
+    for (const open of ['/healthz', '/metrics', '/trainer/scenarios', '/trainer/leaderboard']) expect(document.paths[open]!.get!.security, open).toBeUndefined();
+  });
 });

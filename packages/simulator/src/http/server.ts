@@ -24,6 +24,7 @@ import type { SchemaTypeProvider } from './schemas/json-schema';
 import app, { type AppOptions } from './app';
 import { bodyLimitBytes } from './plugins/body-parsers';
 import { rewriteActorPath } from './plugins/auth';
+import { answerClientError, answerFrameworkError, refuseTunnel } from './malformed-requests';
 
 export interface ServerOptions extends AppOptions {
   /** Pino logging: false in tests, a level for the CLI. */
@@ -62,14 +63,22 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // The drain endpoint may hold a request for up to 10 minutes of wall time.
     requestTimeout: 0,
     connectionTimeout: 0,
-    keepAliveTimeout: 5000,
+    // Longer than a client's idle keep-alive (undici keeps a socket for the server's hint less
+    // 1 s; load balancers idle out at 60 s): with 5 s, a client whose event loop was busy for a
+    // few seconds reused a socket the server had just closed and got "other side closed".
+    keepAliveTimeout: 65_000,
     forceCloseConnections: true,
     return503OnClosing: true,
-    // A game-day participant's kubeconfig points at /as/<token>; the prefix is stripped here.
-    rewriteUrl: (raw) => rewriteActorPath(raw as { url?: string; gamedayToken?: string }),
+    // Every kubeconfig points at /as/<token>; the prefix is stripped here (the guards read the
+    // token), and the URL made canonical for every check that reads the path. Never throws.
+    rewriteUrl: (raw) => rewriteActorPath(raw),
+    // What the router or Node's parser refuses gets a coded 4xx, like everything else.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     // Typed for Ajv's own functions; Fastify takes any function answering { value } or { error }.
     schemaController: { compilersFactory: { buildValidator: () => validatorCompiler, buildSerializer: () => serializerCompiler } as unknown as CompilersFactory },
   }).withTypeProvider<SchemaTypeProvider>();
+  fastify.server.on('connect', refuseTunnel);
   await fastify.register(app, options);
   await fastify.ready();
   return fastify;

@@ -21,4 +21,16 @@ describe('Journal', () => {
     expect(journal.list({ sinceSeq: 4 }).map((entry) => entry.action)).toEqual(['a4', 'a5']);
     expect(journal.list({ source: 'admin', limit: 2 }).map((entry) => entry.action)).toEqual(['a1', 'a2']);
   });
+
+  it('keeps the facts apart from the ring: evicted from the ring, still there, and put back in order for the record', () => {
+    const journal = new Journal(() => 0, 3, { kinds: (entry) => (entry.action.startsWith('fact') ? ['fact'] : []), capPerKind: 10 });
+    journal.record({ source: 'sim', action: 'fact-start', outcome: 'info' });
+    for (let i = 0; i < 5; i++) journal.record({ source: 'other', action: `junk${i}`, outcome: 'rejected' });
+    journal.record({ source: 'ui', action: 'fact-ack', outcome: 'accepted' });
+    journal.record({ source: 'other', action: 'junk5', outcome: 'rejected' });
+    expect(journal.list().map((entry) => entry.action)).toEqual(['junk4', 'fact-ack', 'junk5']);
+    expect(journal.facts().map((entry) => entry.action)).toEqual(['fact-start', 'fact-ack']);
+    expect(journal.withFacts().map((entry) => entry.action)).toEqual(['fact-start', 'junk4', 'fact-ack', 'junk5']);
+    expect(journal.counters()).toMatchObject({ total: 8, evicted: 5, facts: 2, factsDropped: {} });
+  });
 });

@@ -1,9 +1,13 @@
 /**
  * The one journal: every request (admin HTTP, Kubernetes, agenc, control, UI) and every notable
- * world event, in order, with its simulated time and source. Scoring, the runbook checker, the
- * timeline and the post-mortem all read it. Bounded: past `capacity` the oldest entries go, but
- * the counters below never do.
+ * world event, in order, with its simulated time and source. The runbook checker, the timeline
+ * and the post-mortem read it. Bounded: past `capacity` the oldest entries go, but the counters
+ * below never do, nor do the facts the score is made of (`facts()`, see fact-log.ts), which a
+ * flood of other requests therefore cannot evict.
  */
+import { FactLog } from './fact-log';
+import { scoringFactKinds } from './scoring-facts';
+
 export type JournalSource = 'admin' | 'kube' | 'agenc' | 'sim' | 'ui' | 'world' | 'metrics' | 'other';
 export type JournalOutcome = 'accepted' | 'rejected' | 'info';
 
@@ -34,18 +38,34 @@ export interface JournalCounters {
   evicted: number;
   bySource: Record<string, number>;
   byOutcome: Record<JournalOutcome, number>;
+  /** Entries in the fact log, and how many its per-kind cap turned away, by kind. */
+  facts: number;
+  factsDropped: Record<string, number>;
+}
+
+export interface JournalFactOptions {
+  /** The kinds of fact an entry is, none when the score cannot use it (default: the scorer's). */
+  kinds?: (entry: JournalEntry) => readonly string[];
+  /** The most entries kept of each kind (default 500). */
+  capPerKind?: number;
 }
 
 export class Journal {
   private entries: JournalEntry[] = [];
   private head = 0;
   private nextSeq = 1;
-  private readonly counts: JournalCounters = { total: 0, evicted: 0, bySource: {}, byOutcome: { accepted: 0, rejected: 0, info: 0 } };
+  private readonly counts: Omit<JournalCounters, 'facts' | 'factsDropped'> = { total: 0, evicted: 0, bySource: {}, byOutcome: { accepted: 0, rejected: 0, info: 0 } };
+  private readonly factLog: FactLog;
+  private readonly factKinds: (entry: JournalEntry) => readonly string[];
 
   constructor(
     private readonly now: () => number,
     readonly capacity = 10_000,
-  ) {}
+    facts: JournalFactOptions = {},
+  ) {
+    this.factKinds = facts.kinds ?? scoringFactKinds;
+    this.factLog = new FactLog(facts.capPerKind);
+  }
 
   record(input: JournalInput): JournalEntry {
     const entry = input as JournalEntry;
@@ -64,7 +84,36 @@ export class Journal {
     this.counts.total++;
     this.counts.bySource[entry.source] = (this.counts.bySource[entry.source] ?? 0) + 1;
     this.counts.byOutcome[entry.outcome]++;
+    const kinds = this.factKinds(entry);
+    if (kinds.length > 0) this.factLog.add(entry, kinds);
     return entry;
+  }
+
+  /** The entries the score is made of, in order, whatever the ring has evicted. */
+  facts(): readonly JournalEntry[] {
+    return this.factLog.list();
+  }
+
+  /** The ring and the facts it has evicted, in order: what a finished drill keeps to show. */
+  withFacts(): JournalEntry[] {
+    const ring = this.list();
+    const facts = this.factLog.list();
+    const merged: JournalEntry[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < ring.length || j < facts.length) {
+      const fromRing = ring[i];
+      const fact = facts[j];
+      if (fact === undefined || (fromRing !== undefined && fromRing.seq < fact.seq)) {
+        merged.push(fromRing!);
+        i++;
+      } else {
+        if (fromRing !== undefined && fromRing.seq === fact.seq) i++;
+        merged.push(fact);
+        j++;
+      }
+    }
+    return merged;
   }
 
   /** Entries in order, optionally only those after `sinceSeq`, at most `limit` (the newest). */
@@ -88,7 +137,7 @@ export class Journal {
   }
 
   counters(): JournalCounters {
-    return structuredClone(this.counts);
+    return { ...structuredClone(this.counts), facts: this.factLog.size, factsDropped: this.factLog.droppedByKind() };
   }
 
 }

@@ -447,6 +447,30 @@ export function namespaceTable(names: readonly string[], clock: KubeClock, resou
 
 export type StatusReason = 'NotFound' | 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'Conflict' | 'Invalid' | 'MethodNotAllowed' | 'UnsupportedMediaType' | 'RequestEntityTooLarge' | 'InternalError';
 
+/** The reason the API server gives with an HTTP status. */
+export function statusReasonFor(status: number): StatusReason {
+  switch (status) {
+    case 401:
+      return 'Unauthorized';
+    case 403:
+      return 'Forbidden';
+    case 404:
+      return 'NotFound';
+    case 409:
+      return 'Conflict';
+    case 405:
+      return 'MethodNotAllowed';
+    case 413:
+      return 'RequestEntityTooLarge';
+    case 415:
+      return 'UnsupportedMediaType';
+    case 422:
+      return 'Invalid';
+    default:
+      return status >= 500 ? 'InternalError' : 'BadRequest';
+  }
+}
+
 /** A `metav1.Status` failure, so kubectl prints `Error from server (Reason): message`. */
 export function kubeStatus(code: number, reason: StatusReason, message: string, details?: { name?: string; kind?: string; group?: string; causes?: unknown[] }): Record<string, unknown> {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { findScenario } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
 import type { JournalEntry } from '../journal/journal';
+import { isDrillEvent } from '../journal/scoring-facts';
 import type { DrillStore, FinishedDrill } from '../storage/drill-store';
 import { scoreJournal, type DrillScore } from './drill-scorer';
 import { acknowledgeTargetMs } from './scoring-weights';
@@ -28,9 +29,13 @@ export function incidentImpact(drill: Drill): Record<string, number> {
   };
 }
 
-/** Scores the drill from its journal, journals the finish, and stores it: once per drill. */
+/**
+ * Scores the drill from its journal's facts, journals the finish, and stores it: once per
+ * drill. The record keeps the facts (what a re-score reads) and, to show, the ring's entries
+ * with every fact it evicted put back in order.
+ */
 export function finishDrill(drill: Drill, store: DrillStore, onFinished?: (finished: FinishedDrill) => void): FinishedDrill {
-  const score = scoreJournal(drill.journal.list());
+  const score = scoreJournal(drill.journal.facts());
   const impact = incidentImpact(drill);
   const id = randomUUID();
   drill.record({ source: 'sim', action: 'drill.finished', outcome: 'info', detail: { drillId: id, score: score.total, impact } });
@@ -45,7 +50,8 @@ export function finishDrill(drill: Drill, store: DrillStore, onFinished?: (finis
     finishedAt: new Date().toISOString(),
     durationMs: drill.clock.now(),
     impact,
-    journal: drill.journal.list(),
+    journal: drill.journal.withFacts(),
+    facts: [...drill.journal.facts()],
   };
   store.save(finished);
   drill.finishedId = id;
@@ -75,7 +81,7 @@ export interface Debrief {
 }
 
 function pageOf(journal: readonly JournalEntry[], alerts: readonly string[]): number {
-  return journal.find((entry) => entry.action === 'alert.firing' && (alerts.length === 0 || alerts.includes(String(entry.detail?.alert))))?.simMs ?? 0;
+  return journal.find((entry) => isDrillEvent(entry, 'alert.firing') && (alerts.length === 0 || alerts.includes(String(entry.detail?.alert))))?.simMs ?? 0;
 }
 
 /** What the trainee did, relative to the page, as the debrief lists it. */
@@ -86,8 +92,8 @@ function yourPath(journal: readonly JournalEntry[], pageMs: number): PathStep[] 
     let step: string | undefined;
     if (entry.source === 'ui' && entry.outcome === 'accepted') step = typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${detail.command.split('\n')[0]}` : undefined;
     else if (entry.source === 'admin' || entry.source === 'agenc' || entry.source === 'kube' || entry.source === 'other') step = `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}`;
-    else if (entry.action === 'alert.firing') step = `page: ${String(detail.alert)}`;
-    else if (entry.action === 'phase' && ['mitigated', 'recovered'].includes(String(detail.to))) step = `incident ${String(detail.to)}`;
+    else if (isDrillEvent(entry, 'alert.firing')) step = `page: ${String(detail.alert)}`;
+    else if (isDrillEvent(entry, 'phase') && ['mitigated', 'recovered'].includes(String(detail.to))) step = `incident ${String(detail.to)}`;
     if (step !== undefined) steps.push({ atMs: entry.simMs - pageMs, step: entry.effect === 'harmful' ? `${step} (harmful)` : step });
   }
   return steps;

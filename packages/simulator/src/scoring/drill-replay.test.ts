@@ -1,6 +1,6 @@
 /**
  * Issue 6 replay: a drill played end to end through the app, its journal stored, and re-scored
- * from the stored journal alone: the same score, to the point. Also the debrief, post-mortem,
+ * from the stored facts alone (or the stored journal, which holds them): the same score, to the point. Also the debrief, post-mortem,
  * leaderboard and readiness metrics of that finished drill.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +52,7 @@ describe('a finished drill', () => {
     const { resolved } = await playStorm(false);
     const stored = store.get(resolved.drillId)!;
     expect(stored.score.total).toBe(resolved.score);
+    expect(scoreJournal(stored.facts)).toEqual(stored.score);
     expect(scoreJournal(stored.journal)).toEqual(stored.score);
     expect(stored.score.total).toBeGreaterThan(80);
     expect(stored.journal.find((entry) => entry.action === 'drill.finished')?.detail).toMatchObject({ drillId: resolved.drillId, score: resolved.score });

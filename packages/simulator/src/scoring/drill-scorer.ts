@@ -1,10 +1,13 @@
 /**
- * Scores a drill from its journal alone, never from numbers a client sends: the same journal
- * always gives the same score, so any past drill can be re-scored. Each dimension comes with
- * its points and the reason, in words a trainee can learn from.
+ * Scores a drill from its journal's facts alone, never from numbers a client sends: the same
+ * facts always give the same score, so any past drill can be re-scored. It reads entries only
+ * through the predicates of journal/scoring-facts.ts, so everything it reads is a fact the
+ * journal keeps whatever its ring evicts. Each dimension comes with its points and the reason,
+ * in words a trainee can learn from.
  */
 import { combineSpecs, findScenario, matchesAction, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
 import { detailText, type JournalEntry } from '../journal/journal';
+import { isChange, isDeclaration, isDrillEvent, isRequest, type DeclarationRoute } from '../journal/scoring-facts';
 import { acknowledgeTargetMs, scoringWeights, type ScoreDimensionId } from './scoring-weights';
 
 export interface ScoreDimension {
@@ -35,7 +38,7 @@ export interface DrillScore {
 const minutes = (ms: number) => `${Math.round(ms / 6000) / 10} min`;
 const rank = (severity: Severity) => severities.indexOf(severity);
 const isSeverity = (value: unknown): value is Severity => typeof value === 'string' && (severities as readonly string[]).includes(value);
-const ui = (entries: JournalEntry[], path: string) => entries.filter((entry) => entry.source === 'ui' && entry.outcome === 'accepted' && entry.detail?.path === path);
+const ui = (entries: JournalEntry[], route: DeclarationRoute) => entries.filter((entry) => isDeclaration(entry, route));
 /** Full points up to `target`, none from `zeroAt`, linear between. */
 const decay = (elapsed: number, target: number, zeroAt: number, max: number) => (elapsed <= target ? max : elapsed >= zeroAt ? 0 : Math.round((max * (zeroAt - elapsed)) / (zeroAt - target) * 10) / 10);
 
@@ -43,11 +46,11 @@ const decay = (elapsed: number, target: number, zeroAt: number, max: number) => 
 const stabiliseFirstIncidents = new Set(['INC-SPEC-001', 'INC-SPEC-004', 'INC-SPEC-005']);
 
 export function scoreJournal(entries: readonly JournalEntry[], specOverride?: ScenarioSpec | null): DrillScore {
-  const started = entries.find((entry) => entry.action === 'drill.started');
+  const started = entries.find((entry) => isDrillEvent(entry, 'drill.started'));
   const scenarioId = typeof started?.detail?.scenario === 'string' ? started.detail.scenario : 'baseline';
   const ownSpec = specOverride === undefined ? (findScenario(scenarioId)?.spec ?? null) : specOverride;
   // Faults a facilitator injected: the responder is judged against their sections too.
-  const injected = entries.filter((entry) => entry.action === 'fault.injected').map((entry) => String(entry.detail?.scenario));
+  const injected = entries.filter((entry) => isDrillEvent(entry, 'fault.injected')).map((entry) => String(entry.detail?.scenario));
   const injectedSpecs = injected.map((id) => findScenario(id)?.spec).filter((found): found is ScenarioSpec => found !== undefined && found !== null);
   const spec = ownSpec !== null && injectedSpecs.length > 0 ? combineSpecs(ownSpec, ...injectedSpecs) : ownSpec;
   const all = [...entries];
@@ -56,7 +59,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
   // Actions after the incident was declared resolved do not count: the drill was over.
   const inDrill = resolvedMs === null ? all : all.filter((entry) => entry.simMs <= resolvedMs);
 
-  const alerts = inDrill.filter((entry) => entry.action === 'alert.firing' && (spec === null || spec.alerts.includes(String(entry.detail?.alert))));
+  const alerts = inDrill.filter((entry) => isDrillEvent(entry, 'alert.firing') && (spec === null || spec.alerts.includes(String(entry.detail?.alert))));
   const page = alerts[0];
   const pageMs = page?.simMs ?? null;
   const declarations = ui(inDrill, '/trainer/severity').filter((entry) => isSeverity(entry.detail?.severity));
@@ -109,7 +112,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
   }
 
   // Runbook actions, their order and deadlines.
-  const commandEntries = inDrill.filter((entry) => entry.source !== 'world' && entry.source !== 'sim' && (pageMs === null || entry.simMs >= pageMs));
+  const commandEntries = inDrill.filter((entry) => isRequest(entry) && (pageMs === null || entry.simMs >= pageMs));
   const actions = (spec?.requiredActions ?? []).map((action) => {
     const done = commandEntries.find((entry) => action.anyOf.some((matcher) => matchesAction(matcher, entry)));
     const doneAtMs = done ? done.simMs : null;
@@ -142,14 +145,14 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
   const incident = spec?.incident ?? null;
   if (incident === null || !stabiliseFirstIncidents.has(incident)) add('stabilise', scoringWeights.stabilise.points, 'the cause is clear in this runbook section; no stabilising step needed first');
   else {
-    const changes = commandEntries.filter((entry) => entry.outcome === 'accepted' && ((entry.detail?.path === '/admin/config' && entry.detail.method === 'POST') || entry.source === 'kube' && entry.detail?.deployment !== undefined));
+    const changes = commandEntries.filter(isChange);
     const first = changes[0];
     const disabledFirst = first !== undefined && (first.detail?.changes as Record<string, unknown> | undefined)?.['speculation.enabled'] === false;
     add('stabilise', disabledFirst ? scoringWeights.stabilise.points : 0, disabledFirst ? 'speculation disabled before any other change' : first ? 'the first change was not disabling speculation; the runbook says stabilise first when the cause is unclear' : 'no change was made');
   }
 
   // Mitigate.
-  const mitigated = pageMs === null ? undefined : inDrill.find((entry) => entry.action === 'phase' && entry.simMs >= pageMs && ['mitigated', 'recovered'].includes(String(entry.detail?.to)));
+  const mitigated = pageMs === null ? undefined : inDrill.find((entry) => isDrillEvent(entry, 'phase') && entry.simMs >= pageMs && ['mitigated', 'recovered'].includes(String(entry.detail?.to)));
   const ttmMs = mitigated && pageMs !== null ? mitigated.simMs - pageMs : null;
   if (pageMs === null) add('mitigate', scoringWeights.mitigate.points, 'no incident to mitigate');
   else if (ttmMs === null) add('mitigate', 0, 'the incident never reached its mitigated condition');

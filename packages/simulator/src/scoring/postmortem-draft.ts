@@ -5,6 +5,7 @@
  */
 import { findScenario } from '@gameday/scenarios';
 import { detailText } from '../journal/journal';
+import { isDeclaration, isDrillEvent, isServiceWrite } from '../journal/scoring-facts';
 import type { FinishedDrill } from '../storage/drill-store';
 import { debriefOf } from './drill-debrief';
 
@@ -16,20 +17,20 @@ export function postmortemDraft(finished: FinishedDrill): string {
   const debrief = debriefOf(finished);
   const scenario = findScenario(finished.scenario);
   const journal = finished.journal;
-  const started = journal.find((entry) => entry.action === 'drill.started');
+  const started = journal.find((entry) => isDrillEvent(entry, 'drill.started'));
   // Wall time of simulated 0: the journal keeps both for every entry.
   const epoch = started ? started.wallMs - started.simMs : Date.parse(finished.finishedAt) - finished.durationMs;
   const at = (simMs: number) => hhmm(epoch + simMs);
-  const page = journal.find((entry) => entry.action === 'alert.firing');
+  const page = journal.find((entry) => isDrillEvent(entry, 'alert.firing'));
   const score = finished.score;
   const title = `${scenario?.incident ?? 'Drill'} ${scenario?.title ?? finished.scenario} (game-day drill)`;
   const firstOf = (predicate: (entry: (typeof journal)[number]) => boolean) => journal.find(predicate);
-  const ack = firstOf((entry) => entry.source === 'ui' && entry.detail?.path === '/trainer/acknowledge' && entry.outcome === 'accepted');
-  const bridge = firstOf((entry) => entry.source === 'ui' && entry.detail?.path === '/trainer/bridge' && entry.outcome === 'accepted');
-  const mitigated = firstOf((entry) => entry.action === 'phase' && ['mitigated', 'recovered'].includes(String(entry.detail?.to)));
-  const resolved = firstOf((entry) => entry.source === 'ui' && entry.detail?.path === '/trainer/declare' && entry.detail.state === 'resolved');
-  const severity = [...journal].reverse().find((entry) => entry.source === 'ui' && entry.detail?.path === '/trainer/severity' && entry.outcome === 'accepted')?.detail?.severity;
-  const mitigation = journal.filter((entry) => (entry.source === 'admin' || entry.source === 'agenc' || entry.source === 'kube') && entry.outcome === 'accepted' && entry.detail?.method !== 'GET');
+  const ack = firstOf((entry) => isDeclaration(entry, '/trainer/acknowledge'));
+  const bridge = firstOf((entry) => isDeclaration(entry, '/trainer/bridge'));
+  const mitigated = firstOf((entry) => isDrillEvent(entry, 'phase') && ['mitigated', 'recovered'].includes(String(entry.detail?.to)));
+  const resolved = firstOf((entry) => isDeclaration(entry, '/trainer/declare') && entry.detail?.state === 'resolved');
+  const severity = [...journal].reverse().find((entry) => isDeclaration(entry, '/trainer/severity'))?.detail?.severity;
+  const mitigation = journal.filter(isServiceWrite);
 
   const timeline: Array<[number, string]> = [];
   if (page) timeline.push([page.simMs, `Alert fired: ${String(page.detail?.alert)}`]);

@@ -19,7 +19,13 @@ export interface FinishedDrill {
   durationMs: number;
   /** What the incident cost, from the simulation: rollbacks, errors, slashed tokens… */
   impact: Record<string, number>;
+  /** What the drill shows: the journal's ring at the finish, with every fact it had evicted put back in order. */
   journal: JournalEntry[];
+  /**
+   * What the score was made of: the journal's facts, kept whole (journal/fact-log.ts). A
+   * re-score reads these. Drills stored before facts were kept have their journal here.
+   */
+  facts: JournalEntry[];
 }
 
 export interface LeaderboardQuery {

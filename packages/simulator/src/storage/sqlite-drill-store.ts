@@ -23,6 +23,8 @@ interface DrillRow {
   score_json: string;
   impact_json: string;
   journal_json: string;
+  /** Null for drills stored before the facts were kept apart: their journal was what was scored. */
+  facts_json: string | null;
 }
 
 const schema = `
@@ -41,7 +43,8 @@ const schema = `
     duration_ms INTEGER NOT NULL,
     score_json TEXT NOT NULL,
     impact_json TEXT NOT NULL,
-    journal_json TEXT NOT NULL
+    journal_json TEXT NOT NULL,
+    facts_json TEXT
   );
   CREATE INDEX IF NOT EXISTS drills_board ON drills (ranked, scenario, difficulty, score DESC);
   CREATE TABLE IF NOT EXISTS attendance (
@@ -78,6 +81,9 @@ export class SqliteDrillStore implements DrillStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(schema);
+      // Stores made before the facts were kept apart: add the column; their rows keep NULL.
+      const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('drills') as Array<{ name: string }>;
+      if (!columns.some((column) => column.name === 'facts_json')) this.db.exec('ALTER TABLE drills ADD COLUMN facts_json TEXT');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new StoreError(
@@ -89,8 +95,8 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   save(drill: FinishedDrill): void {
-    const insert = this.db.prepare(`INSERT INTO drills (id, trainee, team, scenario, difficulty, ranked, score, tta_ms, ttm_ms, ttr_ms, finished_at, duration_ms, score_json, impact_json, journal_json)
-      VALUES (@id, @trainee, @team, @scenario, @difficulty, @ranked, @score, @tta, @ttm, @ttr, @finishedAt, @durationMs, @scoreJson, @impactJson, @journalJson)`);
+    const insert = this.db.prepare(`INSERT INTO drills (id, trainee, team, scenario, difficulty, ranked, score, tta_ms, ttm_ms, ttr_ms, finished_at, duration_ms, score_json, impact_json, journal_json, facts_json)
+      VALUES (@id, @trainee, @team, @scenario, @difficulty, @ranked, @score, @tta, @ttm, @ttr, @finishedAt, @durationMs, @scoreJson, @impactJson, @journalJson, @factsJson)`);
     this.db.transaction(() =>
       insert.run({
         id: drill.id,
@@ -108,6 +114,7 @@ export class SqliteDrillStore implements DrillStore {
         scoreJson: JSON.stringify(drill.score),
         impactJson: JSON.stringify(drill.impact),
         journalJson: JSON.stringify(drill.journal),
+        factsJson: JSON.stringify(drill.facts),
       }),
     )();
   }
@@ -115,6 +122,7 @@ export class SqliteDrillStore implements DrillStore {
   get(id: string): FinishedDrill | undefined {
     const row = this.db.prepare('SELECT * FROM drills WHERE id = ?').get(id) as DrillRow | undefined;
     if (!row) return undefined;
+    const journal = JSON.parse(row.journal_json) as JournalEntry[];
     return {
       id: row.id,
       trainee: row.trainee,
@@ -126,7 +134,8 @@ export class SqliteDrillStore implements DrillStore {
       finishedAt: row.finished_at,
       durationMs: row.duration_ms,
       impact: JSON.parse(row.impact_json) as Record<string, number>,
-      journal: JSON.parse(row.journal_json) as JournalEntry[],
+      journal,
+      facts: row.facts_json === null ? journal : (JSON.parse(row.facts_json) as JournalEntry[]),
     };
   }
 

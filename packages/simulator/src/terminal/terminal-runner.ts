@@ -8,7 +8,10 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RE2JS } from 're2js';
+import { checkAgenc, checkCurl, checkHealthScript, checkKubectl, checkLetterOptions, terminalAllowances } from './command-allowlist';
 import { CommandLineError, defaultDate, formatDate, parseCommandLine, type Stage } from './command-line';
+import { runbookPort } from '../drill/drill-workspace';
 
 export interface TerminalContext {
   /** The drill folder: the working directory, and where `> file` writes. */
@@ -42,58 +45,6 @@ class Refusal extends Error {
 
 const notAvailable = (what: string) =>
   new Refusal(`${what}: not available in this drill. Available: ${programs.join(', ')}. For anything else, use your own shell: eval "$(gameday env)"`, 127);
-
-// ---- argument checks for the programs that reach the service -----------------------------
-
-const curlFlagsWithValue = new Set(['-X', '--request', '-H', '--header', '-d', '--data', '--data-raw', '--data-binary', '--data-ascii', '--data-urlencode', '-m', '--max-time', '--connect-timeout', '-w', '--write-out', '-A', '--user-agent', '-e', '--referer']);
-const curlFlags = new Set(['-s', '--silent', '-S', '--show-error', '-i', '--include', '-v', '--verbose', '-f', '--fail', '-L', '--location', '--compressed', '-N', '--no-buffer', '-g', '--globoff']);
-
-function checkCurl(args: string[], port: number): void {
-  let urls = 0;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg.startsWith('--') && arg.includes('=')) throw new Refusal(`curl: write "${arg.split('=')[0]} VALUE" with a space in this drill`);
-    if (curlFlagsWithValue.has(arg)) {
-      const value = args[++i];
-      if (value === undefined) throw new Refusal(`curl: option ${arg} needs a value`);
-      if (value.startsWith('@') && arg !== '-H' && arg !== '--header') throw new Refusal(`curl: ${arg} @file is not available in this drill; give the data inline`);
-      continue;
-    }
-    if (arg.startsWith('-') && !arg.startsWith('--') && arg.length > 2 && [...arg.slice(1)].every((flag) => curlFlags.has(`-${flag}`))) continue;
-    if (curlFlags.has(arg)) continue;
-    if (arg.startsWith('-')) throw new Refusal(`curl: option ${arg} is not available in this drill`);
-    const url = /^[a-z]+:\/\//i.test(arg) ? arg : `http://${arg}`;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Refusal(`curl: "${arg}" is not a URL`);
-    }
-    const targetPort = Number(parsed.port || 80);
-    if (parsed.protocol !== 'http:' || !['localhost', '127.0.0.1'].includes(parsed.hostname) || (targetPort !== 9090 && targetPort !== port)) {
-      throw new Refusal(`curl: only the drill's service is reachable from here (http://localhost:9090/…), not ${arg}`);
-    }
-    urls++;
-  }
-  if (urls === 0) throw new Refusal('curl: no URL given; for example: curl -s localhost:9090/metrics');
-}
-
-const kubectlVerbs = new Set(['get', 'scale', 'logs', 'version', 'api-resources', 'api-versions']);
-const kubectlForbidden = ['--kubeconfig', '--server', '-s', '--token', '--context', '--cluster', '--user', '--as', '--as-group', '--certificate-authority', '--client-certificate', '--client-key', '--insecure-skip-tls-verify', '--cache-dir', '--username', '--password'];
-
-function checkKubectl(args: string[]): void {
-  for (const arg of args) {
-    const name = arg.split('=')[0]!;
-    if (kubectlForbidden.includes(name)) throw new Refusal(`kubectl: ${name} is not available in this drill; it already points at the drill's cluster`);
-  }
-  const verb = args.find((arg) => !arg.startsWith('-'));
-  if (verb === undefined) throw new Refusal('kubectl: say what to do, for example: kubectl get pods -n production');
-  if (!kubectlVerbs.has(verb)) throw new Refusal(`kubectl ${verb}: not available in this drill; available: ${[...kubectlVerbs].join(', ')}`);
-}
-
-function checkAgenc(args: string[]): void {
-  if (args.some((arg) => arg === '--url' || arg.startsWith('--url='))) throw new Refusal('agenc: --url is not available in this drill; agenc already talks to the drill');
-}
 
 // ---- running programs and filters ---------------------------------------------------------
 
@@ -162,18 +113,17 @@ function filter(stage: Stage, input: string | null, context: TerminalContext): T
   const { program, args } = stage;
   switch (program) {
     case 'grep': {
-      const flags = args.filter((arg) => /^-[A-Za-z]+$/.test(arg)).flatMap((arg) => [...arg.slice(1)]);
-      const unknown = flags.filter((flag) => !'EivcFnwo'.includes(flag));
-      if (unknown.length > 0) throw new Refusal(`grep: option -${unknown.join('')} is not available; use -E, -i, -v, -c, -F, -n, -w, -o`);
-      const words = args.filter((arg) => !/^-[A-Za-z]+$/.test(arg));
+      const { letters: flags, words } = checkLetterOptions('grep', args);
       const pattern = words[0];
       if (pattern === undefined) throw new Refusal('grep: no pattern given');
       const { text } = readInput('grep', words.slice(1), input, context);
-      let source = flags.includes('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : flags.includes('E') ? pattern : pattern.replace(/\\([|(){}+?])/g, '$1');
+      let source = flags.includes('F') ? RE2JS.quote(pattern) : flags.includes('E') ? pattern : pattern.replace(/\\([|(){}+?])/g, '$1');
       if (flags.includes('w')) source = `\\b(?:${source})\\b`;
-      let regex: RegExp;
+      // RE2 matches in linear time: a participant's pattern such as (a+)+$ cannot hold the
+      // server's one thread, as a backtracking RegExp would on a long line.
+      let regex: RE2JS;
       try {
-        regex = new RegExp(source, flags.includes('i') ? 'i' : '');
+        regex = RE2JS.compile(source, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
       } catch {
         throw new Refusal(`grep: invalid pattern ${pattern}`);
       }
@@ -183,7 +133,8 @@ function filter(stage: Stage, input: string | null, context: TerminalContext): T
       const out = flags.includes('c')
         ? [String(matched.length)]
         : matched.map(({ line, index }) => {
-            const shown = flags.includes('o') ? (regex.exec(line)?.[0] ?? line) : line;
+            const matcher = regex.matcher(line);
+            const shown = flags.includes('o') && matcher.find() ? (matcher.group() ?? line) : line;
             return flags.includes('n') ? `${index + 1}:${shown}` : shown;
           });
       return { stdout: joinLines(out), stderr: '', exitCode: matched.length > 0 ? 0 : 1 };
@@ -196,22 +147,23 @@ function filter(stage: Stage, input: string | null, context: TerminalContext): T
       return { stdout: joinLines(program === 'head' ? all.slice(0, count) : all.slice(Math.max(0, all.length - count))), stderr: '', exitCode: 0 };
     }
     case 'wc': {
-      const onlyLines = args.includes('-l');
-      const { text } = readInput('wc', args.filter((arg) => arg !== '-l'), input, context);
+      const { letters, words } = checkLetterOptions('wc', args);
+      const onlyLines = letters.includes('l');
+      const { text } = readInput('wc', words, input, context);
       const lineCount = (text.match(/\n/g) ?? []).length;
       const out = onlyLines ? String(lineCount) : `${lineCount} ${text.split(/\s+/).filter(Boolean).length} ${Buffer.byteLength(text)}`;
       return { stdout: `${out}\n`, stderr: '', exitCode: 0 };
     }
     case 'sort': {
-      const options = args.filter((arg) => arg.startsWith('-')).join('');
-      const { text } = readInput('sort', args.filter((arg) => !arg.startsWith('-')), input, context);
+      const { letters: options, words } = checkLetterOptions('sort', args);
+      const { text } = readInput('sort', words, input, context);
       const numeric = options.includes('n');
       const sorted = lines(text).sort((a, b) => (numeric ? parseFloat(a) - parseFloat(b) : a.localeCompare(b)));
       if (options.includes('r')) sorted.reverse();
       return { stdout: joinLines(sorted), stderr: '', exitCode: 0 };
     }
     case 'cat':
-      return { stdout: readInput('cat', args, input, context).text, stderr: '', exitCode: 0 };
+      return { stdout: readInput('cat', checkLetterOptions('cat', args).words, input, context).text, stderr: '', exitCode: 0 };
     default:
       throw notAvailable(program);
   }
@@ -230,14 +182,15 @@ function builtin(stage: Stage, context: TerminalContext): TerminalResult | undef
       return { stdout: `${format === undefined ? defaultDate(context.now) : formatDate(format.slice(1), context.now)}\n`, stderr: '', exitCode: 0 };
     }
     case 'ls': {
-      const names = readdirSync(context.cwd).filter((name) => !name.startsWith('.') || args.includes('-a'));
+      const all = checkLetterOptions('ls', args).letters.includes('a');
+      const names = readdirSync(context.cwd).filter((name) => !name.startsWith('.') || all);
       return { stdout: joinLines(names.sort().map((name) => (statSync(join(context.cwd, name)).isDirectory() ? `${name}/` : name))), stderr: '', exitCode: 0 };
     }
     case 'pwd':
       return { stdout: `${context.cwd}\n`, stderr: '', exitCode: 0 };
     case 'help':
       return {
-        stdout: `This terminal runs the runbook's commands against the drill:\n  ${programs.join(', ')}\nPipes (| grep -E …, | head -50) and > file work; $ADMIN_TOKEN and $(date +FORMAT) are expanded.\nFor anything else, use your own shell: eval "$(gameday env)"\n`,
+        stdout: `This terminal runs the runbook's commands against the drill. What each program takes here:\n${terminalAllowances.map(({ program, allows }) => `  ${program}: ${allows}\n`).join('')}Pipes (| grep -E …, | head -50) and > file work; $ADMIN_TOKEN and $(date +FORMAT) are expanded.\nFor anything else, use your own shell: eval "$(gameday env)"\n`,
         stderr: '',
         exitCode: 0,
       };
@@ -248,20 +201,19 @@ function builtin(stage: Stage, context: TerminalContext): TerminalResult | undef
 
 async function firstStage(stage: Stage, input: string | null, context: TerminalContext, toScreen: boolean): Promise<TerminalResult> {
   switch (stage.program) {
-    case 'curl':
-      checkCurl(stage.args, context.port);
+    case 'curl': {
+      const argv = checkCurl(stage.args, { ports: [runbookPort, context.port] });
       // curl hides its progress meter when writing to a terminal; here it writes to a pipe, so
       // say so, or the trainee would see a meter their own shell never shows.
-      return runProgram('curl', toScreen ? ['--no-progress-meter', ...stage.args] : stage.args, context);
+      return runProgram('curl', toScreen ? ['--no-progress-meter', ...argv] : argv, context);
+    }
     case 'kubectl':
-      checkKubectl(stage.args);
-      return runProgram('kubectl', stage.args, context);
+      return runProgram('kubectl', checkKubectl(stage.args), context);
     case 'agenc':
-      checkAgenc(stage.args);
-      return runProgram('agenc', stage.args, context);
+      return runProgram('agenc', checkAgenc(stage.args), context);
     case healthScript:
     case `./${healthScript}`:
-      return runProgram('bash', [join(context.cwd, healthScript), ...stage.args], context);
+      return runProgram('bash', [join(context.cwd, healthScript), ...checkHealthScript(stage.args)], context);
     default:
       return builtin(stage, context) ?? filter(stage, input, context);
   }

@@ -43,8 +43,24 @@ async function request<T>(method: Method, path: string, body: unknown, bearer: s
   return (await response.json().catch(() => ({}))) as T;
 }
 
+/**
+ * Fetches a file the server only gives with a token, and hands it to the browser as a download
+ * (a plain link cannot carry the token: it would have to go in the address).
+ */
+async function download(path: string, filename: string, bearer: string | null, accept: string): Promise<void> {
+  const response = await send('GET', path, undefined, bearer, accept);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 export const getJson = <T>(path: string) => request<T>('GET', path, undefined, token);
 export const postJson = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}, token);
+/** A file of the drill (the post-mortem draft), fetched with the page's token. */
+export const downloadFile = (path: string, filename: string, accept = 'text/markdown') => download(path, filename, token, accept);
 
 /** Calls made with another token than the page's (the facilitator console's). */
 export function apiWithToken(bearer: string) {
@@ -52,15 +68,7 @@ export function apiWithToken(bearer: string) {
     get: <T>(path: string) => request<T>('GET', path, undefined, bearer),
     post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}, bearer),
     del: <T>(path: string) => request<T>('DELETE', path, undefined, bearer),
-    /** Fetches a file the server only gives with the token, and hands it to the browser as a download. */
-    download: async (path: string, filename: string) => {
-      const response = await send('GET', path, undefined, bearer, 'text/csv');
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    },
+    /** A CSV the server only gives with the facilitator token, as a download. */
+    download: (path: string, filename: string) => download(path, filename, bearer, 'text/csv'),
   };
 }

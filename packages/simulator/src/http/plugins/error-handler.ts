@@ -4,14 +4,28 @@
  * anything unexpected is logged in full and answered with a 500 that leaks nothing.
  */
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { GamedayError, errorCatalog } from '../errors';
 import { bodyLimitBytes, jsonContentTypes } from './body-parsers';
-import { kubeStatus } from '../../kube/kube-objects';
+import { kubeStatus, statusReasonFor } from '../../kube/kube-objects';
 
 /** Paths the fake Kubernetes API owns; their errors are metav1.Status objects. */
 export function isKubePath(path: string): boolean {
   return path === '/version' || path === '/api' || path === '/apis' || path.startsWith('/api/') || path.startsWith('/apis/');
+}
+
+/** The path of a request URL (what is before the query). */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/**
+ * A coded error as the Kubernetes API answers it, a metav1.Status. A 401 says only
+ * "Unauthorized", which kubectl prints as "You must be logged in to the server (Unauthorized)".
+ */
+export function kubeStatusOf(coded: GamedayError): Record<string, unknown> {
+  return kubeStatus(coded.status, statusReasonFor(coded.status), coded.status === 401 ? 'Unauthorized' : coded.message);
 }
 
 /** Turns any error thrown in a request into a GamedayError. */
@@ -56,10 +70,18 @@ export default fp(
       if (coded.status >= 500) request.log.error({ err: error }, 'unhandled error');
       request.journal.detail.error = coded.code;
       request.journal.detail.message = coded.message;
-      return reply.status(coded.status).send(coded.toBody());
+      // A refusal before a Kubernetes route ran (an unknown path's token check) is still kubectl's to read.
+      return reply.status(coded.status).send(isKubePath(pathOf(request.url)) ? kubeStatusOf(coded) : coded.toBody());
     });
-    fastify.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?', 1)[0] ?? request.url;
+    // An unknown path of the Kubernetes API takes a token like a known one: without it, all a
+    // caller learns is that they need one.
+    const kubeGuard = fastify.requirePermission('view');
+    const notFoundGuard = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      if (isKubePath(pathOf(request.url))) kubeGuard(request, reply, done);
+      else done();
+    };
+    fastify.setNotFoundHandler({ preValidation: notFoundGuard }, (request, reply) => {
+      const path = pathOf(request.url);
       if (isKubePath(path)) {
         request.journal.detail.error = 'NotFound';
         return reply.status(404).send(kubeStatus(404, 'NotFound', `the server could not find the requested resource (${request.method} ${path})`));
@@ -71,5 +93,5 @@ export default fp(
     });
     done();
   },
-  { name: 'error-handler', dependencies: ['journal-hook'], fastify: '5.x' },
+  { name: 'error-handler', dependencies: ['journal-hook', 'auth'], fastify: '5.x' },
 );

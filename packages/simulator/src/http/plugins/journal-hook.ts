@@ -20,14 +20,34 @@ declare module 'fastify' {
 /** The header agenc sends with its whole command line. */
 export const agencCommandHeader = 'x-agenc-command';
 
+/** Long enough for any command line the runbook has; a label past it is cut, so a header cannot bloat the journal. */
+const labelMaxLength = 200;
+/** Past this a path is cut in the journal: no route is this long, and 10,000 entries of 16 KB URLs would be 160 MB. */
+const pathMaxLength = 1000;
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * A client's own name for what it ran (`agenc admin gc --force`, `kubectl scale`), to label
+ * the timeline with. Only a label that starts with the client's name is taken, and it is only
+ * ever a label: credit goes by the route, parameters and effect (scenario-spec.ts
+ * `matchesAction`), never by what a header claims.
+ */
+function clientLabel(value: string | string[] | undefined, client: 'agenc' | 'kubectl'): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith(`${client} `)) return undefined;
+  // The label is shown to every participant: a token given on the command line is not.
+  const shown = value.replace(/(--token)(=|\s+)\S+/g, '$1$2***');
+  // eslint-disable-next-line no-control-regex -- control characters are what is replaced
+  return clip(shown.replace(/[\u0000-\u001f\u007f]+/g, ' '), labelMaxLength);
+}
+
 export function classifyRequest(request: FastifyRequest, path: string): { source: JournalSource; action: string } | undefined {
-  const kubectl = request.headers['kubectl-command'];
   if (isKubePath(path)) {
-    return { source: 'kube', action: typeof kubectl === 'string' ? kubectl : `${request.method} ${path}` };
+    return { source: 'kube', action: clientLabel(request.headers['kubectl-command'], 'kubectl') ?? `${request.method} ${path}` };
   }
-  const agenc = request.headers[agencCommandHeader];
   if (path.startsWith('/admin/')) {
-    return typeof agenc === 'string' ? { source: 'agenc', action: agenc } : { source: 'admin', action: `${request.method} ${path}` };
+    const agenc = clientLabel(request.headers[agencCommandHeader], 'agenc');
+    return agenc !== undefined ? { source: 'agenc', action: agenc } : { source: 'admin', action: `${request.method} ${path}` };
   }
   if (path === '/metrics') return { source: 'metrics', action: `${request.method} ${path}` };
   // The trainee's actions in the UI (reading the view is not one).
@@ -62,20 +82,35 @@ export default fp(
       request.journal = { detail: {} };
       next();
     });
+    // And again just before the handler acts: validating a route's first request compiles its
+    // schema, which can take longer than a pump interval under load, and a handler that acted
+    // on a stale clock (a drain started in the past) would finish in the next pump's catch-up.
+    fastify.addHook('preHandler', (_request, _reply, next) => {
+      fastify.drill.clock.catchUp();
+      next();
+    });
     const record = (request: FastifyRequest, status: number) => {
       const query = request.url.indexOf('?');
-      const path = query < 0 ? request.url : request.url.slice(0, query);
+      const path = clip(query < 0 ? request.url : request.url.slice(0, query), pathMaxLength);
       const kind = request.journal.skip ? undefined : classifyRequest(request, path);
       if (!kind) return;
       request.journal.skip = true;
       const detail = request.journal.detail;
       detail.method = request.method;
       detail.path = path;
+      // The route that served it (undefined when none did: a 404), and its parameters: what
+      // runbook actions are credited by, whatever the path's spelling (`/admin/%67c` is GC).
+      const route = request.is404 ? undefined : request.routeOptions.url;
+      if (route !== undefined) {
+        detail.route = route;
+        const params = request.params as Record<string, unknown> | undefined;
+        if (params && Object.keys(params).length > 0) detail.params = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' ? clip(value, labelMaxLength) : value]));
+      }
       const entry: JournalInput = { source: kind.source, action: kind.action, outcome: status < 400 || status === 499 ? 'accepted' : 'rejected', status, detail };
       if (request.journal.effect) entry.effect = request.journal.effect;
-      // Control calls carry the facilitator token: they are the facilitator's.
-      const actor = request.actor?.name ?? (kind.source === 'sim' ? 'facilitator' : request.headers['kubectl-session']);
-      if (typeof actor === 'string') entry.actor = actor;
+      // The token's owner, never a header: a participant by name, else 'admin' or 'facilitator'.
+      const actor = request.actor?.name ?? request.tokenOwner;
+      if (actor) entry.actor = actor;
       fastify.drill.record(entry);
     };
     fastify.addHook('onResponse', (request, reply, next) => {

@@ -1,23 +1,14 @@
 /**
- * On a game-day session's own server: who is calling kubectl, and whether anything may change
- * the world now. kubectl's requests carry the participant's token in the path (see
- * rewriteActorPath), so their calls are theirs in the journal and an observer's are refused;
- * and while the session waits to start, is paused by the facilitator, or has ended, requests
- * that would change the drill are refused (reads go on).
+ * On a game-day session's own server: whether anything may change the world now. While the
+ * session waits to start, is paused by the facilitator, or has ended, requests that would
+ * change the drill are refused (reads go on). Who may call what is the guards' (auth.ts).
  */
 import fp from 'fastify-plugin';
 import { GamedayError } from '../errors';
-import { requireRole } from '../../gameday/session-roles';
-import { isKubePath } from './error-handler';
 
 /** Whether a request changes the drill (reads, control and terminal lines, whose own requests are checked, do not). */
 function isAction(method: string, path: string): boolean {
   return method !== 'GET' && method !== 'HEAD' && !path.startsWith('/_sim/') && path !== '/trainer/terminal';
-}
-
-/** What kubectl reads to learn the API (`/api`, `/apis/apps/v1`, `/version`), before any resource. */
-function isDiscoveryPath(path: string): boolean {
-  return /^\/(version|api(\/v1)?|apis(\/[^/]+(\/[^/]+)?)?)\/?$/.test(path);
 }
 
 export default fp(
@@ -27,17 +18,11 @@ export default fp(
       done();
       return;
     }
-    fastify.addHook('onRequest', (request, _reply, next) => {
+    // After the guards (onRequest), before the body is read: a caller without a valid token is
+    // refused as such, and learns nothing of the session's state.
+    fastify.addHook('preParsing', (request, _reply, payload, next) => {
       try {
-        const pathToken = (request.raw as { gamedayToken?: string }).gamedayToken;
         const path = request.url.split('?', 1)[0]!;
-        if (pathToken !== undefined) {
-          const participant = session.authenticate(pathToken);
-          if (!participant) throw new GamedayError('UNAUTHORIZED', 'this kubeconfig belongs to no one in this game-day; join again and use the new one');
-          request.actor = participant;
-          // Discovery stays open, so kubectl gets as far as the real request and prints the refusal.
-          if (isKubePath(path) && !isDiscoveryPath(path)) requireRole(participant.role, 'command');
-        }
         const status = session.status;
         if (status !== 'running' && isAction(request.method, path)) {
           throw new GamedayError(
@@ -49,7 +34,7 @@ export default fp(
                 : `game-day ${session.code} has ended`,
           );
         }
-        next();
+        next(null, payload);
       } catch (error) {
         next(error as Error);
       }

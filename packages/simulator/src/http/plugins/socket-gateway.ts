@@ -8,6 +8,7 @@ import type { Server } from 'socket.io';
 import { traineeView } from '../../drill/trainee-view';
 import { tokensEqual } from './auth';
 import { rolePermissions } from '../../gameday/session-roles';
+import { refuseUpgrade } from '../malformed-requests';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,7 +36,9 @@ export default fp(
     // no UI can connect before then anyway. (Servers used only through inject have no sockets.)
     fastify.addHook('onListen', async () => {
       const { Server: SocketServer } = await import('socket.io');
-      io = new SocketServer(fastify.server, { serveClient: false, transports: ['websocket', 'polling'] });
+      // Upgrades to other paths are answered (refuseUpgrade), not dropped after a second.
+      io = new SocketServer(fastify.server, { serveClient: false, transports: ['websocket', 'polling'], destroyUpgrade: false });
+      fastify.server.on('upgrade', refuseUpgrade);
       // The admin token, or on a game-day session's server a participant's own token (observers
       // included: watching is what they do). Each socket learns who it is with 'me'.
       io.use((socket, next) => {

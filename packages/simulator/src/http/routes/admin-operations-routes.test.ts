@@ -42,7 +42,7 @@ describe('POST /admin/speculation/drain (realtime clock)', () => {
     await t.replace({ clock: 'realtime', speed: 50 });
     t.drill.skipTime(10_000, 'warm up');
     const waitedOut = await post('/admin/speculation/drain?wait_s=0');
-    expect(waitedOut.statusCode).toBe(202);
+    expect(waitedOut.statusCode, waitedOut.body).toBe(202);
     expect(waitedOut.json()).toMatchObject({ status: 'draining', message: expect.stringContaining('continues in the background') as unknown });
     const drained = await post('/admin/speculation/drain?wait_s=30');
     expect(drained.statusCode).toBe(200);

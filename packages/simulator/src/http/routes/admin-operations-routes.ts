@@ -4,6 +4,7 @@
  * `agenc`, which sends its command line in `X-Agenc-Command` for the journal.
  */
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
+import { guardEveryRoute } from '../plugins/auth';
 import {
   integrityReport,
   proofWorkerReport,
@@ -27,7 +28,7 @@ const DrainResult = Type.Object({
 });
 
 const adminOperationsRoutes: RoutesPlugin = async (fastify) => {
-  fastify.addHook('onRequest', fastify.requireAdmin);
+  guardEveryRoute(fastify, fastify.requireAdmin);
 
   fastify.post(
     '/admin/speculation/drain',

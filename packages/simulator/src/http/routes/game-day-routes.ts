@@ -17,6 +17,7 @@ import type { ParticipantResult } from '../../gameday/team-results';
 import { GamedayError } from '../errors';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin, type SchemaTypeProvider } from '../schemas/json-schema';
+import { guardEveryRoute } from '../plugins/auth';
 
 const incidentIds = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9]{6}$', description: 'The six-character join code' }) });
@@ -82,7 +83,7 @@ const gameDayRoutes: RoutesPlugin = async (fastify) => {
   // Everything below is the facilitator's.
   await fastify.register(async (instance) => {
     const facilitator = instance.withTypeProvider<SchemaTypeProvider>();
-    facilitator.addHook('onRequest', fastify.requireFacilitator);
+    guardEveryRoute(facilitator, fastify.requireFacilitator);
 
     facilitator.get(
       '/gameday/sessions',

@@ -1,17 +1,68 @@
 import { describe, expect, it } from 'vitest';
-import { useTestServer, worldFingerprint } from '../test-server';
+import { adminAuth, facilitatorAuth, testTokens, useTestServer, worldFingerprint } from '../test-server';
 
 const t = useTestServer();
 
+/** Where the drill's kubeconfig points: the server, then the admin token in the path. */
+const asAdmin = `/as/${testTokens.admin}`;
 const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
-const get = (url: string, accept = 'application/json') => t.server.inject({ method: 'GET', url, headers: { accept, 'kubectl-command': 'kubectl get' } });
-const patchScale = (name: string, payload: unknown) =>
+const get = (url: string, accept = 'application/json') => t.server.inject({ method: 'GET', url: asAdmin + url, headers: { accept, 'kubectl-command': 'kubectl get' } });
+const patchScale = (name: string, payload: unknown, prefix = asAdmin, headers: Record<string, string> = {}) =>
   t.server.inject({
     method: 'PATCH',
-    url: `/apis/apps/v1/namespaces/production/deployments/${name}/scale`,
-    headers: { 'content-type': 'application/merge-patch+json', 'kubectl-command': 'kubectl scale' },
+    url: `${prefix}/apis/apps/v1/namespaces/production/deployments/${name}/scale`,
+    headers: { 'content-type': 'application/merge-patch+json', 'kubectl-command': 'kubectl scale', ...headers },
     payload: JSON.stringify(payload),
   });
+
+describe('tokens (issue 13)', () => {
+  const unauthorized = { kind: 'Status', status: 'Failure', reason: 'Unauthorized', message: 'Unauthorized', code: 401 };
+
+  it.each(['/version', '/api', '/apis', '/api/v1', '/apis/apps/v1', '/api/v1/namespaces/production/pods', '/apis/batch/v1/jobs'])('refuses %s without a token, with the Status kubectl reads as "must be logged in"', async (path) => {
+    const response = await t.server.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toMatchObject(unauthorized);
+  });
+
+  it('refuses a wrong token in the path or the header, the facilitator token, and a path and header that disagree; a scale without a token changes nothing', async () => {
+    const before = worldFingerprint(t.drill);
+    for (const [prefix, headers] of [
+      ['/as/not-the-token', {}],
+      ['', { authorization: 'Bearer not-the-token' }],
+      ['', facilitatorAuth],
+      [`/as/${testTokens.facilitator}`, {}],
+      [asAdmin, { authorization: 'Bearer not-the-token' }],
+      ['', {}],
+    ] as const) {
+      const response = await patchScale('proof-worker', { spec: { replicas: 0 } }, prefix, headers);
+      expect(response.statusCode, `${prefix} ${JSON.stringify(headers)}`).toBe(401);
+      expect(response.json()).toMatchObject(unauthorized);
+    }
+    expect(worldFingerprint(t.drill)).toBe(before);
+  });
+
+  it('takes the admin token in the path (as the kubeconfig carries it) or as a Bearer header', async () => {
+    expect((await t.server.inject({ method: 'GET', url: `${asAdmin}/api/v1/namespaces/production/pods`, headers: { accept: 'application/json' } })).statusCode).toBe(200);
+    expect((await t.server.inject({ method: 'GET', url: '/api/v1/namespaces/production/pods', headers: { accept: 'application/json', ...adminAuth } })).statusCode).toBe(200);
+    expect((await t.server.inject({ method: 'GET', url: `${asAdmin}/api/v1/pods?limit=1`, headers: { accept: 'application/json', ...adminAuth } })).statusCode).toBe(200);
+  });
+
+  it("journals the token's owner as the actor, never kubectl's session header", async () => {
+    await patchScale('proof-worker', { spec: { replicas: 10 } }, asAdmin, { 'kubectl-session': 'Alice' });
+    await patchScale('proof-worker', { spec: { replicas: 0 } }, '', { 'kubectl-session': 'Alice' });
+    const scales = t.drill.journal.list().filter((entry) => entry.source === 'kube' && entry.action === 'kubectl scale');
+    expect(scales.map((entry) => [entry.status, entry.actor])).toEqual([
+      [200, 'admin'],
+      [401, undefined],
+    ]);
+  });
+
+  it('refuses a token segment that is not valid percent-encoding with a 400 Status', async () => {
+    const response = await t.server.inject({ method: 'GET', url: '/as/%zz/api' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400, message: expect.stringContaining('not valid percent-encoded UTF-8') as unknown });
+  });
+});
 
 describe('discovery', () => {
   it('serves legacy discovery that resolves po and deploy and the scale subresource', async () => {

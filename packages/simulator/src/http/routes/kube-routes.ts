@@ -8,7 +8,8 @@ import { PassThrough } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type RoutesPlugin, type Static } from '../schemas/json-schema';
 import { namespaces, rolloutPolicy, type Cluster, type Deployment, type Pod, type RolloutResult } from '../../world/cluster';
-import { toGamedayError } from '../plugins/error-handler';
+import { kubeStatusOf, toGamedayError } from '../plugins/error-handler';
+import { guardRoute } from '../plugins/auth';
 import {
   deploymentObject,
   deploymentTable,
@@ -19,6 +20,7 @@ import {
   podPhase,
   podTable,
   scaleObject,
+  statusReasonFor,
   wantsTable,
   type KubeClock,
   type StatusReason,
@@ -70,29 +72,6 @@ const workloadFields: Record<string, (item: { name: string; namespace: string })
   'metadata.namespace': (item) => item.namespace,
 };
 
-function reasonFor(status: number): StatusReason {
-  switch (status) {
-    case 401:
-      return 'Unauthorized';
-    case 403:
-      return 'Forbidden';
-    case 404:
-      return 'NotFound';
-    case 409:
-      return 'Conflict';
-    case 405:
-      return 'MethodNotAllowed';
-    case 413:
-      return 'RequestEntityTooLarge';
-    case 415:
-      return 'UnsupportedMediaType';
-    case 422:
-      return 'Invalid';
-    default:
-      return status >= 500 ? 'InternalError' : 'BadRequest';
-  }
-}
-
 class KubeError extends Error {
   constructor(
     readonly code: number,
@@ -125,11 +104,9 @@ export function sendKubeError(error: FastifyError | Error, request: FastifyReque
   }
   const coded = toGamedayError(error);
   if (coded.status >= 500) request.log.error({ err: error }, 'unhandled error in the Kubernetes API');
-  // kubectl prints "You must be logged in to the server (Unauthorized)" for any 401.
-  const message = coded.status === 401 ? 'Unauthorized' : coded.message;
-  request.journal.detail.error = reasonFor(coded.status);
+  request.journal.detail.error = statusReasonFor(coded.status);
   request.journal.detail.message = coded.message;
-  return reply.status(coded.status).send(kubeStatus(coded.status, reasonFor(coded.status), message));
+  return reply.status(coded.status).send(kubeStatusOf(coded));
 }
 
 function parseSelector(selector: string | undefined) {
@@ -175,9 +152,13 @@ function requestedReplicas(body: unknown, name: string): number {
 
 const kubeRoutes: RoutesPlugin = async (fastify) => {
   fastify.setErrorHandler(sendKubeError);
-  // No bearer check here, on purpose: client-go never sends a token to a plain-http server
-  // (observed with kubectl 1.32), so the fake cluster is open on the loopback address it
-  // listens on, like the old insecure port. Calls are still journaled with kubectl's session id.
+  // Every call takes a token. client-go sends none to a plain-http server (observed with kubectl
+  // 1.32), so a kubeconfig carries it in the server's address, `/as/<token>` (see auth.ts); a
+  // Bearer header works too. Discovery (what the API is) is for anyone in a game-day, so an
+  // observer's kubectl gets as far as the real request and prints its refusal; every resource
+  // needs a role that runs commands.
+  const discovery = new Set(['/version', '/api', '/apis', '/api/v1', '/apis/apps/v1', '/apis/metrics.k8s.io/v1beta1']);
+  fastify.addHook('onRoute', (route) => guardRoute(route, discovery.has(route.url) ? fastify.requirePermission('view') : fastify.requireAdmin));
 
   const clock = (): KubeClock => {
     // kubectl works some ages out against its own clock (describe's events, `kubectl events`),

@@ -4,6 +4,7 @@
  */
 import { scenarios } from '@gameday/scenarios';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
+import { guardEveryRoute } from '../plugins/auth';
 import { drillState } from '../../drill/drill-state';
 import { GamedayError } from '../errors';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
@@ -12,7 +13,7 @@ const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics
 const incidentIds = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
 
 const simRoutes: RoutesPlugin = async (fastify) => {
-  fastify.addHook('onRequest', fastify.requireFacilitator);
+  guardEveryRoute(fastify, fastify.requireFacilitator);
 
   fastify.get(
     '/_sim/state',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testWallClock } from '../../clock/test-wall-clock';
 import { traineeView } from '../../drill/trainee-view';
-import { adminAuth, useTestServer, worldFingerprint } from '../test-server';
+import { adminAuth, facilitatorAuth, testTokens, useTestServer, worldFingerprint } from '../test-server';
 
 const t = useTestServer({ scenario: 'rollback-storm', seed: 12, difficulty: 'easy' });
 
@@ -142,5 +142,44 @@ describe('trainer actions on the realtime clock (issue 16)', () => {
       ['declared', 180_000],
       ['declared', 240_000],
     ]);
+  });
+});
+
+describe('reads of a drill (issue 13)', () => {
+  const get = (url: string, headers: Record<string, string> = {}) => t.server.inject({ method: 'GET', url, headers });
+
+  async function finish(): Promise<string> {
+    page();
+    const declared = await post('/trainer/declare', { state: 'resolved' });
+    expect(declared.statusCode).toBe(200);
+    return declared.json<{ drillId: string }>().drillId;
+  }
+
+  it('answers the state, series, debrief, a finished drill and its post-mortem only with the admin token', async () => {
+    const id = await finish();
+    const reads = ['/trainer/state', '/trainer/series?since=-1', '/trainer/debrief', `/trainer/drills/${id}`, `/trainer/drills/${id}/postmortem.md`];
+    for (const url of reads) {
+      for (const headers of [{}, { authorization: 'Bearer not-the-token' }, facilitatorAuth]) {
+        const refused = await get(url, headers);
+        expect(refused.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(401);
+        expect(refused.json()).toMatchObject({ error: 'UNAUTHORIZED', field: 'Authorization' });
+        // The refusal holds nothing of the drill.
+        expect(refused.body).not.toContain(id);
+        expect(refused.body).not.toContain('rollback');
+      }
+      expect((await get(url, adminAuth)).statusCode, url).toBe(200);
+      expect((await get(`/as/${testTokens.admin}${url}`)).statusCode, url).toBe(200);
+    }
+    expect((await get(`/trainer/drills/${id}`, adminAuth)).json()).toMatchObject({ drillId: id, scenario: { id: 'rollback-storm' } });
+  });
+
+  it("shows the trainee's own actions as theirs in a solo drill's timeline, though the journal names the admin token", async () => {
+    expect((await post('/trainer/severity', { severity: 'P2', answers: {} })).statusCode).toBe(200);
+    expect(t.drill.journal.list().find((entry) => entry.action === 'POST /trainer/severity')?.actor).toBe('admin');
+    expect(traineeView(t.drill).timeline.find((item) => item.what.includes('P2'))).toMatchObject({ who: 'you', by: null });
+  });
+
+  it('keeps open what holds no drill: the UI, the scenario list, the leaderboard, health and metrics', async () => {
+    for (const url of ['/', '/trainer/scenarios', '/trainer/leaderboard', '/trainer/leaderboard?format=csv', '/healthz', '/metrics', '/docs/json']) expect((await get(url)).statusCode, url).toBe(200);
   });
 });

@@ -1,8 +1,11 @@
 /**
  * The trainer UI's API: the lobby (scenarios, starting a drill) and the trainee's actions
  * besides commands (acknowledge, severity, bridge, comms, escalation, mitigated/resolved,
- * fast-forward through a quiet stretch). Actions need the admin token; each leaves a one-line
- * summary in the journal for the timeline.
+ * fast-forward through a quiet stretch), and the reads of a drill (its series, debrief and
+ * post-mortem). Actions and reads need a token of the drill (the admin token, or a game-day
+ * participant's, whose role decides the actions); each action leaves a one-line summary in the
+ * journal for the timeline. The scenario list and the leaderboard (names, teams and scores of
+ * finished ranked drills) are open.
  */
 import { randomInt } from 'node:crypto';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
@@ -13,7 +16,7 @@ import { postmortemDraft } from '../../scoring/postmortem-draft';
 import type { LeaderboardRow } from '../../storage/drill-store';
 import { toCsv } from '../../export/csv';
 import { GamedayError } from '../errors';
-import { bearerToken, isBearer } from '../plugins/auth';
+import { isBearer, presentedToken } from '../plugins/auth';
 import { envLines, participantRecord } from '../../drill/drill-workspace';
 import { permissions, rolePermissions } from '../../gameday/session-roles';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
@@ -58,7 +61,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       const workspace = fastify.drillSlot.workspace;
       const actor = request.actor;
       if (!actor) return { name: fastify.drill.trainee.name, role: null, permissions: [...permissions], env: workspace ? envLines(workspace.record, { cd: true }) : [] };
-      const token = bearerToken(request.headers.authorization, 'ADMIN_TOKEN');
+      const token = presentedToken(request, 'ADMIN_TOKEN');
       const env = workspace ? envLines(participantRecord(workspace.record, actor.id, token), { cd: true }) : [];
       return { name: actor.name, role: actor.role, permissions: [...rolePermissions[actor.role]], env };
     },
@@ -67,10 +70,11 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
   fastify.get(
     '/trainer/series',
     {
+      onRequest: fastify.requirePermission('view'),
       schema: {
         summary: 'Dashboard samples after a simulated time',
         querystring: Type.Object({ since: Type.Integer({ minimum: -1, default: -1 }) }),
-        response: { 200: Report('{ samples: SeriesSample[] }') },
+        response: { 200: Report('{ samples: SeriesSample[] }'), ...authErrors },
       },
     },
     async (request) => ({ samples: fastify.drill.series.since(request.query.since) }),
@@ -270,15 +274,22 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     },
   );
 
+  /**
+   * A finished drill this caller may read. On a game-day session's server that is the session's
+   * own drill only (the store holds every team's); on the main server, any: its admin token is
+   * the operator's. An id the caller may not read is answered as one that does not exist.
+   */
   const finishedDrill = (id: string) => {
-    const finished = fastify.store.get(id);
-    if (!finished) throw new GamedayError('NOT_FOUND', `no finished drill ${id}`, { field: 'id' });
+    const own = fastify.session === null || id === fastify.drill.finishedId;
+    const finished = own ? fastify.store.get(id) : undefined;
+    if (!finished) throw new GamedayError('NOT_FOUND', `no finished drill ${id}${fastify.session ? ' in this game-day' : ''}`, { field: 'id' });
     return finished;
   };
+  const readable = { ...authErrors, 404: ErrorSchema };
 
   fastify.get(
     '/trainer/debrief',
-    { schema: { summary: "The debrief of the current drill, once it is declared resolved", response: { 200: Report('Debrief'), 409: ErrorSchema } } },
+    { onRequest: fastify.requirePermission('view'), schema: { summary: "The debrief of the current drill, once it is declared resolved", response: { 200: Report('Debrief'), ...authErrors, 409: ErrorSchema } } },
     async () => {
       const id = fastify.drill.finishedId;
       if (id === null) throw new GamedayError('CONFLICT', 'the drill is not finished: declare it resolved first');
@@ -288,13 +299,13 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
 
   fastify.get(
     '/trainer/drills/:id',
-    { schema: { summary: 'The debrief of a finished drill', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Report('Debrief'), 404: ErrorSchema } } },
+    { onRequest: fastify.requirePermission('view'), schema: { summary: 'The debrief of a finished drill', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Report('Debrief'), ...readable } } },
     async (request) => debriefOf(finishedDrill(request.params.id)),
   );
 
   fastify.get(
     '/trainer/drills/:id/postmortem.md',
-    { schema: { summary: "The runbook's post-mortem template, filled from the drill's journal", params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Type.String(), 404: ErrorSchema } } },
+    { onRequest: fastify.requirePermission('view'), schema: { summary: "The runbook's post-mortem template, filled from the drill's journal", params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Type.String(), ...readable } } },
     async (request, reply) => {
       const finished = finishedDrill(request.params.id);
       return reply

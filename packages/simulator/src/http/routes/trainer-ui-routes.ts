@@ -1,7 +1,8 @@
 /**
- * The trainer UI: the built React app at `/`, and the trainee's view of the drill at
- * `/trainer/state`. The trainee's view never names the scenario: working out which incident
- * this is belongs to the drill.
+ * The trainer UI: the built React app at `/` (open: it holds no drill, and the token arrives in
+ * the address's fragment, which the browser never sends), and the trainee's view of the drill
+ * at `/trainer/state` (a token of this drill). The trainee's view never names the scenario:
+ * working out which incident this is belongs to the drill.
  *
  * The built app is a handful of files, read into memory once at start-up and served from
  * there (hashed assets cached for a year, index.html never). @fastify/static cost ~40 ms of
@@ -10,7 +11,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { traineeView } from '../../drill/trainee-view';
-import { Report } from '../schemas/common-schemas';
+import { Report, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 
 const contentTypes: Record<string, string> = {
@@ -55,7 +56,11 @@ export function loadStaticFiles(dir: string): Map<string, StaticFile> {
 }
 
 const trainerUiRoutes: RoutesPlugin<{ uiDir?: string | undefined }> = async (fastify, options) => {
-  fastify.get('/trainer/state', { schema: { summary: "The trainee's view of the drill", response: { 200: Report('TraineeView') } } }, async () => traineeView(fastify.drill, fastify.session));
+  fastify.get(
+    '/trainer/state',
+    { onRequest: fastify.requirePermission('view'), schema: { summary: "The trainee's view of the drill", response: { 200: Report('TraineeView'), ...authErrors } } },
+    async () => traineeView(fastify.drill, fastify.session),
+  );
 
   const uiDir = options.uiDir;
   if (uiDir === undefined || !existsSync(join(uiDir, 'index.html'))) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Debrief, PathStep } from '@gameday/simulator';
-import { ApiError, getJson } from '../../lib/api-client';
+import { ApiError, downloadFile, getJson } from '../../lib/api-client';
 import { Panel } from '../../components/panel';
 import { FormError } from '../../components/form-error';
 
@@ -32,6 +32,8 @@ export function DebriefPanel({ resolvedAt }: { resolvedAt: string }) {
   }, [resolvedAt]);
   if (!debrief) return error ? <FormError message={error} /> : null;
   const { score } = debrief;
+  const postmortemPath = `/trainer/drills/${encodeURIComponent(debrief.drillId)}/postmortem.md`;
+  const postmortemName = `postmortem-${debrief.scenario.id}-${debrief.drillId}.md`;
   return (
     <Panel title="Debrief" className="debrief">
       <p className="score">
@@ -80,10 +82,20 @@ export function DebriefPanel({ resolvedAt }: { resolvedAt: string }) {
         <PathList title="The ideal path for this variant" steps={debrief.idealPath} />
       </div>
       <p>
-        <a href={`/trainer/drills/${debrief.drillId}/postmortem.md`} download>
+        {/* A link to the file, fetched with the page's token: the server gives a drill's files to no one else. */}
+        <a
+          href={postmortemPath}
+          download={postmortemName}
+          onClick={(event) => {
+            event.preventDefault();
+            setError(undefined);
+            downloadFile(postmortemPath, postmortemName).catch((caught: unknown) => setError(caught instanceof ApiError ? caught.message : String(caught)));
+          }}
+        >
           Download the post-mortem draft (Markdown)
         </a>
       </p>
+      {error && <FormError message={error} />}
     </Panel>
   );
 }
