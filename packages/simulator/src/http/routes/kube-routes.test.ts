@@ -18,7 +18,22 @@ const patchScale = (name: string, payload: unknown, prefix = asAdmin, headers: R
 describe('tokens (issue 13)', () => {
   const unauthorized = { kind: 'Status', status: 'Failure', reason: 'Unauthorized', message: 'Unauthorized', code: 401 };
 
-  it.each(['/version', '/api', '/apis', '/api/v1', '/apis/apps/v1', '/api/v1/namespaces/production/pods', '/apis/batch/v1/jobs'])('refuses %s without a token, with the Status kubectl reads as "must be logged in"', async (path) => {
+  it.each([
+    '/version',
+    '/api',
+    '/apis',
+    '/api/v1',
+    '/apis/apps/v1',
+    '/api/v1/namespaces/production/pods',
+    '/apis/batch/v1/jobs',
+    // issue 14's resources take the same token
+    '/apis/metrics.k8s.io/v1beta1',
+    '/apis/metrics.k8s.io/v1beta1/namespaces/production/pods',
+    '/api/v1/namespaces/production/events',
+    '/apis/apps/v1/namespaces/production/replicasets',
+    '/api/v1/nodes',
+    '/apis/apps/v1/namespaces/production/deployments?watch=true&timeoutSeconds=1',
+  ])('refuses %s without a token, with the Status kubectl reads as "must be logged in"', async (path) => {
     const response = await t.server.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toMatchObject(unauthorized);
@@ -173,7 +188,7 @@ describe('deployments and scale', () => {
 const patch = (name: string, payload: unknown, contentType: string, command = 'kubectl set resources', query = '') =>
   t.server.inject({
     method: 'PATCH',
-    url: `/apis/apps/v1/namespaces/production/deployments/${name}${query}`,
+    url: `${asAdmin}/apis/apps/v1/namespaces/production/deployments/${name}${query}`,
     headers: { 'content-type': contentType, 'kubectl-command': command },
     payload: JSON.stringify(payload),
   });
@@ -380,7 +395,7 @@ describe('rollout undo and status (issue 14)', () => {
     const since = t.drill.world.cluster.version;
     const response = await t.server.inject({
       method: 'GET',
-      url: `/apis/apps/v1/namespaces/production/deployments?allowWatchBookmarks=true&fieldSelector=${encodeURIComponent('metadata.name=speculation-engine')}&resourceVersion=${since}&timeoutSeconds=1&watch=true`,
+      url: `${asAdmin}/apis/apps/v1/namespaces/production/deployments?allowWatchBookmarks=true&fieldSelector=${encodeURIComponent('metadata.name=speculation-engine')}&resourceVersion=${since}&timeoutSeconds=1&watch=true`,
       headers: { accept: 'application/json', 'kubectl-command': 'kubectl rollout status' },
     });
     expect(response.statusCode).toBe(200);
@@ -462,5 +477,19 @@ describe('top pods and nodes: metrics.k8s.io (issue 14)', () => {
     expect(nodes.items[0]!.status.allocatable).toMatchObject({ cpu: '7910m' });
     const table = (await get('/api/v1/nodes', tableAccept)).json<{ rows: Array<{ cells: unknown[] }> }>();
     expect(table.rows[0]!.cells.slice(1, 3)).toEqual(['Ready', '<none>']);
+  });
+});
+
+describe('tokens on the tools (issue 14)', () => {
+  it('refuses set resources and rollout undo without the token, and changes nothing', async () => {
+    const before = worldFingerprint(t.drill);
+    const response = await t.server.inject({
+      method: 'PATCH',
+      url: '/apis/apps/v1/namespaces/production/deployments/proof-worker',
+      headers: { 'content-type': 'application/strategic-merge-patch+json', 'kubectl-command': 'kubectl set resources' },
+      payload: JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'proof-worker', resources: { limits: { memory: '3Gi' } } }] } } } }),
+    });
+    expect(response.statusCode).toBe(401);
+    expect(worldFingerprint(t.drill)).toBe(before);
   });
 });
