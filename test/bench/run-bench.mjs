@@ -255,6 +255,20 @@ await stop(child);
   rows.push({ name: 'game-day load: server RSS with those 100 sessions and 500 viewers (goal < 500 MB)', value: `${load100.rssMb.toFixed(0)} MB`, command: 'node test/bench/game-day-bench.mjs' });
 }
 
+{
+  // The terminal's sandbox: what bubblewrap adds to one line, sandboxed and direct side by side.
+  const { sandboxCost } = await import('./sandbox-bench.mjs');
+  const { sandbox, results } = await sandboxCost({ rounds: 30 });
+  if (results.length === 0) rows.push({ name: 'terminal line: sandbox cost', value: `not measured: ${sandbox}`, command: 'node test/bench/sandbox-bench.mjs' });
+  for (const result of results) {
+    rows.push({
+      name: `terminal line \`${result.command}\`: added by the sandbox, median of ${result.rounds} interleaved rounds' differences (goal < 15 ms)`,
+      value: `${result.added.toFixed(1)} ms (medians: sandboxed ${result.sandboxed.toFixed(1)} ms, direct ${result.direct.toFixed(1)} ms)`,
+      command: 'node test/bench/sandbox-bench.mjs',
+    });
+  }
+}
+
 const table = [
   '| measurement | result | reproduce |',
   '| --- | --- | --- |',

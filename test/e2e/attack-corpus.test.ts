@@ -40,6 +40,7 @@ let attacker: Joined;
 let victim: Joined;
 let attackerDir: string;
 let victimDir: string;
+let attackerKubeCache: string;
 const canary = { path: '', content: `canary-${randomBytes(12).toString('hex')}` };
 const tmpCanary = { path: join(tmpdir(), `gameday-canary-${randomBytes(6).toString('hex')}`), content: `tmp-canary-${randomBytes(12).toString('hex')}` };
 
@@ -96,6 +97,8 @@ beforeAll(async () => {
   attacker = await join_(session.code, 'Mallory', 'primary-on-call');
   victim = await join_(session.code, 'Victor', 'incident-commander');
   attackerDir = (await type(attacker, 'pwd')).stdout.trim();
+  // kubectl's own cache, private to the attacker and written only by kubectl with the server's answers.
+  attackerKubeCache = join(sim.dataDir, 'private', 'drills', new URL(session.url).port, 'users', attacker.token.split('.')[0]!, 'kube-cache');
   victimDir = (await type(victim, 'pwd')).stdout.trim();
 }, 60_000);
 
@@ -120,7 +123,7 @@ describe('the attack corpus against the in-browser terminal', () => {
 
   it.each(corpus.map((attack) => [`${attack.line}: ${attack.kind}: ${attack.steps.join(' ;; ')}`, attack] as const))('%s', { timeout: 120_000 }, async (_name, attack) => {
     const secrets = [canary.content, tmpCanary.content, victim.token, victim.token.split('.')[1]!, sim.adminToken, sim.facilitatorToken];
-    const before = files(sim.dataDir, [attackerDir]);
+    const before = files(sim.dataDir, [attackerDir, attackerKubeCache]);
     const fill = (step: string) =>
       step
         .replaceAll('{{CANARY}}', canary.path)
@@ -135,7 +138,7 @@ describe('the attack corpus against the in-browser terminal', () => {
       for (const secret of secrets) expect(answer.text, `a secret leaked from: ${step}`).not.toContain(secret);
       expect(answer.status, answer.text).toBeLessThan(500);
     }
-    const after = files(sim.dataDir, [attackerDir]);
+    const after = files(sim.dataDir, [attackerDir, attackerKubeCache]);
     expect([...after].filter((path) => !before.has(path)), 'files written outside the attacker’s folder').toEqual([]);
     for (const escaped of ['/tmp/escape', join(tmpdir(), 'escape.txt')]) expect(() => statSync(escaped)).toThrow();
     expect(await healthy(sim.url)).toBe(200);

@@ -76,7 +76,7 @@ describe('faults', () => {
     expect(await sim.stop('SIGTERM')).toBe(0);
     expect(performance.now() - started).toBeLessThan(5000);
     await drain;
-    expect(readdirSync(join(dataDir, 'serve'))).toEqual([]);
+    expect(readdirSync(join(dataDir, 'private', 'serve'))).toEqual([]);
     const again = await startSimulator(['--clock', 'virtual'], { dataDir });
     try {
       const kept = await fetch(`${again.url}/trainer/drills/${drillId}`, { headers: { authorization: `Bearer ${again.adminToken}` } });

@@ -51,7 +51,7 @@ const loginRefused = /^error: You must be logged in to the server \((the server 
 
 describe('kubectl and the fake cluster\'s token', () => {
   it("works with the drill's kubeconfig and is refused without its token or with a wrong one", () => {
-    const kubeconfig = join(sim.dataDir, 'drills', String(sim.port), 'kubeconfig');
+    const kubeconfig = join(sim.dataDir, 'private', 'drills', String(sim.port), 'users', 'admin', 'kubeconfig');
     expect(serverOf(kubeconfig)).toBe(`${sim.url}/as/${sim.adminToken}`);
     const pods = kubectl(kubeconfig, ['get', 'pods', '-n', 'production', '-l', 'component=speculation']);
     expect(pods.status, pods.stderr).toBe(0);

@@ -150,7 +150,7 @@ describe('the runbook, command by command, against gameday serve', () => {
   });
 
   it('shuts down cleanly on SIGTERM and removes its serve record', async () => {
-    const serveDir = join(sim.dataDir, 'serve');
+    const serveDir = join(sim.dataDir, 'private', 'serve');
     expect(readdirSync(serveDir)).toContain(`${sim.port}.json`);
     const code = await sim.stop();
     expect(code).toBe(0);

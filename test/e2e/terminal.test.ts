@@ -2,9 +2,15 @@
  * Issue 5 (terminal): the runbook's own lines typed into the in-browser terminal's endpoint
  * give what a real shell gives, against the drill; anything else gets a clear refusal.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { startSimulator, type ServedSimulator } from './support/served-simulator';
+import { startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
+import { spawnSync } from 'node:child_process';
+
+// Whether bwrap can start a sandbox on this machine (CI installs it, and expects it to).
+const bwrapWorks = spawnSync('bwrap', ['--ro-bind', '/', '/', 'true']).status === 0;
 
 let sim: ServedSimulator;
 beforeAll(async () => {
@@ -68,6 +74,33 @@ describe('the in-browser terminal endpoint', () => {
     expect(body.exitCode).toBe(127);
     expect(body.stderr).toContain('python3: not available in this drill');
     expect(body.stderr).toContain('eval "$(gameday env)"');
+  });
+});
+
+describe("the terminal's sandbox and the admin's own folder (issue 13)", () => {
+  it('says at start-up that programs are sandboxed', async () => {
+    const line = await startupLine(sim, /^ {2}terminal .*$/m);
+    expect(line).toMatch(process.env.CI === 'true' || bwrapWorks ? /programs sandboxed with bubblewrap \d/ : /no sandbox/);
+  });
+
+  it("works in the admin's own folder, which holds only what they wrote and the runbook's scripts", async () => {
+    const folder = join(sim.dataDir, 'drills', String(sim.port), 'participants', 'admin');
+    expect((await type('pwd')).body.stdout).toBe(`${folder}\n`);
+    expect((await type('ls')).body.stdout.split('\n')).toContain('scripts/');
+    expect(readdirSync(folder).some((name) => name.startsWith('kubeconfig') || name.startsWith('.'))).toBe(false);
+    // The serve record, with both tokens, is outside every folder the terminal can name.
+    expect(existsSync(join(sim.dataDir, 'private', 'serve', `${sim.port}.json`))).toBe(true);
+    const record = await type(`cat ../../../../private/serve/${sim.port}.json`);
+    expect(record.body).toMatchObject({ stdout: '', exitCode: 1 });
+  });
+
+  it('refuses redirects that would write settings or scripts, saying what may be written', async () => {
+    for (const file of ['.curlrc', 'kubeconfig', 'scripts/speculation-health.sh']) {
+      const { body } = await type(`echo 'url = "file:///etc/hostname"' > ${file}`);
+      expect(body.exitCode).toBe(1);
+      expect(body.stderr).toContain('write to a plain file name in your folder');
+    }
+    expect((await type('./scripts/speculation-health.sh')).body.stdout).toContain('== speculation pods');
   });
 });
 

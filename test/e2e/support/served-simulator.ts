@@ -17,6 +17,8 @@ export interface ServedSimulator {
   dataDir: string;
   adminToken: string;
   facilitatorToken: string;
+  /** What `gameday serve` printed up to its "serving on" line, and a moment after. */
+  startup: () => string;
   process: ChildProcess;
   /** Runs a command line in real bash with the drill's environment, in the drill folder. */
   bash(command: string, options?: { timeoutMs?: number }): { status: number | null; stdout: string; stderr: string };
@@ -27,14 +29,14 @@ export interface ServedSimulator {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `gameday serve`; give `dataDir` to reuse one across restarts (it is then kept). */
-export async function startSimulator(args: string[] = [], options: { dataDir?: string } = {}): Promise<ServedSimulator> {
+/** Starts `gameday serve`; give `dataDir` to reuse one across restarts (it is then kept), `env` to add to its environment. */
+export async function startSimulator(args: string[] = [], options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServedSimulator> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gameday-e2e-'));
   const keepData = options.dataDir !== undefined;
   const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
   const facilitatorToken = `facilitator-${Math.random().toString(36).slice(2)}`;
   const child = spawn(process.execPath, [gamedayBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log', 'error', ...args], {
-    env: { ...process.env, ADMIN_TOKEN: adminToken, FACILITATOR_TOKEN: facilitatorToken },
+    env: { ...process.env, ADMIN_TOKEN: adminToken, FACILITATOR_TOKEN: facilitatorToken, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -65,6 +67,7 @@ export async function startSimulator(args: string[] = [], options: { dataDir?: s
     dataDir,
     adminToken,
     facilitatorToken,
+    startup: () => output,
     process: child,
     bash(command, options = {}) {
       const result = spawnSync('bash', ['-c', bashScript(command)], { encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, env: bashEnv });
@@ -98,4 +101,14 @@ export async function startSimulator(args: string[] = [], options: { dataDir?: s
     },
   };
   return simulator;
+}
+
+/** The first line of `gameday serve`'s start-up output matching `pattern`, waiting up to 5 s for it. */
+export async function startupLine(sim: ServedSimulator, pattern: RegExp): Promise<string> {
+  for (let waited = 0; waited < 5000; waited += 20) {
+    const match = pattern.exec(sim.startup());
+    if (match) return match[0];
+    await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+  }
+  throw new Error(`gameday serve printed no line matching ${pattern}:\n${sim.startup()}`);
 }

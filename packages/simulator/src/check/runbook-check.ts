@@ -1,7 +1,8 @@
 /**
  * `checkRunbook`: proves a runbook's commands still work against the fake service. Each
  * section with bash blocks gets a fresh simulator on a free loopback port with the virtual
- * clock, a drill folder (kubeconfig, `.curlrc`, the runbook's scripts), and real bash, curl,
+ * clock, a drill folder (the admin's own folder with the runbook's scripts, a kubeconfig and a
+ * `.curlrc` beside it, as `gameday env` sets up a shell), and real bash, curl,
  * kubectl and agenc. An incident's scenario is advanced until it pages; each command is run and
  * judged by its exit status and by the journal; after the incident's commands, the scenario's
  * mitigated condition must hold.
@@ -146,7 +147,8 @@ interface CheckHost {
   server: FastifyInstance;
   slot: DrillSlot;
   env: NodeJS.ProcessEnv;
-  drillDir: string;
+  /** Where the steps run: the admin's own folder in the drill. */
+  workDir: string;
 }
 
 async function checkSection(section: RunbookSection, host: CheckHost, parsed: ReturnType<typeof parseRunbook>, options: CheckOptions): Promise<SectionResult> {
@@ -168,7 +170,7 @@ async function checkSection(section: RunbookSection, host: CheckHost, parsed: Re
   const drill = new Drill({ scenario: scenarioId, seed: options.seed ?? parsed.options.seed ?? 1, clock: 'virtual', speed: 1, difficulty: 'normal' });
   host.slot.current = drill;
   drill.start();
-  const { env, drillDir } = host;
+  const { env, workDir } = host;
   try {
     if (section.incident !== null && scenario.spec) {
       const spec = scenario.spec;
@@ -189,7 +191,7 @@ async function checkSection(section: RunbookSection, host: CheckHost, parsed: Re
       for (const command of block.commands) {
         const stepStarted = performance.now();
         const sinceSeq = drill.journal.list({ limit: 1 })[0]?.seq ?? 0;
-        const run = await runBash(command.text, drillDir, env);
+        const run = await runBash(command.text, workDir, env);
         const entries = drill.journal.list({ sinceSeq }).filter((entry) => entry.source !== 'world' && entry.source !== 'sim');
         const verdict = judgeStep(run.exitCode, run.stderr, entries);
         push({
@@ -228,9 +230,8 @@ async function startHost(runbookPath: string): Promise<CheckHost> {
   const workspace = writeDrillWorkspace({ dataDir, host: '127.0.0.1', port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
   // The team's own scripts, where the runbook has them beside it, replace ours.
   const scripts = join(dirname(runbookPath), 'scripts');
-  if (existsSync(scripts) && statSync(scripts).isDirectory()) cpSync(scripts, join(workspace.drillDir, 'scripts'), { recursive: true });
-  const env = drillEnvironment(workspace, dataDir);
-  return { server, slot, env, drillDir: workspace.drillDir };
+  if (existsSync(scripts) && statSync(scripts).isDirectory()) cpSync(scripts, join(workspace.workDir, 'scripts'), { recursive: true });
+  return { server, slot, env: drillEnvironment(workspace), workDir: workspace.workDir };
 }
 
 /** Checks every section of the runbook that has bash blocks (or those named in `only`). */

@@ -17,6 +17,7 @@ import { GameDayHub } from '../gameday/game-day-hub';
 import { createReadinessMetrics } from '../metrics/readiness-metrics';
 import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
+import { detectSandbox, type SandboxStatus } from '../terminal/sandbox';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -59,6 +60,7 @@ interface ServeOptions {
   announceWebhook?: string;
   publicHost?: string;
   sessionPorts?: { from: number; to: number };
+  unsafeTerminal?: boolean;
 }
 
 function portRange(value: string): { from: number; to: number } {
@@ -67,6 +69,14 @@ function portRange(value: string): { from: number; to: number } {
   const to = Number(match?.[2]);
   if (!match || from < 1 || to > 65535 || from > to) throw new InvalidArgumentError('must be a port range such as 9100-9199');
   return { from, to };
+}
+
+/** The start-up line on how the in-browser terminal runs programs. */
+function terminalLine(status: SandboxStatus, unsafe: boolean): string {
+  if (status.sandbox) return `programs sandboxed with ${status.sandbox.version}`;
+  const why = `no sandbox: ${status.reason}`;
+  if (unsafe) return `UNSAFE: ${why}; --unsafe-terminal lets anyone with a token run its programs unsandboxed, reading what this server can`;
+  return `${why}; the in-browser terminal answers this machine only (install bubblewrap, or pass --unsafe-terminal to accept the risk)`;
 }
 
 async function serve(options: ServeOptions): Promise<void> {
@@ -79,6 +89,9 @@ async function serve(options: ServeOptions): Promise<void> {
     return randomBytes(18).toString('base64url');
   };
   const tokens = { admin: token('ADMIN_TOKEN'), facilitator: token('FACILITATOR_TOKEN') };
+  // Probed once for every server of the process, while the main server starts (the probe runs
+  // a sandboxed program: tens of ms that need not delay /healthz); printed once it answers.
+  const terminal = { sandbox: detectSandbox(), unsafe: options.unsafeTerminal ?? false };
   let externalUrl = `http://${options.host}:${options.port}`;
   const webhook = options.alertWebhook ? new AlertWebhook(options.alertWebhook, () => externalUrl) : undefined;
   const drill = new Drill({
@@ -116,13 +129,13 @@ async function serve(options: ServeOptions): Promise<void> {
       ...(webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {}),
       log: (message) => process.stderr.write(`gameday: ${message}\n`),
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
-      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, store, readiness, session, leaderboardFreeze: hub, logger: false }),
+      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, store, readiness, session, leaderboardFreeze: hub, terminal, logger: false }),
     });
   } catch (error) {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  const server = await createServer({ drill, slot, tokens, uiDir, store, readiness, hub, logger: options.log === 'silent' ? false : { level: options.log } });
+  const server = await createServer({ drill, slot, tokens, uiDir, store, readiness, hub, terminal, logger: options.log === 'silent' ? false : { level: options.log } });
   await server.listen({ port: options.port, host: options.host });
   // Announce the address once the UI's socket can connect too (a few ms after listening).
   await server.socketsReady();
@@ -130,9 +143,7 @@ async function serve(options: ServeOptions): Promise<void> {
   drill.start();
   externalUrl = `http://${options.publicHost ?? (options.host === '0.0.0.0' ? '127.0.0.1' : options.host)}:${port}`;
   const record = writeDrillWorkspace({ dataDir: options.dataDir, host: options.host, port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
-  const home = join(options.dataDir, 'drills', String(port), 'home');
-  mkdirSync(home, { recursive: true });
-  slot.workspace = { record, home };
+  slot.workspace = { record };
   hub.start();
 
   const out = process.stdout;
@@ -142,7 +153,10 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`  clock         ${options.clock}${options.clock === 'realtime' ? ` x${options.speed}` : ' (advance with POST /_sim/clock/advance)'}\n`);
   out.write(`  seed          ${seed}   difficulty ${options.difficulty}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
-  out.write(`  drill folder  ${record.drillDir}\n`);
+  out.write(`  your folder   ${record.workDir}\n`);
+  const sandbox = await terminal.sandbox;
+  out.write(`  terminal      ${terminalLine(sandbox, terminal.unsafe)}\n`);
+  if (!sandbox.sandbox) process.stderr.write(`gameday: warning: in-browser terminal: ${terminalLine(sandbox, terminal.unsafe)}\n`);
   out.write(`  game-days     ${externalUrl}/#facilitator=${encodeURIComponent(tokens.facilitator)}   (facilitator console: sessions, join codes, schedules)\n`);
   out.write(`\nPoint your own shell at this drill, then use the runbook's commands as written:\n  eval "$(${options.openHint ? 'pnpm -s gameday' : 'gameday'} env${port === 9090 ? '' : ` --port ${port}`})"\n\n`);
 
@@ -194,6 +208,7 @@ export function gamedayProgram(): Command {
     .addOption(new Option('--announce-webhook <url>', 'post game-day announcements to this Slack-compatible incoming webhook').env('GAMEDAY_ANNOUNCE_WEBHOOK').argParser(httpUrl))
     .addOption(new Option('--public-host <name>', 'the host name browsers reach this machine by, for join and session links (with --host 0.0.0.0)'))
     .addOption(new Option('--session-ports <from-to>', 'ports for game-day sessions (default: any free port)').argParser(portRange))
+    .addOption(new Option('--unsafe-terminal', 'without a working bwrap, still let other machines use the in-browser terminal, its programs unsandboxed (they can then read what this server can)'))
     .addOption(new Option('--open-hint').hideHelp())
     .action(async (options: ServeOptions) => serve(options));
 

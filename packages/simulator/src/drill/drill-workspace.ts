@@ -1,10 +1,25 @@
 /**
- * The folder a drill runs in, and what a trainee's shell needs to reach the drill with the
+ * The folders a drill runs in, and what a trainee's shell needs to reach the drill with the
  * runbook's commands unmodified: a kubeconfig for the fake cluster, a `.curlrc` that sends
  * `localhost:9090` to the drill's real port, the runbook's `scripts/speculation-health.sh`, and
- * `serve.json`, from which `gameday env` prints the export lines.
+ * the serve record, from which `gameday env` prints the export lines.
+ *
+ * Each terminal user (the admin, each game-day participant) has a folder of their own, the only
+ * one the in-browser terminal lets them write. Everything their tools read as settings, and
+ * every token, lives outside all of those folders, under `<data>/private/` (0700, files 0600):
+ *
+ *   <data>/drills/<port>/participants/<user>/        the user's folder: their cwd
+ *   <data>/drills/<port>/participants/<user>/scripts/ a copy of the runbook's scripts
+ *   <data>/private/serve/<port>.json                 the serve record (admin and facilitator tokens)
+ *   <data>/private/drills/<port>/scripts/            the server's scripts, bound read-only over each
+ *                                                    user's scripts/ in the terminal's sandbox
+ *   <data>/private/drills/<port>/curl/.curlrc        connect-to for a user's own shell (CURL_HOME)
+ *   <data>/private/drills/<port>/users/<user>/       kubeconfig (token in its server path),
+ *                                                    kube-cache/, home/ (HOME without a sandbox)
+ *
+ * `<user>` is `admin` for the admin token and the participant's id in a game-day.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,10 +31,24 @@ export interface ServeRecord {
   host: string;
   port: number;
   url: string;
+  /** The holder's token: the admin's, or in participantRecord a participant's. */
   adminToken: string;
   facilitatorToken: string;
+  /** The drill folder; each user's own folder is under its `participants/`. */
   drillDir: string;
+  /** This drill's settings and tokens, outside every drill folder. */
+  privateDir: string;
+  /** The holder's own folder: their working directory, the one the terminal lets them write. */
+  workDir: string;
+  /** The holder's kubeconfig, with their token in the server's path. */
   kubeconfig: string;
+  kubeCacheDir: string;
+  /** HOME for the holder's tools when they run without a sandbox. */
+  homeDir: string;
+  /** CURL_HOME for a user's own shell: its `.curlrc` sends localhost:9090 to the drill. */
+  curlHome: string;
+  /** The server's copy of the runbook's scripts, which a user's folder shows read-only in the terminal. */
+  scriptsDir: string;
   binDir: string;
   startedAt: string;
 }
@@ -43,7 +72,7 @@ export function defaultDataDir(): string {
 }
 
 export function serveRecordPath(dataDir: string, port: number): string {
-  return join(dataDir, 'serve', `${port}.json`);
+  return join(dataDir, 'private', 'serve', `${port}.json`);
 }
 
 const healthScript = `#!/usr/bin/env bash
@@ -61,14 +90,14 @@ echo "== speculation pods"
 kubectl get pods -n production -l component=speculation || exit 2
 `;
 
-/** No token: kubectl would not send it over plain http anyway (see kube-routes.ts). */
-function kubeconfig(url: string): string {
+/** kubectl sends no token over plain http, so the holder's token rides in the server's path (`/as/<token>`). */
+function kubeconfig(url: string, token: string): string {
   return `apiVersion: v1
 kind: Config
 clusters:
 - name: gameday
   cluster:
-    server: ${url}
+    server: ${url}/as/${encodeURIComponent(token)}
 contexts:
 - name: gameday
   context:
@@ -82,40 +111,83 @@ users:
 `;
 }
 
+/** A private folder: made if missing, and 0700 whatever the umask or an earlier run left. */
+function privateFolder(path: string): string {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+  return path;
+}
+
+/** The admin's user id; participants' ids are 8 hex digits, so they never meet it. */
+export const adminUser = 'admin';
+
+/** Where one user's folder and settings are. */
+function userPaths(record: Pick<ServeRecord, 'drillDir' | 'privateDir'>, userId: string): Pick<ServeRecord, 'workDir' | 'kubeconfig' | 'kubeCacheDir' | 'homeDir'> {
+  if (!/^[a-z0-9]{1,32}$/.test(userId)) throw new Error(`a user id is 1 to 32 lower-case letters and digits (got "${userId}")`);
+  const own = join(record.privateDir, 'users', userId);
+  return { workDir: join(record.drillDir, 'participants', userId), kubeconfig: join(own, 'kubeconfig'), kubeCacheDir: join(own, 'kube-cache'), homeDir: join(own, 'home') };
+}
+
 /**
- * A game-day participant's own kubeconfig: kubectl sends no token over plain http, so the
- * participant's token rides in the server address's path (`/as/<token>`), which the server
- * strips before routing. Their kubectl calls are then theirs in the journal, and an observer's
- * are refused.
+ * Makes one user's folder (kept if it exists: their saved files stay) with a fresh copy of the
+ * scripts, and privately their kubeconfig, kubectl cache and home. The drill folder must exist:
+ * a join into a session whose folder is gone fails here, before anything is recorded.
  */
-export function writeParticipantKubeconfig(record: ServeRecord, participantId: string, token: string): ServeRecord {
+function writeUser(record: ServeRecord): void {
+  if (!existsSync(record.workDir)) mkdirSync(record.workDir, { mode: 0o700 });
+  const scripts = join(record.workDir, 'scripts');
+  rmSync(scripts, { recursive: true, force: true });
+  mkdirSync(scripts);
+  for (const name of readdirSync(record.scriptsDir)) copyFileSync(join(record.scriptsDir, name), join(scripts, name));
+  privateFolder(dirname(record.kubeconfig));
+  privateFolder(record.kubeCacheDir);
+  privateFolder(record.homeDir);
+  writeFileSync(record.kubeconfig, kubeconfig(record.url, record.adminToken), { mode: 0o600 });
+  chmodSync(record.kubeconfig, 0o600);
+}
+
+/**
+ * A game-day participant's own folder and kubeconfig (their token in its server path), so their
+ * kubectl calls are theirs in the journal and an observer's are refused.
+ */
+export function writeParticipantWorkspace(record: ServeRecord, participantId: string, token: string): ServeRecord {
   const own = participantRecord(record, participantId, token);
-  writeFileSync(own.kubeconfig, kubeconfig(`${record.url}/as/${token}`), { mode: 0o600 });
+  writeUser(own);
   return own;
 }
 
-/** A drill's record as one game-day participant's shell sees it: their token, their kubeconfig. */
+/** A drill's record as one game-day participant sees it: their token, folder and kubeconfig. */
 export function participantRecord(record: ServeRecord, participantId: string, token: string): ServeRecord {
-  return { ...record, adminToken: token, kubeconfig: join(record.drillDir, `kubeconfig-${participantId}`) };
+  return { ...record, adminToken: token, ...userPaths(record, participantId) };
+}
+
+/** What an older layout kept in the drill folder itself: settings and tokens, now kept privately. */
+function isLegacyEntry(name: string): boolean {
+  return ['.curlrc', 'kubeconfig', 'home', 'kube-cache', 'scripts'].includes(name) || name.startsWith('kubeconfig-');
 }
 
 /**
- * Lays out the drill folder for a server on `port`. The `.curlrc` maps the runbook's fixed
- * `localhost:9090` to the real port with curl's `connect-to`, so commands need no editing.
+ * Lays out the folders for a server on `port` (see the top of this file), with the admin's own,
+ * and writes the serve record. The `.curlrc` maps the runbook's fixed `localhost:9090` to the
+ * real port with curl's `connect-to`, so commands need no editing.
  */
 export function writeDrillWorkspace(options: { dataDir: string; host: string; port: number; adminToken: string; facilitatorToken: string }): ServeRecord {
   const drillDir = join(options.dataDir, 'drills', String(options.port));
-  mkdirSync(join(drillDir, 'scripts'), { recursive: true });
-  mkdirSync(join(options.dataDir, 'serve'), { recursive: true });
+  const privateRoot = privateFolder(join(options.dataDir, 'private'));
+  privateFolder(join(privateRoot, 'serve'));
+  privateFolder(join(privateRoot, 'drills'));
+  const privateDir = privateFolder(join(privateRoot, 'drills', String(options.port)));
+  mkdirSync(join(drillDir, 'participants'), { recursive: true });
+  for (const name of readdirSync(drillDir).filter(isLegacyEntry)) rmSync(join(drillDir, name), { recursive: true, force: true });
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
-  const kubeconfigPath = join(drillDir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, kubeconfig(`${url}/as/${options.adminToken}`), { mode: 0o600 });
-  chmodSync(kubeconfigPath, 0o600);
-  const curlrc = options.port === runbookPort ? '' : ['localhost', '127.0.0.1'].map((name) => `connect-to = ${name}:${runbookPort}:${host}:${options.port}\n`).join('');
-  writeFileSync(join(drillDir, '.curlrc'), curlrc);
-  writeFileSync(join(drillDir, 'scripts', 'speculation-health.sh'), healthScript, { mode: 0o755 });
-  chmodSync(join(drillDir, 'scripts', 'speculation-health.sh'), 0o755);
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${options.port}`;
+  const curlHome = privateFolder(join(privateDir, 'curl'));
+  writeFileSync(join(curlHome, '.curlrc'), options.port === runbookPort ? '' : curlConnectTo(urlHost, options.port).map((line) => `connect-to = ${line}\n`).join(''), { mode: 0o600 });
+  const scriptsDir = privateFolder(join(privateDir, 'scripts'));
+  writeFileSync(join(scriptsDir, 'speculation-health.sh'), healthScript, { mode: 0o755 });
+  chmodSync(join(scriptsDir, 'speculation-health.sh'), 0o755);
+  const base = { drillDir, privateDir };
   const record: ServeRecord = {
     pid: process.pid,
     host,
@@ -123,13 +195,24 @@ export function writeDrillWorkspace(options: { dataDir: string; host: string; po
     url,
     adminToken: options.adminToken,
     facilitatorToken: options.facilitatorToken,
-    drillDir,
-    kubeconfig: kubeconfigPath,
+    ...base,
+    ...userPaths(base, adminUser),
+    curlHome,
+    scriptsDir,
     binDir: simulatorBinDir(),
     startedAt: new Date().toISOString(),
   };
+  writeUser(record);
   writeFileSync(serveRecordPath(options.dataDir, options.port), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   return record;
+}
+
+/**
+ * curl's `connect-to` values that send the runbook's `localhost:9090` (and `127.0.0.1:9090`) to
+ * the drill's host (as a URL writes it: IPv6 in brackets) and port.
+ */
+export function curlConnectTo(urlHost: string, port: number): string[] {
+  return ['localhost', '127.0.0.1'].map((name) => `${name}:${runbookPort}:${urlHost}:${port}`);
 }
 
 export function removeServeRecord(dataDir: string, port: number): void {
@@ -143,20 +226,21 @@ export function removeServeRecord(dataDir: string, port: number): void {
 }
 
 /**
- * The environment a drill's commands run in (the checker's steps, the in-browser terminal):
- * the drill's tools first on PATH, its token, kubeconfig and curl settings, and a HOME of its
- * own so nothing of the host user's shell set-up leaks in.
+ * The environment `gameday check` runs the runbook's steps in (real bash, the operator's own
+ * runbook): the drill's tools first on PATH, the admin's token, kubeconfig and curl settings, and
+ * a HOME of its own so nothing of the host user's shell set-up leaks in. The in-browser terminal
+ * does not use it: its programs get their settings on the command line (terminal-runner.ts).
  */
-export function drillEnvironment(record: ServeRecord, home: string): NodeJS.ProcessEnv {
+export function drillEnvironment(record: ServeRecord): NodeJS.ProcessEnv {
   return {
     PATH: `${record.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-    HOME: home,
+    HOME: record.homeDir,
     LANG: process.env.LANG ?? 'C.UTF-8',
     ADMIN_TOKEN: record.adminToken,
     KUBECONFIG: record.kubeconfig,
-    KUBECACHEDIR: join(home, 'kube-cache'),
+    KUBECACHEDIR: record.kubeCacheDir,
     AGENC_URL: record.url,
-    CURL_HOME: record.drillDir,
+    CURL_HOME: record.curlHome,
   };
 }
 
@@ -165,24 +249,24 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The lines `eval "$(gameday env)"` runs. */
+/** The lines `eval "$(gameday env)"` runs: the holder's own settings, and into their own folder. */
 export function envLines(record: ServeRecord, options: { cd: boolean }): string[] {
   const lines = [
     `export ADMIN_TOKEN=${shellQuote(record.adminToken)}`,
     `export KUBECONFIG=${shellQuote(record.kubeconfig)}`,
-    `export KUBECACHEDIR=${shellQuote(join(record.drillDir, 'kube-cache'))}`,
+    `export KUBECACHEDIR=${shellQuote(record.kubeCacheDir)}`,
     `export AGENC_URL=${shellQuote(record.url)}`,
-    `export CURL_HOME=${shellQuote(record.drillDir)}`,
-    `export GAMEDAY_DRILL_DIR=${shellQuote(record.drillDir)}`,
+    `export CURL_HOME=${shellQuote(record.curlHome)}`,
+    `export GAMEDAY_DRILL_DIR=${shellQuote(record.workDir)}`,
     `export PATH=${shellQuote(record.binDir)}:"$PATH"`,
   ];
-  if (options.cd) lines.push(`cd ${shellQuote(record.drillDir)}`);
+  if (options.cd) lines.push(`cd ${shellQuote(record.workDir)}`);
   return lines;
 }
 
 /** Finds the record of a running server: the one on `port`, or the only one there is. */
 export function readServeRecord(dataDir: string, port: number | undefined): ServeRecord {
-  const dir = join(dataDir, 'serve');
+  const dir = dirname(serveRecordPath(dataDir, runbookPort));
   if (port !== undefined) {
     const path = serveRecordPath(dataDir, port);
     if (!existsSync(path)) throw new Error(`no gameday server recorded on port ${port} in ${dir}; start one with \`pnpm start\` or \`gameday serve --port ${port}\``);

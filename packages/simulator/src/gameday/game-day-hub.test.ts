@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -159,6 +160,26 @@ describe('game-day sessions', () => {
     expect((await call(`${a.url}/trainer/me`, olly.token, 'GET')).body).toMatchObject({ name: 'Olly', role: 'observer', permissions: [] });
   });
 
+  it("runs a participant's terminal lines as them, in a folder of their own that no one else sees", async () => {
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const pat = await join(a.code, 'Pat', 'primary-on-call');
+    const ivy = await join(a.code, 'Ivy', 'incident-commander');
+    const type = async (token: string, command: string) => (await call(`${a.url}/trainer/terminal`, token, 'POST', { command })).body as { stdout: string; stderr: string; exitCode: number };
+    const scaled = await type(pat.token, 'kubectl scale deployment proof-worker -n production --replicas=9');
+    expect(scaled.stdout, scaled.stderr).toBe('deployment.apps/proof-worker scaled\n');
+    expect(t.hub.get(a.code).drill.journal.list().find((entry) => entry.action === 'kubectl scale')).toMatchObject({ actor: 'Pat' });
+    const folder = joinPath(t.hub.get(a.code).endpoint!.record.drillDir, 'participants', pat.participant.id);
+    expect((await type(pat.token, 'pwd')).stdout).toBe(`${folder}\n`);
+    expect((await type(pat.token, 'agenc stake status > pat-notes.txt')).exitCode).toBe(0);
+    expect(readdirSync(folder).sort()).toEqual(['pat-notes.txt', 'scripts']);
+    expect((await type(ivy.token, 'ls')).stdout).toBe('scripts/\n');
+    expect((await type(ivy.token, 'cat pat-notes.txt')).exitCode).toBe(1);
+    // The join answer's shell lines use the participant's own folder and private settings.
+    expect(pat.env).toContain(`cd '${folder}'`);
+    expect(pat.env.find((line) => line.startsWith('export KUBECONFIG='))).toContain(joinPath(t.dataDir, 'private'));
+  });
+
   it('limits roles: the comms lead posts updates but runs no commands; the on-call does not declare resolved', async () => {
     const { a } = await twoSessions();
     await console('POST', `/gameday/sessions/${a.code}/start`);
@@ -303,7 +324,7 @@ describe('game-day sessions', () => {
     rmSync(session.endpoint!.record.drillDir, { recursive: true, force: true });
     const refused = await t.main.inject({ method: 'POST', url: `/gameday/join/${a.code}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'Nia', role: 'observer' }) });
     expect(refused.statusCode).toBe(500);
-    expect(refused.json<{ message: string }>().message).toMatch(/^cannot write your kubeconfig in the session folder .*ENOENT/);
+    expect(refused.json<{ message: string }>().message).toMatch(/^cannot set up your folder and kubeconfig in the session folder .*ENOENT/);
     expect(session.participants).toEqual([]);
     expect(t.store.attendance(a.code)).toEqual([]);
     expect(session.drill.journal.list().some((entry) => entry.action === 'participant.joined')).toBe(false);

@@ -6,13 +6,12 @@
  * main server; participants talk only to their session's own server.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { scenarios, type Difficulty } from '@gameday/scenarios';
 import type { ClockMode } from '../clock/sim-clock';
 import { Drill } from '../drill/drill';
-import { envLines, participantRecord, removeServeRecord, writeDrillWorkspace, writeParticipantKubeconfig } from '../drill/drill-workspace';
+import { envLines, participantRecord, removeServeRecord, writeDrillWorkspace, writeParticipantWorkspace } from '../drill/drill-workspace';
 import { GamedayError } from '../http/errors';
 import { scoreJournal } from '../scoring/drill-scorer';
 import type { ScoreDimensionId } from '../scoring/scoring-weights';
@@ -197,10 +196,8 @@ export class GameDayHub {
     }
     await server.socketsReady();
     const record = writeDrillWorkspace({ dataDir: this.options.dataDir, host: this.options.host, port, adminToken: session.adminToken, facilitatorToken: this.options.facilitatorToken });
-    const home = join(record.drillDir, 'home');
-    mkdirSync(home, { recursive: true });
-    server.drillSlot.workspace = { record, home };
-    session.endpoint = { url: record.url, port, record, home };
+    server.drillSlot.workspace = { record };
+    session.endpoint = { url: record.url, port, record };
     return server;
   }
 
@@ -213,12 +210,12 @@ export class GameDayHub {
   join(code: string, name: string, role: Role): { participant: Participant; token: string; url: string; env: string[] } {
     const session = this.get(code);
     const endpoint = session.endpoint!;
-    // Their kubeconfig is written before the join is recorded: if it cannot be, no one joined.
+    // Their folder and kubeconfig are written before the join is recorded: if they cannot be, no one joined.
     const { participant, token } = session.join(name, role, (joining, secret) => {
       try {
-        writeParticipantKubeconfig(endpoint.record, joining.id, secret);
+        writeParticipantWorkspace(endpoint.record, joining.id, secret);
       } catch (error) {
-        throw new GamedayError('INTERNAL', `cannot write your kubeconfig in the session folder ${endpoint.record.drillDir} (${error instanceof Error ? error.message : String(error)}); tell the facilitator`);
+        throw new GamedayError('INTERNAL', `cannot set up your folder and kubeconfig in the session folder ${endpoint.record.drillDir} (${error instanceof Error ? error.message : String(error)}); tell the facilitator`);
       }
     });
     return {

@@ -46,7 +46,6 @@ export interface SessionEndpoint {
   url: string;
   port: number;
   record: ServeRecord;
-  home: string;
 }
 
 /** Join codes avoid characters people misread (0/O, 1/I/L). */

@@ -22,7 +22,7 @@ import metricsRoutes from './routes/metrics-routes';
 import kubeRoutes from './routes/kube-routes';
 import simRoutes from './routes/sim-routes';
 import trainerUiRoutes from './routes/trainer-ui-routes';
-import terminalRoutes from './routes/terminal-routes';
+import terminalRoutes, { type TerminalOptions } from './routes/terminal-routes';
 import trainerRoutes from './routes/trainer-routes';
 import gameDayRoutes from './routes/game-day-routes';
 
@@ -33,6 +33,8 @@ export interface AppOptions extends DrillContextOptions {
   store?: DrillStore | undefined;
   /** Drill outcome metrics shared by the process's servers; a set of its own when not given. */
   readiness?: ReadinessMetrics | undefined;
+  /** How the in-browser terminal runs programs: the sandbox, and the `--unsafe-terminal` choice. */
+  terminal?: TerminalOptions | undefined;
   /** More routes, inside the app so they get its parsers, hooks and error handling (an embedder's own; the benchmark's baseline route). */
   extend?: FastifyPluginAsync;
 }
@@ -71,7 +73,7 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(metricsRoutes);
   await fastify.register(kubeRoutes);
   await fastify.register(simRoutes);
-  await fastify.register(terminalRoutes);
+  await fastify.register(terminalRoutes, { terminal: options.terminal });
   await fastify.register(trainerRoutes);
   await fastify.register(trainerUiRoutes, { uiDir: options.uiDir });
   if (options.hub) await fastify.register(gameDayRoutes);

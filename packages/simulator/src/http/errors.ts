@@ -7,6 +7,7 @@ export const errorCatalog = {
   INVALID_URL: { status: 400, title: 'Invalid URL' },
   UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
+  TERMINAL_NEEDS_SANDBOX: { status: 403, title: 'Terminal needs a sandbox' },
   NOT_FOUND: { status: 404, title: 'Not Found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method Not Allowed' },
   REQUEST_TIMEOUT: { status: 408, title: 'Request Timeout' },

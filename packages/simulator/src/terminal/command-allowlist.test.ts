@@ -4,13 +4,12 @@
  * in a flag's value is refused, each saying what is allowed; and random command lines never get
  * a URL off loopback or a verb off the list.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from './command-line';
 import { runTerminalLine } from './terminal-runner';
+import { offlineTerminalContext } from './test-terminal';
 import { CommandNotAllowedError, checkAgenc, checkCurl, checkHealthScript, checkKubectl, maxCurlUrls, terminalAllowances } from './command-allowlist';
 
 const drillPort = 43117;
@@ -439,8 +438,8 @@ describe('what the terminal allows, written once', () => {
 });
 
 describe('the filters done in the server', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'gameday-allowlist-'));
-  const terminal = (line: string) => runTerminalLine(line, { cwd, env: { PATH: process.env.PATH }, now: context.now, port: drillPort });
+  const { context: offline } = offlineTerminalContext(context.now);
+  const terminal = (line: string) => runTerminalLine(line, { ...offline, port: drillPort });
 
   it.each([
     ['echo x | grep --include=* x', 'grep: not available in this drill: the option "--include=*". The options: -E, -i, -v, -c, -F, -n, -w, -o'],

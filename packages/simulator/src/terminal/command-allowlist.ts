@@ -694,6 +694,6 @@ export const terminalAllowances: readonly TerminalAllowance[] = [
   },
   { program: 'agenc', allows: `${Object.keys(agencCommands).join(', ')}, with their own options; -o human/json, -h` },
   { program: './scripts/speculation-health.sh', allows: 'as written, no arguments' },
-  { program: 'grep, head, tail, wc, sort, cat', allows: 'grep -E -i -v -c -F -n -w -o PATTERN, head/tail -n N, wc -l, sort -n -r, on a pipe or a file in the drill folder' },
-  { program: 'echo, date, ls, pwd, help', allows: 'echo [-n], date [+FORMAT], ls [-a]; > file and >> file into the drill folder' },
+  { program: 'grep, head, tail, wc, sort, cat', allows: 'grep -E -i -v -c -F -n -w -o PATTERN, head/tail -n N, wc -l, sort -n -r, on a pipe or a file in your folder' },
+  { program: 'echo, date, ls, pwd, help', allows: 'echo [-n], date [+FORMAT], ls [-a]; > file and >> file into your folder' },
 ];

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommandLineError, formatDate, parseCommandLine } from './command-line';
 import { runTerminalLine } from './terminal-runner';
+import { offlineTerminalContext } from './test-terminal';
 
 const now = new Date('2026-11-28T09:05:07Z');
 const context = { env: { ADMIN_TOKEN: 's3cret' }, now };
@@ -40,8 +40,9 @@ describe('parseCommandLine', () => {
 });
 
 describe('runTerminalLine, without the service', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'gameday-terminal-'));
-  const terminal = (line: string) => runTerminalLine(line, { cwd, env: { ADMIN_TOKEN: 's3cret', PATH: process.env.PATH }, now, port: 9191 });
+  const { context: terminalContext } = offlineTerminalContext(now);
+  const cwd = terminalContext.cwd;
+  const terminal = (line: string) => runTerminalLine(line, terminalContext);
 
   it('runs builtins and filters, with bash exit statuses', async () => {
     expect(await terminal('echo one two')).toEqual({ stdout: 'one two\n', stderr: '', exitCode: 0 });
@@ -50,7 +51,7 @@ describe('runTerminalLine, without the service', () => {
     expect(await terminal('date +%H:%M')).toMatchObject({ stdout: '09:05\n' });
   });
 
-  it('writes > file into the drill folder and reads it back', async () => {
+  it('writes > file into the user\'s own folder and reads it back', async () => {
     expect(await terminal('echo saved > notes.txt')).toMatchObject({ stdout: '', exitCode: 0 });
     expect(await terminal('echo more >> notes.txt')).toMatchObject({ exitCode: 0 });
     expect(readFileSync(join(cwd, 'notes.txt'), 'utf8')).toBe('saved\nmore\n');
@@ -62,7 +63,7 @@ describe('runTerminalLine, without the service', () => {
     ['rm -rf /', 127, 'rm: not available in this drill'],
     ['bash -c id', 127, 'bash: not available in this drill'],
     ['echo x > /tmp/evil', 1, 'write to a plain file name'],
-    ['cat /etc/passwd', 1, 'no such file in the drill folder'],
+    ['cat /etc/passwd', 1, 'no such file in your folder'],
     ['curl http://example.com/', 2, 'curl: not available in this drill: the URL "http://example.com/" names the host "example.com". A URL here is http://localhost:PORT/path'],
     ['curl -o /tmp/x localhost:9090/metrics', 2, 'curl: not available in this drill: the value "/tmp/x" of -o'],
     ['curl -d @/etc/passwd localhost:9090/admin/config', 2, 'a value starting with @ reads a file; give the text itself'],

@@ -1,26 +1,75 @@
 /**
  * Runs one line of the in-browser terminal against the drill: the first program is curl,
  * kubectl, agenc, the runbook's health script or a small builtin; later pipe stages are text
- * filters done here (grep, head, tail, wc, sort); `> file` writes into the drill folder. Real
- * curl, kubectl and agenc run with the drill's environment, so the output is what a real shell
- * gives; but never through a shell, and only with arguments that stay inside the drill.
+ * filters done here (grep, head, tail, wc, sort); `> file` writes into the user's own folder.
+ * Real curl, kubectl and agenc run, so the output is what a real shell gives; but never through
+ * a shell, only with arguments that stay inside the drill, with settings the user cannot write
+ * (on the command line, or in files outside their folder), and in a bubblewrap sandbox
+ * (sandbox.ts) where their folder is the only one they can see and write.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RE2JS } from 're2js';
+import { curlConnectTo, runbookPort, type ServeRecord } from '../drill/drill-workspace';
 import { checkAgenc, checkCurl, checkHealthScript, checkKubectl, checkLetterOptions, terminalAllowances } from './command-allowlist';
 import { CommandLineError, defaultDate, formatDate, parseCommandLine, type Stage } from './command-line';
-import { runbookPort } from '../drill/drill-workspace';
+import { SandboxProgramMissing, sandboxPaths, type Sandbox, type SandboxProgram } from './sandbox';
+
+/** What a user's programs are started with: all of it from outside the user's folder. */
+export interface ToolSettings {
+  /** The user's own token: `$ADMIN_TOKEN` in a line, and agenc's. */
+  token: string;
+  /** The drill's address (agenc's AGENC_URL). */
+  url: string;
+  /** The user's kubeconfig, given to kubectl with --kubeconfig (read-only in the sandbox). */
+  kubeconfig: string;
+  /** kubectl's --cache-dir, private to the user: only kubectl's runs see it (and the health script's). */
+  kubeCacheDir: string;
+  /** HOME when programs run without a sandbox (inside one, HOME is an empty tmpfs). */
+  homeDir: string;
+  /** The server's copy of the runbook's scripts, shown read-only as the user's `scripts/`. */
+  scriptsDir: string;
+  /** curl's --connect-to values that send the runbook's localhost:9090 to the drill. */
+  connectTo: string[];
+  /** Where `agenc` is when programs run without a sandbox. */
+  binDir: string;
+}
 
 export interface TerminalContext {
-  /** The drill folder: the working directory, and where `> file` writes. */
+  /** The user's own folder: the working directory, the one folder programs may write, and where `> file` writes. */
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  /** What `$VAR` in a line expands to; no program sees these as its environment. */
+  env: Record<string, string>;
   /** Simulated now, for `date`. */
   now: Date;
   /** The drill's own port, besides the runbook's 9090. */
   port: number;
+  tools: ToolSettings;
+  /** Runs every program under bubblewrap; null runs them directly (no working bwrap: loopback clients, or `--unsafe-terminal`). */
+  sandbox: Sandbox | null;
+}
+
+/** The terminal context of one user (the admin's record, or a participant's from participantRecord). */
+export function terminalContext(record: ServeRecord, now: Date, sandbox: Sandbox | null): TerminalContext {
+  const urlHost = new URL(record.url).host.replace(/:\d+$/, '');
+  return {
+    cwd: record.workDir,
+    env: { ADMIN_TOKEN: record.adminToken, AGENC_URL: record.url, HOME: sandbox ? sandboxPaths.home : record.homeDir, PWD: record.workDir },
+    now,
+    port: record.port,
+    tools: {
+      token: record.adminToken,
+      url: record.url,
+      kubeconfig: record.kubeconfig,
+      kubeCacheDir: record.kubeCacheDir,
+      homeDir: record.homeDir,
+      scriptsDir: record.scriptsDir,
+      connectTo: curlConnectTo(urlHost, record.port),
+      binDir: record.binDir,
+    },
+    sandbox,
+  };
 }
 
 export interface TerminalResult {
@@ -48,9 +97,51 @@ const notAvailable = (what: string) =>
 
 // ---- running programs and filters ---------------------------------------------------------
 
-function runProgram(command: string, args: string[], context: TerminalContext): Promise<TerminalResult> {
+/** One program to start: the programs it needs, its command line, and its environment. */
+interface ProgramRun {
+  programs: SandboxProgram[];
+  argv: string[];
+  env?: Record<string, string>;
+  /** Whether it reads the user's kubeconfig and writes kubectl's cache. */
+  kube?: boolean;
+}
+
+/** Where a program finds the user's settings: bound at fixed paths inside the sandbox, or on the host. */
+function settingsPaths(context: TerminalContext): { kubeconfig: string; kubeCache: string; healthScript: string } {
+  const { tools } = context;
+  return context.sandbox
+    ? { kubeconfig: sandboxPaths.kubeconfig, kubeCache: sandboxPaths.kubeCache, healthScript: join(context.cwd, healthScript) }
+    : { kubeconfig: tools.kubeconfig, kubeCache: tools.kubeCacheDir, healthScript: join(tools.scriptsDir, 'speculation-health.sh') };
+}
+
+/** The command that starts `run`: bwrap around it, or (without a sandbox) the program with a clean environment. */
+function launch(run: ProgramRun, context: TerminalContext): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const { tools, sandbox } = context;
+  if (sandbox) {
+    return sandbox.command({
+      programs: run.programs,
+      argv: run.argv,
+      workDir: context.cwd,
+      env: run.env ?? {},
+      readOnly: [{ source: tools.scriptsDir, target: join(context.cwd, 'scripts') }, ...(run.kube ? [{ source: tools.kubeconfig, target: sandboxPaths.kubeconfig }] : [])],
+      writable: run.kube ? [{ source: tools.kubeCacheDir, target: sandboxPaths.kubeCache }] : [],
+    });
+  }
+  const [program, ...args] = run.argv;
+  return { file: program!, args, env: { PATH: `${tools.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: tools.homeDir, LANG: 'C.UTF-8', ...run.env } };
+}
+
+function runProgram(run: ProgramRun, context: TerminalContext): Promise<TerminalResult> {
+  const command = run.argv[0]!;
+  let started: ReturnType<typeof launch>;
+  try {
+    started = launch(run, context);
+  } catch (error) {
+    if (error instanceof SandboxProgramMissing) return Promise.resolve({ stdout: '', stderr: `${command}: ${error.message}\n`, exitCode: 127 });
+    throw error;
+  }
   return new Promise((resolveRun) => {
-    const child = spawn(command, args, { cwd: context.cwd, env: context.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(started.file, started.args, { cwd: context.cwd, env: started.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const take = (current: string, chunk: Buffer) => (current.length < outputLimit ? current + chunk.toString() : current);
@@ -93,19 +184,66 @@ function countOption(name: string, args: string[]): { count: number; rest: strin
   return { count, rest };
 }
 
-function safeFile(name: string, context: TerminalContext, forWriting: boolean): string {
-  const allowed = forWriting ? /^[A-Za-z0-9._-]+$/ : /^(?:\.\/)?(?:scripts\/)?[A-Za-z0-9._-]+$/;
-  if (!allowed.test(name) || name.includes('..')) throw new Refusal(`${name}: ${forWriting ? 'write to a plain file name in the drill folder' : 'no such file in the drill folder'}`, 1);
-  return join(context.cwd, name.replace(/^\.\//, ''));
+/**
+ * A file a line reads: a plain name in the user's folder, or one of the runbook's `scripts/`
+ * (the server's copy, as the sandbox shows it). Never a link, never anything outside.
+ */
+function readableFile(name: string, context: TerminalContext): string {
+  const match = /^(?:\.\/)?(scripts\/)?([A-Za-z0-9._-]+)$/.exec(name);
+  if (!match || name.includes('..')) throw new Refusal(`${name}: no such file in your folder; name a file there (see ls) or one of scripts/`, 1);
+  return match[1] ? join(context.tools.scriptsDir, match[2]!) : join(context.cwd, match[2]!);
+}
+
+/** What `> file` may create: a plain name starting with a letter or digit, such as stake_snapshot_20250101.txt. */
+const writableName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const maxFileBytes = 4 * 1024 * 1024;
+const maxFiles = 200;
+
+/**
+ * Writes a redirect's output into the user's folder. The name is a plain file name (no folder,
+ * so nothing under scripts/; no leading dot, so no tool settings file), and not a kubeconfig;
+ * an existing link or folder of that name is refused rather than followed.
+ */
+function writeRedirect(name: string, text: string, append: boolean, context: TerminalContext): void {
+  if (!writableName.test(name) || /^kubeconfig/i.test(name)) {
+    throw new Refusal(`${name}: write to a plain file name in your folder: letters, digits, ".", "_" and "-", starting with a letter or digit, other than kubeconfig (for example stake_snapshot.txt)`, 1);
+  }
+  const path = join(context.cwd, name);
+  let existing: ReturnType<typeof lstatSync> | undefined;
+  try {
+    existing = lstatSync(path);
+  } catch {
+    existing = undefined;
+  }
+  if (existing && !existing.isFile()) throw new Refusal(`${name}: not a plain file in your folder; write to another name`, 1);
+  if (!existing && readdirSync(context.cwd).length >= maxFiles) throw new Refusal(`${name}: your folder holds ${maxFiles} files already; append to one of them (>>) or overwrite one (>)`, 1);
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (append ? constants.O_APPEND : constants.O_TRUNC), 0o644);
+  try {
+    if (fstatSync(fd).size + Buffer.byteLength(text) > maxFileBytes) throw new Refusal(`${name}: a file in your folder may hold up to ${maxFileBytes / 1024 / 1024} MB; write to a new file`, 1);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readInput(name: string, args: string[], input: string | null, context: TerminalContext): { text: string; rest: string[] } {
   if (input !== null) return { text: input, rest: args };
   const file = args[args.length - 1];
   if (file === undefined) throw new Refusal(`${name}: give a file, or pipe a command into it`);
-  const path = safeFile(file, context, false);
-  if (!existsSync(path) || statSync(path).isDirectory()) throw new Refusal(`${name}: ${file}: No such file`, 1);
-  return { text: readFileSync(path, 'utf8'), rest: args.slice(0, -1) };
+  const path = readableFile(file, context);
+  let text: string;
+  try {
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      if (!fstatSync(fd).isFile()) throw new Error('not a file');
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    throw new Refusal(`${name}: ${file}: No such file`, 1);
+  }
+  return { text, rest: args.slice(0, -1) };
 }
 
 /** A filter stage: text in, text out, with the exit status the real tool would give. */
@@ -182,9 +320,10 @@ function builtin(stage: Stage, context: TerminalContext): TerminalResult | undef
       return { stdout: `${format === undefined ? defaultDate(context.now) : formatDate(format.slice(1), context.now)}\n`, stderr: '', exitCode: 0 };
     }
     case 'ls': {
+      // The user's folder only; entries as they are (a link is not followed).
       const all = checkLetterOptions('ls', args).letters.includes('a');
       const names = readdirSync(context.cwd).filter((name) => !name.startsWith('.') || all);
-      return { stdout: joinLines(names.sort().map((name) => (statSync(join(context.cwd, name)).isDirectory() ? `${name}/` : name))), stderr: '', exitCode: 0 };
+      return { stdout: joinLines(names.sort().map((name) => (lstatSync(join(context.cwd, name)).isDirectory() ? `${name}/` : name))), stderr: '', exitCode: 0 };
     }
     case 'pwd':
       return { stdout: `${context.cwd}\n`, stderr: '', exitCode: 0 };
@@ -200,20 +339,32 @@ function builtin(stage: Stage, context: TerminalContext): TerminalResult | undef
 }
 
 async function firstStage(stage: Stage, input: string | null, context: TerminalContext, toScreen: boolean): Promise<TerminalResult> {
+  const { tools } = context;
+  const paths = settingsPaths(context);
   switch (stage.program) {
     case 'curl': {
       const argv = checkCurl(stage.args, { ports: [runbookPort, context.port] });
-      // curl hides its progress meter when writing to a terminal; here it writes to a pipe, so
-      // say so, or the trainee would see a meter their own shell never shows.
-      return runProgram('curl', toScreen ? ['--no-progress-meter', ...argv] : argv, context);
+      // -q first, so curl reads no .curlrc; the runbook's localhost:9090 reaches the drill through
+      // --connect-to on the command line instead. curl hides its progress meter when writing to a
+      // terminal; here it writes to a pipe, so say so, or the trainee would see a meter their own
+      // shell never shows.
+      return runProgram({ programs: ['curl'], argv: ['curl', '-q', ...tools.connectTo.flatMap((value) => ['--connect-to', value]), ...(toScreen ? ['--no-progress-meter'] : []), ...argv] }, context);
     }
     case 'kubectl':
-      return runProgram('kubectl', checkKubectl(stage.args), context);
+      return runProgram({ programs: ['kubectl'], argv: ['kubectl', `--kubeconfig=${paths.kubeconfig}`, `--cache-dir=${paths.kubeCache}`, ...checkKubectl(stage.args)], kube: true }, context);
     case 'agenc':
-      return runProgram('agenc', checkAgenc(stage.args), context);
+      return runProgram({ programs: ['agenc'], argv: ['agenc', ...checkAgenc(stage.args)], env: { AGENC_URL: tools.url, ADMIN_TOKEN: tools.token } }, context);
     case healthScript:
     case `./${healthScript}`:
-      return runProgram('bash', [join(context.cwd, healthScript), ...checkHealthScript(stage.args)], context);
+      return runProgram(
+        {
+          programs: ['bash', 'date', 'grep', 'curl', 'kubectl', 'agenc'],
+          argv: ['bash', paths.healthScript, ...checkHealthScript(stage.args)],
+          env: { AGENC_URL: tools.url, ADMIN_TOKEN: tools.token, KUBECONFIG: paths.kubeconfig, KUBECACHEDIR: paths.kubeCache },
+          kube: true,
+        },
+        context,
+      );
     default:
       return builtin(stage, context) ?? filter(stage, input, context);
   }
@@ -223,8 +374,7 @@ async function firstStage(stage: Stage, input: string | null, context: TerminalC
 export async function runTerminalLine(line: string, context: TerminalContext): Promise<TerminalResult> {
   if (line.trim() === '') return { stdout: '', stderr: '', exitCode: 0 };
   try {
-    const env = Object.fromEntries(Object.entries(context.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    const pipeline = parseCommandLine(line, { env, now: context.now });
+    const pipeline = parseCommandLine(line, { env: context.env, now: context.now });
     const [head, ...rest] = pipeline.stages;
     if (!head) return { stdout: '', stderr: '', exitCode: 0 };
     let result = await firstStage(head, null, context, rest.length === 0 && pipeline.redirect === null);
@@ -235,9 +385,7 @@ export async function runTerminalLine(line: string, context: TerminalContext): P
       result = { stdout: next.stdout, stderr: result.stderr + next.stderr, exitCode: next.exitCode };
     }
     if (pipeline.redirect) {
-      const path = safeFile(pipeline.redirect.file, context, true);
-      if (pipeline.redirect.append) appendFileSync(path, result.stdout);
-      else writeFileSync(path, result.stdout);
+      writeRedirect(pipeline.redirect.file, result.stdout, pipeline.redirect.append, context);
       result = { ...result, stdout: '' };
     }
     return result;

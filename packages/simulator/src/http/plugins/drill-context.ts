@@ -36,8 +36,8 @@ export interface LeaderboardFreeze {
  * checker keeps one server and puts a fresh drill in the slot for each section.
  */
 export class DrillSlot {
-  /** The drill folder and the environment its commands run in, once the server has a port. */
-  workspace: { record: ServeRecord; home: string } | undefined;
+  /** The drill's folders and the admin's settings, once the server has a port. */
+  workspace: { record: ServeRecord } | undefined;
 
   constructor(public current: Drill) {}
 }

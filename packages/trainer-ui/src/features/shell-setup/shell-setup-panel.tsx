@@ -25,7 +25,7 @@ export function ShellSetupPanel({ inSession = false }: { inSession?: boolean }) 
       )}
       <p className="quiet">
         That sets <code>ADMIN_TOKEN</code>, <code>KUBECONFIG</code> and <code>PATH</code> (for <code>agenc</code>), sends <code>localhost:9090</code> to this drill, and moves
-        you into the drill folder where <code>./scripts/speculation-health.sh</code> lives.
+        you into your own folder, where <code>./scripts/speculation-health.sh</code> lives.
       </p>
     </Panel>
   );
