@@ -96,6 +96,10 @@ export type WorldEventBody =
   | { type: 'gc.forced' }
   | { type: 'snapshots.cleared'; removed: number; olderThanMs: number }
   | { type: 'deployment.scaled'; name: string; replicas: number }
+  /** A new pod template rolled out (`set resources`, `set image`, a deploy): its revision and what it runs. */
+  | { type: 'deployment.updated'; name: string; fromRevision: number; revision: number; image: string; memoryLimitBytes: number }
+  /** `rollout undo`: an earlier revision's template (`toRevision`) is back, as revision `revision`. */
+  | { type: 'deployment.rolledBack'; name: string; fromRevision: number; toRevision: number; revision: number; image: string; memoryLimitBytes: number }
   | { type: 'proofs.timedOut'; count: number }
   | { type: 'integrity.checked'; full: boolean }
   | { type: 'stake.snapshotted' };

@@ -1,9 +1,13 @@
 /**
  * The cluster's pods, deployments and namespaces as Kubernetes API objects: full objects for
- * `-o json`, `meta.k8s.io/v1` Tables for kubectl's default printing (without them kubectl
- * shows only NAME and AGE), `Scale` for the scale subresource, and `Status` for errors.
+ * `-o json` and `describe` (containers, resources, probes, state and last state, conditions),
+ * `meta.k8s.io/v1` Tables for kubectl's default printing (without them kubectl shows only NAME
+ * and AGE), `Scale` for the scale subresource, and `Status` for errors.
  */
-import type { Deployment, Pod } from '../world/cluster';
+import type { Cluster, Deployment, Pod, PodTemplate, ReplicaSet } from '../world/cluster';
+import { rolloutPolicy } from '../world/cluster';
+import { hashString, kubeSuffixAlphabet } from '../world/random';
+import { formatBytes, formatMillicores } from './quantity';
 
 export interface KubeClock {
   /** Simulated now, as wall milliseconds. */
@@ -30,34 +34,136 @@ export function humanDuration(ms: number): string {
   return `${Math.floor(hours / 24 / 365)}y`;
 }
 
-const iso = (wallMs: number) => new Date(Math.floor(wallMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+/** RFC 3339 to the second, as `metav1.Time` is written. */
+export const iso = (wallMs: number) => new Date(Math.floor(wallMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
-export function podObject(pod: Pod, clock: KubeClock, resourceVersion: number): Record<string, unknown> {
-  const created = clock.toWall(pod.createdMs);
-  const ready = pod.status === 'Running';
-  const lastTerminated =
-    pod.lastTerminationReason && pod.lastRestartMs !== undefined
-      ? { terminated: { reason: pod.lastTerminationReason, exitCode: pod.lastTerminationReason === 'OOMKilled' ? 137 : 1, finishedAt: iso(clock.toWall(pod.lastRestartMs)) } }
-      : {};
-  let state: Record<string, unknown>;
+/** A stable hex string of `length` characters from a text (container and image ids). */
+export function hexFrom(text: string, length: number): string {
+  let out = '';
+  for (let round = 0; out.length < length; round++) out += hashString(text, 0x811c9dc5 ^ Math.imul(round + 1, 0x9e3779b9)).toString(16).padStart(8, '0');
+  return out.slice(0, length);
+}
+
+export const containerPort = 8080;
+
+/** The container as a pod template declares it; pods, deployments and ReplicaSets all use this one shape. */
+export function containerSpec(name: string, template: PodTemplate): Record<string, unknown> {
+  const probe = (initialDelaySeconds: number, failureThreshold: number) => ({
+    httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+    initialDelaySeconds,
+    timeoutSeconds: 1,
+    periodSeconds: 10,
+    successThreshold: 1,
+    failureThreshold,
+  });
+  return {
+    name,
+    image: template.image,
+    ports: [{ name: 'http', containerPort, protocol: 'TCP' }],
+    resources: {
+      limits: { cpu: formatMillicores(template.cpuLimitMillicores), memory: formatBytes(template.memoryLimitBytes) },
+      requests: { cpu: formatMillicores(template.cpuRequestMillicores), memory: formatBytes(template.memoryRequestBytes) },
+    },
+    livenessProbe: probe(30, 3),
+    readinessProbe: probe(5, 3),
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+    imagePullPolicy: 'IfNotPresent',
+  };
+}
+
+/**
+ * `spec.template` of a deployment or ReplicaSet. A ReplicaSet's carries the pod-template-hash
+ * label; otherwise the two must be equal, field for field, or kubectl's describe and rollout
+ * cannot tell which ReplicaSet is the deployment's current one.
+ */
+export function podTemplateSpec(deployment: Pick<Deployment, 'name' | 'labels' | 'terminationGraceSeconds'>, template: PodTemplate, templateHash?: string): Record<string, unknown> {
+  return {
+    metadata: { creationTimestamp: null, labels: templateHash === undefined ? { ...deployment.labels } : { ...deployment.labels, 'pod-template-hash': templateHash } },
+    spec: {
+      containers: [containerSpec(deployment.name, template)],
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: deployment.terminationGraceSeconds,
+      dnsPolicy: 'ClusterFirst',
+      securityContext: {},
+      schedulerName: 'default-scheduler',
+    },
+  };
+}
+
+/** Whether a pod has ever had a running container (a first ContainerCreating is still Pending). */
+const hasRun = (pod: Pod) => pod.containerStartedMs !== undefined || pod.lastTerminated !== undefined;
+
+/** `status.phase`: Pending until a container has run, then Running (containers restart, Always). */
+export const podPhase = (pod: Pod): 'Pending' | 'Running' => (hasRun(pod) ? 'Running' : 'Pending');
+
+function containerState(pod: Pod, clock: KubeClock): Record<string, unknown> {
+  const terminated = pod.lastTerminated;
   switch (pod.status) {
     case 'Running':
-      state = { running: { startedAt: iso(pod.lastRestartMs === undefined ? created : clock.toWall(pod.lastRestartMs)) } };
-      break;
+    case 'Terminating':
+      return { running: { startedAt: iso(clock.toWall(pod.containerStartedMs ?? pod.createdMs)) } };
     case 'ContainerCreating':
-      state = { waiting: { reason: 'ContainerCreating' } };
-      break;
-    case 'CrashLoopBackOff':
-      state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${pod.deployment}` } };
-      break;
+      return { waiting: { reason: 'ContainerCreating' } };
+    case 'CrashLoopBackOff': {
+      const backoffSeconds = Math.max(10, Math.round((pod.statusUntilMs - (terminated?.finishedMs ?? pod.statusUntilMs)) / 1000) - 10);
+      return { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${humanDuration(backoffSeconds * 1000)} restarting failed container=${pod.deployment} pod=${pod.name}_${pod.namespace}(${pod.uid})` } };
+    }
     case 'OOMKilled':
     case 'Error':
-      state = { terminated: { reason: pod.status, exitCode: pod.status === 'OOMKilled' ? 137 : 1 } };
-      break;
-    case 'Terminating':
-      state = { running: { startedAt: iso(created) } };
-      break;
+      return {
+        terminated: {
+          exitCode: terminated?.exitCode ?? (pod.status === 'OOMKilled' ? 137 : 1),
+          reason: pod.status,
+          startedAt: iso(clock.toWall(terminated?.startedMs ?? pod.createdMs)),
+          finishedAt: iso(clock.toWall(terminated?.finishedMs ?? pod.createdMs)),
+          containerID: containerId(pod, pod.restarts - 1),
+        },
+      };
   }
+}
+
+/** The runtime's id of a container: one per pod and restart. */
+function containerId(pod: Pod, restart: number): string {
+  return `containerd://${hexFrom(`${pod.uid}/${restart}`, 64)}`;
+}
+
+export function imageId(image: string): string {
+  const repository = image.includes(':') ? image.slice(0, image.lastIndexOf(':')) : image;
+  return `docker.io/${repository}@sha256:${hexFrom(image, 64)}`;
+}
+
+export function podObject(pod: Pod, cluster: Cluster, clock: KubeClock, resourceVersion: number): Record<string, unknown> {
+  const created = clock.toWall(pod.createdMs);
+  const ready = pod.status === 'Running' || pod.status === 'Terminating';
+  const deployment = cluster.deployments.get(pod.deployment);
+  const replicaSet = deployment?.replicaSets.find((candidate) => candidate.templateHash === pod.templateHash);
+  const node = cluster.node(pod.node);
+  const grace = deployment?.terminationGraceSeconds ?? 30;
+  const terminated = pod.lastTerminated;
+  // While a crashed container is shown as the state, the one before it is unknown: no last state.
+  const crashedNow = pod.status === 'OOMKilled' || pod.status === 'Error';
+  const lastState =
+    terminated && !crashedNow
+      ? {
+          terminated: {
+            exitCode: terminated.exitCode,
+            reason: terminated.reason,
+            startedAt: iso(clock.toWall(terminated.startedMs)),
+            finishedAt: iso(clock.toWall(terminated.finishedMs)),
+            containerID: containerId(pod, pod.restarts - 1),
+          },
+        }
+      : {};
+  const readySince = clock.toWall(pod.containerStartedMs ?? pod.lastRestartMs ?? pod.createdMs);
+  const notReadySince = clock.toWall(pod.lastRestartMs ?? pod.createdMs);
+  const readyCondition = (type: 'Ready' | 'ContainersReady') =>
+    ready
+      ? { type, status: 'True', lastProbeTime: null, lastTransitionTime: iso(readySince) }
+      : { type, status: 'False', lastProbeTime: null, lastTransitionTime: iso(notReadySince), reason: 'ContainersNotReady', message: `containers with unready status: [${pod.deployment}]` };
+  const volume = `kube-api-access-${[...hexFrom(pod.uid, 5)].map((char) => kubeSuffixAlphabet[parseInt(char, 16) % kubeSuffixAlphabet.length]).join('')}`;
+  const spec = podTemplateSpec(deployment ?? { name: pod.deployment, labels: {}, terminationGraceSeconds: grace }, pod.template).spec as Record<string, unknown>;
+  const [container] = spec.containers as Array<Record<string, unknown>>;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -69,29 +175,71 @@ export function podObject(pod: Pod, clock: KubeClock, resourceVersion: number): 
       resourceVersion: String(resourceVersion),
       creationTimestamp: iso(created),
       labels: pod.labels,
-      ...(pod.status === 'Terminating' ? { deletionTimestamp: iso(clock.toWall(pod.statusUntilMs)), deletionGracePeriodSeconds: 30 } : {}),
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${pod.deployment}-${pod.labels['pod-template-hash'] ?? ''}`, uid: pod.uid, controller: true, blockOwnerDeletion: true }],
+      ...(pod.status === 'Terminating' ? { deletionTimestamp: iso(clock.toWall(pod.statusUntilMs)), deletionGracePeriodSeconds: grace } : {}),
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet?.name ?? `${pod.deployment}-${pod.templateHash}`, uid: replicaSet?.uid ?? pod.uid, controller: true, blockOwnerDeletion: true }],
     },
     spec: {
-      containers: [{ name: pod.deployment, image: `agenc/${pod.deployment}`, resources: { limits: { memory: `${Math.round(pod.memoryLimitBytes / 1024 ** 3)}Gi` } } }],
+      ...spec,
+      containers: [{ ...container, volumeMounts: [{ name: volume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }],
+      serviceAccountName: 'default',
+      serviceAccount: 'default',
       nodeName: pod.node,
-      restartPolicy: 'Always',
+      tolerations: [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      ],
+      priority: 0,
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+      volumes: [
+        {
+          name: volume,
+          projected: {
+            sources: [
+              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+            ],
+            defaultMode: 420,
+          },
+        },
+      ],
     },
     status: {
-      phase: pod.status === 'ContainerCreating' ? 'Pending' : 'Running',
+      phase: podPhase(pod),
       conditions: [
-        { type: 'Ready', status: ready ? 'True' : 'False' },
-        { type: 'ContainersReady', status: ready ? 'True' : 'False' },
-        { type: 'PodScheduled', status: 'True' },
+        { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: iso(created + 1000) },
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: iso(created) },
+        readyCondition('Ready'),
+        readyCondition('ContainersReady'),
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: iso(created) },
       ],
-      hostIP: '10.0.0.1',
+      hostIP: node?.ip ?? '10.0.0.1',
+      hostIPs: [{ ip: node?.ip ?? '10.0.0.1' }],
       podIP: pod.ip,
+      podIPs: [{ ip: pod.ip }],
       startTime: iso(created),
       containerStatuses: [
-        { name: pod.deployment, ready, started: ready, restartCount: pod.restarts, image: `agenc/${pod.deployment}`, imageID: '', state, lastState: lastTerminated },
+        {
+          name: pod.deployment,
+          state: containerState(pod, clock),
+          lastState,
+          ready,
+          restartCount: pod.restarts,
+          image: pod.template.image,
+          imageID: hasRun(pod) ? imageId(pod.template.image) : '',
+          ...(hasRun(pod) ? { containerID: containerId(pod, pod.status === 'OOMKilled' || pod.status === 'Error' ? pod.restarts - 1 : pod.restarts) } : {}),
+          started: ready,
+        },
       ],
+      qosClass: qosClass(pod.template),
     },
   };
+}
+
+/** Guaranteed when requests equal limits, else Burstable (every container here sets both). */
+export function qosClass(template: PodTemplate): 'Guaranteed' | 'Burstable' {
+  return template.memoryRequestBytes === template.memoryLimitBytes && template.cpuRequestMillicores === template.cpuLimitMillicores ? 'Guaranteed' : 'Burstable';
 }
 
 /** What kubectl shows in STATUS and RESTARTS. */
@@ -103,9 +251,33 @@ function podStatusCells(pod: Pod, clock: KubeClock): { status: string; restarts:
   return { status: pod.status, restarts };
 }
 
-export function deploymentObject(deployment: Deployment, pods: Pod[], clock: KubeClock, resourceVersion: number): Record<string, unknown> {
-  const live = pods.filter((pod) => pod.status !== 'Terminating');
-  const ready = pods.filter((pod) => pod.status === 'Running').length;
+/** The counts a deployment's status reports, from its live pods. */
+export function deploymentCounts(deployment: Deployment, pods: Pod[]): { live: number; updated: number; ready: number } {
+  let live = 0;
+  let updated = 0;
+  let ready = 0;
+  for (const pod of pods) {
+    if (pod.status === 'Terminating') continue;
+    live++;
+    if (pod.templateHash === deployment.templateHash) updated++;
+    if (pod.status === 'Running') ready++;
+  }
+  return { live, updated, ready };
+}
+
+export function deploymentObject(deployment: Deployment, cluster: Cluster, clock: KubeClock, resourceVersion: number): Record<string, unknown> {
+  const { live, updated, ready } = deploymentCounts(deployment, cluster.podsOf(deployment.name));
+  const current: ReplicaSet = cluster.currentReplicaSet(deployment);
+  const maxUnavailable = Math.floor(deployment.replicas * rolloutPolicy.maxUnavailable);
+  const available = ready >= deployment.replicas - maxUnavailable;
+  const complete = deployment.rolloutStartedMs === undefined;
+  const timedOut = cluster.progressDeadlineExceeded(deployment);
+  const progressAt = iso(clock.toWall(deployment.lastProgressMs));
+  const progressing = timedOut
+    ? { type: 'Progressing', status: 'False', lastUpdateTime: progressAt, lastTransitionTime: iso(clock.toWall(deployment.lastProgressMs + rolloutPolicy.progressDeadlineMs)), reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${current.name}" has timed out progressing.` }
+    : complete
+      ? { type: 'Progressing', status: 'True', lastUpdateTime: progressAt, lastTransitionTime: iso(clock.toWall(current.createdMs)), reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${current.name}" has successfully progressed.` }
+      : { type: 'Progressing', status: 'True', lastUpdateTime: progressAt, lastTransitionTime: iso(clock.toWall(deployment.rolloutStartedMs ?? deployment.lastProgressMs)), reason: 'ReplicaSetUpdated', message: `ReplicaSet "${current.name}" is progressing.` };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -117,27 +289,33 @@ export function deploymentObject(deployment: Deployment, pods: Pod[], clock: Kub
       generation: deployment.generation,
       creationTimestamp: iso(clock.toWall(deployment.createdMs)),
       labels: deployment.labels,
-      annotations: { 'deployment.kubernetes.io/revision': '1' },
+      annotations: { 'deployment.kubernetes.io/revision': String(current.revision), ...(current.changeCause === undefined ? {} : { 'kubernetes.io/change-cause': current.changeCause }) },
     },
     spec: {
       replicas: deployment.replicas,
       selector: { matchLabels: deployment.labels },
-      template: {
-        metadata: { labels: deployment.labels },
-        spec: { containers: [{ name: deployment.name, image: deployment.image, resources: { limits: { memory: `${Math.round(deployment.memoryLimitBytes / 1024 ** 3)}Gi` } } }] },
-      },
+      template: podTemplateSpec(deployment, deployment.template),
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
+      revisionHistoryLimit: rolloutPolicy.revisionHistoryLimit,
+      progressDeadlineSeconds: rolloutPolicy.progressDeadlineMs / 1000,
     },
     status: {
       observedGeneration: deployment.generation,
-      replicas: live.length,
-      updatedReplicas: live.length,
+      replicas: live,
+      updatedReplicas: updated,
       readyReplicas: ready,
       availableReplicas: ready,
-      ...(ready < live.length ? { unavailableReplicas: live.length - ready } : {}),
+      ...(ready < deployment.replicas ? { unavailableReplicas: deployment.replicas - ready } : {}),
       conditions: [
-        { type: 'Available', status: ready >= Math.min(1, deployment.replicas) ? 'True' : 'False', reason: ready >= Math.min(1, deployment.replicas) ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable' },
-        { type: 'Progressing', status: 'True', reason: live.length === deployment.replicas && ready === deployment.replicas ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated' },
+        {
+          type: 'Available',
+          status: available ? 'True' : 'False',
+          lastUpdateTime: progressAt,
+          lastTransitionTime: progressAt,
+          reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+          message: available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+        },
+        progressing,
       ],
     },
   };
@@ -174,7 +352,7 @@ export function namespaceObject(name: string, clock: KubeClock, resourceVersion:
   };
 }
 
-interface Column {
+export interface Column {
   name: string;
   type: string;
   format: string;
@@ -182,9 +360,9 @@ interface Column {
   priority: number;
 }
 
-const column = (name: string, type: string, description: string, priority = 0, format = ''): Column => ({ name, type, format, description, priority });
+export const column = (name: string, type: string, description: string, priority = 0, format = ''): Column => ({ name, type, format, description, priority });
 
-function table(columns: Column[], rows: Array<{ cells: unknown[]; object: Record<string, unknown> }>, resourceVersion: number): Record<string, unknown> {
+export function table(columns: Column[], rows: Array<{ cells: unknown[]; object: Record<string, unknown> }>, resourceVersion: number): Record<string, unknown> {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
@@ -197,7 +375,7 @@ function table(columns: Column[], rows: Array<{ cells: unknown[]; object: Record
   };
 }
 
-export function podTable(pods: Pod[], clock: KubeClock, resourceVersion: number): Record<string, unknown> {
+export function podTable(pods: Pod[], cluster: Cluster, clock: KubeClock, resourceVersion: number): Record<string, unknown> {
   const columns = [
     column('Name', 'string', 'Name must be unique within a namespace.', 0, 'name'),
     column('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
@@ -214,14 +392,14 @@ export function podTable(pods: Pod[], clock: KubeClock, resourceVersion: number)
       return {
         // A terminating container keeps serving through its grace period, as kubectl shows.
         cells: [pod.name, pod.status === 'Running' || pod.status === 'Terminating' ? '1/1' : '0/1', status, restarts, humanDuration(clock.nowWallMs - clock.toWall(pod.createdMs)), pod.ip, pod.node],
-        object: podObject(pod, clock, resourceVersion),
+        object: podObject(pod, cluster, clock, resourceVersion),
       };
     }),
     resourceVersion,
   );
 }
 
-export function deploymentTable(deployments: Array<{ deployment: Deployment; pods: Pod[] }>, clock: KubeClock, resourceVersion: number): Record<string, unknown> {
+export function deploymentTable(deployments: Deployment[], cluster: Cluster, clock: KubeClock, resourceVersion: number): Record<string, unknown> {
   const columns = [
     column('Name', 'string', 'Name must be unique within a namespace.', 0, 'name'),
     column('Ready', 'string', 'Number of the pod with ready state'),
@@ -234,21 +412,20 @@ export function deploymentTable(deployments: Array<{ deployment: Deployment; pod
   ];
   return table(
     columns,
-    deployments.map(({ deployment, pods }) => {
-      const live = pods.filter((pod) => pod.status !== 'Terminating').length;
-      const ready = pods.filter((pod) => pod.status === 'Running').length;
+    deployments.map((deployment) => {
+      const { updated, ready } = deploymentCounts(deployment, cluster.podsOf(deployment.name));
       return {
         cells: [
           deployment.name,
           `${ready}/${deployment.replicas}`,
-          live,
+          updated,
           ready,
           humanDuration(clock.nowWallMs - clock.toWall(deployment.createdMs)),
           deployment.name,
-          deployment.image,
+          deployment.template.image,
           Object.entries(deployment.labels).map(([key, value]) => `${key}=${value}`).join(','),
         ],
-        object: deploymentObject(deployment, pods, clock, resourceVersion),
+        object: deploymentObject(deployment, cluster, clock, resourceVersion),
       };
     }),
     resourceVersion,

@@ -48,3 +48,24 @@ export function createRng(seed: number): Rng {
   };
   return rng;
 }
+
+/** FNV-1a of a string: a stable 32-bit number for deriving per-object constants without drawing from an Rng. */
+export function hashString(text: string, seed = 0x811c9dc5): number {
+  let hash = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * A number in [0, 1) fixed by two integers (an object's hash and a time step): noise that reads
+ * the same every time it is read, so observing the world never moves its random sequence.
+ */
+export function hashedUnit(a: number, b: number): number {
+  let t = (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x6d2b79f5, 0xc2b2ae35)) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}

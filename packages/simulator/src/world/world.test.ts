@@ -79,3 +79,35 @@ describe('World (healthy drivers)', () => {
     expect(series(11).pods).not.toEqual(series(12).pods);
   });
 });
+
+describe('pod usage (issue 14)', () => {
+  it("has a GC sawtooth in every pod's working set: a steady rise, a drop every 30 to 75 s, the same on every read", () => {
+    const { world, run } = healthyWorld();
+    run(5);
+    const pod = world.cluster.podsOf('proof-worker')[0]!;
+    const samples: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      run(1);
+      samples.push(world.podMemory(pod));
+      expect(world.podMemory(pod)).toBe(samples[i]);
+    }
+    const drops = samples.filter((value, i) => i > 0 && value < samples[i - 1]!).length;
+    expect(drops).toBeGreaterThanOrEqual(2);
+    expect(drops).toBeLessThanOrEqual(5);
+    expect(Math.max(...samples) - Math.min(...samples)).toBeLessThan(0.15 * Math.max(...samples));
+    expect(Math.max(...samples)).toBeLessThan(pod.memoryLimitBytes);
+  });
+
+  it('gives busy deployments more CPU than idle ones, within each container limit, without drawing on the world rng', () => {
+    const busy = healthyWorld();
+    busy.run(60);
+    const cores = (name: string) => busy.world.cluster.readyPods(name).map((pod) => busy.world.cluster.podCpuCores(pod));
+    const engine = cores('speculation-engine');
+    expect(Math.min(...engine)).toBeGreaterThan(Math.max(...cores('agenc-gateway')));
+    for (const pod of busy.world.cluster.pods) expect(busy.world.cluster.podCpuCores(pod)).toBeLessThanOrEqual(pod.template.cpuLimitMillicores / 1000);
+    // Reading usage changes nothing: the same seed gives the same world with or without reads.
+    const quiet = healthyWorld();
+    quiet.run(60);
+    expect(quiet.world.rng.next()).toBe(busy.world.rng.next());
+  });
+});

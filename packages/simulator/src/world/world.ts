@@ -80,6 +80,16 @@ interface SecondSample {
   rolledBack: number;
 }
 
+/**
+ * Young-generation garbage: it builds up at a steady rate and a minor GC clears it, every 30 to
+ * 75 seconds depending on the pod. A pure function of the pod and the time.
+ */
+export function gcSawtooth(pod: Pod, nowMs: number, amplitudeBytes: number): number {
+  const periodMs = 30_000 + 45_000 * pod.jitter;
+  const sinceStart = nowMs - (pod.containerStartedMs ?? pod.createdMs) + pod.jitter * periodMs;
+  return amplitudeBytes * ((((sinceStart % periodMs) + periodMs) % periodMs) / periodMs);
+}
+
 export interface WorldOptions {
   seed: number;
   now: () => number;
@@ -137,12 +147,15 @@ export class World {
 
   private readonly now: () => number;
   private cachedReadings: Readings | undefined;
+  /** The last readings' memory ratio: the CPU model's GC pressure, without reading the pods again. */
+  private lastMemoryRatio = 0;
 
   constructor(options: WorldOptions, drivers: Drivers) {
     this.now = options.now;
     this.rng = createRng(options.seed);
     this.drivers = drivers;
-    this.cluster = new Cluster(this.rng, this.now);
+    // The revisions that predate the drill come from a sequence of their own (see Cluster).
+    this.cluster = new Cluster(this.rng, this.now, createRng(options.seed ^ 0x5eed5eed));
     this.alerts = new AlertEvaluator();
     this.logs = new LogStream(options.seed, this.now);
     this.validator = `agenc-validator-${this.rng.token(6)}`;
@@ -244,8 +257,9 @@ export class World {
 
     this.stepStuckTasks(drivers, running, depth);
     this.stepMemory(drivers, specPods, starts, running, depth);
-    this.stepProofs(drivers, completed - rolledBack);
+    const proofsServed = this.stepProofs(drivers, completed - rolledBack);
     this.stepIntegrity(drivers, workersReady);
+    this.stepPodUsage(processed, completed, proofsServed);
     this.stepStake(drivers);
 
     this.cachedReadings = undefined;
@@ -373,7 +387,41 @@ export class World {
     this.totals.aborted += lost;
   }
 
-  private stepProofs(drivers: Drivers, committed: number): void {
+  /**
+   * CPU each running pod uses this second, from the work its deployment did (and, for the
+   * speculation engine, the GC's extra work near the limit); pods read theirs from the
+   * deployment at scrape time. A container over its memory limit is OOM-killed: the speculation
+   * engine's memory has its own model (stepMemory), the others are checked only while their
+   * limit is below what they use.
+   */
+  private stepPodUsage(processed: number, completed: number, proofsServed: number): void {
+    const cluster = this.cluster;
+    const memoryPressure = Math.max(0, (this.lastMemoryRatio - 0.75) / 0.25);
+    const ready = new Map<string, number>();
+    for (const pod of cluster.pods) if (pod.status === 'Running') ready.set(pod.deployment, (ready.get(pod.deployment) ?? 0) + 1);
+    for (const deployment of cluster.deployments.values()) {
+      let busy: number;
+      switch (deployment.name) {
+        case 'speculation-engine':
+          busy = 0.36 + completed * 0.0055 + 2.7 * memoryPressure;
+          break;
+        case 'proof-worker':
+          busy = 0.64 + proofsServed * 0.0125;
+          break;
+        case 'agenc-worker':
+          busy = 0.24 + processed * 0.009;
+          break;
+        default:
+          busy = 0.06 + processed * 0.0015;
+      }
+      cluster.accrueCpu(deployment, busy / Math.max(1, ready.get(deployment.name) ?? 0), TICK_MS / 1000);
+      if (deployment.name !== 'speculation-engine' && deployment.template.memoryLimitBytes < deployment.baseMemoryBytes * 1.5) {
+        for (const pod of cluster.readyPods(deployment.name)) if (this.podMemory(pod) > pod.memoryLimitBytes) cluster.crash(pod, 'OOMKilled');
+      }
+    }
+  }
+
+  private stepProofs(drivers: Drivers, committed: number): number {
     const now = this.now();
     const proofPods = this.cluster.readyPods('proof-worker');
     if (drivers.proofWorkerCrashing) {
@@ -399,6 +447,7 @@ export class World {
       this.errors.proof_rejected += dropped;
       this.proofQueue = proofQueueCapacity;
     }
+    return served;
   }
 
   private stepIntegrity(drivers: Drivers, workersReady: number): void {
@@ -477,12 +526,21 @@ export class World {
     return Math.round(count);
   }
 
-  /** Memory in use by a speculation pod: heap, its share of tasks and snapshots, and garbage. */
+  /**
+   * A container's working set. A speculation pod: heap, its share of tasks and snapshots, the
+   * garbage it retains, and the young generation's sawtooth; any other pod: its deployment's
+   * idle footprint and the same sawtooth.
+   */
   podMemory(pod: Pod): number {
-    if (pod.deployment !== 'speculation-engine') return 0.35 * pod.memoryLimitBytes;
+    if (pod.deployment !== 'speculation-engine') {
+      const base = this.cluster.deployments.get(pod.deployment)?.baseMemoryBytes ?? 0.35 * pod.memoryLimitBytes;
+      if (pod.status === 'ContainerCreating') return 0.15 * base;
+      if (pod.status !== 'Running' && pod.status !== 'Terminating') return 0;
+      return base * (0.9 + 0.2 * pod.jitter) + gcSawtooth(pod, this.now(), 0.12 * base);
+    }
     if (pod.status !== 'Running') return pod.status === 'ContainerCreating' ? 0.2 * GiB : 0;
     const ready = Math.max(1, this.cluster.readyCount('speculation-engine'));
-    return baseHeapBytes + (this.activeTasks / ready) * taskStateBytes + this.snapshotBytesTotal() / ready + (this.heapGarbage.get(pod.name) ?? 0);
+    return baseHeapBytes + (this.activeTasks / ready) * taskStateBytes + this.snapshotBytesTotal() / ready + (this.heapGarbage.get(pod.name) ?? 0) + gcSawtooth(pod, this.now(), 0.08 * baseHeapBytes);
   }
 
   readings(): Readings {
@@ -496,6 +554,7 @@ export class World {
       memoryRatio = Math.max(memoryRatio, this.podMemory(pod) / pod.memoryLimitBytes);
       if (pod.lastTerminationReason === 'OOMKilled' && pod.lastRestartMs !== undefined && now - pod.lastRestartMs < 300_000) oomKilledPods++;
     }
+    this.lastMemoryRatio = memoryRatio;
     this.cachedReadings = {
       simMs: now,
       speculationEnabled: this.config['speculation.enabled'],
