@@ -228,8 +228,9 @@ describe('game-day sessions', () => {
     expect((await console('POST', `/gameday/sessions/${a.code}/inject`, { scenario: 'baseline' })).status).toBe(400);
     const drill = t.hub.get(a.code).drill;
     for (let i = 0; i < 45 * 60; i++) drill.clock.advanceBy(1000);
-    // The injected leak fills the speculation pods, whatever the storm does.
-    expect(drill.world.readings().oomKilledPods + drill.world.readings().memoryRatio).toBeGreaterThan(0.85);
+    // The injected leak fills the speculation pods until they are OOMKilled, whatever the storm
+    // does (its auto-protection may turn speculation off later, and a restarted pod starts empty).
+    expect(drill.world.cluster.podsOf('speculation-engine').some((pod) => pod.lastTerminationReason === 'OOMKilled')).toBe(true);
     expect(drill.journal.list().some((entry) => entry.action === 'fault.phase' && entry.detail?.fault === 'memory-exhaustion')).toBe(true);
     const results = (await console<{ score: { injected: string[]; actions: Array<{ id: string }> } }>('GET', `/gameday/sessions/${a.code}/results`)).body;
     expect(results.score.injected).toEqual(['memory-exhaustion']);
