@@ -12,6 +12,7 @@ describe('primary region local time', () => {
     const winter = Date.UTC(2025, 2, 4, 15, 30);
     expect(localTime(newYork, winter)).toMatchObject({ date: '2025-03-04', time: '10:30', weekday: 'Tue', utcOffset: 'UTC-5', businessHours: true });
     expect(localTime(singapore, winter)).toMatchObject({ date: '2025-03-04', time: '23:30', weekday: 'Tue', utcOffset: 'UTC+8', businessHours: false });
+    expect(localTime(primaryRegions.find((region) => region.name === 'eu-west-1')!, winter)).toMatchObject({ time: '15:30', utcOffset: 'UTC' });
     // After 9 March New York is on daylight time: the same UTC time is an hour later there.
     expect(localTime(newYork, Date.UTC(2025, 2, 11, 15, 30))).toMatchObject({ time: '11:30', utcOffset: 'UTC-4' });
   });

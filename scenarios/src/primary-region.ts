@@ -87,7 +87,8 @@ export function localTime(region: PrimaryRegion, wallMs: number): LocalTime {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     time: `${parts.hour}:${parts.minute}`,
     weekday,
-    utcOffset: (parts.timeZoneName ?? 'GMT').replace('GMT', 'UTC'),
+    // ICU says GMT+0 for Dublin in winter, GMT for London: both are UTC.
+    utcOffset: (parts.timeZoneName ?? 'GMT').replace('GMT', 'UTC').replace(/^UTC[+-]0$/, 'UTC'),
     hour,
     minute,
     businessHours: businessHoursWindow.weekdays.includes(weekday) && hour >= businessHoursWindow.fromHour && hour < businessHoursWindow.toHour,

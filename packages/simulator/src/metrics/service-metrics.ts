@@ -47,7 +47,7 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     this.reset();
     setCounter(this, world().totals.committed);
   });
-  counter('speculation_rollbacks_total', 'Speculative tasks rolled back (conflict, cascade or dependency failure).', function () {
+  counter('speculation_rollbacks_total', 'Speculative tasks rolled back (a write conflict, a parent rolled back, or a failed read).', function () {
     this.reset();
     setCounter(this, world().totals.rolledBack);
   });
