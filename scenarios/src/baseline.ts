@@ -4,6 +4,7 @@
  * the runbook's commands can be rehearsed and checked here without an incident.
  */
 import { setup } from 'xstate';
+import { primaryRegions } from './primary-region';
 import { noIncidentFacts } from './scenario-spec';
 import { healthyDrivers, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 
@@ -15,7 +16,13 @@ export const baselineMachine = setup({
   },
 }).createMachine({
   id: 'baseline',
-  context: () => ({ drivers: { ...healthyDrivers }, harmful: [], facts: { ...noIncidentFacts }, expected: null }),
+  // A region of its own per seed, so a rehearsal shows a local time like a drill does.
+  context: ({ input }) => ({
+    drivers: { ...healthyDrivers },
+    harmful: [],
+    facts: { ...noIncidentFacts, primaryRegion: primaryRegions[Math.abs(Math.trunc(input.seed)) % primaryRegions.length]! },
+    expected: null,
+  }),
   initial: 'healthy',
   states: {
     healthy: {},

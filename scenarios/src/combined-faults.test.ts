@@ -7,7 +7,7 @@ import { rollbackStormSpec } from './rollback-storm';
 
 describe('combineDrivers', () => {
   it('is neutral with healthy drivers', () => {
-    const storm = { ...healthyDrivers, cascadePressure: 0.3, cascadeSource: 'oracle timeout', crashingDeployments: { 'speculation-engine': 4 } };
+    const storm = { ...healthyDrivers, cascadePressure: 0.3, cascadeSource: { endpoint: 'price-feed-3.acme.internal:443', mode: 'timeout' as const }, crashingDeployments: { 'speculation-engine': 4 } };
     expect(combineDrivers(storm, healthyDrivers)).toEqual(storm);
     expect(combineDrivers(healthyDrivers, storm)).toEqual(storm);
   });
@@ -25,9 +25,12 @@ describe('combineDrivers', () => {
 });
 
 describe('combineFacts', () => {
-  it('keeps the worse of each fact', () => {
-    const combined = combineFacts({ ...noIncidentFacts, workaround: true, fundsAtRisk: 'some' }, { ...noIncidentFacts, dataAtRisk: true, fundsAtRisk: 'none', workaround: false });
-    expect(combined).toEqual({ ...noIncidentFacts, workaround: false, dataAtRisk: true, fundsAtRisk: 'some' });
+  const workaround = { name: 'direct execution', description: 'skip speculation per request' };
+  const tokyo = { name: 'ap-northeast-1', timeZone: 'Asia/Tokyo' };
+
+  it("keeps the first incident's region, and a workaround only when both have one", () => {
+    expect(combineFacts({ primaryRegion: tokyo, workaround }, { ...noIncidentFacts, workaround: null })).toEqual({ primaryRegion: tokyo, workaround: null });
+    expect(combineFacts({ primaryRegion: tokyo, workaround }, { ...noIncidentFacts, workaround: { ...workaround, name: 'other' } })).toEqual({ primaryRegion: tokyo, workaround });
   });
 });
 

@@ -7,8 +7,6 @@
 import type { IncidentFacts, ScenarioSpec } from './scenario-spec';
 import type { Drivers } from './scenario-types';
 
-const fundsRank = { none: 0, some: 1, significant: 2 } as const;
-
 /**
  * The drivers of faults happening together: rates add up (two leaks leak twice as fast),
  * multipliers and pressures take the worse, flags hold when either holds.
@@ -34,15 +32,12 @@ export function combineDrivers(first: Drivers, second: Drivers): Drivers {
   };
 }
 
-/** The facts of faults happening together: at risk when either is, a workaround only when both have one. */
+/**
+ * The facts of faults happening together: the first incident's service (and so its primary
+ * region), and a workaround only when both have one (the first's, to show).
+ */
 export function combineFacts(first: IncidentFacts, second: IncidentFacts): IncidentFacts {
-  return {
-    businessHours: first.businessHours || second.businessHours,
-    workaround: first.workaround && second.workaround,
-    dataAtRisk: first.dataAtRisk || second.dataAtRisk,
-    fundsAtRisk: fundsRank[first.fundsAtRisk] >= fundsRank[second.fundsAtRisk] ? first.fundsAtRisk : second.fundsAtRisk,
-    autoProtecting: first.autoProtecting || second.autoProtecting,
-  };
+  return { primaryRegion: first.primaryRegion, workaround: first.workaround !== null && second.workaround !== null ? first.workaround : null };
 }
 
 /**

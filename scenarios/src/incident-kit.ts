@@ -1,11 +1,13 @@
 /**
- * What every incident scenario shares: pacing by difficulty, seeded red herrings, business
- * hours, and the action that records a harmful step. Each scenario's machine still lives in
+ * What every incident scenario shares: pacing by difficulty, seeded red herrings, the primary
+ * region, and the action that records a harmful step. Each scenario's machine still lives in
  * its own file; these are the parts that would otherwise be written five times.
  */
+import { isBusinessHours, primaryRegions, seededEpochMs, type PrimaryRegion } from './primary-region';
 import { seededFaker, type SeededFaker } from './seeded-faker';
 import { healthyDrivers, type Difficulty, type Drivers, type ScenarioContext, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { RequiredAction } from './scenario-spec';
+import type { RequiredAction, Workaround } from './scenario-spec';
+import type { SeverityFacts } from './severity';
 
 /** How fast an incident unfolds: easy gives more time between phases, hard less. */
 export function pace(difficulty: Difficulty): number {
@@ -25,7 +27,10 @@ export interface CommonVariant {
   /** Onset to escalating, and escalating to critical. */
   escalateAfterMs: number;
   criticalAfterMs: number;
-  businessHours: boolean;
+  /** Where the service runs: its local time decides business hours at each moment. */
+  primaryRegion: PrimaryRegion;
+  /** A documented workaround for this variant's symptoms; each incident draws its own (none by default). */
+  workaround: Workaround | null;
   /** Noise that is not the incident. */
   redHerrings: Pick<Drivers, 'crashingDeployments' | 'misleadingLogs'>;
 }
@@ -51,7 +56,9 @@ export function commonVariant(faker: SeededFaker, difficulty: Difficulty, onsetD
     onsetAtMs: onsetDelayMs + Math.round(faker.number.int({ min: 120, max: 300 }) * 1000 * Math.min(1, speed)),
     escalateAfterMs: Math.round(faker.number.int({ min: 150, max: 300 }) * 1000 * speed),
     criticalAfterMs: Math.round(faker.number.int({ min: 180, max: 360 }) * 1000 * speed),
-    businessHours: faker.datatype.boolean(),
+    // One draw, as the coin flip it replaces took: the variants' later draws stay as they were.
+    primaryRegion: faker.helpers.arrayElement(primaryRegions),
+    workaround: null,
     redHerrings: {
       crashingDeployments: difficulty === 'hard' ? { 'agenc-gateway': 3 } : {},
       misleadingLogs: Array.from({ length: herrings }, () => misleadingLine(faker)),
@@ -78,13 +85,28 @@ export function configChanges(event: WorldEvent): Record<string, boolean | numbe
 }
 
 /** The part of every incident's initial context that does not depend on the incident: healthy
- * drivers plus the variant's red herrings, no harm yet, and the variant's business hours. */
+ * drivers plus the variant's red herrings, no harm yet, the variant's region and workaround. */
 export function incidentContext(variant: CommonVariant): Pick<ScenarioContext, 'drivers' | 'harmful' | 'facts'> {
   return {
     drivers: { ...healthyDrivers, ...variant.redHerrings },
     harmful: [],
-    facts: { businessHours: variant.businessHours, workaround: false, dataAtRisk: false, fundsAtRisk: 'none', autoProtecting: false },
+    facts: { primaryRegion: variant.primaryRegion, workaround: variant.workaround },
   };
+}
+
+/** Simulated ms after the drill starts at which the variant turns critical, left alone. */
+export function peakAtMs(variant: CommonVariant): number {
+  return variant.onsetAtMs + variant.escalateAfterMs + variant.criticalAfterMs;
+}
+
+/**
+ * The facts of the variant's peak that are not measured: business hours in its primary region
+ * at the moment it turns critical (on the drill's seeded epoch unless the input gives one),
+ * and whether it has a workaround. The peak severity each incident expects builds on these.
+ */
+export function peakCircumstances(variant: CommonVariant, input: ScenarioInput): Pick<SeverityFacts, 'businessHours' | 'workaround'> {
+  const epochMs = input.epochMs ?? seededEpochMs(input.seed);
+  return { businessHours: isBusinessHours(variant.primaryRegion, epochMs + peakAtMs(variant)), workaround: variant.workaround !== null };
 }
 
 /** The runbook's "disable speculation" step, as several incident sections ask it. */

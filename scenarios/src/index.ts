@@ -1,13 +1,15 @@
 export { baselineMachine, baselineScenario } from './baseline';
-export { rollbackStormMachine, rollbackStormScenario, rollbackStormSpec, rollbackStormVariant } from './rollback-storm';
+export { rollbackAutoProtect, rollbackStormMachine, rollbackStormScenario, rollbackStormSpec, rollbackStormVariant } from './rollback-storm';
 export { memoryExhaustionMachine, memoryExhaustionScenario, memoryExhaustionSpec, memoryExhaustionVariant } from './memory-exhaustion';
 export { proofBacklogMachine, proofBacklogScenario, proofBacklogSpec, proofBacklogVariant } from './proof-backlog';
 export { stateCorruptionMachine, stateCorruptionScenario, stateCorruptionSpec, stateCorruptionVariant } from './state-corruption';
-export { stakeSlashingMachine, stakeSlashingScenario, stakeSlashingSpec, stakeSlashingVariant, significantLossTokens } from './stake-slashing';
+export { stakeSlashingMachine, stakeSlashingScenario, stakeSlashingSpec, stakeSlashingVariant } from './stake-slashing';
 export { scenarios, scenarioIds, findScenario, scenarioForIncident } from './scenario-registry';
 export { healthyDrivers, difficulties } from './scenario-types';
 export { seededFaker } from './seeded-faker';
-export { assessSeverity, calmFacts, severities, worse } from './severity';
+export { assessSeverity, calmFacts, severities, significantLossTokens, worse } from './severity';
+export { businessHoursWindow, defaultPrimaryRegion, isBusinessHours, localTime, primaryRegions, seededEpochMs } from './primary-region';
+export type { LocalTime, PrimaryRegion } from './primary-region';
 export { combineDrivers, combineFacts, combineSpecs } from './combined-faults';
 export { liveSeverity, liveSeverityFacts, matchesAction, noIncidentFacts, readingsSatisfy, routeOf } from './scenario-spec';
 export type { SeededFaker } from './seeded-faker';
@@ -22,8 +24,10 @@ export type {
   ReadingCondition,
   RequiredAction,
   ScenarioSpec,
+  Workaround,
 } from './scenario-spec';
 export type {
+  DependencyFailure,
   Difficulty,
   Drivers,
   Phase,

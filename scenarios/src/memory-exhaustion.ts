@@ -6,9 +6,9 @@
  * snapshots (`speculation.snapshots.max_count`) stops the pile-up for good.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, phaseDelays, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, peakCircumstances, phaseDelays, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { ScenarioSpec } from './scenario-spec';
+import type { ScenarioSpec, Workaround } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
 const MiB = 1024 ** 2;
@@ -31,10 +31,19 @@ export interface MemoryExhaustionContext extends ScenarioContext {
 
 export function memoryExhaustionVariant(input: ScenarioInput): MemoryExhaustionVariant {
   const faker = variantFaker(input, 2);
-  return {
+  const variant = {
     ...commonVariant(faker, input.difficulty, input.onsetDelayMs),
     peakLeakBytesPerSec: faker.number.float({ min: 0.6, max: 1.4, fractionDigits: 2 }) * MiB * (input.difficulty === 'hard' ? 1.4 : 1),
     stuckTasksPerMin: faker.number.float({ min: 0.5, max: 2, fractionDigits: 1 }),
+  };
+  return { ...variant, workaround: faker.number.float() < 0.35 ? retryOnDirectPath(faker.number.int({ min: 2, max: 4 })) : null };
+}
+
+/** Some deployments retry work a dying pod dropped on the non-speculative path. */
+function retryOnDirectPath(retries: number): Workaround {
+  return {
+    name: 'gateway retry on the direct path',
+    description: `agenc-gateway retries an operation whose speculative task died with its pod up to ${retries} times on the direct (non-speculative) path (documented in the gateway runbook): users see latency, not failures`,
   };
 }
 
@@ -92,7 +101,7 @@ export const memoryExhaustionMachine = setup({
       variant,
       ...incidentContext(variant),
       // At its peak every speculation pod is OOMKilled in turn: more than 10% of operations affected.
-      expected: assessSeverity({ ...calmFacts, podsFailing: 2, operationsAffected: 0.3, degraded: true, businessHours: variant.businessHours }),
+      expected: assessSeverity({ ...calmFacts, podsFailing: 2, operationsAffected: 0.3, degraded: true, ...peakCircumstances(variant, input) }),
       relieved: false,
       growthSlowed: false,
       maxDepth: 4,

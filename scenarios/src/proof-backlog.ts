@@ -6,9 +6,9 @@
  * out stuck proofs frees capacity. The circuit fix lands after a while.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, phaseDelays, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, peakCircumstances, phaseDelays, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { ScenarioSpec } from './scenario-spec';
+import type { ScenarioSpec, Workaround } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
 export interface ProofBacklogVariant extends CommonVariant {
@@ -33,12 +33,22 @@ export interface ProofBacklogContext extends ScenarioContext {
 export function proofBacklogVariant(input: ScenarioInput): ProofBacklogVariant {
   const faker = variantFaker(input, 3);
   const common = commonVariant(faker, input.difficulty, input.onsetDelayMs);
-  return {
+  const variant = {
     ...common,
     peakInflow: faker.number.float({ min: 1.6, max: 2.2, fractionDigits: 2 }),
     stuckPerMin: faker.number.float({ min: 0.5, max: 2, fractionDigits: 1 }),
     workersCrash: input.difficulty === 'hard' || faker.number.float() < 0.2,
     causeFixedAtMs: common.onsetAtMs + faker.number.int({ min: 25, max: 45 }) * 60_000,
+  };
+  const overflow = faker.number.float() < 0.45;
+  return { ...variant, workaround: overflow ? overflowProver(`proof-batch-${faker.internet.domainWord()}`, faker.number.int({ min: 10, max: 25 })) : null };
+}
+
+/** Some deployments keep a slow batch prover that takes queued proofs when asked. */
+function overflowProver(pool: string, delayMinutes: number): Workaround {
+  return {
+    name: 'overflow batch prover',
+    description: `the batch prover pool ${pool} takes queued proofs on request (manual fallback in the proof runbook): proofs finish about ${delayMinutes} min later, none are rejected`,
   };
 }
 
@@ -92,7 +102,7 @@ export const proofBacklogMachine = setup({
     return {
       variant,
       ...incidentContext(variant),
-      expected: assessSeverity({ ...calmFacts, proofCapacityUsed: 1, degraded: true, businessHours: variant.businessHours }),
+      expected: assessSeverity({ ...calmFacts, proofCapacityUsed: 1, degraded: true, ...peakCircumstances(variant, input) }),
       acted: false,
       causeFixed: false,
       proofWorkers: 8,

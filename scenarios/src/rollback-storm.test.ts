@@ -1,5 +1,7 @@
 import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { peakAtMs } from './incident-kit';
+import { isBusinessHours, seededEpochMs } from './primary-region';
 import { rollbackStormMachine, rollbackStormVariant } from './rollback-storm';
 import { observed, stepTo } from './test-readings';
 import type { Difficulty } from './scenario-types';
@@ -78,7 +80,8 @@ describe('rollback storm', () => {
   it('draws its variant from the seed: same seed same storm, other seeds other storms', () => {
     expect(rollbackStormVariant({ seed: 7, difficulty: 'normal' })).toEqual(rollbackStormVariant({ seed: 7, difficulty: 'normal' }));
     const variants = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => rollbackStormVariant({ seed, difficulty: 'normal' }));
-    expect(new Set(variants.map((variant) => variant.cascadeSource)).size).toBeGreaterThan(3);
+    expect(new Set(variants.map((variant) => variant.cascadeSource.endpoint)).size).toBeGreaterThan(3);
+    expect(new Set(variants.map((variant) => variant.primaryRegion.name)).size).toBeGreaterThan(2);
     expect(new Set(variants.map((variant) => variant.peakRollbackRate)).size).toBeGreaterThan(3);
   });
 
@@ -89,14 +92,42 @@ describe('rollback storm', () => {
     expect(hard.redHerrings.misleadingLogs.length).toBeGreaterThan(easy.redHerrings.misleadingLogs.length);
   });
 
-  it('expects the severity the runbook gives its peak: above 50% is P1, 25-50% P2 unless in business hours', () => {
-    for (let seed = 1; seed <= 30; seed++) {
+  it('expects the severity the runbook gives its peak: above 50% is P1, 25-50% P2; a workaround lowers it, business hours at the peak raise it', () => {
+    const seen = { businessHours: 0, workaround: 0 };
+    for (let seed = 1; seed <= 40; seed++) {
       const { actor } = start(seed);
       const { variant, expected } = actor.getSnapshot().context;
-      const base = variant.peakRollbackRate > 0.5 ? 'P1' : 'P2';
-      const severity = variant.businessHours && base === 'P2' ? 'P1' : base;
-      expect(expected?.severity, `seed ${seed}: peak ${variant.peakRollbackRate}, business hours ${variant.businessHours}`).toBe(severity);
+      const businessHours = isBusinessHours(variant.primaryRegion, seededEpochMs(seed) + peakAtMs(variant));
+      const levels = ['P1', 'P2', 'P3', 'P4'];
+      let level = variant.peakRollbackRate > 0.5 ? 0 : 1;
+      if (variant.workaround) level++;
+      if (businessHours) level = Math.max(0, level - 1);
+      seen.businessHours += businessHours ? 1 : 0;
+      seen.workaround += variant.workaround ? 1 : 0;
+      expect(expected?.severity, `seed ${seed}: peak ${variant.peakRollbackRate}, business hours ${businessHours}, workaround ${variant.workaround?.name}`).toBe(levels[level]);
       actor.stop();
     }
+    // Both adjustments happen in some variants and not in others.
+    expect(seen.businessHours).toBeGreaterThan(0);
+    expect(seen.businessHours).toBeLessThan(40);
+    expect(seen.workaround).toBeGreaterThan(0);
+    expect(seen.workaround).toBeLessThan(40);
+  });
+
+  it('decides business hours by the simulated clock in the primary region, not a coin flip (issue 14)', () => {
+    // A mild storm (P2 at its peak) without a workaround: business hours make it P1.
+    const seed = Array.from({ length: 50 }, (_, index) => index + 1).find((candidate) => {
+      const variant = rollbackStormVariant({ seed: candidate, difficulty: 'normal' });
+      return variant.peakRollbackRate <= 0.5 && variant.workaround === null;
+    })!;
+    const variant = rollbackStormVariant({ seed, difficulty: 'normal' });
+    const tuesday = Date.UTC(2025, 2, 4);
+    const byHour = Array.from({ length: 24 }, (_, utcHour) => {
+      const peakWallMs = tuesday + utcHour * 3_600_000;
+      const actor = createActor(rollbackStormMachine, { input: { seed, difficulty: 'normal', epochMs: peakWallMs - peakAtMs(variant) } });
+      return { businessHours: isBusinessHours(variant.primaryRegion, peakWallMs), severity: actor.getSnapshot().context.expected?.severity };
+    });
+    expect(byHour.filter((hour) => hour.businessHours)).toHaveLength(9);
+    for (const hour of byHour) expect(hour.severity).toBe(hour.businessHours ? 'P1' : 'P2');
   });
 });

@@ -4,19 +4,28 @@
  * deeper speculation may chain. The dependency recovers on its own after a while (the "fix root
  * cause" the runbook waits for). Disabling speculation and draining stop the storm; re-enabling
  * at `max_depth: 1` after the cause is fixed holds; re-enabling before, or deepening chains
- * during the storm, brings it back.
+ * during the storm, brings it back. Left running above `rollbackAutoProtect`'s line, the
+ * service disables speculation itself: the matrix's P2 "speculation auto-disabled".
  */
 import { assertEvent, assign, setup } from 'xstate';
-import { commonVariant, configChanges, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { ScenarioSpec } from './scenario-spec';
+import { commonVariant, configChanges, peakCircumstances, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { type DependencyFailure, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import type { ScenarioSpec, Workaround } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
+
+/**
+ * The service's own protection against a storm: a rollback rate above `rollbackRateAbove`
+ * (the 1-minute rate `speculation_rollback_rate` shows) held for `forMs` makes the service set
+ * `speculation.enabled` to false itself, log it, and say so in its status. Declared here, with
+ * the incident it answers; the world enforces it for every drill.
+ */
+export const rollbackAutoProtect = { rollbackRateAbove: 0.65, forMs: 5 * 60_000 } as const;
 
 export interface RollbackStormVariant extends CommonVariant {
   /** Rollback rate the storm reaches at its peak with the default depth (0..1). */
   peakRollbackRate: number;
-  /** The failing dependency, as it shows in rollbacks and logs. */
-  cascadeSource: string;
+  /** The failing dependency; rollbacks and logs show its symptoms. */
+  cascadeSource: DependencyFailure;
   /** When the dependency recovers, simulated ms after the drill starts. */
   causeFixedAtMs: number;
 }
@@ -32,16 +41,26 @@ export function rollbackStormVariant(input: ScenarioInput): RollbackStormVariant
   const faker = variantFaker(input, 1);
   const common = commonVariant(faker, input.difficulty, input.onsetDelayMs);
   const severe = faker.number.float() < 0.6;
-  const source = faker.helpers.arrayElement([
-    () => `oracle RPC timeout (price-feed-${faker.number.int({ min: 1, max: 9 })}.${faker.internet.domainWord()}.internal)`,
-    () => `RPC node ${faker.internet.ipv4()} returning stale block headers`,
-    () => `state-sync endpoint ${faker.internet.domainWord()}-sync:8545 refusing connections`,
+  // The same draws, in the same order, as when these were sentences naming the cause.
+  const source = faker.helpers.arrayElement<() => DependencyFailure>([
+    () => ({ endpoint: `price-feed-${faker.number.int({ min: 1, max: 9 })}.${faker.internet.domainWord()}.internal:443`, mode: 'timeout' }),
+    () => ({ endpoint: `${faker.internet.ipv4()}:8545`, mode: 'stale' }),
+    () => ({ endpoint: `${faker.internet.domainWord()}-sync:8545`, mode: 'refused' }),
   ])();
-  return {
+  const variant = {
     ...common,
     peakRollbackRate: severe ? faker.number.float({ min: 0.6, max: 0.8, fractionDigits: 2 }) : faker.number.float({ min: 0.3, max: 0.45, fractionDigits: 2 }),
     cascadeSource: source,
     causeFixedAtMs: common.onsetAtMs + faker.number.int({ min: 15, max: 30 }) * 60_000,
+  };
+  return { ...variant, workaround: faker.number.float() < 0.35 ? directExecution(faker.number.int({ min: 25, max: 60 })) : null };
+}
+
+/** Some deployments document a path around speculation for clients that cannot wait for the fix. */
+function directExecution(extraLatencyMs: number): Workaround {
+  return {
+    name: 'direct execution',
+    description: `clients may send operations with the header \`x-agenc-exec: direct\` to skip speculation for them (documented in the client SDK): about ${extraLatencyMs} ms slower at p50, never rolled back`,
   };
 }
 
@@ -95,7 +114,7 @@ export const rollbackStormMachine = setup({
     return {
       variant,
       ...incidentContext(variant),
-      expected: assessSeverity({ ...calmFacts, rollbackRate: variant.peakRollbackRate, businessHours: variant.businessHours }),
+      expected: assessSeverity({ ...calmFacts, rollbackRate: variant.peakRollbackRate, ...peakCircumstances(variant, input) }),
       causeFixed: false,
       enabled: true,
       maxDepth: 4,

@@ -3,8 +3,9 @@
  * checker and the debrief read. Actions are matched against journal entries; conditions are
  * checked against the world's readings.
  */
+import { defaultPrimaryRegion, isBusinessHours, type PrimaryRegion } from './primary-region';
 import type { Readings } from './scenario-types';
-import { assessSeverity, type SeverityAssessment, type SeverityFacts } from './severity';
+import { assessSeverity, significantLossTokens, type SeverityAssessment, type SeverityFacts } from './severity';
 
 /** The part of a journal entry an action matcher looks at. */
 export interface ActionRecord {
@@ -144,35 +145,51 @@ export interface ScenarioSpec {
   resolved: Condition;
 }
 
-/** What a scenario knows that readings cannot show: the variant's circumstances. */
-export interface IncidentFacts {
-  businessHours: boolean;
-  workaround: boolean;
-  dataAtRisk: boolean;
-  fundsAtRisk: 'none' | 'some' | 'significant';
-  autoProtecting: boolean;
+/** A documented way for users to get their work done around the incident: it lowers the severity by one. */
+export interface Workaround {
+  /** What the service's docs call it. */
+  name: string;
+  /** What a responder reads in `agenc admin status --verbose`. */
+  description: string;
 }
 
-export const noIncidentFacts: Readonly<IncidentFacts> = { businessHours: false, workaround: false, dataAtRisk: false, fundsAtRisk: 'none', autoProtecting: false };
+/**
+ * What a scenario knows that readings cannot show: the variant's circumstances. Both are shown
+ * where a responder looks (the region and its local time in `agenc admin status` and the trainer
+ * UI, the workaround in `agenc admin status --verbose`), read from here.
+ */
+export interface IncidentFacts {
+  /** The service's primary region: its local time decides business hours. */
+  primaryRegion: PrimaryRegion;
+  /** A documented workaround for this variant's symptoms, or none. */
+  workaround: Workaround | null;
+}
 
-/** The severity facts of this moment: readings for what is measured, the scenario for the rest. */
-export function liveSeverityFacts(readings: Readings, facts: IncidentFacts): SeverityFacts {
+export const noIncidentFacts: Readonly<IncidentFacts> = { primaryRegion: defaultPrimaryRegion, workaround: null };
+
+/**
+ * The severity facts of this moment, each from something a responder can look at: the world's
+ * readings (status, metrics, kubectl, agenc), the primary region's local time at the drill's
+ * simulated moment (`epochMs + readings.simMs`), and the variant's documented workaround.
+ */
+export function liveSeverityFacts(readings: Readings, facts: IncidentFacts, epochMs: number): SeverityFacts {
   return {
     rollbackRate: readings.rollbackRate,
     speculationNonFunctional: readings.speculationEnabled && readings.speculationPodsReady === 0,
-    dataAtRisk: facts.dataAtRisk,
-    fundsAtRisk: facts.fundsAtRisk,
+    // Known at risk once an integrity scan has found inconsistent records, not before.
+    dataAtRisk: readings.integrityCheckFailures > 0,
+    fundsAtRisk: readings.slashedTokensLast24h >= significantLossTokens ? 'significant' : readings.slashedTokensLast24h > 0 ? 'some' : 'none',
     transactionsFailing: readings.proofQueueRatio >= 1 || readings.operationsPending > 10_000,
-    autoProtecting: facts.autoProtecting,
+    autoProtecting: readings.speculationAutoDisabled,
     operationsAffected: readings.operationsAffected,
     proofCapacityUsed: readings.proofQueueRatio,
     podsFailing: readings.failingPods,
     degraded: readings.memoryRatio > 0.85 || readings.proofQueueRatio > 0.5,
-    workaround: facts.workaround,
-    businessHours: facts.businessHours,
+    workaround: facts.workaround !== null,
+    businessHours: isBusinessHours(facts.primaryRegion, epochMs + readings.simMs),
   };
 }
 
-export function liveSeverity(readings: Readings, facts: IncidentFacts): SeverityAssessment {
-  return assessSeverity(liveSeverityFacts(readings, facts));
+export function liveSeverity(readings: Readings, facts: IncidentFacts, epochMs: number): SeverityAssessment {
+  return assessSeverity(liveSeverityFacts(readings, facts, epochMs));
 }

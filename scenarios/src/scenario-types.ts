@@ -11,14 +11,24 @@ import type { SeverityAssessment } from './severity';
 export type Difficulty = 'easy' | 'normal' | 'hard';
 export const difficulties: readonly Difficulty[] = ['easy', 'normal', 'hard'];
 
+/**
+ * A dependency the service reads from, failing. The world shows only its symptoms (reads that
+ * time out, stale answers, refused connections, with the endpoint and numbers), never a verdict.
+ */
+export interface DependencyFailure {
+  /** `host:port` as the service's clients name it. */
+  endpoint: string;
+  mode: 'timeout' | 'stale' | 'refused';
+}
+
 /** What is broken, and how hard. Neutral values mean a healthy service. */
 export interface Drivers {
   /** Demand relative to a normal day. */
   loadMultiplier: number;
   /** Extra rollback probability of a speculative task at full depth (0..1); depth scales it. */
   cascadePressure: number;
-  /** The originating failure of a rollback cascade, as it appears in rollbacks and logs. */
-  cascadeSource: string | null;
+  /** The failing dependency a rollback cascade starts from; rollbacks and logs show its symptoms. */
+  cascadeSource: DependencyFailure | null;
   /** Garbage retained per speculation pod per second at the default depth, in bytes. */
   memoryLeakBytesPerSec: number;
   /** The snapshot sweeper has stopped: snapshots never expire on their own. */
@@ -64,6 +74,8 @@ export const healthyDrivers: Readonly<Drivers> = {
 export interface Readings {
   simMs: number;
   speculationEnabled: boolean;
+  /** The service turned speculation off itself (auto-protection), and no one has turned it back on. */
+  speculationAutoDisabled: boolean;
   maxDepth: number;
   rolloutPercentage: number;
   /** Rolled-back share of finished speculative tasks over the last minute (0..1). */
@@ -75,8 +87,13 @@ export interface Readings {
   proofQueueRatio: number;
   proofWorkersReady: number;
   agencWorkersReady: number;
+  /** Records corrupted so far: the truth, which no surface shows until a full integrity check finds it. */
   corruptedRecords: number;
+  /** Integrity scans (background or on demand) that found inconsistent records. */
+  integrityCheckFailures: number;
   slashedTokens: number;
+  /** Tokens slashed in the last 24 hours, whatever the offence. */
+  slashedTokensLast24h: number;
   speculationPodsReady: number;
   speculationPodsDesired: number;
   /** Share of operations hurt now: rolled back, failed, or waiting for a worker (0..1). */
@@ -84,7 +101,6 @@ export interface Readings {
   operationsPending: number;
   /** Service pods in OOMKilled, Error or CrashLoopBackOff. */
   failingPods: number;
-  unexpectedSlashingEvents: number;
 }
 
 /** What the world tells the scenario: its readings, and the responder's actions, each at `simMs`. */
@@ -112,7 +128,7 @@ export interface ScenarioContext {
   drivers: Drivers;
   /** Actions the runbook forbids that the responder took, with why they hurt. */
   harmful: Array<{ action: string; why: string; simMs: number }>;
-  /** What readings cannot show: business hours, workaround, data or funds at risk. */
+  /** What readings cannot show: the primary region (whose local time decides business hours) and the workaround. */
   facts: IncidentFacts;
   /** The severity this variant reaches at its peak, per the severity engine. */
   expected: SeverityAssessment | null;
@@ -123,6 +139,8 @@ export interface ScenarioInput {
   difficulty: Difficulty;
   /** Extra time before the incident begins, on top of the variant's own onset. */
   onsetDelayMs?: number;
+  /** The wall-clock instant simulated time 0 stands for (default: `seededEpochMs(seed)`). */
+  epochMs?: number;
 }
 
 /** A scenario as the simulator loads it: the machine and what the trainer and checker show. */

@@ -7,6 +7,12 @@
 export type Severity = 'P1' | 'P2' | 'P3' | 'P4';
 export const severities: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
 
+/**
+ * Tokens slashed in the last 24 hours from which the matrix's "significant financial impact"
+ * (and the runbook's Legal escalation) applies; any slashing below it is funds at risk (P1-P2).
+ */
+export const significantLossTokens = 10_000;
+
 /** What the impact assessment asks about, as measured or as the scenario knows it. */
 export interface SeverityFacts {
   /** Rolled-back share of speculative tasks (0..1). */

@@ -1,7 +1,8 @@
 import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { significantLossTokens, stakeSlashingMachine, stakeSlashingVariant } from './stake-slashing';
-import { observed, stepTo } from './test-readings';
+import { significantLossTokens } from './severity';
+import { stakeSlashingMachine, stakeSlashingVariant } from './stake-slashing';
+import { businessHoursAtPeak, observed, stepTo } from './test-readings';
 
 function start(seed = 17) {
   const clock = new SimulatedClock();
@@ -46,7 +47,8 @@ describe('stake slashing', () => {
       const { actor } = start(seed);
       const { expected, variant } = actor.getSnapshot().context;
       const significant = variant.slashAmount * variant.peakSlashingPerHour >= significantLossTokens;
-      expect(expected?.severity, `seed ${seed}`).toBe(significant || variant.businessHours ? 'P1' : 'P2');
+      expect(expected?.severity, `seed ${seed}`).toBe(significant || businessHoursAtPeak(variant, seed) ? 'P1' : 'P2');
+      expect(variant.workaround).toBeNull();
       actor.stop();
     }
   });

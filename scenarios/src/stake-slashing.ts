@@ -5,13 +5,10 @@
  * before the bug is fixed lets the slashing resume.
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, peakCircumstances, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
-import { assessSeverity, calmFacts } from './severity';
-
-/** Above this many tokens lost the runbook's "significant financial impact" (and Legal) applies. */
-export const significantLossTokens = 10_000;
+import { assessSeverity, calmFacts, significantLossTokens } from './severity';
 
 export interface StakeSlashingVariant extends CommonVariant {
   /** Slashing events per hour at the peak, while speculation runs. */
@@ -40,7 +37,10 @@ export function stakeSlashingVariant(input: ScenarioInput): StakeSlashingVariant
   };
 }
 
-/** Funds at risk over an hour at the peak: significant (P1) or some (P1-P2). */
+/**
+ * Funds lost over an hour at the peak, left alone: significant (P1) or some (P1-P2). Live, the
+ * severity engine reads the tokens slashed in the last 24 hours instead, as a responder does.
+ */
 function fundsAtRisk(variant: StakeSlashingVariant): 'some' | 'significant' {
   return variant.slashAmount * variant.peakSlashingPerHour >= significantLossTokens ? 'significant' : 'some';
 }
@@ -61,7 +61,6 @@ export const stakeSlashingMachine = setup({
   },
   actions: {
     setSlashing: assign(({ context }, params: { fraction: number }) => ({
-      facts: { ...context.facts, fundsAtRisk: fundsAtRisk(context.variant) },
       drivers: {
         ...context.drivers,
         slashingPerHour: context.causeFixed ? 0 : context.variant.peakSlashingPerHour * params.fraction,
@@ -79,7 +78,7 @@ export const stakeSlashingMachine = setup({
     return {
       variant,
       ...incidentContext(variant),
-      expected: assessSeverity({ ...calmFacts, fundsAtRisk: fundsAtRisk(variant), businessHours: variant.businessHours }),
+      expected: assessSeverity({ ...calmFacts, fundsAtRisk: fundsAtRisk(variant), ...peakCircumstances(variant, input) }),
       causeFixed: false,
       evidencePreserved: false,
     };
@@ -140,7 +139,7 @@ export const stakeSlashingSpec: ScenarioSpec = {
       anyOf: [{ kind: 'request', method: 'GET', route: '/admin/stake/slashing-history' }],
       order: 3,
       deadlineMs: 15 * 60_000,
-      why: 'shows which slashes were unexpected, and how much they cost',
+      why: 'shows each slashing with its offence, the conflicting commits and who signed them, and what it cost',
     },
   ],
   harmfulActions: [{ id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'slashing resumes' }],

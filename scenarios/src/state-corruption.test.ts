@@ -11,11 +11,12 @@ function start(seed = 13) {
 }
 
 describe('state corruption', () => {
-  it('corrupts faster phase by phase, with data at risk from onset', () => {
+  it('corrupts from onset, faster phase by phase (the world finds it; the scenario does not announce it)', () => {
     const { actor, clock, variant } = start();
-    expect(actor.getSnapshot().context.facts.dataAtRisk).toBe(false);
+    expect(actor.getSnapshot().context.drivers.corruptionPerMin).toBe(0);
     stepTo(clock, variant.onsetAtMs);
-    expect(actor.getSnapshot().context.facts.dataAtRisk).toBe(true);
+    expect(actor.getSnapshot().context.drivers.corruptionPerMin).toBeGreaterThan(0);
+    expect(actor.getSnapshot().context.facts).toEqual({ primaryRegion: variant.primaryRegion, workaround: null });
     const onsetRate = actor.getSnapshot().context.drivers.corruptionPerMin;
     stepTo(clock, variant.onsetAtMs + variant.escalateAfterMs);
     stepTo(clock, variant.onsetAtMs + variant.escalateAfterMs + variant.criticalAfterMs);

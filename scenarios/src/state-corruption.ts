@@ -6,7 +6,7 @@
  * the restore points, and re-enabling (or restarting workers) before the fix spreads corruption.
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, peakCircumstances, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -54,7 +54,6 @@ export const stateCorruptionMachine = setup({
   },
   actions: {
     setCorruption: assign(({ context }, params: { fraction: number }) => ({
-      facts: { ...context.facts, dataAtRisk: true },
       drivers: { ...context.drivers, corruptionPerMin: context.causeFixed ? 0 : context.variant.peakCorruptionPerMin * params.fraction },
     })),
     fixCause: assign(({ context }) => ({ causeFixed: true, drivers: { ...context.drivers, corruptionPerMin: 0 } })),
@@ -67,9 +66,9 @@ export const stateCorruptionMachine = setup({
     const variant = stateCorruptionVariant(input);
     return {
       variant,
-      // Data is not known to be at risk until the corruption starts (setCorruption says so).
+      // Data is known to be at risk once an integrity scan finds inconsistent records (no variant has a workaround).
       ...incidentContext(variant),
-      expected: assessSeverity({ ...calmFacts, dataAtRisk: true, businessHours: variant.businessHours }),
+      expected: assessSeverity({ ...calmFacts, dataAtRisk: true, ...peakCircumstances(variant, input) }),
       causeFixed: false,
       scopeKnown: false,
     };

@@ -1,5 +1,7 @@
 /** Helpers for scenario tests: healthy readings to override, and a clock stepped second by second. */
 import type { SimulatedClock } from 'xstate';
+import { peakAtMs, type CommonVariant } from './incident-kit';
+import { isBusinessHours, seededEpochMs } from './primary-region';
 import type { Readings, WorldEvent } from './scenario-types';
 
 /**
@@ -15,6 +17,7 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
   return {
     simMs: 0,
     speculationEnabled: true,
+    speculationAutoDisabled: false,
     maxDepth: 4,
     rolloutPercentage: 100,
     rollbackRate: 0.02,
@@ -25,13 +28,14 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
     proofWorkersReady: 8,
     agencWorkersReady: 4,
     corruptedRecords: 0,
+    integrityCheckFailures: 0,
     slashedTokens: 0,
+    slashedTokensLast24h: 0,
     speculationPodsReady: 3,
     speculationPodsDesired: 3,
     operationsAffected: 0.01,
     operationsPending: 0,
     failingPods: 0,
-    unexpectedSlashingEvents: 0,
     ...overrides,
   };
 }
@@ -39,4 +43,9 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
 /** A `world.observed` event at `simMs` with these readings. */
 export function observed(simMs: number, overrides: Partial<Readings> = {}): WorldEvent {
   return { type: 'world.observed', readings: readings({ simMs, ...overrides }), simMs };
+}
+
+/** Business hours in the variant's primary region when it turns critical, on the seed's epoch. */
+export function businessHoursAtPeak(variant: CommonVariant, seed: number): boolean {
+  return isBusinessHours(variant.primaryRegion, seededEpochMs(seed) + peakAtMs(variant));
 }

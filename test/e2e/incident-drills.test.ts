@@ -36,6 +36,8 @@ const sum = (series: Map<string, number>, prefix: string) => [...series].filter(
 interface Check {
   metrics(series: Map<string, number>, before: Map<string, number>): void;
   pods: { selector: string; expect(lines: string[]): void };
+  /** A runbook command run again just before the final scrape, to measure with it. */
+  recheck?: string;
 }
 
 const checks: Record<string, Check> = {
@@ -58,15 +60,22 @@ const checks: Record<string, Check> = {
   'INC-SPEC-004': {
     metrics: (series, before) => {
       expect(series.get('speculation_config_enabled')).toBe(0);
-      // Checks after the actions find only what was corrupted before them: the spread stopped.
-      expect(series.get('speculation_integrity_check_failures_total')).toBe(before.get('speculation_integrity_check_failures_total'));
+      // The runbook's full check found the scope; a full check five minutes later finds no
+      // more: the spread stopped. Until a full check ran, no surface knew the count (issue 14).
+      expect(before.get('speculation_integrity_corrupted_records')).toBeGreaterThan(0);
+      expect(series.get('speculation_integrity_last_full_check_timestamp_seconds')).toBeGreaterThan(before.get('speculation_integrity_last_full_check_timestamp_seconds')!);
+      expect(series.get('speculation_integrity_corrupted_records')).toBe(before.get('speculation_integrity_corrupted_records'));
     },
     pods: { selector: 'component=worker', expect: (lines) => expect(lines).toEqual([]) },
+    recheck: 'agenc admin check-integrity --component speculation --full',
   },
   'INC-SPEC-005': {
     metrics: (series, before) => {
       expect(series.get('speculation_config_enabled')).toBe(0);
-      expect(series.get('stake_slashing_events_total')).toBe(before.get('stake_slashing_events_total'));
+      // Counted by offence; no double sign after the actions.
+      const doubleSigns = (scraped: Map<string, number>) => scraped.get('stake_slashing_events_total{offence="double_sign"}');
+      expect(doubleSigns(before)).toBeGreaterThan(0);
+      expect(doubleSigns(series)).toBe(doubleSigns(before));
     },
     pods: { selector: 'component=speculation', expect: (lines) => expect(lines.filter((line) => / Running /.test(line)).length).toBe(3) },
   },
@@ -99,6 +108,8 @@ describe('incident drills, with the runbook Immediate Actions in real bash', () 
     await server.control('POST', '/_sim/clock/advance', { ms: 60_000 });
     const before = await scrape(server);
     await server.control('POST', '/_sim/clock/advance', { ms: 5 * 60_000 });
+    const recheck = checks[incident]!.recheck;
+    if (recheck !== undefined) expect(server.bash(recheck).status).toBe(0);
     checks[incident]!.metrics(await scrape(server), before);
     const pods = server.bash(`kubectl get pods -n production -l ${checks[incident]!.pods.selector} --no-headers`);
     expect(pods.status).toBe(0);

@@ -69,6 +69,8 @@ describe('a whole drill in the browser', () => {
     const pager = page.getByRole('region', { name: 'Pager' });
     await pager.getByRole('button', { name: 'Acknowledge' }).click();
     await pager.getByText(/^Acknowledged at /).waitFor();
+    // Issue 14: the primary region's local time, which decides business hours, is in the drill bar.
+    expect(await page.getByLabel('Primary region', { exact: true }).textContent()).toMatch(/^[a-z]+-[a-z]+-\d · (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d UTC([+-]\d+)? local · (business hours|outside business hours)$/);
 
     const severity = page.getByRole('form', { name: 'Declare severity' });
     await severity.getByRole('checkbox', { name: /more than 10% of operations/ }).check();

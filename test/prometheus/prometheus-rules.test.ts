@@ -98,7 +98,7 @@ describe('the Grafana dashboard', () => {
     const drill = new Drill({ scenario: 'proof-backlog', seed: 1, clock: 'virtual', speed: 1, difficulty: 'normal' });
     const names = new Set((await createServiceMetrics(() => drill).getMetricsAsJSON()).map((metric) => metric.name));
     for (const name of ['gameday_drill_time_to_acknowledge_seconds', 'gameday_drill_time_to_mitigate_seconds']) for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
-    const functions = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'le', 'scenario', 'reason', 'max']);
+    const functions = new Set(['sum', 'by', 'rate', 'increase', 'histogram_quantile', 'le', 'scenario', 'reason', 'offence', 'max']);
     for (const panel of dashboard.panels) {
       expect(panel.targets.length, panel.title).toBeGreaterThan(0);
       for (const target of panel.targets) {

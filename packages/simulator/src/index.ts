@@ -7,7 +7,7 @@ export type { DrillOptions } from './drill/drill';
 export { drillState } from './drill/drill-state';
 export type { DrillState } from './drill/drill-state';
 export { traineeView } from './drill/trainee-view';
-export type { PageView, TimelineItem, TraineeView } from './drill/trainee-view';
+export type { PageView, TimelineItem, TraineeReadings, TraineeView } from './drill/trainee-view';
 export type { SeriesSample } from './drill/metric-series';
 export { channels, commsTemplates, escalationTargets, impactQuestions } from './drill/trainee-session';
 export type { Channel, CommsTemplate, EscalationTarget, ImpactQuestionId } from './drill/trainee-session';
@@ -25,9 +25,12 @@ export type { AlertState } from './world/alerts';
 export type { JournalEntry, JournalSource, JournalOutcome, JournalCounters } from './journal/journal';
 export type {
   IntegrityReport,
+  IntegrityStatus,
   ProofWorkerReport,
+  RegionReport,
   RollbacksReport,
   SlashingHistoryReport,
+  SlashingReportEvent,
   StakeReport,
   StatusReport,
   StuckReport,

@@ -5,6 +5,7 @@ import type {
   ProofWorkerReport,
   RollbacksReport,
   SlashingHistoryReport,
+  SlashingReportEvent,
   StakeReport,
   StatusReport,
   StuckReport,
@@ -51,28 +52,50 @@ function podRows(pods: PodReport[], withMemory: boolean): string {
   );
 }
 
+/** The integrity checker's findings, in one line: sampled scans, a check running, the last full check. */
+function integrityLine(integrity: StatusReport['integrity']): string {
+  const parts: string[] = [];
+  const background = integrity.lastBackgroundScan;
+  parts.push(
+    background
+      ? `background scans ${integrity.failedScans} of ${integrity.scans} failed; last ${background.at} found ${thousands(background.inconsistentRecords)} in a sample of ${thousands(background.recordsScanned)}`
+      : 'no background scan yet',
+  );
+  if (integrity.running) parts.push(`${integrity.running.full ? 'full' : 'quick'} check running since ${integrity.running.startedAt} (result at ${integrity.running.endsAt})`);
+  const full = integrity.lastFullCheck;
+  parts.push(full ? `last full check ${full.finishedAt}: ${thousands(full.corruptedRecords)} corrupted records${full.affectedShards.length > 0 ? ` in ${full.affectedShards.length} shard(s)` : ''}` : 'no full check run');
+  return parts.join('; ');
+}
+
 export function formatStatus(report: StatusReport): string {
+  const region = report.region;
+  const enabled = report.autoDisabled ? `false (${report.autoDisabled.reason}, at ${report.autoDisabled.at})` : String(report.enabled);
   const lines = [
     `Component:      ${report.component}`,
     `Status:         ${report.status.toUpperCase()}`,
     `Checked at:     ${report.checkedAt}`,
-    `Enabled:        ${report.enabled}${report.draining ? ' (draining)' : ''}   max_depth=${report.maxDepth}   rollout=${report.rolloutPercentage}%`,
+    `Region:         ${region.name} (${region.timeZone}), local time ${region.localTime}; business hours ${region.businessHoursWindow}: ${region.businessHours ? 'yes' : 'no'}`,
+    `Enabled:        ${enabled}${report.draining ? ' (draining)' : ''}   max_depth=${report.maxDepth}   rollout=${report.rolloutPercentage}%`,
     `Active tasks:   ${thousands(report.activeTasks)}   stuck: ${report.stuckTasks}`,
     `Rollback rate:  ${percent(report.rollbackRate)} (last 1m)`,
+    `Ops affected:   ${percent(report.operationsAffected)} of operations (rolled back, failed or waiting for a worker)`,
     `Memory:         ${percent(report.memoryRatio)} of limit (highest pod)`,
     `Snapshots:      ${thousands(report.snapshots.count)} (${formatBytes(report.snapshots.bytes)}, oldest ${formatDuration(report.snapshots.oldestAgeSeconds * 1000)})`,
     `Proof queue:    ${thousands(report.proofQueue.depth)} / ${thousands(report.proofQueue.capacity)} (${percent(report.proofQueue.ratio)})`,
-    `Alerts firing:  ${report.firingAlerts.length > 0 ? report.firingAlerts.join(', ') : 'none'}`,
+    `Integrity:      ${integrityLine(report.integrity)}`,
   ];
   if (report.reasons.length > 0) lines.push('Reasons:', ...report.reasons.map((reason) => `  - ${reason}`));
   lines.push('', podRows(report.pods, true));
   if (report.verbose) {
     const verbose = report.verbose;
     lines.push('', 'Errors (total, by reason):', ...Object.entries(verbose.errors).map(([reason, count]) => `  ${reason.padEnd(20)} ${thousands(count)}`));
-    lines.push('', 'Rollback causes (last 5m, sampled):');
+    lines.push('', 'Rollback reasons (last 5m, sampled):');
     if (verbose.rollbackCauses.length === 0) lines.push('  none');
     for (const cause of verbose.rollbackCauses.slice(0, 8)) lines.push(`  ${String(cause.count).padStart(6)}  ${cause.cause}`);
-    lines.push('', `Operations pending: ${thousands(verbose.operationsPending)}`, '', 'Config:', ...Object.entries(verbose.config).map(([key, value]) => `  ${key} = ${JSON.stringify(value)}`));
+    lines.push('', `Operations pending: ${thousands(verbose.operationsPending)}`);
+    lines.push('', `Auto-protection: ${verbose.autoProtection}`);
+    lines.push('', 'Workarounds (documented):', ...(verbose.workarounds.length === 0 ? ['  none documented'] : verbose.workarounds.map((workaround) => `  ${workaround.name}: ${workaround.description}`)));
+    lines.push('', 'Config:', ...Object.entries(verbose.config).map(([key, value]) => `  ${key} = ${JSON.stringify(value)}`));
   }
   return lines.join('\n');
 }
@@ -88,11 +111,11 @@ export function formatStuck(report: StuckReport): string {
 export function formatRollbacks(report: RollbacksReport): string {
   const lines = [
     `Rollbacks in the last ${formatDuration(report.sinceMs)}: ${thousands(report.total)} of ${thousands(report.completed)} finished tasks (${percent(report.rollbackRate)})`,
-    'Causes (sampled):',
+    'Reasons (sampled):',
     ...(report.causes.length === 0 ? ['  none'] : report.causes.map((cause) => `  ${String(cause.count).padStart(6)}  ${cause.cause}`)),
   ];
   if (report.events) {
-    lines.push('', table(['TIME', 'TASK', 'DEPTH', 'PARENT', 'CAUSE'], report.events.map((event) => [event.at, event.taskId, String(event.depth), event.parentId ?? '-', event.cause])));
+    lines.push('', table(['TIME', 'TASK', 'DEPTH', 'PARENT', 'REASON'], report.events.map((event) => [event.at, event.taskId, String(event.depth), event.parentId ?? '-', event.cause])));
   }
   return lines.join('\n');
 }
@@ -106,15 +129,23 @@ export function formatGc(result: { component: string; force: boolean; pods: Arra
 }
 
 export function formatIntegrity(report: IntegrityReport): string {
+  const kind = report.full ? 'full' : 'quick';
+  if (report.status === 'running') {
+    return [
+      `Integrity check (${kind}) of ${report.component}: RUNNING`,
+      `Started:            ${report.startedAt}, ${formatDuration(report.durationMs)} ago; reading ${thousands(report.recordsScanned)} records`,
+      'The check goes on; its result shows in `agenc admin status` when it finishes.',
+    ].join('\n');
+  }
   const lines = [
-    `Integrity check (${report.full ? 'full' : 'quick'}) of ${report.component}: ${report.status === 'ok' ? 'OK' : 'FAILED'}`,
-    `Records scanned:    ${thousands(report.recordsScanned)} in ${formatDuration(report.durationMs)}`,
-    `Corrupted records:  ${thousands(report.corruptedRecords)}${report.newlyFound > 0 ? ` (${thousands(report.newlyFound)} newly found)` : ''}`,
+    `Integrity check (${kind}) of ${report.component}: ${report.status === 'ok' ? 'OK' : 'FAILED'}`,
+    `Records scanned:    ${thousands(report.recordsScanned)}${report.full ? '' : ' (a sample: a sixteenth of the records)'} in ${formatDuration(report.durationMs)}`,
+    `Corrupted records:  ${thousands(report.corruptedRecords)}${report.full ? '' : ' in the sample'}${report.newlyFound > 0 && report.newlyFound !== report.corruptedRecords ? ` (${thousands(report.newlyFound)} more than the last full check)` : ''}`,
   ];
   if (report.status === 'failed') {
     if (report.full) lines.push(`Affected shards:    ${report.affectedShards.join(', ')}`);
     else lines.push('Affected shards:    run with --full to scan every shard');
-    lines.push(`First corrupt write: ${report.firstCorruptionAt ?? 'unknown'}`, `Last known good:     ${report.lastKnownGoodAt ?? 'unknown'} (restore point)`);
+    if (report.full) lines.push(`First corrupt write: ${report.firstCorruptionAt ?? 'unknown'}`, `Last known good:     ${report.lastKnownGoodAt ?? 'unknown'} (restore point)`);
   }
   return lines.join('\n');
 }
@@ -141,20 +172,27 @@ export function formatProofTimeout(result: { timedOut: number; olderThanMs: numb
   return `Timed out ${thousands(result.timedOut)} stuck proof(s) older than ${formatDuration(result.olderThanMs)}; they were requeued and their worker slots freed. ${thousands(result.stuckRemaining)} stuck proof(s) remain.`;
 }
 
+/** A double sign's two commits with who signed each, as the signing log has them. */
+function commitsOf(event: SlashingReportEvent): string {
+  if (event.conflictingCommits.length === 0) return '-';
+  return event.conflictingCommits.map((commit) => `${commit.commit.slice(0, 10)}… by ${commit.signer}${commit.task ? ` (task ${commit.task})` : ''}`).join(' vs ');
+}
+
 export function formatStake(report: StakeReport): string {
+  const last = report.lastSlashing;
   return [
     `Validator:        ${report.validator}`,
     `As of:            ${report.at}`,
     `Staked:           ${thousands(report.stakedTokens)} tokens (initial ${thousands(report.initialTokens)})`,
-    `Slashed (total):  ${thousands(report.slashedTokens)} tokens in ${report.slashingEvents} event(s), ${report.unexpectedSlashingEvents} unexpected`,
-    `Last slashing:    ${report.lastSlashing ? `${report.lastSlashing.at}  -${thousands(report.lastSlashing.amount)}  ${report.lastSlashing.reason}${report.lastSlashing.expected ? '' : '  [UNEXPECTED]'}` : 'none'}`,
+    `Slashed (total):  ${thousands(report.slashedTokens)} tokens in ${report.slashingEvents} event(s); ${thousands(report.slashedTokensLast24h)} in the last 24h`,
+    `Last slashing:    ${last ? `${last.at}  -${thousands(last.amount)}  ${last.offence} at epoch ${last.epoch}, slot ${last.slot}: ${last.evidence}` : 'none'}`,
   ].join('\n');
 }
 
 export function formatSlashingHistory(report: SlashingHistoryReport): string {
   if (report.events.length === 0) return `No slashing events for ${report.validator} in the last ${formatDuration(report.sinceMs)}.`;
   return `${report.events.length} slashing event(s) for ${report.validator} in the last ${formatDuration(report.sinceMs)}, ${thousands(report.totalSlashed)} tokens:\n${table(
-    ['TIME', 'ID', 'EPOCH', 'AMOUNT', 'EXPECTED', 'REASON'],
-    report.events.map((event) => [event.at, event.id, String(event.epoch), `-${thousands(event.amount)}`, event.expected ? 'yes' : 'NO', event.reason]),
+    ['TIME', 'ID', 'EPOCH', 'SLOT', 'AMOUNT', 'OFFENCE', 'EVIDENCE', 'SIGNED COMMITS'],
+    report.events.map((event) => [event.at, event.id, String(event.epoch), String(event.slot), `-${thousands(event.amount)}`, event.offence, event.evidence, commitsOf(event)]),
   )}`;
 }

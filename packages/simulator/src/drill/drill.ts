@@ -8,10 +8,29 @@
  * same clock, so virtual, accelerated and real time all give the same order of events.
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
-import { combineDrivers, combineFacts, findScenario, liveSeverity, scenarioIds, type Difficulty, type Drivers, type ScenarioContext, type ScenarioDefinition, type SeverityAssessment, type WorldEventBody } from '@gameday/scenarios';
+import {
+  assessSeverity,
+  combineDrivers,
+  combineFacts,
+  findScenario,
+  liveSeverityFacts,
+  localTime,
+  scenarioIds,
+  seededEpochMs,
+  type Difficulty,
+  type Drivers,
+  type IncidentFacts,
+  type LocalTime,
+  type PrimaryRegion,
+  type ScenarioContext,
+  type ScenarioDefinition,
+  type SeverityAssessment,
+  type SeverityFacts,
+  type WorldEventBody,
+} from '@gameday/scenarios';
 import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
-import { TICK_MS, World } from '../world/world';
+import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScanResult } from '../world/world';
 import { MetricSeries } from './metric-series';
 import { TraineeSession } from './trainee-session';
 import type { AlertNotice } from '../world/alert-webhook';
@@ -36,6 +55,8 @@ export interface DrillOptions {
   onAlert?: (notice: AlertNotice) => void;
   /** The wall clock a realtime drill follows, in ms (`performance.now` unless a test injects one). */
   wallNow?: () => number;
+  /** The instant simulated time 0 stands for (default: from the seed, `seededEpochMs`), so local times are the seed's. */
+  epochMs?: number;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -60,11 +81,12 @@ export class Drill {
   series!: MetricSeries;
   /** The stored record's id once the drill is finished (declared resolved). */
   finishedId: string | null = null;
-  /** Wall time that simulated time 0 corresponds to. */
-  epochMs = Date.now();
+  /** Wall time that simulated time 0 corresponds to: from the seed (or the options), never the machine's clock. */
+  readonly epochMs: number;
   private ticks = 0;
   private lastPhase = '';
   private readonly drainWaiters = new Set<() => void>();
+  private readonly integrityWaiters = new Set<() => void>();
   /** Event types some state of the scenario machine has a transition for. */
   private readonly handledEvents: ReadonlySet<string>;
   private running = false;
@@ -78,6 +100,7 @@ export class Drill {
     }
     this.options = options;
     this.scenario = scenario;
+    this.epochMs = options.epochMs ?? seededEpochMs(options.seed);
     this.handledEvents = new Set(scenario.machine.events);
     this.build();
   }
@@ -88,7 +111,7 @@ export class Drill {
     this.journal = new Journal(() => clock.now(), this.options.journalCapacity);
     this.actor = createActor(this.scenario.machine, {
       clock,
-      input: { seed: this.options.seed, difficulty: this.options.difficulty, onsetDelayMs: this.options.onsetDelayMs ?? 0 },
+      input: { seed: this.options.seed, difficulty: this.options.difficulty, onsetDelayMs: this.options.onsetDelayMs ?? 0, epochMs: this.epochMs },
     });
     this.world = new World({ seed: this.options.seed, now: () => clock.now() }, this.drivers());
     this.trainee = new TraineeSession();
@@ -143,7 +166,7 @@ export class Drill {
     }
     const actor = createActor(scenario.machine, {
       clock: this.clock,
-      input: { seed: this.options.seed + 7919 * (this.faults.length + 1), difficulty: this.options.difficulty, onsetDelayMs: 0 },
+      input: { seed: this.options.seed + 7919 * (this.faults.length + 1), difficulty: this.options.difficulty, onsetDelayMs: 0, epochMs: this.epochMs },
     });
     const fault: InjectedFault = { scenario, actor, handledEvents: new Set(scenario.machine.events), injectedAtMs: this.clock.now() };
     let lastPhase = '';
@@ -195,7 +218,6 @@ export class Drill {
   reset(): void {
     this.stop();
     this.lastPhase = '';
-    this.epochMs = Date.now();
     this.build();
     this.start();
     this.journal.record({ source: 'sim', action: 'drill.reset', outcome: 'info' });
@@ -211,6 +233,7 @@ export class Drill {
 
   private tick(): void {
     this.world.step(this.drivers());
+    for (const event of this.world.takeServiceEvents()) this.serviceActed(event);
     if (this.world.draining && this.world.drainComplete()) this.completeDrain();
     this.ticks++;
     if (this.ticks % observeEveryTicks === 0) {
@@ -228,6 +251,48 @@ export class Drill {
     this.notify({ type: 'drain.completed' });
     for (const waiter of this.drainWaiters) waiter();
     this.drainWaiters.clear();
+  }
+
+  /**
+   * The service did something on its own: turned speculation off (auto-protection) or finished
+   * an integrity scan. Journaled as the world's, and told to the scenario like a responder's act.
+   */
+  private serviceActed(event: WorldEventBody): void {
+    if (event.type === 'config.changed') {
+      const auto = this.world.autoDisabled;
+      this.journal.record({ source: 'world', action: 'speculation.auto_disabled', outcome: 'info', detail: { changes: event.changes, rollbackRate: auto?.rollbackRate ?? null } });
+    } else if (event.type === 'integrity.checked') {
+      const result = this.world.lastOnDemandScan;
+      this.journal.record({ source: 'world', action: 'integrity.checked', outcome: 'info', detail: { full: event.full, inconsistentRecords: result?.inconsistentRecords ?? 0 } });
+      for (const waiter of this.integrityWaiters) waiter();
+      this.integrityWaiters.clear();
+    }
+    this.notify(event);
+  }
+
+  /**
+   * Runs an on-demand integrity check (or joins the one running) and waits for its result the
+   * way a drain is waited for: on the virtual clock the clock skips to the scan's end; on the
+   * realtime clock the request waits up to `waitWallMs` and then answers that it is running.
+   */
+  async checkIntegrity(full: boolean, waitWallMs: number): Promise<{ scan: IntegrityScan; result: IntegrityScanResult | undefined; previousFull: IntegrityScanResult | undefined }> {
+    const previousFull = this.world.lastFullScan;
+    const scan = this.world.startIntegrityScan(full);
+    const finished = () => this.world.integrityScanResult(scan.seq);
+    if (this.clock.mode === 'virtual') {
+      this.skipUntil(() => finished() !== undefined, integrityScanMs.full + TICK_MS, 'waiting for integrity check');
+    } else if (finished() === undefined) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.integrityWaiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitWallMs);
+        this.integrityWaiters.add(done);
+      });
+    }
+    return { scan, result: finished(), previousFull };
   }
 
   /** Resolves when the drain in progress completes. */
@@ -270,11 +335,27 @@ export class Drill {
     this.journal.record(input);
   }
 
-  /** The severity the runbook's engine expects now, from the readings and the facts of every running fault. */
-  severityAssessment(): SeverityAssessment {
+  /** The facts of the scenario and every injected fault that readings cannot show: the region, the workaround. */
+  incidentFacts(): IncidentFacts {
     let facts = (this.actor.getSnapshot().context as ScenarioContext).facts;
     for (const fault of this.faults) facts = combineFacts(facts, (fault.actor.getSnapshot().context as ScenarioContext).facts);
-    return liveSeverity(this.world.readings(), facts);
+    return facts;
+  }
+
+  /** The primary region and its local time at a simulated moment (now by default). */
+  regionNow(simMs = this.clock.now()): { region: PrimaryRegion; local: LocalTime } {
+    const region = this.incidentFacts().primaryRegion;
+    return { region, local: localTime(region, this.epochMs + simMs) };
+  }
+
+  /** What the severity engine is given now: each fact from something a responder can look at. */
+  severityFacts(): SeverityFacts {
+    return liveSeverityFacts(this.world.readings(), this.incidentFacts(), this.epochMs);
+  }
+
+  /** The severity the runbook's engine expects now, from the readings and the facts of every running fault. */
+  severityAssessment(): SeverityAssessment {
+    return assessSeverity(this.severityFacts());
   }
 
   expectedSeverity(): string {

@@ -1,9 +1,12 @@
 /**
- * What a trainee may see of a drill: the clock, the pager, the readings a dashboard shows,
- * pods, config, logs, their own actions and timeline, but not the scenario's name or phase
- * (on easy the hints name the runbook section once the page has come in).
+ * What a trainee may see of a drill: the clock, the primary region's local time, the pager, the
+ * readings a dashboard shows, pods, config, logs, their own actions and timeline, but not the
+ * scenario's name or phase (on easy the hints name the runbook section once the page has come
+ * in), and nothing the service itself does not know yet (how many records are corrupt is known
+ * after a full integrity check, not before).
  */
 import type { Readings } from '@gameday/scenarios';
+import { integrityStatus, regionReport, type IntegrityStatus, type RegionReport } from '../world/service-reports';
 import type { Drill } from './drill';
 import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
 import type { SeriesSample } from './metric-series';
@@ -41,12 +44,21 @@ export interface SessionView {
   hints: Array<{ text: string; at: string }>;
 }
 
+/** The readings a dashboard shows: every one but the true count of corrupt records (see `integrity`). */
+export type TraineeReadings = Omit<Readings, 'corruptedRecords'>;
+
 export interface TraineeView {
   drill: { trainee: string; difficulty: string; startedAt: string };
   clock: { mode: string; simMs: number; simTime: string; speed: number; paused: boolean };
+  /** The service's primary region and its local time: whether it is business hours there. */
+  region: RegionReport;
   page: PageView | null;
   alerts: Array<{ name: string; runbook: string; trigger: string; state: string; firedAt: string | null; value: number }>;
-  readings: Readings;
+  readings: TraineeReadings;
+  /** What the integrity checker has found so far, and when. */
+  integrity: IntegrityStatus;
+  /** When the service turned speculation off itself, until someone turns it back on. */
+  autoDisabledAt: string | null;
   config: Record<string, boolean | number | string>;
   deployments: Array<{ name: string; desired: number; ready: number }>;
   pods: Array<{ name: string; deployment: string; status: string; restarts: number }>;
@@ -75,6 +87,8 @@ function describe(entry: ReturnType<Drill['journal']['list']>[number]): string |
       if (entry.action === 'alert.firing') return `alert firing: ${String(detail.alert)}`;
       if (entry.action === 'alert.resolved') return `alert resolved: ${String(detail.alert)}`;
       if (entry.action === 'drain.completed') return 'drain completed';
+      if (entry.action === 'speculation.auto_disabled') return 'the service turned speculation off itself (auto-protection)';
+      if (entry.action === 'integrity.checked') return `integrity check (${detail.full === true ? 'full' : 'quick'}) finished: ${String(detail.inconsistentRecords)} inconsistent records`;
       return undefined;
     case 'ui':
       return typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${detail.command}` : undefined;
@@ -128,9 +142,12 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
   return {
     drill: { trainee: trainee.name, difficulty: drill.options.difficulty, startedAt: drill.simDate(0).toISOString() },
     clock: { mode: drill.clock.mode, simMs: now, simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
+    region: regionReport(drill),
     page,
     alerts: alerts.map((alert) => ({ name: alert.name, runbook: alert.runbook, trigger: alert.trigger, state: alert.state, firedAt: at(alert.firedAtMs ?? null), value: alert.value })),
-    readings: world.readings(),
+    readings: traineeReadings(world.readings()),
+    integrity: integrityStatus(drill),
+    autoDisabledAt: world.autoDisabled ? at(world.autoDisabled.atMs) : null,
     config: { ...world.config },
     deployments: [...world.cluster.deployments.values()].map((deployment) => ({ name: deployment.name, desired: deployment.replicas, ready: world.cluster.readyCount(deployment.name) })),
     pods: world.cluster.pods.map((pod) => ({ name: pod.name, deployment: pod.deployment, status: pod.status, restarts: pod.restarts })),
@@ -150,4 +167,10 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     timeline: timeline.slice(-200),
     session: session?.view() ?? null,
   };
+}
+
+/** The readings without the truth no surface of the service shows. */
+function traineeReadings(readings: Readings): TraineeReadings {
+  const { corruptedRecords: _hidden, ...visible } = readings;
+  return visible;
 }

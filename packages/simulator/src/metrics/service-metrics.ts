@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Drill } from '../drill/drill';
-import { errorReasons, proofQueueCapacity } from '../world/world';
+import { errorReasons, proofQueueCapacity, slashingOffences } from '../world/world';
 
 type Collect<T> = (this: T) => void;
 
@@ -36,6 +36,9 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
   gauge('speculation_rollback_rate', 'Share of speculative tasks finished in the last minute that were rolled back (0-1).', function () {
     this.set(Number(world().rollbackRate().toFixed(4)));
   });
+  gauge('speculation_operations_affected_ratio', 'Share of operations hurt now: rolled back, failed, or waiting for an agenc worker (0-1), smoothed over a few seconds.', function () {
+    this.set(world().readings().operationsAffected);
+  });
   counter('speculation_tasks_started_total', 'Speculative tasks started.', function () {
     this.reset();
     setCounter(this, world().totals.started);
@@ -44,7 +47,7 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     this.reset();
     setCounter(this, world().totals.committed);
   });
-  counter('speculation_rollbacks_total', 'Speculative tasks rolled back (conflict, cascade or dependency failure).', function () {
+  counter('speculation_rollbacks_total', 'Speculative tasks rolled back (a write conflict, a parent rolled back, or a failed read).', function () {
     this.reset();
     setCounter(this, world().totals.rolledBack);
   });
@@ -61,6 +64,9 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
 
   gauge('speculation_config_enabled', 'Config speculation.enabled (1 = true).', function () {
     this.set(world().config['speculation.enabled'] ? 1 : 0);
+  });
+  gauge('speculation_auto_disabled', '1 while speculation is off because the service turned it off itself (auto-protection against a sustained rollback storm), else 0.', function () {
+    this.set(world().autoDisabled ? 1 : 0);
   });
   gauge('speculation_config_max_depth', 'Config speculation.max_depth.', function () {
     this.set(world().config['speculation.max_depth']);
@@ -150,9 +156,16 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     this.reset();
     setCounter(this, world().integrityChecks);
   });
-  counter('speculation_integrity_check_failures_total', 'State records that failed an integrity check.', function () {
+  counter('speculation_integrity_check_failures_total', 'State integrity scans (background or on demand) that found inconsistent records.', function () {
     this.reset();
     setCounter(this, world().integrityFailures);
+  });
+  gauge('speculation_integrity_corrupted_records', 'Inconsistent records the last full integrity check found (0 until a full check has finished; see the timestamp).', function () {
+    this.set(world().lastFullScan?.inconsistentRecords ?? 0);
+  });
+  gauge('speculation_integrity_last_full_check_timestamp_seconds', 'When the last full integrity check finished, in Unix seconds (0: none has).', function () {
+    const full = world().lastFullScan;
+    this.set(full ? Math.floor(getDrill().simDate(full.finishedMs).getTime() / 1000) : 0);
   });
 
   gauge('stake_balance_tokens', 'Tokens staked by the service validator now.', function () {
@@ -162,14 +175,17 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     this.reset();
     setCounter(this, world().slashedTokens);
   });
-  counter('stake_slashing_events_total', 'Slashing events against the service validator.', function () {
-    this.reset();
-    setCounter(this, world().slashingEvents.length);
-  });
-  counter('stake_unexpected_slashing_events_total', 'Slashing events the service did not expect (not a known, accepted penalty).', function () {
-    this.reset();
-    setCounter(this, world().slashingEvents.filter((event) => !event.expected).length);
-  });
+  counter(
+    'stake_slashing_events_total',
+    'Slashing events against the service validator, by the offence the chain reported.',
+    function () {
+      this.reset();
+      const events = world().slashingEvents;
+      // Every offence is reported, at 0 too, so increase() sees the first event of each.
+      for (const offence of slashingOffences) setCounter(this, events.filter((event) => event.offence === offence).length, { offence });
+    },
+    ['offence'],
+  );
 
   gauge('agenc_operations_pending', 'Operations waiting for an agenc worker.', function () {
     this.set(Math.round(world().pendingOps));

@@ -24,7 +24,8 @@ export function incidentImpact(drill: Drill): Record<string, number> {
     tasksAborted: Math.round(world.totals.aborted),
     proofsRejected: Math.round(world.proofsFailed),
     corruptedRecords: Math.floor(world.corruptedRecords),
-    slashedTokens: world.slashingEvents.filter((event) => !event.expected).reduce((sum, event) => sum + event.amount, 0),
+    // The debrief may know what the tools would not say: every slashing during the drill was the incident's.
+    slashedTokens: world.slashingEvents.filter((event) => event.simMs >= 0).reduce((sum, event) => sum + event.amount, 0),
     oomKills,
   };
 }

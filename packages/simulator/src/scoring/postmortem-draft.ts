@@ -74,7 +74,7 @@ ${timeline.map(([simMs, event]) => `| ${at(simMs)} | ${event.replaceAll('|', '\\
 - ${thousands(impact.operations ?? 0)} operations processed during the drill
 - ${thousands(impact.errors ?? 0)} speculative task errors, ${thousands(impact.tasksAborted ?? 0)} tasks aborted
 - ${thousands(impact.rollbacks ?? 0)} rollbacks occurred
-- ${thousands(impact.slashedTokens ?? 0)} tokens slashed unexpectedly; ${thousands(impact.corruptedRecords ?? 0)} state records corrupted; ${thousands(impact.proofsRejected ?? 0)} proofs rejected
+- ${thousands(impact.slashedTokens ?? 0)} tokens slashed during the drill; ${thousands(impact.corruptedRecords ?? 0)} state records corrupted; ${thousands(impact.proofsRejected ?? 0)} proofs rejected
 
 ### System Impact
 - Speculation service${(impact.oomKills ?? 0) > 0 ? `; ${impact.oomKills} OOMKilled container restarts` : ''}

@@ -100,13 +100,14 @@ export const alertRules: readonly AlertRule[] = [
   {
     name: 'StakeSlashingDetected',
     runbookSeverity: 'P1',
-    summary: 'Unexpected stake slashing',
+    summary: 'Validator stake slashed',
     runbook: 'INC-SPEC-005',
     severity: 'critical',
     trigger: 'Unexpected stake slashing, financial loss detected',
     forMs: 0,
-    holds: (world, readings) => world.slashingEvents.some((event) => !event.expected && readings.simMs - event.simMs < 3_600_000),
-    value: (world) => world.slashingEvents.filter((event) => !event.expected).length,
+    // Any slashing pages: whether it was a legitimate penalty or a bug is the responder's call.
+    holds: (world, readings) => world.slashingEvents.some((event) => readings.simMs - event.simMs < 3_600_000),
+    value: (world, readings) => world.slashingEvents.filter((event) => readings.simMs - event.simMs < 3_600_000).length,
   },
 ];
 

@@ -3,9 +3,13 @@
  * incident leaves behind. Seeded, bounded, and filtered by `speculation.log_level`.
  */
 import { seededFaker, type Readings, type SeededFaker } from '@gameday/scenarios';
-import type { World } from './world';
+import { createRng, type Rng } from './random';
+import { dependencySymptom, dependencyTimeoutMs, type World } from './world';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Dependencies every variant's service reads from that stay healthy. */
+const healthyEndpoints = ['ledger-db-0.agenc.internal:5432', 'tenant-config.agenc.internal:443', 'block-index.agenc.internal:9000'];
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export interface LogLine {
@@ -18,6 +22,8 @@ export interface LogLine {
 export class LogStream {
   private lines: LogLine[] = [];
   private readonly faker: SeededFaker;
+  /** The log stream's own randomness: what is logged never moves the world's physics. */
+  private readonly rng: Rng;
   private readonly tenants: string[];
 
   constructor(
@@ -26,6 +32,7 @@ export class LogStream {
     readonly capacity = 2000,
   ) {
     this.faker = seededFaker(seed);
+    this.rng = createRng(seed ^ 0x10951ee7);
     this.tenants = Array.from({ length: 6 }, () => this.faker.internet.domainWord());
   }
 
@@ -43,21 +50,27 @@ export class LogStream {
 
   private podOf(world: World, deployment: string): string {
     const pods = world.cluster.readyPods(deployment);
-    return pods.length > 0 ? world.rng.pick(pods).name : deployment;
+    return pods.length > 0 ? this.rng.pick(pods).name : deployment;
   }
 
   /** Called once a simulated second, after the world has stepped. */
   tick(world: World, readings: Readings, cascade: number): void {
-    const rng = world.rng;
+    const rng = this.rng;
     if (rng.next() < 0.35) this.noise(world);
     const misleading = world.drivers.misleadingLogs;
     if (misleading.length > 0 && rng.next() < 1 / 40) {
       this.add(world, this.podOf(world, rng.pick(['agenc-gateway', 'agenc-worker', 'proof-worker'])), 'warn', rng.pick(misleading));
     }
     if (cascade > 0.05 && rng.next() < 0.5) {
+      // What the engine sees: children rolled back after their parents, and the reads that failed
+      // first. Which dependency is to blame is the responder's to correlate.
       const source = world.drivers.cascadeSource;
-      this.add(world, this.podOf(world, 'speculation-engine'), 'warn',
-        `rollback cascade: task spec-${rng.token(8)} rolled back after parent spec-${rng.token(8)} (depth ${rng.int(2, Math.max(2, readings.maxDepth))})${source ? `; root cause: ${source}` : ''}`);
+      if (source && rng.next() < 0.3) {
+        this.add(world, this.podOf(world, 'speculation-engine'), 'warn', `task spec-${rng.token(8)} rolled back (depth 1): ${dependencySymptom(source)}`);
+      } else {
+        this.add(world, this.podOf(world, 'speculation-engine'), 'warn', `task spec-${rng.token(8)} rolled back: parent spec-${rng.token(8)} rolled back (depth ${rng.int(2, Math.max(2, readings.maxDepth))})`);
+      }
+      if (source && rng.next() < 0.15) this.add(world, this.podOf(world, 'agenc-worker'), 'warn', this.clientErrors(source.endpoint, source.mode));
     }
     if (readings.memoryRatio > 0.85 && rng.next() < 0.25) {
       this.add(world, this.podOf(world, 'speculation-engine'), 'warn', `heap at ${(readings.memoryRatio * 100).toFixed(1)}% of limit; full GC pause ${rng.int(180, 900)}ms, reclaimed ${rng.int(1, 9)}%`);
@@ -70,15 +83,35 @@ export class LogStream {
     }
   }
 
+  /** A client's periodic summary of a failing dependency: error counts and latency, no verdict. */
+  private clientErrors(endpoint: string, mode: 'timeout' | 'stale' | 'refused'): string {
+    const rng = this.rng;
+    const calls = rng.int(180, 420);
+    const failed = Math.round(calls * rng.range(0.3, 0.8));
+    switch (mode) {
+      case 'timeout':
+        return `client ${endpoint}: ${failed}/${calls} calls timed out in the last 10s (p50 ${rng.int(900, 1900)}ms, p99 ${dependencyTimeoutMs}ms)`;
+      case 'stale':
+        return `client ${endpoint}: ${failed}/${calls} answers behind head in the last 10s (lag ${rng.int(8, 40)} blocks)`;
+      case 'refused':
+        return `client ${endpoint}: ${failed}/${calls} connects refused in the last 10s (retrying with backoff ${rng.int(2, 16)}s)`;
+    }
+  }
+
   private noise(world: World): void {
-    const rng = world.rng;
+    const rng = this.rng;
     const tenant = rng.pick(this.tenants);
     switch (rng.int(0, 6)) {
       case 0:
         this.add(world, this.podOf(world, 'speculation-engine'), 'info', `committed speculative batch of ${rng.int(20, 90)} tasks in ${rng.int(3, 40)}ms (tenant ${tenant})`);
         break;
       case 1:
-        this.add(world, this.podOf(world, 'speculation-engine'), 'debug', `snapshot sweeper: expired ${rng.int(100, 1200)} snapshots older than ${world.config['speculation.snapshots.retention_minutes']}m`);
+        // A stalled sweeper does not say it is stalled: its passes stop expiring anything.
+        if (world.drivers.snapshotSweeperStalled) {
+          this.add(world, this.podOf(world, 'speculation-engine'), 'debug', `snapshot sweeper: pass skipped, previous pass still holds the sweep lock (${world.snapshots.length} buckets)`);
+        } else {
+          this.add(world, this.podOf(world, 'speculation-engine'), 'debug', `snapshot sweeper: expired ${rng.int(100, 1200)} snapshots older than ${world.config['speculation.snapshots.retention_minutes']}m`);
+        }
         break;
       case 2:
         this.add(world, this.podOf(world, 'proof-worker'), 'info', `proof batch ${rng.token(8)} verified (${world.config['speculation.proof.batch_size']} proofs, ${rng.int(200, 900)}ms)`);
@@ -87,7 +120,9 @@ export class LogStream {
         this.add(world, this.podOf(world, 'agenc-gateway'), 'info', `POST /v1/tasks 202 ${rng.int(2, 30)}ms tenant=${tenant} ua="${this.faker.internet.userAgent().slice(0, 40)}"`);
         break;
       case 4:
-        this.add(world, this.podOf(world, 'agenc-worker'), 'info', `oracle price feed updated (lag ${rng.int(40, 400)}ms)`);
+        // Healthy dependencies are named in the logs too, so a name alone proves nothing.
+        if (rng.next() < 0.5) this.add(world, this.podOf(world, 'agenc-worker'), 'info', `oracle price feed updated (lag ${rng.int(40, 400)}ms)`);
+        else this.add(world, this.podOf(world, 'agenc-worker'), 'info', `client ${rng.pick(healthyEndpoints)}: ${rng.int(180, 420)} calls in the last 10s, 0 failed (p50 ${rng.int(4, 40)}ms)`);
         break;
       case 5:
         // A red herring every healthy system has: loud, harmless.

@@ -111,3 +111,74 @@ describe('pod usage (issue 14)', () => {
     expect(quiet.world.rng.next()).toBe(busy.world.rng.next());
   });
 });
+
+describe('World (what the service shows of an incident, issue 14)', () => {
+  const failing = { endpoint: 'price-feed-4.acme.internal:443', mode: 'timeout' as const };
+
+  function stormWorld(cascadePressure: number) {
+    const clock = new SimClock({ mode: 'virtual' });
+    const drivers = { ...healthyDrivers, cascadePressure, cascadeSource: failing };
+    const world = new World({ seed: 3, now: () => clock.now() }, drivers);
+    const run = (seconds: number) => {
+      for (let i = 0; i < seconds; i++) {
+        clock.advanceBy(TICK_MS);
+        world.step(drivers);
+      }
+    };
+    return { world, run };
+  }
+
+  it('turns speculation off itself after the rollback rate stays above 65% for 5 minutes, says so, and clears when re-enabled', () => {
+    const { world, run } = stormWorld(0.72);
+    run(60);
+    expect(world.rollbackRate()).toBeGreaterThan(0.65);
+    run(4 * 60);
+    expect(world.config['speculation.enabled']).toBe(true);
+    run(61);
+    expect(world.config['speculation.enabled']).toBe(false);
+    expect(world.readings()).toMatchObject({ speculationEnabled: false, speculationAutoDisabled: true });
+    expect(world.logs.recent(2000).some((line) => line.level === 'error' && /^auto-protect: rollback rate \d+\.\d% above 65% for 5m; set speculation.enabled=false/.test(line.message))).toBe(true);
+    expect(world.takeServiceEvents()).toEqual([{ type: 'config.changed', changes: { 'speculation.enabled': false } }]);
+    world.applyConfig([['speculation.enabled', true]]);
+    expect(world.readings().speculationAutoDisabled).toBe(false);
+  });
+
+  it('never turns speculation off for a storm below the line', () => {
+    const { world, run } = stormWorld(0.45);
+    run(20 * 60);
+    expect(world.rollbackRate()).toBeGreaterThan(0.25);
+    expect(world.config['speculation.enabled']).toBe(true);
+    expect(world.autoDisabled).toBeUndefined();
+  });
+
+  it("shows the failing dependency's symptoms in logs and rollback reasons, never a verdict", () => {
+    const { world, run } = stormWorld(0.45);
+    run(5 * 60);
+    const logs = world.logs.recent(2000).map((line) => line.message);
+    expect(logs.some((message) => message.includes('read timed out after 2000ms: price-feed-4.acme.internal:443'))).toBe(true);
+    expect(logs.some((message) => /^client price-feed-4\.acme\.internal:443: \d+\/\d+ calls timed out in the last 10s \(p50 \d+ms, p99 2000ms\)$/.test(message))).toBe(true);
+    expect(world.rollbackEvents.some((event) => event.cause === 'read timed out after 2000ms: price-feed-4.acme.internal:443')).toBe(true);
+    for (const text of [...logs, ...world.rollbackEvents.map((event) => event.cause)]) expect(text).not.toMatch(/root cause|dependency failure/i);
+  });
+
+  it('records slashing with the chain evidence (offence, slot, conflicting commits and signers), never whether it was expected', () => {
+    const clock = new SimClock({ mode: 'virtual' });
+    const drivers = { ...healthyDrivers, slashingPerHour: 600, slashAmount: 400 };
+    const world = new World({ seed: 5, now: () => clock.now() }, drivers);
+    for (let i = 0; i < 120; i++) {
+      clock.advanceBy(TICK_MS);
+      world.step(drivers);
+    }
+    const old = world.slashingEvents.filter((event) => event.simMs < 0);
+    const recent = world.slashingEvents.filter((event) => event.simMs >= 0);
+    expect(old.map((event) => event.offence)).toEqual(['missed_attestation', 'missed_attestation']);
+    expect(old.every((event) => event.conflictingCommits.length === 0)).toBe(true);
+    expect(recent.length).toBeGreaterThan(3);
+    for (const event of recent) {
+      expect(event).toMatchObject({ offence: 'double_sign', evidence: 'two different commits signed for the same slot' });
+      expect(event.conflictingCommits.map((commit) => commit.signer.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')).sort()).toEqual(['agenc-worker', 'speculation-engine']);
+      expect(event).not.toHaveProperty('expected');
+    }
+    expect(world.readings().slashedTokensLast24h).toBe(recent.reduce((sum, event) => sum + event.amount, 0));
+  });
+});

@@ -5,7 +5,7 @@
  * agenc output, logs, alerts) is read from here. Responder actions are methods that change the
  * state and return what the service would answer.
  */
-import type { Drivers, Readings } from '@gameday/scenarios';
+import { rollbackAutoProtect, type DependencyFailure, type Drivers, type Readings, type WorldEventBody } from '@gameday/scenarios';
 import { Cluster, type Pod } from './cluster';
 import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
 import { createRng, type Rng } from './random';
@@ -24,6 +24,28 @@ const snapshotBytes = 128 * 1024;
 const baseHeapBytes = 1.1 * GiB;
 const taskStateBytes = 1.5 * MiB;
 const integrityCheckEveryMs = 60_000;
+/** State records the integrity checker knows of; a quick scan reads a sixteenth of them. */
+export const stateRecords = 4_194_304;
+export const quickScanRecords = stateRecords / 16;
+/** How long an on-demand scan takes, simulated: a full one reads every shard. */
+export const integrityScanMs = { quick: 3_000, full: 42_000 } as const;
+/** How long a dependency read waits before the client gives up (the symptom of a timing-out dependency). */
+export const dependencyTimeoutMs = 2_000;
+
+/**
+ * A rollback's reason as the service records it: what the task saw when it read from a failing
+ * dependency, with the endpoint, so a responder can correlate; never a verdict.
+ */
+export function dependencySymptom(failure: DependencyFailure): string {
+  switch (failure.mode) {
+    case 'timeout':
+      return `read timed out after ${dependencyTimeoutMs}ms: ${failure.endpoint}`;
+    case 'stale':
+      return `stale read: block header from ${failure.endpoint} behind head`;
+    case 'refused':
+      return `connection refused: ${failure.endpoint}`;
+  }
+}
 
 export type ErrorReason = 'dependency_timeout' | 'task_timeout' | 'oom' | 'proof_rejected' | 'capacity';
 export const errorReasons: readonly ErrorReason[] = ['dependency_timeout', 'task_timeout', 'oom', 'proof_rejected', 'capacity'];
@@ -57,14 +79,61 @@ export interface StuckProofBucket {
   count: number;
 }
 
+/** What the chain slashed the validator for. */
+export type SlashingOffence = 'double_sign' | 'missed_attestation';
+export const slashingOffences: readonly SlashingOffence[] = ['double_sign', 'missed_attestation'];
+
+/** A signed commit the chain's evidence names, and which of our processes signed it (from the signing log). */
+export interface SignedCommit {
+  commit: string;
+  signer: string;
+  /** The speculative task whose result was signed, when the speculation engine signed it. */
+  task: string | null;
+}
+
+/**
+ * A slashing event with the chain's evidence, and nothing else: whether it was legitimate or a
+ * bug is for the responder to reason out from the offence, the conflicting commits and signers.
+ */
 export interface SlashingEvent {
   id: string;
   simMs: number;
   amount: number;
   validator: string;
   epoch: number;
-  reason: string;
-  expected: boolean;
+  slot: number;
+  offence: SlashingOffence;
+  /** For a double sign: the two conflicting commits signed for the same slot. */
+  conflictingCommits: SignedCommit[];
+  /** The chain's words, e.g. "missed 29 of 32 attestations". */
+  evidence: string;
+}
+
+/** An on-demand integrity scan in progress. */
+export interface IntegrityScan {
+  seq: number;
+  full: boolean;
+  startedMs: number;
+  endsMs: number;
+}
+
+/** What a finished integrity scan found. A full scan finds every corrupt record; a sample finds those it read. */
+export interface IntegrityScanResult {
+  seq: number;
+  kind: 'background' | 'quick' | 'full';
+  startedMs: number;
+  finishedMs: number;
+  recordsScanned: number;
+  inconsistentRecords: number;
+  /** Full scans only: the shards holding corrupt records, and when the first was written. */
+  affectedShards: number[];
+  firstCorruptionMs: number | null;
+}
+
+/** The service turned speculation off itself: when, and what it saw. */
+export interface AutoDisable {
+  atMs: number;
+  rollbackRate: number;
 }
 
 /** Per simulated minute: what the timeline, charts and `agenc speculation rollbacks` summarise. */
@@ -131,13 +200,29 @@ export class World {
   proofsFailed = 0;
   proofsTimedOut = 0;
 
+  /** Records corrupted so far: the truth, which only a full integrity scan reports. */
   corruptedRecords = 0;
-  detectedCorruptRecords = 0;
   integrityChecks = 0;
+  /** Integrity scans (background or on demand) that found inconsistent records. */
   integrityFailures = 0;
   affectedShards = new Set<number>();
   firstCorruptionMs: number | undefined;
   private lastIntegrityCheckMs = 0;
+  private integrityScanSeq = 0;
+  /** The on-demand scan running now, if any. */
+  integrityScan: IntegrityScan | undefined;
+  lastBackgroundScan: IntegrityScanResult | undefined;
+  /** The last on-demand scan's result, and the last full one's (what the service knows of the scope). */
+  lastOnDemandScan: IntegrityScanResult | undefined;
+  lastFullScan: IntegrityScanResult | undefined;
+  /** Which records a sampled scan reads is the checker's own business: its own stream, so sampling never moves the world's. */
+  private readonly sampleRng: Rng;
+
+  /** Set while speculation is off because the service turned it off itself. */
+  autoDisabled: AutoDisable | undefined;
+  private autoProtectSinceMs: number | undefined;
+  /** What the service did on its own since the drill last asked, for the drill to tell the scenario. */
+  private serviceEvents: WorldEventBody[] = [];
 
   stakeTokens: number;
   readonly initialStakeTokens: number;
@@ -153,6 +238,7 @@ export class World {
   constructor(options: WorldOptions, drivers: Drivers) {
     this.now = options.now;
     this.rng = createRng(options.seed);
+    this.sampleRng = createRng(options.seed ^ 0x1bad5eed);
     this.drivers = drivers;
     // The revisions that predate the drill come from a sequence of their own (see Cluster).
     this.cluster = new Cluster(this.rng, this.now, createRng(options.seed ^ 0x5eed5eed));
@@ -161,17 +247,20 @@ export class World {
     this.validator = `agenc-validator-${this.rng.token(6)}`;
     this.initialStakeTokens = Math.round(this.rng.range(900_000, 1_600_000));
     this.stakeTokens = this.initialStakeTokens;
-    // Two old, expected slashing events, so the history is never empty and a responder must read dates.
+    // Two old penalties for being offline, so the history is never empty and a responder must read dates and offences.
     for (const daysAgo of [this.rng.int(9, 20), this.rng.int(3, 8)]) {
       const amount = Math.round(this.rng.range(40, 160));
+      const simMs = -daysAgo * 86_400_000 - this.rng.int(0, 86_400_000);
       this.slashingEvents.push({
         id: `slash-${this.rng.token(8)}`,
-        simMs: -daysAgo * 86_400_000 - this.rng.int(0, 86_400_000),
+        simMs,
         amount,
         validator: this.validator,
-        epoch: 48_000 - daysAgo * 24,
-        reason: 'missed attestation window (validator offline)',
-        expected: true,
+        epoch: Math.floor(this.slotAt(simMs) / 32),
+        slot: this.slotAt(simMs),
+        offence: 'missed_attestation',
+        conflictingCommits: [],
+        evidence: `missed ${Math.round(amount / 5)} of 32 attestations`,
       });
       this.slashedTokens += amount;
       this.stakeTokens -= amount;
@@ -247,6 +336,7 @@ export class World {
     this.recordMinute(now, starts, completed, rolledBack);
     if (this.window.length > 60) this.window.shift();
     this.recordRollbacks(rolledBack, cascade, depth, drivers.cascadeSource);
+    this.stepAutoProtect(now);
 
     this.stepCrashes(drivers);
     const rollout = config['speculation.features.rollout_percentage'] / 100;
@@ -291,7 +381,7 @@ export class World {
     sample.rolledBack += rolledBack;
   }
 
-  private recordRollbacks(rolledBack: number, cascade: number, depth: number, source: string | null): void {
+  private recordRollbacks(rolledBack: number, cascade: number, depth: number, source: DependencyFailure | null): void {
     // About one sampled event per 20 rollbacks, rounded at random so quiet periods still show some.
     const samples = Math.min(6, Math.floor(rolledBack / 20 + this.rng.next()));
     const now = this.now();
@@ -303,7 +393,7 @@ export class World {
         taskId: `spec-${this.rng.token(8)}`,
         parentId: isCascade ? `spec-${this.rng.token(8)}` : null,
         depth: isRoot ? 1 : this.rng.int(1, depth),
-        cause: isRoot ? `dependency failure: ${source}` : isCascade ? 'parent rolled back' : this.rng.pick(['write conflict', 'read set invalidated', 'stale oracle price']),
+        cause: isRoot ? dependencySymptom(source) : isCascade ? 'parent rolled back' : this.rng.pick(['write conflict', 'read set invalidated', 'stale oracle price']),
       });
     }
     if (this.rollbackEvents.length > 4000) this.rollbackEvents.splice(0, this.rollbackEvents.length - 4000);
@@ -319,7 +409,7 @@ export class World {
         id: `spec-${this.rng.token(8)}`,
         startedMs: now,
         depth: this.rng.int(1, depth),
-        waitingOn: killable ? 'state lock (shard ' + this.rng.int(0, 63) + ')' : drivers.cascadeSource ?? 'snapshot write (fsync)',
+        waitingOn: killable ? 'state lock (shard ' + this.rng.int(0, 63) + ')' : drivers.cascadeSource ? `read from ${drivers.cascadeSource.endpoint}` : 'snapshot write (fsync)',
         killable,
       });
     }
@@ -463,19 +553,77 @@ export class World {
     }
     if (now - this.lastIntegrityCheckMs >= integrityCheckEveryMs) {
       this.lastIntegrityCheckMs = now;
-      this.runIntegrityScan();
+      this.lastBackgroundScan = this.scanResult('background', now);
+    }
+    const scan = this.integrityScan;
+    if (scan && now >= scan.endsMs) {
+      this.integrityScan = undefined;
+      const result = this.scanResult(scan.full ? 'full' : 'quick', scan.startedMs, scan.seq);
+      this.lastOnDemandScan = result;
+      if (scan.full) this.lastFullScan = result;
+      this.serviceEvents.push({ type: 'integrity.checked', full: scan.full });
     }
   }
 
-  /** The background checker (and `check-integrity`) finds what has been corrupted since the last scan. */
-  private runIntegrityScan(): number {
-    const found = Math.floor(this.corruptedRecords) - this.detectedCorruptRecords;
+  /**
+   * A scan finishing now. A sample reads a sixteenth of the records, so it finds about a
+   * sixteenth of the corrupt ones (each one it finds is real); a full scan finds them all.
+   */
+  private scanResult(kind: IntegrityScanResult['kind'], startedMs: number, seq = ++this.integrityScanSeq): IntegrityScanResult {
+    const corrupt = Math.floor(this.corruptedRecords);
+    const full = kind === 'full';
+    const found = full ? corrupt : Math.min(corrupt, Math.floor(corrupt / 16 + this.sampleRng.next()));
     this.integrityChecks++;
-    if (found > 0) {
-      this.integrityFailures += found;
-      this.detectedCorruptRecords += found;
+    if (found > 0) this.integrityFailures++;
+    return {
+      seq,
+      kind,
+      startedMs,
+      finishedMs: this.now(),
+      recordsScanned: full ? stateRecords : quickScanRecords,
+      inconsistentRecords: found,
+      affectedShards: full ? [...this.affectedShards].sort((a, b) => a - b) : [],
+      firstCorruptionMs: full ? (this.firstCorruptionMs ?? null) : null,
+    };
+  }
+
+  /** The service's protection against a storm (declared with the incident, in rollback-storm.ts). */
+  private stepAutoProtect(now: number): void {
+    if (!this.config['speculation.enabled'] || this.draining) {
+      this.autoProtectSinceMs = undefined;
+      return;
     }
-    return found;
+    const rate = this.rollbackRate();
+    if (rate <= rollbackAutoProtect.rollbackRateAbove) {
+      this.autoProtectSinceMs = undefined;
+      return;
+    }
+    this.autoProtectSinceMs ??= now;
+    if (now - this.autoProtectSinceMs < rollbackAutoProtect.forMs) return;
+    this.autoProtectSinceMs = undefined;
+    this.config['speculation.enabled'] = false;
+    this.autoDisabled = { atMs: now, rollbackRate: rate };
+    const pod = this.cluster.readyPods('speculation-engine')[0]?.name ?? 'speculation-engine';
+    this.logs.add(
+      this,
+      pod,
+      'error',
+      `auto-protect: rollback rate ${(rate * 100).toFixed(1)}% above ${rollbackAutoProtect.rollbackRateAbove * 100}% for ${rollbackAutoProtect.forMs / 60_000}m; set speculation.enabled=false (re-enable with POST /admin/config)`,
+    );
+    this.serviceEvents.push({ type: 'config.changed', changes: { 'speculation.enabled': false } });
+  }
+
+  /** What the service did on its own since the last call (auto-protection, a finished scan), oldest first. */
+  takeServiceEvents(): WorldEventBody[] {
+    if (this.serviceEvents.length === 0) return [];
+    const events = this.serviceEvents;
+    this.serviceEvents = [];
+    return events;
+  }
+
+  /** The chain's slot at a simulated moment: one every 12 s, epochs of 32. */
+  private slotAt(simMs: number): number {
+    return 1_536_000 + Math.floor(simMs / 12_000);
   }
 
   private stepStake(drivers: Drivers): void {
@@ -483,17 +631,30 @@ export class World {
     if (this.rng.next() >= drivers.slashingPerHour / 3600) return;
     const now = this.now();
     const amount = Math.round(drivers.slashAmount * this.rng.range(0.8, 1.2));
+    const id = `slash-${this.rng.token(8)}`;
+    // The chain's evidence: two different commits signed for one slot. Our signing log says
+    // who signed each: the speculation engine for a speculative task's result, an agenc worker
+    // for the final one.
+    const speculative: SignedCommit = { commit: `0x${this.rng.token(16)}`, signer: this.podOf('speculation-engine'), task: `spec-${this.rng.token(8)}` };
+    const final: SignedCommit = { commit: `0x${this.rng.token(16)}`, signer: this.podOf('agenc-worker'), task: null };
     this.slashingEvents.push({
-      id: `slash-${this.rng.token(8)}`,
+      id,
       simMs: now,
       amount,
       validator: this.validator,
-      epoch: 48_000 + Math.floor(now / 3_600_000),
-      reason: 'conflicting speculative commit (double sign)',
-      expected: false,
+      epoch: Math.floor(this.slotAt(now) / 32),
+      slot: this.slotAt(now),
+      offence: 'double_sign',
+      conflictingCommits: this.rng.next() < 0.5 ? [speculative, final] : [final, speculative],
+      evidence: 'two different commits signed for the same slot',
     });
     this.slashedTokens += amount;
     this.stakeTokens -= amount;
+  }
+
+  private podOf(deployment: string): string {
+    const pods = this.cluster.podsOf(deployment);
+    return pods.length > 0 ? this.rng.pick(pods).name : deployment;
   }
 
   // ---- derived values ------------------------------------------------------------------------
@@ -555,9 +716,12 @@ export class World {
       if (pod.lastTerminationReason === 'OOMKilled' && pod.lastRestartMs !== undefined && now - pod.lastRestartMs < 300_000) oomKilledPods++;
     }
     this.lastMemoryRatio = memoryRatio;
+    let slashedTokensLast24h = 0;
+    for (const event of this.slashingEvents) if (now - event.simMs < 86_400_000) slashedTokensLast24h += event.amount;
     this.cachedReadings = {
       simMs: now,
       speculationEnabled: this.config['speculation.enabled'],
+      speculationAutoDisabled: this.autoDisabled !== undefined,
       maxDepth: this.config['speculation.max_depth'],
       rolloutPercentage: this.config['speculation.features.rollout_percentage'],
       rollbackRate: this.rollbackRate(),
@@ -568,13 +732,14 @@ export class World {
       proofWorkersReady: this.cluster.readyCount('proof-worker'),
       agencWorkersReady: this.cluster.readyCount('agenc-worker'),
       corruptedRecords: Math.floor(this.corruptedRecords),
+      integrityCheckFailures: this.integrityFailures,
       slashedTokens: this.slashedTokens,
+      slashedTokensLast24h,
       speculationPodsReady: this.cluster.readyCount('speculation-engine'),
       speculationPodsDesired: this.cluster.deployments.get('speculation-engine')?.replicas ?? 0,
       operationsAffected: Number(this.operationsAffected.toFixed(4)),
       operationsPending: Math.round(this.pendingOps),
       failingPods,
-      unexpectedSlashingEvents: this.slashingEvents.filter((event) => !event.expected).length,
     };
     return this.cachedReadings;
   }
@@ -589,6 +754,8 @@ export class World {
       previous[key] = config[key];
       config[key] = value;
     }
+    // Someone turned speculation back on: the service's own switch is no longer what holds it off.
+    if (config['speculation.enabled'] === true) this.autoDisabled = undefined;
     this.cachedReadings = undefined;
     return previous;
   }
@@ -658,9 +825,29 @@ export class World {
     return timedOut;
   }
 
-  /** An on-demand integrity check; a full one scans every shard and reports scope. */
-  checkIntegrity(): { newlyFound: number } {
-    return { newlyFound: this.runIntegrityScan() };
+  /**
+   * Starts an on-demand integrity scan, or joins the one running: a full request while a quick
+   * scan runs makes it a full one (from when it started). Its result is known when it ends.
+   */
+  startIntegrityScan(full: boolean): IntegrityScan {
+    const running = this.integrityScan;
+    if (running) {
+      if (full && !running.full) {
+        running.full = true;
+        running.endsMs = running.startedMs + integrityScanMs.full;
+      }
+      return running;
+    }
+    const now = this.now();
+    const scan: IntegrityScan = { seq: ++this.integrityScanSeq, full, startedMs: now, endsMs: now + (full ? integrityScanMs.full : integrityScanMs.quick) };
+    this.integrityScan = scan;
+    return scan;
+  }
+
+  /** The result of on-demand scan `seq`, once it has finished. */
+  integrityScanResult(seq: number): IntegrityScanResult | undefined {
+    const last = this.lastOnDemandScan;
+    return last !== undefined && last.seq === seq ? last : this.lastFullScan?.seq === seq ? this.lastFullScan : undefined;
   }
 
   alertStates(): AlertState[] {

@@ -78,6 +78,61 @@ describe('POST /admin/speculation/drain (realtime clock)', () => {
   });
 });
 
+describe('POST /admin/check-integrity (issue 14: a scan takes its time, and only it knows the scope)', () => {
+  type Integrity = { status: string; full: boolean; corruptedRecords: number; recordsScanned: number; durationMs: number; affectedShards: number[]; finishedAt: string | null };
+  type Status = { integrity: { lastFullCheck: { corruptedRecords: number } | null; running: { full: boolean } | null; failedScans: number } };
+
+  it('a full check runs for 42 simulated seconds (the clock skips there) and then reports every corrupt record', async () => {
+    await t.replace({ scenario: 'state-corruption', seed: 3 });
+    t.drill.skipTime(20 * 60_000, 'let it corrupt');
+    expect(t.drill.world.corruptedRecords).toBeGreaterThan(10);
+    // Before any full check no surface knows the count: not status, not /metrics.
+    expect((await get('/admin/status')).json<Status>().integrity.lastFullCheck).toBeNull();
+    expect((await get('/metrics')).body).toMatch(/^speculation_integrity_corrupted_records 0$/m);
+    const started = t.drill.clock.now();
+    const response = await post('/admin/check-integrity', { component: 'speculation', full: true });
+    expect(response.statusCode).toBe(200);
+    const report = response.json<Integrity>();
+    expect(t.drill.clock.now() - started).toBe(42_000);
+    expect(report).toMatchObject({ status: 'failed', full: true, recordsScanned: 4_194_304, durationMs: 42_000, corruptedRecords: Math.floor(t.drill.world.corruptedRecords) });
+    expect(report.affectedShards.length).toBeGreaterThan(0);
+    expect(t.drill.journal.list().some((entry) => entry.action === 'clock.skip' && entry.detail?.reason === 'waiting for integrity check')).toBe(true);
+    expect(t.drill.journal.list().some((entry) => entry.source === 'world' && entry.action === 'integrity.checked' && entry.detail?.full === true)).toBe(true);
+    expect((await get('/admin/status')).json<Status>().integrity.lastFullCheck).toMatchObject({ corruptedRecords: report.corruptedRecords });
+    expect((await get('/metrics')).body).toContain(`speculation_integrity_corrupted_records ${report.corruptedRecords}\n`);
+  });
+
+  it('a quick check reads a sample in 3 s and finds only what its sample holds', async () => {
+    await t.replace({ scenario: 'state-corruption', seed: 3 });
+    t.drill.skipTime(40 * 60_000, 'let it corrupt');
+    const started = t.drill.clock.now();
+    const report = (await post('/admin/check-integrity', { component: 'speculation', full: false })).json<Integrity>();
+    expect(t.drill.clock.now() - started).toBe(3_000);
+    expect(report).toMatchObject({ full: false, recordsScanned: 262_144, affectedShards: [] });
+    expect(report.corruptedRecords).toBeGreaterThan(0);
+    expect(report.corruptedRecords).toBeLessThan(t.drill.world.corruptedRecords / 4);
+    expect((await get('/admin/status')).json<Status>().integrity.lastFullCheck).toBeNull();
+  });
+
+  it('on the realtime clock answers 202 running when its wait runs out, and the result shows in status when it ends', async () => {
+    const wall = testWallClock();
+    await t.replace({ scenario: 'state-corruption', seed: 3, clock: 'realtime', speed: 10, wallNow: wall.now });
+    t.drill.skipTime(20 * 60_000, 'let it corrupt');
+    const running = await post('/admin/check-integrity?wait_s=0', { component: 'speculation', full: true });
+    expect(running.statusCode, running.body).toBe(202);
+    expect(running.json<Integrity>()).toMatchObject({ status: 'running', full: true, finishedAt: null, corruptedRecords: 0 });
+    expect((await get('/admin/status')).json<Status>().integrity).toMatchObject({ running: { full: true }, lastFullCheck: null });
+    // 42 simulated seconds at ×10 is 4.2 wall seconds.
+    for (let step = 0; step < 50 && t.drill.world.lastFullScan === undefined; step++) {
+      wall.pass(100);
+      t.drill.clock.catchUp();
+    }
+    const status = (await get('/admin/status')).json<Status>();
+    expect(status.integrity.running).toBeNull();
+    expect(status.integrity.lastFullCheck?.corruptedRecords).toBeGreaterThan(0);
+  });
+});
+
 describe('agenc endpoints', () => {
   it('GET /admin/status reports health, pods and, with verbose, config and errors', async () => {
     const response = await get('/admin/status?component=speculation&verbose=true');

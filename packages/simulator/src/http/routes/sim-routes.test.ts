@@ -113,7 +113,8 @@ describe('/_sim control', () => {
     const state = (await post('/_sim/inject', { scenario: 'memory-exhaustion' })).json<{ faults: string[] }>();
     expect(state.faults).toEqual(['memory-exhaustion']);
     await post('/_sim/clock/advance', { ms: 30 * 60_000 });
-    expect(t.drill.world.readings().memoryRatio).toBeGreaterThan(0.7);
+    // The injected leak drives the world: speculation pods fill until they are OOMKilled (a restarted pod starts empty).
+    expect(t.drill.world.cluster.podsOf('speculation-engine').some((pod) => pod.lastTerminationReason === 'OOMKilled')).toBe(true);
     expect(t.drill.journal.list().some((entry) => entry.action === 'fault.injected')).toBe(true);
   });
 });

@@ -2,16 +2,27 @@ import type { TraineeView } from '@gameday/simulator';
 import { Panel } from '../../components/panel';
 
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+const count = (value: number) => value.toLocaleString('en-US');
 
-/** The numbers the runbook's triggers are about, each against its threshold. */
-export function ReadingsPanel({ readings, config }: { readings: TraineeView['readings']; config: TraineeView['config'] }) {
+/** What the last full integrity check found, or that none has run: the service does not know the scope before. */
+function corruptedRecords(integrity: TraineeView['integrity']): string {
+  const full = integrity.lastFullCheck;
+  const last = full ? `${count(full.corruptedRecords)} (checked ${full.finishedAt.slice(11, 16)} UTC)` : 'no full check yet';
+  return integrity.running?.full ? `${last}; full check running` : last;
+}
+
+/** The numbers the runbook's triggers and severity questions are about, each against its threshold. */
+export function ReadingsPanel({ view }: { view: Pick<TraineeView, 'readings' | 'config' | 'integrity' | 'autoDisabledAt'> }) {
+  const { readings, config, integrity } = view;
   const rows: Array<{ label: string; value: string; bad: boolean }> = [
     { label: 'Rollback rate (1m)', value: pct(readings.rollbackRate), bad: readings.rollbackRate > 0.5 },
-    { label: 'Active speculative tasks', value: Math.round(readings.activeTasks).toLocaleString('en-US'), bad: false },
+    { label: 'Operations affected', value: pct(readings.operationsAffected), bad: readings.operationsAffected > 0.1 },
+    { label: 'Active speculative tasks', value: count(Math.round(readings.activeTasks)), bad: false },
     { label: 'Memory, highest pod', value: pct(readings.memoryRatio), bad: readings.memoryRatio > 0.95 || readings.oomKilledPods > 0 },
     { label: 'Proof queue', value: pct(readings.proofQueueRatio), bad: readings.proofQueueRatio > 0.95 },
-    { label: 'Corrupted records', value: String(readings.corruptedRecords), bad: readings.corruptedRecords > 0 },
-    { label: 'Slashed tokens (all time)', value: readings.slashedTokens.toLocaleString('en-US'), bad: false },
+    { label: 'Integrity scans failed', value: `${count(integrity.failedScans)} of ${count(integrity.scans)}`, bad: integrity.failedScans > 0 },
+    { label: 'Corrupted records (last full check)', value: corruptedRecords(integrity), bad: (integrity.lastFullCheck?.corruptedRecords ?? 0) > 0 },
+    { label: 'Slashed tokens (24h)', value: count(readings.slashedTokensLast24h), bad: readings.slashedTokensLast24h > 0 },
   ];
   return (
     <Panel title="Service">
@@ -24,7 +35,8 @@ export function ReadingsPanel({ readings, config }: { readings: TraineeView['rea
         ))}
       </dl>
       <p className="config">
-        speculation.enabled=<b>{String(config['speculation.enabled'])}</b> max_depth=<b>{String(config['speculation.max_depth'])}</b> rollout=
+        speculation.enabled=<b>{String(config['speculation.enabled'])}</b>
+        {view.autoDisabledAt && <> (turned off by the service itself at {view.autoDisabledAt.slice(11, 19)} UTC)</>} max_depth=<b>{String(config['speculation.max_depth'])}</b> rollout=
         <b>{String(config['speculation.features.rollout_percentage'])}%</b>
       </p>
     </Panel>

@@ -57,6 +57,9 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
           {view.clock.simTime.slice(11, 19)} UTC · {view.clock.mode === 'realtime' ? `real time ×${view.clock.speed}` : 'virtual clock'}
           {view.clock.paused ? ' · paused' : ''}
         </span>
+        <span className="region" aria-label="Primary region">
+          {view.region.name} · {view.region.localTime} local · {view.region.businessHours ? 'business hours' : 'outside business hours'}
+        </span>
         <span className="quiet">
           {view.drill.trainee} · {view.drill.difficulty}
         </span>
@@ -99,7 +102,7 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
       )}
       <div className="grid">
         <PagerPanel page={view.page} busy={busy || !can('acknowledge')} onAcknowledge={() => quietly(act('/trainer/acknowledge'))} />
-        <ReadingsPanel readings={view.readings} config={view.config} />
+        <ReadingsPanel view={view} />
         <ChartsPanel view={view} />
         {can('command') || !live ? (
           <TerminalPanel run={runCommand} />

@@ -1,0 +1,98 @@
+/**
+ * Issue 14, item 4: logs, agenc output, /metrics and the trainee's dashboard show what the real
+ * service would, symptoms and evidence, never the cause's name or a verdict; alerts are the
+ * pager's, not status's; and the count of corrupt records is known only once a full integrity
+ * check has run. Each incident, left alone past its critical phase, for two seeds.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { scenarios } from '@gameday/scenarios';
+import { adminAuth, buildTestServer } from '../http/test-server';
+import * as format from '../cli/agenc-format';
+import type { Drill } from './drill';
+import type { TraineeView } from './trainee-view';
+
+const opened: Array<{ server: FastifyInstance; drill: Drill }> = [];
+afterEach(async () => {
+  for (const { server, drill } of opened.splice(0)) {
+    await server.close();
+    drill.stop();
+  }
+});
+
+/** Words that name a cause or pass a verdict: a real service's tools do not know them. */
+const verdicts = /root cause|\bbug\b|\bleak(s|ing|ed)?\b|\brace\b|\bunexpected(ly)?\b|\bexpected\b|sweeper (is )?stalled|\bcircuit change\b|\bdependency failure\b/i;
+const alertNames = scenarios.flatMap((scenario) => scenario.spec?.alerts ?? []);
+
+async function answer(server: FastifyInstance, url: string): Promise<string> {
+  const response = await server.inject({ method: 'GET', url, headers: adminAuth });
+  expect(response.statusCode, `${url}: ${response.body}`).toBe(200);
+  return response.body;
+}
+
+/** Everything a trainee can read in a terminal and on the dashboard, but the pager. */
+async function visibleText(server: FastifyInstance): Promise<Record<string, string>> {
+  const json = async <T>(url: string) => JSON.parse(await answer(server, url)) as T;
+  const view = await json<TraineeView & Record<string, unknown>>('/trainer/state');
+  // The pager, its alert list, the easy hints and the timeline's "alert firing" lines are where alerts belong.
+  const { alerts: _alerts, page: _page, hints: _hints, timeline: _timeline, ...dashboard } = view;
+  return {
+    'agenc admin status --verbose': format.formatStatus(await json('/admin/status?component=speculation&verbose=true')),
+    'agenc speculation rollbacks --verbose': format.formatRollbacks(await json('/admin/speculation/rollbacks?since_ms=600000&verbose=true')),
+    'agenc speculation stuck': format.formatStuck(await json('/admin/speculation/stuck?threshold_ms=60000')),
+    'agenc proof-worker status': format.formatProofWorkers(await json('/admin/proof-worker/status')),
+    'agenc stake status': format.formatStake(await json('/admin/stake/status')),
+    'agenc stake slashing-history': format.formatSlashingHistory(await json('/admin/stake/slashing-history?since_ms=2592000000')),
+    'the logs': (await json<{ lines: Array<{ message: string }> }>('/admin/logs?limit=2000')).lines.map((line) => line.message).join('\n'),
+    // The alert-state series names alerts by design (it is the pager's, for dashboards); the rest may not judge.
+    '/metrics': (await answer(server, '/metrics'))
+      .split('\n')
+      .filter((line) => !line.startsWith('speculation_alert_firing'))
+      .join('\n'),
+    'the dashboard': JSON.stringify(dashboard),
+  };
+}
+
+const incidents = scenarios.filter((scenario) => scenario.spec !== null).map((scenario) => scenario.id);
+
+describe.each(incidents)('%s, left alone for 40 minutes', (scenarioId) => {
+  it.each([2, 21])('seed %i: no surface names the cause or passes a verdict, and status lists no alerts', async (seed) => {
+    const built = await buildTestServer({ scenario: scenarioId, seed });
+    opened.push(built);
+    built.drill.clock.advanceBy(40 * 60_000);
+    expect(built.drill.journal.facts().some((entry) => entry.action === 'alert.firing'), 'the incident should have paged by now').toBe(true);
+    for (const [surface, text] of Object.entries(await visibleText(built.server))) {
+      expect(text.match(verdicts)?.[0], `${surface} says "${text.match(verdicts)?.[0]}"`).toBeUndefined();
+      if (surface.startsWith('agenc')) for (const alert of alertNames) expect(text, `${surface} names the alert ${alert}`).not.toContain(alert);
+    }
+    const status = JSON.parse(await answer(built.server, '/admin/status?component=speculation')) as Record<string, unknown>;
+    expect(status).not.toHaveProperty('firingAlerts');
+  });
+});
+
+describe('corrupt records (issue 14)', () => {
+  it('are counted nowhere a trainee looks until a full integrity check has run, then everywhere', async () => {
+    const built = await buildTestServer({ scenario: 'state-corruption', seed: 2 });
+    opened.push(built);
+    const { server, drill } = built;
+    drill.clock.advanceBy(25 * 60_000);
+    const truth = Math.floor(drill.world.corruptedRecords);
+    expect(truth).toBeGreaterThan(50);
+    const view = JSON.parse(await answer(server, '/trainer/state')) as TraineeView;
+    expect(view.readings).not.toHaveProperty('corruptedRecords');
+    expect(view.integrity.lastFullCheck).toBeNull();
+    // The background scans read samples: they find some, and fail, but never the scope.
+    expect(view.integrity.failedScans).toBeGreaterThan(0);
+    expect(view.integrity.lastBackgroundScan!.inconsistentRecords).toBeLessThan(truth / 4);
+    const before = await answer(server, '/metrics');
+    expect(before).toMatch(/^speculation_integrity_corrupted_records 0$/m);
+    expect(before).toMatch(/^speculation_integrity_last_full_check_timestamp_seconds 0$/m);
+
+    const response = await server.inject({ method: 'POST', url: '/admin/check-integrity', headers: { ...adminAuth, 'content-type': 'application/json' }, payload: '{"full": true}' });
+    const found = response.json<{ corruptedRecords: number }>().corruptedRecords;
+    expect(found).toBe(Math.floor(drill.world.corruptedRecords));
+    const after = JSON.parse(await answer(server, '/trainer/state')) as TraineeView;
+    expect(after.integrity.lastFullCheck).toMatchObject({ corruptedRecords: found, finishedAt: drill.simDate().toISOString() });
+    expect(await answer(server, '/metrics')).toContain(`speculation_integrity_corrupted_records ${found}\n`);
+  });
+});
