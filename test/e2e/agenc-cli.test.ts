@@ -63,3 +63,33 @@ describe('agenc', () => {
     expect(result.stdout).toMatch(/^Would delete [\d,]+ snapshot\(s\) older than 60s .* Nothing deleted: add --confirm/);
   });
 });
+
+describe('agenc against a realtime drill (issue 14)', () => {
+  let live: ServedSimulator;
+  beforeAll(async () => {
+    live = await startSimulator(['--scenario', 'state-corruption', '--clock', 'realtime', '--speed', '20', '--seed', '3']);
+    await live.control('POST', '/_sim/clock/advance', { ms: 20 * 60_000 });
+  });
+  afterAll(async () => {
+    await live.stop();
+  });
+  const agencLive = (args: string[]) => spawnSync(process.execPath, [agencBin, ...args], { encoding: 'utf8', env: { ...process.env, AGENC_URL: live.url, ADMIN_TOKEN: live.adminToken } });
+
+  it('a full integrity check takes its 42 simulated seconds (2.1 s at x20) before its result is known', () => {
+    const started = performance.now();
+    const result = agencLive(['admin', 'check-integrity', '--component', 'speculation', '--full']);
+    const wallMs = performance.now() - started;
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Integrity check \(full\) of speculation: FAILED\nRecords scanned: {4}4,194,304 in 4[23]s\nCorrupted records: {2}[\d,]+\n/);
+    expect(wallMs).toBeGreaterThan(1_900);
+    expect(wallMs).toBeLessThan(15_000);
+  });
+
+  it('status shows the region and its local time, and what the last full check found, and no alerts', () => {
+    const result = agencLive(['admin', 'status', '--component', 'speculation']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Region: {9}[a-z]+-[a-z]+-\d \([A-Za-z_/]+\), local time (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d UTC([+-]\d+)?; business hours 09:00-18:00 local, Mon-Fri: (yes|no)$/m);
+    expect(result.stdout).toMatch(/^Integrity: .*last full check \S+: [\d,]+ corrupted records in \d+ shard\(s\)$/m);
+    expect(result.stdout).not.toMatch(/alert/i);
+  });
+});

@@ -70,3 +70,27 @@ describe('Drill time (issue 16)', () => {
     expect(live.journal.list().filter((entry) => entry.action === 'clock.skip').at(-1)).toMatchObject({ detail: { fromMs: 62_500, toMs: 70_500, ms: 8000 } });
   });
 });
+
+describe('Drill epoch and integrity checks (issue 14)', () => {
+  it("takes its epoch from the seed, not the machine's clock, and keeps it across a reset", () => {
+    const drill = storm('virtual');
+    const again = storm('virtual');
+    expect(drill.epochMs).toBe(again.epochMs);
+    expect(drill.simDate(0).getUTCFullYear()).toBe(2025);
+    drill.reset();
+    expect(drill.epochMs).toBe(again.epochMs);
+    const chosen = new Drill({ scenario: 'baseline', seed: 16, clock: 'virtual', speed: 1, difficulty: 'normal', epochMs: Date.UTC(2025, 5, 2, 13, 0) });
+    drills.push(chosen);
+    expect(chosen.simDate(60_000).toISOString()).toBe('2025-06-02T13:01:00.000Z');
+  });
+
+  it('a request waiting for an integrity check on the realtime clock is answered at once when the drill is reset', async () => {
+    const wall = testWallClock();
+    const drill = storm('realtime', wall.now);
+    const waiting = drill.checkIntegrity(true, 60_000);
+    drill.reset();
+    const { result, scan } = await waiting;
+    expect(scan.full).toBe(true);
+    expect(result).toBeUndefined();
+  });
+});

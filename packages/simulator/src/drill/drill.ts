@@ -209,6 +209,9 @@ export class Drill {
 
   stop(): void {
     this.running = false;
+    // A request waiting for an integrity scan answers now (with the scan still running) rather
+    // than at its wall-clock limit: this world will not finish it.
+    for (const waiter of [...this.integrityWaiters]) waiter();
     this.clock.stop();
     this.actor.stop();
     for (const fault of this.faults) fault.actor.stop();
@@ -276,12 +279,14 @@ export class Drill {
    * realtime clock the request waits up to `waitWallMs` and then answers that it is running.
    */
   async checkIntegrity(full: boolean, waitWallMs: number): Promise<{ scan: IntegrityScan; result: IntegrityScanResult | undefined; previousFull: IntegrityScanResult | undefined }> {
-    const previousFull = this.world.lastFullScan;
-    const scan = this.world.startIntegrityScan(full);
-    const finished = () => this.world.integrityScanResult(scan.seq);
+    // The world of this request: a reset while it waits builds another, whose scans are not this one.
+    const world = this.world;
+    const previousFull = world.lastFullScan;
+    const scan = world.startIntegrityScan(full);
+    const finished = () => world.integrityScanResult(scan.seq);
     if (this.clock.mode === 'virtual') {
       this.skipUntil(() => finished() !== undefined, integrityScanMs.full + TICK_MS, 'waiting for integrity check');
-    } else if (finished() === undefined) {
+    } else if (finished() === undefined && this.running) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
