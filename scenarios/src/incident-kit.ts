@@ -86,11 +86,13 @@ export function configChanges(event: WorldEvent): Record<string, boolean | numbe
 
 /** The part of every incident's initial context that does not depend on the incident: healthy
  * drivers plus the variant's red herrings, no harm yet, the variant's region and workaround. */
-export function incidentContext(variant: CommonVariant): Pick<ScenarioContext, 'drivers' | 'harmful' | 'facts'> {
+export function incidentContext(variant: CommonVariant): Pick<ScenarioContext, 'drivers' | 'harmful' | 'facts' | 'causeFixed' | 'happenings'> {
   return {
     drivers: { ...healthyDrivers, ...variant.redHerrings },
     harmful: [],
     facts: { primaryRegion: variant.primaryRegion, workaround: variant.workaround },
+    causeFixed: false,
+    happenings: [],
   };
 }
 

@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { findScenario, readingsSatisfy, scenarioForIncident, scenarioIds, type ScenarioSpec } from '@gameday/scenarios';
+import { alertNames, findScenario, readingsSatisfy, scenarioForIncident, scenarioIds, type ScenarioSpec } from '@gameday/scenarios';
 import { Drill } from '../drill/drill';
 import { drillEnvironment, writeDrillWorkspace } from '../drill/drill-workspace';
 import { createServer } from '../http/server';
@@ -175,13 +175,13 @@ async function checkSection(section: RunbookSection, host: CheckHost, parsed: Re
     if (section.incident !== null && scenario.spec) {
       const spec = scenario.spec;
       const triggerStarted = performance.now();
-      const paged = advanceUntil(drill, () => spec.alerts.some((alert) => drill.world.alerts.firing().includes(alert)), options.triggerWithinMs ?? 90 * 60_000);
+      const paged = advanceUntil(drill, () => alertNames(spec).some((alert) => drill.world.alerts.firing().includes(alert)), options.triggerWithinMs ?? 90 * 60_000);
       push({
         kind: 'trigger',
         name: `trigger: ${section.trigger ?? spec.trigger}`,
         line: null,
         passed: paged,
-        ...(paged ? {} : { reason: `${spec.alerts.join(' or ')} did not fire within ${Math.round((options.triggerWithinMs ?? 90 * 60_000) / 60_000)} simulated minutes` }),
+        ...(paged ? {} : { reason: `${alertNames(spec).join(' or ')} did not fire within ${Math.round((options.triggerWithinMs ?? 90 * 60_000) / 60_000)} simulated minutes` }),
         durationMs: performance.now() - triggerStarted,
         requests: [],
       });

@@ -5,7 +5,7 @@
  * Hooks let a test do something else at a given moment (flood the server, say).
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { findScenario } from '@gameday/scenarios';
+import { alertNames, findScenario } from '@gameday/scenarios';
 import { Drill } from '../drill/drill';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { createServer } from '../http/server';
@@ -61,7 +61,7 @@ export function runUntil(drill: Drill, done: () => boolean, maxMs: number): void
   while (!done() && drill.clock.now() - from < maxMs) drill.clock.advanceBy(1000);
 }
 
-export const isPaged = (drill: Drill) => () => (drill.scenario.spec?.alerts ?? []).some((alert) => drill.world.alerts.firing().includes(alert));
+export const isPaged = (drill: Drill) => () => (drill.scenario.spec ? alertNames(drill.scenario.spec) : []).some((alert) => drill.world.alerts.firing().includes(alert));
 
 const config = (changes: Record<string, unknown>): Call => ({ method: 'POST', url: '/admin/config', body: changes });
 
