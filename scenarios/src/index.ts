@@ -44,3 +44,5 @@ export type {
   WorldEventBody,
 } from './scenario-types';
 export { alertRulesYaml } from './alert-rules-file';
+export { defaultTrackedConfig, freshFixMs, restoringTooFast, trackedConfigAfter } from './incident-kit';
+export type { TrackedConfig } from './incident-kit';
