@@ -10,7 +10,7 @@
 import { assertEvent, assign, setup } from 'xstate';
 import { commonVariant, configChanges, peakCircumstances, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { type DependencyFailure, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { ScenarioSpec, Workaround } from './scenario-spec';
+import { normalSettings, type ScenarioSpec, type Workaround } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
 /**
@@ -216,12 +216,9 @@ export const rollbackStormSpec: ScenarioSpec = {
   ],
   mitigated: { all: [{ reading: 'rollbackRate', op: '<', value: 0.1 }], forMs: 60_000, description: 'rollback rate below 10% for a minute' },
   resolved: {
-    all: [
-      { reading: 'rollbackRate', op: '<', value: 0.06 },
-      { reading: 'speculationEnabled', op: '==', value: true },
-    ],
+    all: [...normalSettings, { reading: 'rollbackRate', op: '<', value: 0.06 }],
     forMs: 5 * 60_000,
-    description: 'speculation re-enabled and the rollback rate normal for five minutes',
+    description: 'speculation back at its normal settings (max_depth 4, full rollout) and the rollback rate normal for five minutes',
   },
   cause: {
     kind: 'dependency',
