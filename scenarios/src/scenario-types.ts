@@ -135,6 +135,12 @@ export type Happening =
   | { kind: 'config'; changes: Record<string, boolean | number | string>; by: string; reason: string }
   /** A message in one of the drill's channels from someone outside it (another team, a bot). */
   | { kind: 'message'; channel: '#platform-alerts' | '#incidents' | '#deploys'; from: string; text: string }
+  /**
+   * The owning team restores the speculation state store to its last known good point (the
+   * integrity checker's history says when that was): corrupt records are replaced, and what
+   * was written since is replayed by the workers when they come back.
+   */
+  | { kind: 'restore'; by: string; note: string }
   /** A dependency's owning team updates its status page. */
   | { kind: 'dependency-status'; endpoint: string; owner: string; status: 'operational' | 'degraded' | 'major_outage'; note: string };
 

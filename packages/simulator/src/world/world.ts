@@ -768,6 +768,19 @@ export class World {
     return this.cachedReadings;
   }
 
+  /**
+   * The state store back at its last known good point (a data team's restore): no corrupt record
+   * is left, so the next full scan is clean unless something corrupts it again.
+   */
+  restoreState(): number {
+    const restored = Math.floor(this.corruptedRecords);
+    this.corruptedRecords = 0;
+    this.affectedShards.clear();
+    this.firstCorruptionMs = undefined;
+    this.cachedReadings = undefined;
+    return restored;
+  }
+
   /** Pods of the deployment, not yet gone, made from another template than its current one. */
   private outdatedPods(deploymentName: string): number {
     const deployment = this.cluster.deployments.get(deploymentName);
@@ -784,6 +797,7 @@ export class World {
         rollout: (deployment, changes, changeCause) => this.cluster.rollout(deployment, changes, changeCause),
         messages: this.messages,
         dependencyStatus: this.dependencyStatus,
+        restoreState: () => this.restoreState(),
       },
       happening,
       this.now(),
