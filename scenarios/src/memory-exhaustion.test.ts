@@ -38,7 +38,7 @@ describe('memory exhaustion', () => {
     const { happenings } = actor.getSnapshot().context;
     expect(happenings).toEqual([
       expect.objectContaining({ kind: 'message', channel: '#deploys', from: leakingRelease.by }),
-      { kind: 'deploy', deployment: 'speculation-engine', image: leakingRelease.image, changeCause: expect.stringContaining('snapshot compaction rework'), by: leakingRelease.by },
+      { kind: 'deploy', deployment: 'speculation-engine', image: leakingRelease.image, changeCause: expect.stringContaining('snapshot compaction rework') as unknown, by: leakingRelease.by },
     ]);
     // Evidence, not a verdict: nothing a responder reads says it leaks.
     for (const happening of happenings) expect(happening.kind === 'message' ? happening.text : happening.kind === 'deploy' ? happening.changeCause : '').not.toMatch(/leak|cause|memory|bug/i);

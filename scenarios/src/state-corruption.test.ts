@@ -70,7 +70,7 @@ describe('state corruption', () => {
     actor.send(observed(t, { speculationEnabled: false, agencWorkersReady: 0, speculationPodsOutdated: 0 }));
     const shipped = actor.getSnapshot().context.happenings;
     expect(shipped).toContainEqual({ kind: 'message', channel: '#incidents', from: fixRelease.team, text: 'fix for concurrent commit race in 2.14.5, rolling out now' });
-    expect(shipped).toContainEqual(expect.objectContaining({ kind: 'deploy', image: fixRelease.image, changeCause: expect.stringContaining('fix concurrent commit race') }));
+    expect(shipped).toContainEqual(expect.objectContaining({ kind: 'deploy', image: fixRelease.image, changeCause: expect.stringContaining('fix concurrent commit race') as unknown }));
     actor.send(observed(t + 5000, { speculationEnabled: false, agencWorkersReady: 0, speculationPodsOutdated: 2 }));
     expect(actor.getSnapshot().context.causeFixed).toBe(false);
     actor.send(observed(t + 10_000, { speculationEnabled: false, agencWorkersReady: 0, speculationPodsOutdated: 0 }));
