@@ -248,7 +248,7 @@ export const proofBacklogMachine = setup({
       ];
       return { proofWorkerImage: release.image, happenings: [...context.happenings, ...happenings] };
     }),
-    trackBatchSize: assign(({ context, event }) => {
+    trackBatchSize: assign(({ event }) => {
       const size = configChanges(event)['speculation.proof.batch_size'];
       return typeof size === 'number' ? { batchSize: size } : {};
     }),

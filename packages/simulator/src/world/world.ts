@@ -555,16 +555,21 @@ export class World {
     return 0;
   }
 
-  /** Every ten seconds, a rejecting worker reports what the verifier refused (no more than the numbers). */
+  /** Every ten seconds, each rejecting worker reports what the verifier refused of its proofs (no more than the numbers). */
   private logProofRejections(release: FaultyProofRelease | null): void {
-    const rejected = Math.round(this.rejectedThisWindow);
-    const served = Math.round(this.servedThisWindow);
+    const rejected = this.rejectedThisWindow;
+    const served = this.servedThisWindow;
     this.rejectedThisWindow = 0;
     this.servedThisWindow = 0;
-    if (release === null || rejected === 0) return;
-    const pod = this.cluster.readyPods('proof-worker').find((candidate) => candidate.template.image === release.image);
-    if (!pod) return;
-    this.logs.add(this, pod.name, 'error', `verifier rejected ${rejected} of ${served} proofs in the last 10s: pairing check failed against verifying key ${provingKeys(release.image).key}; proofs requeued`);
+    if (release === null || rejected < 1) return;
+    const ready = this.cluster.readyPods('proof-worker');
+    const faulty = ready.filter((pod) => pod.template.image === release.image);
+    const key = provingKeys(release.image).key;
+    for (const pod of faulty) {
+      // A rejecting worker's own proofs: its share of those served, of which the verifier refused `rejectShare`.
+      const own = Math.max(1, Math.round((served / ready.length) * (0.9 + 0.2 * pod.jitter)));
+      this.logs.add(this, pod.name, 'error', `verifier rejected ${Math.round(own * release.rejectShare)} of ${own} proofs in the last 10s: pairing check failed against verifying key ${key}; proofs requeued`);
+    }
   }
 
   private stepProofs(drivers: Drivers, committed: number): number {
