@@ -155,7 +155,8 @@ describe('INC-SPEC-003 proof backlog, the whole lifecycle in real bash', () => {
     expect((await fetch(`${server.url}/trainer/declare`, { method: 'POST', headers: auth, body: JSON.stringify({ state: 'resolved' }) })).status).toBe(200);
     const view = (await (await fetch(`${server.url}/trainer/state`, { headers: auth })).json()) as TraineeView;
     expect(view.outcome).toEqual({ passed: true, reasons: [] });
-  });
+    // Simulated minutes a control call each, and bash per step: more than the default under load.
+  }, 300_000);
 
   it('a drill declared resolved at mitigation is not resolved', async () => {
     sim = await startSimulator(['--scenario', 'proof-backlog', '--clock', 'virtual', '--seed', '3']);

@@ -72,8 +72,8 @@ describe('INC-SPEC-005 stake slashing, the whole lifecycle in real bash', () => 
 
     // Wait for the engine team, reading #incidents as a responder would.
     let announcement: string | undefined;
-    for (let minute = 0; minute < 90 && announcement === undefined; minute++) {
-      await advance(server, 60_000);
+    for (let waited = 0; waited < 90 && announcement === undefined; waited += 2) {
+      await advance(server, 2 * 60_000);
       announcement = ok(server, "agenc messages --channel '#incidents' --since 2h")
         .split('\n')
         .find((line) => /agenc\/speculation-engine:\d+\.\d+\.\d+/.test(line));
@@ -91,6 +91,7 @@ describe('INC-SPEC-005 stake slashing, the whole lifecycle in real bash', () => 
 
     // Recovery: back at max_depth 1, then a step at a time, watching the slashing history.
     const before = doubleSigns(server);
+    expect(before).toBeGreaterThan(0);
     ok(server, setConfig({ 'speculation.enabled': true, 'speculation.max_depth': 1 }));
     for (const depth of [2, 3, 4]) {
       state = await advance(server, 3 * 60_000);
@@ -110,7 +111,8 @@ describe('INC-SPEC-005 stake slashing, the whole lifecycle in real bash', () => 
     expect((await fetch(`${server.url}/trainer/declare`, { method: 'POST', headers: auth, body: JSON.stringify({ state: 'resolved' }) })).status).toBe(200);
     const view = (await (await fetch(`${server.url}/trainer/state`, { headers: auth })).json()) as TraineeView;
     expect(view.outcome).toEqual({ passed: true, reasons: [] });
-  });
+    // Minutes of simulated time, a minute per control call, and bash per step: more than the default.
+  }, 300_000);
 
   it('a drill declared resolved at mitigation is not resolved', async () => {
     sim = await startSimulator(['--scenario', 'stake-slashing', '--clock', 'virtual', '--seed', '4']);
