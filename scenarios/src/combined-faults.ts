@@ -26,6 +26,7 @@ export function combineDrivers(first: Drivers, second: Drivers): Drivers {
     proofInflowMultiplier: Math.max(first.proofInflowMultiplier, second.proofInflowMultiplier),
     proofStuckPerMin: first.proofStuckPerMin + second.proofStuckPerMin,
     proofWorkerCrashing: first.proofWorkerCrashing || second.proofWorkerCrashing,
+    faultyProofRelease: first.faultyProofRelease ?? second.faultyProofRelease,
     stuckTasksPerMin: first.stuckTasksPerMin + second.stuckTasksPerMin,
     corruptionPerMin: first.corruptionPerMin + second.corruptionPerMin,
     slashingPerHour: first.slashingPerHour + second.slashingPerHour,

@@ -34,6 +34,7 @@ export type {
   DependencyFailure,
   Difficulty,
   Drivers,
+  FaultyProofRelease,
   Happening,
   Phase,
   Readings,

@@ -21,6 +21,14 @@ export interface DependencyFailure {
   mode: 'timeout' | 'stale' | 'refused';
 }
 
+/** A release of the proof worker whose circuit does not match what the verifier expects. */
+export interface FaultyProofRelease {
+  image: string;
+  mode: 'crash' | 'reject';
+  /** Share of generated proofs the verifier rejects (`reject` mode). */
+  rejectShare: number;
+}
+
 /** What is broken, and how hard. Neutral values mean a healthy service. */
 export interface Drivers {
   /** Demand relative to a normal day. */
@@ -45,8 +53,14 @@ export interface Drivers {
   proofInflowMultiplier: number;
   /** Proofs per minute that hang and hold a worker slot until timed out. */
   proofStuckPerMin: number;
-  /** Proof-worker containers crash on start-up (bad circuit, exhausted resources). */
+  /** Proof-worker containers crash now and then (exhausted resources), whatever they run. */
   proofWorkerCrashing: boolean;
+  /**
+   * A proof-worker release that does not work: pods running `image` crash on start-up (`crash`)
+   * or have the verifier reject `rejectShare` of the proofs they generate (`reject`). Tied to
+   * the image, so a rollback to another image takes it away the way it would for real.
+   */
+  faultyProofRelease: FaultyProofRelease | null;
   /** Speculative tasks per minute that hang and ignore the task timeout. */
   stuckTasksPerMin: number;
   /** State records corrupted per minute while speculation runs and workers write. */
@@ -72,6 +86,7 @@ export const healthyDrivers: Readonly<Drivers> = {
   proofInflowMultiplier: 1,
   proofStuckPerMin: 0,
   proofWorkerCrashing: false,
+  faultyProofRelease: null,
   stuckTasksPerMin: 0,
   corruptionPerMin: 0,
   slashingPerHour: 0,

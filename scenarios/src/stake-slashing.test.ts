@@ -42,6 +42,68 @@ describe('stake slashing', () => {
     expect(actor.getSnapshot().value).toBe('critical');
   });
 
+  it('the engine team announces the fix and ships it as a speculation-engine deploy at a seeded time after the page; nothing fixes it before', () => {
+    const { actor, clock, variant } = start();
+    const { fix } = variant;
+    expect(fix.atMs).toBeGreaterThanOrEqual(variant.onsetAtMs + 30 * 60_000);
+    stepTo(clock, variant.onsetAtMs + 1000);
+    actor.send(observed(variant.onsetAtMs + 5000, { speculationEnabled: false }));
+    stepTo(clock, fix.atMs - 1000);
+    actor.send(observed(fix.atMs - 1000, { speculationEnabled: false }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(false);
+    expect(actor.getSnapshot().context.happenings).toEqual([]);
+    stepTo(clock, fix.atMs);
+    expect(actor.getSnapshot().context.happenings).toEqual([
+      { kind: 'message', channel: '#incidents', from: fix.by, text: expect.stringContaining(fix.image) as string },
+      { kind: 'message', channel: '#deploys', from: fix.by, text: expect.stringContaining(fix.image) as string },
+      { kind: 'deploy', deployment: 'speculation-engine', image: fix.image, changeCause: fix.changeCause, by: fix.by },
+    ]);
+    expect(fix.changeCause).toMatch(/^deploy agenc\/speculation-engine:2\.14\.\d \(.+; release pipeline #\d+\)$/);
+    // Shipped is not yet rolled out: the cause is gone once every pod is ready on it.
+    actor.send(observed(fix.atMs + 30_000, { speculationEnabled: false, speculationPodsReady: 2 }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(false);
+    actor.send(observed(fix.atMs + 120_000, { speculationEnabled: false }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(true);
+    expect(actor.getSnapshot().context.causeFixedAtMs).toBe(fix.atMs + 120_000);
+    expect(actor.getSnapshot().context.drivers.slashingPerHour).toBe(0);
+  });
+
+  it('rolling speculation-engine back off the fix brings the bug back', () => {
+    const { actor, clock, variant } = start();
+    const { fix } = variant;
+    stepTo(clock, fix.atMs);
+    actor.send(observed(fix.atMs + 120_000, { speculationEnabled: false }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(true);
+    actor.send({ type: 'deployment.rolledBack', name: 'speculation-engine', fromRevision: 8, toRevision: 7, revision: 9, image: 'agenc/speculation-engine:2.14.3', memoryLimitBytes: 4 * 2 ** 30, simMs: fix.atMs + 130_000 });
+    expect(actor.getSnapshot().context.causeFixed).toBe(false);
+    expect(actor.getSnapshot().context.drivers.slashingPerHour).toBeGreaterThan(0);
+  });
+
+  it('Recovery: back at max_depth 1 and a step at a time is fine; straight back to depth 4 while the fix is fresh is harmful and slashes again for a while', () => {
+    for (const gradual of [true, false]) {
+      const { actor, clock, variant } = start();
+      const { fix } = variant;
+      stepTo(clock, variant.onsetAtMs + 1000);
+      actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: variant.onsetAtMs + 2000 });
+      stepTo(clock, fix.atMs);
+      const fixedAt = fix.atMs + 120_000;
+      actor.send(observed(fixedAt, { speculationEnabled: false }));
+      if (gradual) {
+        actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: fixedAt + 1000 });
+        actor.send({ type: 'config.changed', changes: { 'speculation.max_depth': 2 }, simMs: fixedAt + 120_000 });
+        expect(actor.getSnapshot().context.harmful).toEqual([]);
+        expect(actor.getSnapshot().context.drivers.slashingPerHour).toBe(0);
+      } else {
+        actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true }, simMs: fixedAt + 1000 });
+        expect(actor.getSnapshot().context.harmful.map((harm) => harm.action)).toEqual(['restore-too-fast']);
+        expect(actor.getSnapshot().context.drivers.slashingPerHour).toBeCloseTo(variant.peakSlashingPerHour * 0.3);
+        actor.send(observed(fixedAt + 1000 + 5 * 60_000, {}));
+        expect(actor.getSnapshot().context.drivers.slashingPerHour).toBe(0);
+      }
+      actor.stop();
+    }
+  });
+
   it('expects P1 for a significant loss and P2 for a small one, raised in business hours', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const { actor } = start(seed);

@@ -1,40 +1,89 @@
 /**
  * INC-SPEC-005, stake slashing. Speculative commits start signing conflicting results; the
- * validator is slashed for it, again and again while speculation runs. Disabling speculation
- * stops further slashing; `agenc stake status > file` preserves the evidence. Re-enabling
- * before the bug is fixed lets the slashing resume.
+ * validator is slashed for double-signing, again and again while speculation runs. Disabling
+ * speculation stops further slashing; `agenc stake status > file` preserves the evidence;
+ * `agenc stake slashing-history` shows each offence and the commits it cites. The signing bug
+ * is the engine team's to fix: at a seeded time after the page they say so in #incidents and
+ * ship it as a new speculation-engine release that rolls out where `kubectl rollout history`
+ * shows it. Nothing is fixed unseen. Re-enabling before the fix lets the slashing resume;
+ * re-enabling deeper than max_depth 1, or all at once, while the fix is fresh brings some back.
  */
-import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, peakCircumstances, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { ScenarioSpec } from './scenario-spec';
+import { assertEvent, assign, enqueueActions, setup } from 'xstate';
+import {
+  commonVariant,
+  configChanges,
+  defaultTrackedConfig,
+  disableSpeculationStep,
+  incidentContext,
+  peakCircumstances,
+  phaseDelays,
+  restoringTooFast,
+  trackedConfigAfter,
+  variantFaker,
+  withHarm,
+  type CommonVariant,
+  type TrackedConfig,
+} from './incident-kit';
+import { type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import { normalSettings, type ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts, significantLossTokens } from './severity';
+
+/** The engine team's fix: a speculation-engine release, announced before it rolls out. */
+export interface SigningFix {
+  /** When the engine team ships it, simulated ms after the drill starts (after the page). */
+  atMs: number;
+  image: string;
+  changeCause: string;
+  /** Who on the engine team announces and deploys it. */
+  by: string;
+}
 
 export interface StakeSlashingVariant extends CommonVariant {
   /** Slashing events per hour at the peak, while speculation runs. */
   peakSlashingPerHour: number;
   /** Tokens slashed per event. */
   slashAmount: number;
-  /** When the signing bug is fixed, simulated ms after the drill starts. */
-  causeFixedAtMs: number;
+  fix: SigningFix;
 }
 
 export interface StakeSlashingContext extends ScenarioContext {
   variant: StakeSlashingVariant;
-  causeFixed: boolean;
   evidencePreserved: boolean;
+  /** How hard the bug bites now (0 before onset; 0.6, 1, 2 as it develops). */
+  fraction: number;
+  /** The image speculation-engine runs, once the drill has changed it (null: the one it started with). */
+  engineImage: string | null;
+  /** The fix's rollout has finished: every speculation pod is ready on it. */
+  fixRolledOut: boolean;
+  tracked: TrackedConfig;
+  causeFixedAtMs: number | null;
+  /** A too-fast restore brings part of the slashing back until then. */
+  relapseUntilMs: number | null;
 }
+
+/** Share of the peak slashing a too-fast restore brings back while the fix is fresh. */
+const relapseShare = 0.3;
+const relapseMs = 5 * 60_000;
+/** How long the fix's rollout is given before its pods are counted: three pods, a rolling update. */
+const rolloutSettleMs = 2 * 60_000;
+const signingChanges = ['sign speculative results only after finality', 'one signing nonce per slot across speculative branches', 'drop signatures of rolled-back speculative commits'];
 
 export function stakeSlashingVariant(input: ScenarioInput): StakeSlashingVariant {
   const faker = variantFaker(input, 5);
   const common = commonVariant(faker, input.difficulty, input.onsetDelayMs);
-  return {
-    ...common,
-    // The first slashing comes soon after onset, so the trigger is met for real.
-    peakSlashingPerHour: faker.number.int({ min: 12, max: 40 }),
-    slashAmount: faker.helpers.arrayElement([faker.number.int({ min: 150, max: 600 }), faker.number.int({ min: 2_000, max: 6_000 })]),
-    causeFixedAtMs: common.onsetAtMs + faker.number.int({ min: 30, max: 50 }) * 60_000,
+  // The first slashing comes soon after onset, so the trigger is met for real.
+  const peakSlashingPerHour = faker.number.int({ min: 12, max: 40 });
+  const slashAmount = faker.helpers.arrayElement([faker.number.int({ min: 150, max: 600 }), faker.number.int({ min: 2_000, max: 6_000 })]);
+  // The draw the hidden fix timer took: now when the engine team ships the fix.
+  const atMs = common.onsetAtMs + faker.number.int({ min: 30, max: 50 }) * 60_000;
+  const image = `agenc/speculation-engine:2.14.${faker.number.int({ min: 4, max: 6 })}`;
+  const fix: SigningFix = {
+    atMs,
+    image,
+    changeCause: `deploy ${image} (${faker.helpers.arrayElement(signingChanges)}; release pipeline #${faker.number.int({ min: 50_000, max: 59_999 })})`,
+    by: `${faker.person.firstName().toLowerCase()}.${faker.person.lastName().charAt(0).toLowerCase()}`,
   };
+  return { ...common, peakSlashingPerHour, slashAmount, fix };
 }
 
 /**
@@ -45,31 +94,84 @@ function fundsAtRisk(variant: StakeSlashingVariant): 'some' | 'significant' {
   return variant.slashAmount * variant.peakSlashingPerHour >= significantLossTokens ? 'significant' : 'some';
 }
 
+/** The drivers and the cause's state from what the context knows. */
+function driven(context: StakeSlashingContext, simMs: number): Pick<StakeSlashingContext, 'drivers' | 'causeFixed' | 'causeFixedAtMs'> {
+  const fixRunning = context.fixRolledOut && context.engineImage === context.variant.fix.image;
+  const causeFixed = context.fraction > 0 && fixRunning;
+  const relapsing = context.relapseUntilMs !== null && simMs < context.relapseUntilMs;
+  const perHour = causeFixed ? (relapsing ? context.variant.peakSlashingPerHour * relapseShare : 0) : context.variant.peakSlashingPerHour * context.fraction;
+  return {
+    drivers: { ...context.drivers, slashingPerHour: perHour, slashAmount: context.variant.slashAmount },
+    causeFixed,
+    causeFixedAtMs: causeFixed ? (context.causeFixedAtMs ?? simMs) : null,
+  };
+}
+
+/** The simulated moment of an event; a phase's own timer carries none, and finds the fix not yet shipped. */
+function simMsOf(event: { simMs?: number }): number {
+  return typeof event.simMs === 'number' ? event.simMs : 0;
+}
+
+/**
+ * What each observation tells the machine, whatever phase it is in: the fix has finished
+ * rolling out (on the fix's image, given time for its rolling update, every speculation pod
+ * ready), and a too-fast restore's relapse is over.
+ */
+function observedUpdate(context: StakeSlashingContext, event: WorldEvent): Partial<StakeSlashingContext> {
+  if (event.type !== 'world.observed') return {};
+  const { readings, simMs } = event;
+  const rolledOut = !context.fixRolledOut && context.engineImage === context.variant.fix.image && simMs >= context.variant.fix.atMs + rolloutSettleMs && readings.speculationPodsReady >= readings.speculationPodsDesired;
+  const relapseOver = context.relapseUntilMs !== null && simMs >= context.relapseUntilMs;
+  if (!rolledOut && !relapseOver) return {};
+  const next = { ...context, fixRolledOut: context.fixRolledOut || rolledOut, relapseUntilMs: relapseOver ? null : context.relapseUntilMs };
+  return { fixRolledOut: next.fixRolledOut, relapseUntilMs: next.relapseUntilMs, ...driven(next, simMs) };
+}
+
+function restoreTooFastReason(context: StakeSlashingContext, event: WorldEvent): string | null {
+  if (event.type !== 'config.changed') return null;
+  return restoringTooFast(context.tracked, trackedConfigAfter(context.tracked, event), context.causeFixedAtMs, event.simMs);
+}
+
 export const stakeSlashingMachine = setup({
   types: {
     context: {} as StakeSlashingContext,
     events: {} as WorldEvent,
     input: {} as ScenarioInput,
   },
-  delays: phaseDelays,
+  delays: {
+    ...phaseDelays,
+    fixShips: ({ context }) => context.variant.fix.atMs,
+  },
   guards: {
     isSlashingStopped: ({ event }) => event.type === 'world.observed' && !event.readings.speculationEnabled,
     isSlashingAgain: ({ context, event }) => event.type === 'world.observed' && !context.causeFixed && event.readings.speculationEnabled,
     isRecovered: ({ context, event }) => event.type === 'world.observed' && context.causeFixed && event.readings.speculationEnabled,
-    isCauseDue: ({ context, event }) => !context.causeFixed && event.simMs >= context.variant.causeFixedAtMs,
+    isEngineRevision: ({ event }) => (event.type === 'deployment.rolledBack' || event.type === 'deployment.updated') && event.name === 'speculation-engine',
     isReenabledBeforeFix: ({ context, event }) => !context.causeFixed && configChanges(event)['speculation.enabled'] === true,
+    isRestoringTooFast: ({ context, event }) => restoreTooFastReason(context, event) !== null,
   },
   actions: {
-    setSlashing: assign(({ context }, params: { fraction: number }) => ({
-      drivers: {
-        ...context.drivers,
-        slashingPerHour: context.causeFixed ? 0 : context.variant.peakSlashingPerHour * params.fraction,
-        slashAmount: context.variant.slashAmount,
-      },
-    })),
-    fixCause: assign(({ context }) => ({ causeFixed: true, drivers: { ...context.drivers, slashingPerHour: 0 } })),
+    setFraction: assign((_, params: { fraction: number }) => ({ fraction: params.fraction })),
+    recompute: assign(({ context, event }) => driven(context, simMsOf(event))),
+    shipFix: assign(({ context }) => {
+      const { fix } = context.variant;
+      const happenings: Happening[] = [
+        { kind: 'message', channel: '#incidents', from: fix.by, text: `engine team: we reproduced the conflicting signatures from speculative commits; the fix is ${fix.image}, deploying to production now` },
+        { kind: 'message', channel: '#deploys', from: fix.by, text: `rolling out ${fix.image} to production (${fix.changeCause.replace(/^deploy \S+ \(/, '').replace(/\)$/, '')})` },
+        { kind: 'deploy', deployment: 'speculation-engine', image: fix.image, changeCause: fix.changeCause, by: fix.by },
+      ];
+      return { engineImage: fix.image, fixRolledOut: false, happenings: [...context.happenings, ...happenings] };
+    }),
+    observe: assign(({ context, event }) => observedUpdate(context, event)),
+    trackEngineImage: assign(({ event }) => {
+      assertEvent(event, ['deployment.rolledBack', 'deployment.updated']);
+      return { engineImage: event.image };
+    }),
+    trackConfig: assign(({ context, event }) => ({ tracked: trackedConfigAfter(context.tracked, event) })),
     markEvidence: assign({ evidencePreserved: true }),
+    startRelapse: assign(({ event }) => ({ relapseUntilMs: simMsOf(event) + relapseMs })),
     recordHarm: assign(({ context, event }, params: { action: string; why: string }) => withHarm(context, event, params)),
+    recordRestoreTooFast: assign(({ context, event }) => withHarm(context, event, { action: 'restore-too-fast', why: restoreTooFastReason(context, event) ?? 'restored too fast while the fix was fresh' })),
   },
 }).createMachine({
   id: 'stake-slashing',
@@ -79,41 +181,68 @@ export const stakeSlashingMachine = setup({
       variant,
       ...incidentContext(variant),
       expected: assessSeverity({ ...calmFacts, fundsAtRisk: fundsAtRisk(variant), ...peakCircumstances(variant, input) }),
-      causeFixed: false,
       evidencePreserved: false,
+      fraction: 0,
+      engineImage: null,
+      fixRolledOut: false,
+      tracked: { ...defaultTrackedConfig },
+      causeFixedAtMs: null,
+      relapseUntilMs: null,
     };
   },
   initial: 'healthy',
+  // The engine team ships the fix at its seeded time, whatever phase the incident is in.
+  after: { fixShips: { actions: ['shipFix', 'recompute'] } },
   on: {
-    'world.observed': { guard: 'isCauseDue', actions: 'fixCause' },
     'stake.snapshotted': { actions: 'markEvidence' },
     'config.changed': {
-      guard: 'isReenabledBeforeFix',
-      actions: { type: 'recordHarm', params: { action: 'reenable-before-fix', why: 're-enabled speculation before the signing bug was fixed: slashing resumes' } },
+      // Every check reads the context before this change; the tracking comes last.
+      actions: enqueueActions(({ enqueue, check }) => {
+        if (check('isReenabledBeforeFix')) enqueue({ type: 'recordHarm', params: { action: 'reenable-before-fix', why: 're-enabled speculation before the signing bug was fixed: slashing resumes' } });
+        if (check('isRestoringTooFast')) {
+          enqueue('recordRestoreTooFast');
+          enqueue('startRelapse');
+        }
+        enqueue('trackConfig');
+        enqueue('recompute');
+      }),
     },
+    // A rollback (or another image) takes the fix away again; rolling forward to it brings it back once it has rolled out.
+    'deployment.rolledBack': { guard: 'isEngineRevision', actions: ['trackEngineImage', 'recompute'] },
+    'deployment.updated': { guard: 'isEngineRevision', actions: ['trackEngineImage', 'recompute'] },
+    'world.observed': { actions: 'observe' },
   },
   states: {
     healthy: {
       after: { onset: 'onset' },
     },
     onset: {
-      entry: { type: 'setSlashing', params: { fraction: 0.6 } },
+      entry: [{ type: 'setFraction', params: { fraction: 0.6 } }, 'recompute'],
       after: { escalate: 'escalating' },
-      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated', actions: 'observe' }, { actions: 'observe' }] },
     },
     escalating: {
-      entry: { type: 'setSlashing', params: { fraction: 1 } },
+      entry: [{ type: 'setFraction', params: { fraction: 1 } }, 'recompute'],
       after: { turnCritical: 'critical' },
-      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated', actions: 'observe' }, { actions: 'observe' }] },
     },
     critical: {
-      entry: { type: 'setSlashing', params: { fraction: 2 } },
-      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+      entry: [{ type: 'setFraction', params: { fraction: 2 } }, 'recompute'],
+      on: { 'world.observed': [{ guard: 'isSlashingStopped', target: 'mitigated', actions: 'observe' }, { actions: 'observe' }] },
     },
     mitigated: {
-      on: { 'world.observed': [{ guard: 'isRecovered', target: 'recovered' }, { guard: 'isSlashingAgain', target: 'critical' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+      on: {
+        'world.observed': [
+          { guard: 'isRecovered', target: 'recovered', actions: 'observe' },
+          { guard: 'isSlashingAgain', target: 'critical', actions: 'observe' },
+          { actions: 'observe' },
+        ],
+      },
     },
-    recovered: {},
+    recovered: {
+      // A rollback off the fix brings the slashing back.
+      on: { 'world.observed': [{ guard: 'isSlashingAgain', target: 'critical', actions: 'observe' }, { actions: 'observe' }] },
+    },
   },
 });
 
@@ -156,18 +285,42 @@ export const stakeSlashingSpec: ScenarioSpec = {
       why: 'shows each slashing with its offence, the conflicting commits and who signed them, and what it cost',
     },
   ],
-  harmfulActions: [{ id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'slashing resumes' }],
+  harmfulActions: [
+    { id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'slashing resumes' },
+    { id: 'restore-too-fast', description: 'Re-enable too deep or all at once while the fix is fresh', why: 'a fix that does not hold slashes the validator again at full depth' },
+  ],
   mitigated: { all: [{ reading: 'speculationEnabled', op: '==', value: false }], forMs: 60_000, description: 'speculation disabled: no further slashing' },
-  resolved: { all: [{ reading: 'speculationEnabled', op: '==', value: true }], forMs: 30 * 60_000, description: 'after the fix, speculation on for 30 minutes with no slashing' },
+  resolved: {
+    all: [...normalSettings, { reading: 'slashingEventsLastHour', op: '==', value: 0 }],
+    forMs: 30 * 60_000,
+    description: 'the signing fix rolled out, speculation at its normal settings (enabled, max_depth 4 or more, rollout 100%) and no slashing in the last hour, for 30 minutes',
+  },
   cause: {
     kind: 'bug',
     description: 'speculative execution signed conflicting commits for the same slot, and the validator was slashed for double-signing',
     evidence: [
-      { command: 'agenc stake slashing-history --since 24h', shows: 'each slashing event with its offence and the commits it cites' },
+      { command: 'agenc stake slashing-history --since 24h', shows: 'each slashing event with its offence and the commits it cites, one signed by a speculation-engine pod for a speculative task' },
+      { command: "agenc messages --channel '#incidents'", shows: 'the engine team saying when the fix ships and which release it is' },
+      { command: 'kubectl rollout history deployment/speculation-engine -n production', shows: 'the fix rolling out as a new revision with its change-cause' },
     ],
-    fix: 'the engine team ships a fix for the signing bug as a new deploy',
+    fix: 'the engine team ships a fix for the signing bug as a new speculation-engine deploy at a seeded time after the page, announced in #incidents and #deploys; the cause is gone once it has rolled out',
   },
-  recovery: [],
+  recovery: [
+    {
+      id: 'reenable-shallow',
+      description: 'Re-enable at max_depth 1 once the fix is out',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": true, "speculation.max_depth": 1}'`,
+      anyOf: [{ kind: 'config', key: 'speculation.max_depth', value: 1 }],
+      why: 'a fix that does not hold hurts a few shallow chains, not every chain',
+    },
+    {
+      id: 'increase-depth-gradually',
+      description: 'Increase the depth a step at a time, watching the slashing history',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.max_depth": 2}'`,
+      anyOf: [{ kind: 'config', key: 'speculation.max_depth', atLeast: 2, atMost: 3 }],
+      why: 'each step is watched before the next',
+    },
+  ],
   stabiliseFirst: true,
   escalateTo: ['engineering-leadership', 'finance'],
   onboardingRank: 4,

@@ -79,7 +79,7 @@ export class LogStream {
       this.add(world, this.podOf(world, 'proof-worker'), 'warn', `proof queue depth ${Math.round(world.proofQueue)} (${(readings.proofQueueRatio * 100).toFixed(0)}% of capacity); oldest proof waiting ${rng.int(60, 900)}s`);
     }
     if (world.stuckProofCount() > 0 && rng.next() < 0.1) {
-      this.add(world, this.podOf(world, 'proof-worker'), 'error', `proof ${rng.token(12)} exceeded deadline: witness generation stalled in constraint ${rng.int(1000, 99999)}`);
+      this.add(world, this.podOf(world, 'proof-worker'), 'error', `proof ${rng.token(12)} (batch of ${world.config['speculation.proof.batch_size']}) exceeded its 120s deadline: witness generation stalled in constraint ${rng.int(1000, 99999)}`);
     }
   }
 
@@ -113,9 +113,12 @@ export class LogStream {
           this.add(world, this.podOf(world, 'speculation-engine'), 'debug', `snapshot sweeper: expired ${rng.int(100, 1200)} snapshots older than ${world.config['speculation.snapshots.retention_minutes']}m`);
         }
         break;
-      case 2:
-        this.add(world, this.podOf(world, 'proof-worker'), 'info', `proof batch ${rng.token(8)} verified (${world.config['speculation.proof.batch_size']} proofs, ${rng.int(200, 900)}ms)`);
+      case 2: {
+        // A batch takes about as long as the proofs in it.
+        const batch = world.config['speculation.proof.batch_size'];
+        this.add(world, this.podOf(world, 'proof-worker'), 'info', `proof batch ${rng.token(8)} verified (${batch} proofs, ${Math.round((rng.int(200, 900) * batch) / 32)}ms)`);
         break;
+      }
       case 3:
         this.add(world, this.podOf(world, 'agenc-gateway'), 'info', `POST /v1/tasks 202 ${rng.int(2, 30)}ms tenant=${tenant} ua="${this.faker.internet.userAgent().slice(0, 40)}"`);
         break;

@@ -5,10 +5,10 @@
  * agenc output, logs, alerts) is read from here. Responder actions are methods that change the
  * state and return what the service would answer.
  */
-import { rollbackAutoProtect, type DependencyFailure, type Drivers, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
+import { rollbackAutoProtect, type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
 import { Cluster, type Pod } from './cluster';
 import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
-import { createRng, type Rng } from './random';
+import { createRng, hashString, type Rng } from './random';
 import { AlertEvaluator, type AlertState } from './alerts';
 import { LogStream } from './log-stream';
 import { appendBounded, applyHappening, configHistoryLimit, type ChannelMessage, type ConfigChangeRecord, type DependencyStatus } from './outside-changes';
@@ -46,6 +46,16 @@ export function dependencySymptom(failure: DependencyFailure): string {
     case 'refused':
       return `connection refused: ${failure.endpoint}`;
   }
+}
+
+/**
+ * What a proof worker running `image` reports about its proving key: the key's id, the
+ * constraints the key expects and those the compiled circuit has. Stable for an image.
+ */
+function provingKeys(image: string): { key: string; circuit: string; expected: number; actual: number } {
+  const hash = hashString(image);
+  const expected = 2 ** 21 + (hash % 4096) * 16;
+  return { key: `vk-${(hash >>> 8).toString(16).padStart(6, '0')}`, circuit: `c-${hashString(image, 7).toString(16).slice(0, 6)}`, expected, actual: expected + 4096 + (hash % 97) * 32 };
 }
 
 export type ErrorReason = 'dependency_timeout' | 'task_timeout' | 'oom' | 'proof_rejected' | 'capacity';
@@ -206,6 +216,10 @@ export class World {
   proofsCompleted = 0;
   proofsFailed = 0;
   proofsTimedOut = 0;
+  /** Proofs served and rejected since the last rejection report (every ten seconds). */
+  private servedThisWindow = 0;
+  private rejectedThisWindow = 0;
+  private lastRejectionReportMs = 0;
 
   /** Records corrupted so far: the truth, which only a full integrity scan reports. */
   corruptedRecords = 0;
@@ -522,6 +536,46 @@ export class World {
     }
   }
 
+  /**
+   * A proof-worker release that does not work, acting on the pods that run it: in `crash` mode
+   * each one dies a few seconds after its container starts, saying why in its log (what
+   * `kubectl logs --previous` shows); in `reject` mode they run, and the verifier refuses part
+   * of what they generate. Returns the share of this second's proofs that will be rejected.
+   */
+  private stepFaultyProofRelease(release: FaultyProofRelease | null, now: number): number {
+    if (release === null) return 0;
+    const ready = this.cluster.readyPods('proof-worker');
+    const faulty = ready.filter((pod) => pod.template.image === release.image);
+    if (faulty.length === 0) return 0;
+    if (release.mode === 'reject') return (release.rejectShare * faulty.length) / ready.length;
+    const keys = provingKeys(release.image);
+    for (const pod of faulty) {
+      // Loading the proving key takes 3 to 9 seconds, depending on the pod.
+      if (now - (pod.containerStartedMs ?? now) < 3_000 + 6_000 * pod.jitter) continue;
+      this.logs.add(this, pod.name, 'info', `loading proving key for circuit agenc-proof from /keys/agenc-proof.pk (${release.image})`);
+      this.logs.add(this, pod.name, 'error', `fatal: proving key does not match the compiled circuit: key ${keys.key} expects ${keys.expected} constraints, circuit ${keys.circuit} has ${keys.actual}; exiting with status 1`);
+      this.cluster.crash(pod, 'Error');
+    }
+    return 0;
+  }
+
+  /** Every ten seconds, each rejecting worker reports what the verifier refused of its proofs (no more than the numbers). */
+  private logProofRejections(release: FaultyProofRelease | null): void {
+    const rejected = this.rejectedThisWindow;
+    const served = this.servedThisWindow;
+    this.rejectedThisWindow = 0;
+    this.servedThisWindow = 0;
+    if (release === null || rejected < 1) return;
+    const ready = this.cluster.readyPods('proof-worker');
+    const faulty = ready.filter((pod) => pod.template.image === release.image);
+    const key = provingKeys(release.image).key;
+    for (const pod of faulty) {
+      // A rejecting worker's own proofs: its share of those served, of which the verifier refused `rejectShare`.
+      const own = Math.max(1, Math.round((served / ready.length) * (0.9 + 0.2 * pod.jitter)));
+      this.logs.add(this, pod.name, 'error', `verifier rejected ${Math.round(own * release.rejectShare)} of ${own} proofs in the last 10s: pairing check failed against verifying key ${key}; proofs requeued`);
+    }
+  }
+
   private stepProofs(drivers: Drivers, committed: number): number {
     const now = this.now();
     const proofPods = this.cluster.readyPods('proof-worker');
@@ -535,13 +589,24 @@ export class World {
       if (last && now - last.createdMs < 60_000) last.count += stuck;
       else this.stuckProofs.push({ createdMs: now, count: stuck });
     }
+    const faultyShare = this.stepFaultyProofRelease(drivers.faultyProofRelease, now);
     const slots = Math.max(0, this.cluster.readyCount('proof-worker') * proofSlotsPerWorker - this.stuckProofCount());
     const batchFactor = 1 + 0.06 * Math.log2(this.config['speculation.proof.batch_size'] / 32);
     const capacity = (slots / proofSlotsPerWorker) * proofsPerWorkerPerSec * batchFactor;
     this.proofQueue += inflow;
     const served = Math.min(this.proofQueue, capacity);
-    this.proofQueue -= served;
-    this.proofsCompleted += served;
+    // Proofs the verifier rejects were generated for nothing: they go back on the queue.
+    const rejected = served * faultyShare;
+    this.proofQueue -= served - rejected;
+    this.proofsCompleted += served - rejected;
+    this.proofsFailed += rejected;
+    this.errors.proof_rejected += rejected;
+    this.rejectedThisWindow += rejected;
+    this.servedThisWindow += served;
+    if (now - this.lastRejectionReportMs >= 10_000) {
+      this.lastRejectionReportMs = now;
+      this.logProofRejections(drivers.faultyProofRelease);
+    }
     if (this.proofQueue > proofQueueCapacity) {
       const dropped = this.proofQueue - proofQueueCapacity;
       this.proofsFailed += dropped;

@@ -1,0 +1,127 @@
+/**
+ * Issue 14, items 1 and 2, INC-SPEC-005: stake slashing played through its whole lifecycle
+ * against a real `gameday serve`, with the runbook's commands in real bash. Paged; stabilised
+ * with the Immediate Actions (speculation off, the stake documented, the slashing history read:
+ * double signs citing a commit signed by a speculation-engine pod); the engine team's fix
+ * awaited where a responder reads it (#incidents), seen rolling out (`kubectl rollout status`
+ * and `rollout history`); the Recovery steps (back at max_depth 1, then a step at a time); and
+ * resolved, each phase asserted from the world's readings. A drill declared resolved at
+ * mitigation is shown as not resolved.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DrillState, TraineeView } from '@gameday/simulator';
+import { runbookBlocks } from './support/runbook-blocks';
+import { startSimulator, type ServedSimulator } from './support/served-simulator';
+
+let sim: ServedSimulator | undefined;
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+const immediateActions = runbookBlocks().find((block) => block.section.startsWith('INC-SPEC-005'))!.commands;
+
+function ok(server: ServedSimulator, command: string): string {
+  const result = server.bash(command);
+  expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+async function advance(server: ServedSimulator, ms: number): Promise<DrillState> {
+  return server.control<DrillState>('POST', '/_sim/clock/advance', { ms });
+}
+
+async function advanceUntil(server: ServedSimulator, done: (state: DrillState) => boolean, minutes: number): Promise<DrillState> {
+  let state = await server.control<DrillState>('GET', '/_sim/state');
+  for (let minute = 0; minute < minutes && !done(state); minute++) state = await advance(server, 60_000);
+  return state;
+}
+
+async function pagedAndStabilised(server: ServedSimulator): Promise<DrillState> {
+  let state = await advanceUntil(server, (current) => current.firingAlerts.includes('StakeSlashingDetected'), 60);
+  expect(state.firingAlerts).toContain('StakeSlashingDetected');
+  expect(state.readings.slashingEventsLastHour).toBeGreaterThan(0);
+  for (const command of immediateActions) ok(server, command);
+  state = await advance(server, 2 * 60_000);
+  expect(state.phase).toBe('mitigated');
+  expect(state.readings.speculationEnabled).toBe(false);
+  expect(state.resolution.causeFixed).toBe(false);
+  return state;
+}
+
+const setConfig = (changes: Record<string, unknown>) => `curl -sf -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '${JSON.stringify(changes)}'`;
+
+/** Double signs in the history so far, counted from the table agenc prints. */
+const doubleSigns = (server: ServedSimulator) => ok(server, 'agenc stake slashing-history --since 24h').split('\n').filter((line) => line.includes('double_sign')).length;
+
+describe('INC-SPEC-005 stake slashing, the whole lifecycle in real bash', () => {
+  it.each([4, 17, 31])('seed %i: paged, stabilised, the announced fix seen rolling out, recovered gradually, resolved', async (seed) => {
+    sim = await startSimulator(['--scenario', 'stake-slashing', '--clock', 'virtual', '--seed', String(seed)]);
+    const server = sim;
+    const kubectl = `kubectl --cache-dir ${mkdtempSync(join(tmpdir(), 'kc-'))}`;
+    await pagedAndStabilised(server);
+
+    // The evidence: double signs, each citing a commit a speculation-engine pod signed for a speculative task.
+    const history = ok(server, 'agenc stake slashing-history --since 24h');
+    expect(history).toMatch(/double_sign/);
+    expect(history).toMatch(/speculation-engine-\S+/);
+    expect(history).not.toMatch(/UNEXPECTED|EXPECTED|root cause|\bbug\b/);
+
+    // Wait for the engine team, reading #incidents as a responder would.
+    let announcement: string | undefined;
+    for (let waited = 0; waited < 90 && announcement === undefined; waited += 2) {
+      await advance(server, 2 * 60_000);
+      announcement = ok(server, "agenc messages --channel '#incidents' --since 2h")
+        .split('\n')
+        .find((line) => /agenc\/speculation-engine:\d+\.\d+\.\d+/.test(line));
+    }
+    expect(announcement, 'the engine team announced a fix within 90 minutes').toBeDefined();
+    const image = /agenc\/speculation-engine:\d+\.\d+\.\d+/.exec(announcement!)![0];
+    ok(server, `${kubectl} rollout status deployment/speculation-engine -n production --timeout=5s || true`);
+    let state = await advance(server, 3 * 60_000);
+    expect(ok(server, `${kubectl} rollout status deployment/speculation-engine -n production --timeout=5s`)).toContain('successfully rolled out');
+    expect(ok(server, `${kubectl} rollout history deployment/speculation-engine -n production`).trim().split('\n').at(-1)).toContain(image);
+    expect(ok(server, `${kubectl} get deployment speculation-engine -n production -o jsonpath='{.spec.template.spec.containers[0].image}'`)).toBe(image);
+    state = await advance(server, 60_000);
+    expect(state.resolution.causeFixed).toBe(true);
+    expect(state.resolution.state).toBe('unresolved');
+
+    // Recovery: back at max_depth 1, then a step at a time, watching the slashing history.
+    const before = doubleSigns(server);
+    expect(before).toBeGreaterThan(0);
+    ok(server, setConfig({ 'speculation.enabled': true, 'speculation.max_depth': 1 }));
+    for (const depth of [2, 3, 4]) {
+      state = await advance(server, 3 * 60_000);
+      expect(doubleSigns(server), `no double sign at depth ${depth - 1}`).toBe(before);
+      ok(server, setConfig({ 'speculation.max_depth': depth }));
+    }
+    expect(state.harmfulActions).toEqual([]);
+
+    // Resolved: an hour without slashing, held for 30 minutes at the normal settings.
+    state = await advanceUntil(server, (current) => current.resolution.state === 'resolved', 120);
+    expect(state.resolution.state).toBe('resolved');
+    expect(state.phase).toBe('recovered');
+    expect(state.readings).toMatchObject({ speculationEnabled: true, maxDepth: 4, rolloutPercentage: 100, slashingEventsLastHour: 0 });
+    expect(doubleSigns(server)).toBe(before);
+
+    const auth = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
+    expect((await fetch(`${server.url}/trainer/declare`, { method: 'POST', headers: auth, body: JSON.stringify({ state: 'resolved' }) })).status).toBe(200);
+    const view = (await (await fetch(`${server.url}/trainer/state`, { headers: auth })).json()) as TraineeView;
+    expect(view.outcome).toEqual({ passed: true, reasons: [] });
+    // Minutes of simulated time, a minute per control call, and bash per step: more than the default.
+  }, 300_000);
+
+  it('a drill declared resolved at mitigation is not resolved', async () => {
+    sim = await startSimulator(['--scenario', 'stake-slashing', '--clock', 'virtual', '--seed', '4']);
+    const server = sim;
+    await pagedAndStabilised(server);
+    const auth = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
+    expect((await fetch(`${server.url}/trainer/declare`, { method: 'POST', headers: auth, body: JSON.stringify({ state: 'resolved' }) })).status).toBe(200);
+    const view = (await (await fetch(`${server.url}/trainer/state`, { headers: auth })).json()) as TraineeView;
+    expect(view.outcome?.passed).toBe(false);
+    expect(view.outcome?.reasons.join('\n')).toMatch(/not restored when it was declared resolved \(mitigated, not resolved\); resolved means: the signing fix rolled out/);
+  });
+});
