@@ -1,4 +1,5 @@
 /** Human output of the `agenc` commands: the shapes of the admin reports, laid out for a terminal. */
+import type { ChannelMessagesReport, ConfigHistoryReport } from '../drill/outside-reports';
 import type {
   IntegrityReport,
   PodReport,
@@ -194,5 +195,30 @@ export function formatSlashingHistory(report: SlashingHistoryReport): string {
   return `${report.events.length} slashing event(s) for ${report.validator} in the last ${formatDuration(report.sinceMs)}, ${thousands(report.totalSlashed)} tokens:\n${table(
     ['TIME', 'ID', 'EPOCH', 'SLOT', 'AMOUNT', 'OFFENCE', 'EVIDENCE', 'SIGNED COMMITS'],
     report.events.map((event) => [event.at, event.id, String(event.epoch), String(event.slot), `-${thousands(event.amount)}`, event.offence, event.evidence, commitsOf(event)]),
+  )}`;
+}
+
+/** A config value as the config file would have it: strings bare, the rest as JSON. */
+const configValue = (value: unknown) => (value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** One row per changed key (`key: old -> new`); when, who and why on the first row of each change. */
+export function formatConfigHistory(report: ConfigHistoryReport): string {
+  if (report.changes.length === 0) return `No config changes in the last ${formatDuration(report.sinceMs)}.`;
+  const rows: string[][] = [];
+  for (const change of report.changes) {
+    Object.entries(change.changes).forEach(([key, value], index) => {
+      const line = `${key}: ${configValue(change.previous[key])} -> ${configValue(value)}`;
+      rows.push(index === 0 ? [change.at, change.by, line, change.reason || '-'] : ['', '', line, '']);
+    });
+  }
+  return `${report.changes.length} config change(s) in the last ${formatDuration(report.sinceMs)}, newest first:\n${table(['AT', 'BY', 'CHANGE', 'REASON'], rows)}`;
+}
+
+export function formatMessages(report: ChannelMessagesReport): string {
+  const where = report.channel ?? 'any channel';
+  if (report.messages.length === 0) return `No messages in ${where} in the last ${formatDuration(report.sinceMs)}.`;
+  return `${report.messages.length} message(s) in ${where} in the last ${formatDuration(report.sinceMs)}, oldest first:\n${table(
+    ['AT', 'CHANNEL', 'FROM', 'MESSAGE'],
+    report.messages.map((message) => [message.at, message.channel, message.from, message.text.replace(/\s+/g, ' ')]),
   )}`;
 }
