@@ -87,7 +87,20 @@ describe('agenc config history and messages (issue 14)', () => {
     expect(json).toMatchObject({ channel: null, messages: [] });
   });
 
+  it('lists the dependencies the service reads from, with owners, numbers and status pages, as a table and as JSON', () => {
+    const table = agenc(['dependencies']);
+    expect(table.status, table.stderr).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Dependencies of the speculation service, last minute as of \S+Z:$/);
+    expect(lines[1]).toMatch(/^ENDPOINT +OWNER +REQ\/MIN +ERRORS +P99 +STATUS PAGE$/);
+    expect(lines[2]).toMatch(/^\S+:8545 +chain-infra +[\d,]+ +\d+\.\d\d% +[\d,]+ms +-$/);
+    const json = JSON.parse(agenc(['dependencies', '-o', 'json']).stdout) as { dependencies: Array<{ endpoint: string; owner: string; service: { errorRate: number }; statusPage: unknown }> };
+    expect(json.dependencies.length).toBeGreaterThanOrEqual(5);
+    expect(json.dependencies.map((dependency) => dependency.owner)).toEqual(expect.arrayContaining(['chain-infra', 'oracle-team']));
+  });
+
   it.each([
+    [['dependencies', 'rpc-1'], "too many arguments for 'dependencies'"],
     [['config', 'history', '--since', 'yesterday'], '"yesterday" is not a duration'],
     [['messages', '--channel', '#random'], 'Allowed choices are #platform-alerts, #incidents, #deploys'],
   ])('exits 2 on bad usage %j, saying %s', (args, message) => {

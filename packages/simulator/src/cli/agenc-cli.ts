@@ -251,6 +251,10 @@ export function agencProgram(): Command {
         format.formatMessages,
       ),
     );
+  program
+    .command('dependencies')
+    .description('Every dependency the service reads from: owner, requests, errors and p99 from the service side, and the owners\' status page')
+    .action(action((command) => call(command, 'GET', 'admin/dependencies') as Promise<Parameters<typeof format.formatDependencies>[0]>, format.formatDependencies));
   return program;
 }
 

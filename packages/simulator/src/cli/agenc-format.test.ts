@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConfigHistory, formatMessages } from './agenc-format';
+import { formatConfigHistory, formatDependencies, formatMessages } from './agenc-format';
 
 describe('formatConfigHistory', () => {
   it('prints one line per changed key as `key: old -> new`, with when, who and why on the first', () => {
@@ -46,5 +46,33 @@ describe('formatMessages', () => {
 
   it('says so when the channel is quiet', () => {
     expect(formatMessages({ sinceMs: 3_600_000, channel: null, messages: [] })).toBe('No messages in any channel in the last 60m.');
+  });
+});
+
+describe('formatDependencies', () => {
+  it("puts the service's numbers beside the owners' status page, then each one's last client error", () => {
+    const text = formatDependencies({
+      at: '2026-11-28T10:30:00.000Z',
+      dependencies: [
+        { endpoint: 'rpc-eu-west-2.chain.internal:8545', owner: 'chain-infra', kind: 'rpc-node', service: { requestsPerMin: 1432, errorRate: 0.0012, p99Ms: 88, lastError: null }, statusPage: null },
+        {
+          endpoint: 'price-feed-4.pyth.internal:443',
+          owner: 'oracle-team',
+          kind: 'oracle-feed',
+          service: { requestsPerMin: 310, errorRate: 0.4721, p99Ms: 2000, lastError: '2026-11-28T10:29:59.312Z read timed out after 2000ms: price-feed-4.pyth.internal:443' },
+          statusPage: { status: 'degraded', note: 'Investigating delayed updates', updatedAt: '2026-11-28T10:20:00.000Z' },
+        },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      'Dependencies of the speculation service, last minute as of 2026-11-28T10:30:00.000Z:',
+      'ENDPOINT                           OWNER        REQ/MIN  ERRORS  P99      STATUS PAGE',
+      'rpc-eu-west-2.chain.internal:8545  chain-infra  1,432    0.12%   88ms     -',
+      'price-feed-4.pyth.internal:443     oracle-team  310      47.21%  2,000ms  degraded (2026-11-28T10:20:00.000Z): Investigating delayed updates',
+      '',
+      'Last client error:',
+      '  rpc-eu-west-2.chain.internal:8545: none',
+      '  price-feed-4.pyth.internal:443: 2026-11-28T10:29:59.312Z read timed out after 2000ms: price-feed-4.pyth.internal:443',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /** Human output of the `agenc` commands: the shapes of the admin reports, laid out for a terminal. */
-import type { ChannelMessagesReport, ConfigHistoryReport } from '../drill/outside-reports';
+import type { ChannelMessagesReport, ConfigHistoryReport, DependenciesReport } from '../drill/outside-reports';
 import type {
   IntegrityReport,
   PodReport,
@@ -221,4 +221,23 @@ export function formatMessages(report: ChannelMessagesReport): string {
     ['AT', 'CHANNEL', 'FROM', 'MESSAGE'],
     report.messages.map((message) => [message.at, message.channel, message.from, message.text.replace(/\s+/g, ' ')]),
   )}`;
+}
+
+/** The dependencies as the service sees them and as their owners describe them, side by side. */
+export function formatDependencies(report: DependenciesReport): string {
+  const rows = report.dependencies.map((dependency) => [
+    dependency.endpoint,
+    dependency.owner,
+    thousands(dependency.service.requestsPerMin),
+    `${(dependency.service.errorRate * 100).toFixed(2)}%`,
+    `${thousands(dependency.service.p99Ms)}ms`,
+    dependency.statusPage ? `${dependency.statusPage.status} (${dependency.statusPage.updatedAt}): ${dependency.statusPage.note}` : '-',
+  ]);
+  return [
+    `Dependencies of the speculation service, last minute as of ${report.at}:`,
+    table(['ENDPOINT', 'OWNER', 'REQ/MIN', 'ERRORS', 'P99', 'STATUS PAGE'], rows),
+    '',
+    'Last client error:',
+    ...report.dependencies.map((dependency) => `  ${dependency.endpoint}: ${dependency.service.lastError ?? 'none'}`),
+  ].join('\n');
 }

@@ -7,7 +7,8 @@
 import { GamedayError } from '../http/errors';
 import { durationHint, durationMs } from '../clock/duration';
 import type { ConfigValue } from '../world/config-schema';
-import type { MessageChannel } from '../world/outside-changes';
+import type { DependencyKind } from '../world/dependencies';
+import type { DependencyStatus, MessageChannel } from '../world/outside-changes';
 import type { Drill } from './drill';
 
 /** The longest window a `since` may name: the simulator keeps no more than this. */
@@ -80,4 +81,40 @@ export function channelMessagesReport(drill: Drill, sinceMs: number, channel: Me
     .filter((message) => message.simMs >= from && (channel === null || message.channel === channel))
     .map((message) => ({ at: drill.simDate(message.simMs).toISOString(), channel: message.channel, from: message.from, text: message.text }));
   return { sinceMs, channel, messages };
+}
+
+export interface DependencyEntry {
+  endpoint: string;
+  /** The team that runs it. */
+  owner: string;
+  kind: DependencyKind;
+  /** The last minute, as the service's own client sees it. */
+  service: { requestsPerMin: number; errorRate: number; p99Ms: number; lastError: string | null };
+  /** What the owning team last said on its status page; null when it has said nothing in this drill. */
+  statusPage: { status: DependencyStatus['status']; note: string; updatedAt: string } | null;
+}
+
+export interface DependenciesReport {
+  at: string;
+  dependencies: DependencyEntry[];
+}
+
+/** Every dependency the service reads from: its numbers from the service's side and its owners' status page. */
+export function dependenciesReport(drill: Drill): DependenciesReport {
+  const iso = (simMs: number) => drill.simDate(simMs).toISOString();
+  return {
+    at: iso(drill.clock.now()),
+    dependencies: drill.world.dependencies().map((dependency) => ({
+      endpoint: dependency.endpoint,
+      owner: dependency.owner,
+      kind: dependency.kind,
+      service: {
+        requestsPerMin: dependency.reading.requestsPerMin,
+        errorRate: dependency.reading.errorRate,
+        p99Ms: dependency.reading.p99Ms,
+        lastError: dependency.reading.lastError ? `${iso(dependency.reading.lastError.simMs)} ${dependency.reading.lastError.message}` : null,
+      },
+      statusPage: dependency.statusPage ? { status: dependency.statusPage.status, note: dependency.statusPage.note, updatedAt: iso(dependency.statusPage.updatedMs) } : null,
+    })),
+  };
 }

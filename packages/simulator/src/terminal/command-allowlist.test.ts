@@ -136,6 +136,8 @@ describe("the runbook's own lines", () => {
     "agenc messages --channel '#platform-alerts' --since 1h",
     'agenc messages --channel=#deploys -o json',
     'agenc help config',
+    'agenc dependencies',
+    'agenc dependencies -o json',
   ])('allows %s', (line) => {
     expect(() => allowlisted(line)).not.toThrow();
   });
@@ -294,6 +296,8 @@ const attacks: Array<[string, string]> = [
   ['agenc messages --since yesterday', 'value "yesterday" of --since'],
   ['agenc config history --since 1h extra', 'takes no arguments'],
   ['agenc config set speculation.enabled=true', 'agenc config "set"'],
+  ['agenc dependencies --channel #deploys', 'the option "--channel"'],
+  ['agenc dependencies rpc-1', 'takes no arguments'],
   ['./scripts/speculation-health.sh --debug', 'it takes no arguments'],
   // Unicode look-alikes in option names and values.
   ['curl —X POST localhost:9090/admin/config', 'not plain ASCII'],

@@ -566,6 +566,7 @@ const agencCommands: Record<string, AgencOption[]> = {
     { long: '--channel', value: { name: messageChannels.join('|'), check: oneOf(...messageChannels) } },
     { long: '--since', value: { name: 'DURATION', check: duration } },
   ],
+  dependencies: [],
 };
 
 /** Options agenc reads anywhere on the line. */

@@ -104,3 +104,58 @@ describe('GET /admin/messages', () => {
     expect((await get('/admin/messages', {})).statusCode).toBe(401);
   });
 });
+
+interface DependenciesBody {
+  at: string;
+  dependencies: Array<{
+    endpoint: string;
+    owner: string;
+    kind: string;
+    service: { requestsPerMin: number; errorRate: number; p99Ms: number; lastError: string | null };
+    statusPage: { status: string; note: string; updatedAt: string } | null;
+  }>;
+}
+
+describe('GET /admin/dependencies', () => {
+  it('lists a stable, seeded set of dependencies with low numbers on a healthy day and no status pages', async () => {
+    const first = (await get('/admin/dependencies')).json<DependenciesBody>();
+    expect(first.dependencies.length).toBeGreaterThanOrEqual(5);
+    for (const dependency of first.dependencies) {
+      expect(dependency.owner).toMatch(/^(chain-infra|oracle-team|storage-team)$/);
+      expect(dependency.service.errorRate).toBeLessThan(0.01);
+      expect(dependency.service.lastError).toMatch(/^\d{4}-\d\d-\d\dT\S+Z .*retried, ok\)$/);
+      expect(dependency.statusPage).toBeNull();
+    }
+    t.drill.skipTime(10 * 60_000, 'test');
+    const later = (await get('/admin/dependencies')).json<DependenciesBody>();
+    expect(later.dependencies.map((dependency) => dependency.endpoint)).toEqual(first.dependencies.map((dependency) => dependency.endpoint));
+  });
+
+  it("shows a storm's failing dependency under its real endpoint with its errors, and its owners' status page when they post one", async () => {
+    await t.replace({ scenario: 'rollback-storm', seed: 21 });
+    const world = t.drill.world;
+    for (let i = 0; i < 3600 && world.drivers.cascadeSource === null; i++) t.drill.clock.advanceBy(1000);
+    const failing = world.drivers.cascadeSource!;
+    expect(failing).not.toBeNull();
+    t.drill.clock.advanceBy(60_000);
+    const body = (await get('/admin/dependencies')).json<DependenciesBody>();
+    const entry = body.dependencies.find((dependency) => dependency.endpoint === failing.endpoint);
+    expect(entry).toBeDefined();
+    expect(entry!.service.errorRate).toBeGreaterThan(0.2);
+    expect(entry!.service.lastError).toContain(failing.endpoint);
+    const others = body.dependencies.filter((dependency) => dependency !== entry);
+    expect(others.every((dependency) => dependency.service.errorRate < 0.01)).toBe(true);
+    expect(JSON.stringify(body)).not.toMatch(/root cause|the cause|caused by|this is the problem/i);
+
+    world.applyHappening({ kind: 'dependency-status', endpoint: failing.endpoint, owner: 'chain-infra', status: 'degraded', note: 'Elevated error rates on one node; engineers are looking into it' });
+    const withPage = (await get('/admin/dependencies')).json<DependenciesBody>();
+    expect(withPage.dependencies.find((dependency) => dependency.endpoint === failing.endpoint)).toMatchObject({
+      owner: 'chain-infra',
+      statusPage: { status: 'degraded', note: 'Elevated error rates on one node; engineers are looking into it', updatedAt: t.drill.simDate().toISOString() },
+    });
+  });
+
+  it('requires the admin token', async () => {
+    expect((await get('/admin/dependencies', {})).statusCode).toBe(401);
+  });
+});

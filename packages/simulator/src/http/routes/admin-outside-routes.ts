@@ -1,11 +1,12 @@
 /**
  * What others did to the world, where a responder looks for a cause: `GET /admin/config/history`
- * (`agenc config history`) and `GET /admin/messages` (`agenc messages`). The handlers read
+ * (`agenc config history`), `GET /admin/messages` (`agenc messages`) and `GET /admin/dependencies`
+ * (`agenc dependencies`). The handlers read
  * the drill's reports (drill/outside-reports.ts); nothing here shapes or judges them.
  */
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { guardEveryRoute } from '../plugins/auth';
-import { channelMessagesReport, configHistoryReport, sinceWindowMs } from '../../drill/outside-reports';
+import { channelMessagesReport, configHistoryReport, dependenciesReport, sinceWindowMs } from '../../drill/outside-reports';
 import { messageChannels } from '../../world/outside-changes';
 import { StringEnum, authErrors } from '../schemas/common-schemas';
 
@@ -65,6 +66,42 @@ const adminOutsideRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => channelMessagesReport(fastify.drill, sinceWindowMs(request.query.since), request.query.channel ?? null),
+  );
+
+  fastify.get(
+    '/admin/dependencies',
+    {
+      schema: {
+        summary: 'Every dependency the service reads from: its owner, the last minute from the service side, and its status page',
+        response: {
+          200: Type.Object({
+            at: Type.String(),
+            dependencies: Type.Array(
+              Type.Object({
+                endpoint: Type.String({ description: "host:port as the service's clients name it" }),
+                owner: Type.String({ description: 'The team that runs it' }),
+                kind: StringEnum(['rpc-node', 'oracle-feed', 'proof-store'] as const),
+                service: Type.Object({
+                  requestsPerMin: Type.Integer(),
+                  errorRate: Type.Number({ minimum: 0, maximum: 1 }),
+                  p99Ms: Type.Integer(),
+                  lastError: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'The last error its client logged, with when' }),
+                }),
+                statusPage: Type.Unsafe<{ status: string; note: string; updatedAt: string } | null>({
+                  anyOf: [
+                    { type: 'object', properties: { status: { type: 'string', enum: ['operational', 'degraded', 'major_outage'] }, note: { type: 'string' }, updatedAt: { type: 'string' } }, required: ['status', 'note', 'updatedAt'] },
+                    { type: 'null' },
+                  ],
+                  description: 'What the owning team last said on its status page; null when it has said nothing',
+                }),
+              }),
+            ),
+          }),
+          ...authErrors,
+        },
+      },
+    },
+    async () => dependenciesReport(fastify.drill),
   );
 };
 
