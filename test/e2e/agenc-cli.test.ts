@@ -64,6 +64,59 @@ describe('agenc', () => {
   });
 });
 
+describe('agenc config history and messages (issue 14)', () => {
+  it("lists the responder's own config change with who made it, newest first, as a table and as JSON", async () => {
+    const posted = await fetch(`${sim.url}/admin/config`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ 'speculation.max_depth': 2 }),
+    });
+    expect(posted.status).toBe(200);
+    const table = agenc(['config', 'history', '--since', '24h']);
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^\d+ config change\(s\) in the last 24h, newest first:\nAT +BY +CHANGE +REASON\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}admin +speculation\.max_depth: 4 -> 2 +-$/m);
+    const json = JSON.parse(agenc(['config', 'history', '-o', 'json']).stdout) as { changes: Array<{ by: string; changes: Record<string, unknown>; previous: Record<string, unknown> }> };
+    expect(json.changes[0]).toMatchObject({ by: 'admin', changes: { 'speculation.max_depth': 2 }, previous: { 'speculation.max_depth': 4 } });
+  });
+
+  it('reads the messages in a channel, and says so when there are none', () => {
+    const result = agenc(['messages', '--channel', '#platform-alerts', '--since', '1h']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe('No messages in #platform-alerts in the last 60m.\n');
+    const json = JSON.parse(agenc(['messages', '-o', 'json']).stdout) as { channel: string | null; messages: unknown[] };
+    expect(json).toMatchObject({ channel: null, messages: [] });
+  });
+
+  it('lists the dependencies the service reads from, with owners, numbers and status pages, as a table and as JSON', () => {
+    const table = agenc(['dependencies']);
+    expect(table.status, table.stderr).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Dependencies of the speculation service, last minute as of \S+Z:$/);
+    expect(lines[1]).toMatch(/^ENDPOINT +OWNER +REQ\/MIN +ERRORS +P99 +STATUS PAGE$/);
+    expect(lines[2]).toMatch(/^\S+:8545 +chain-infra +[\d,]+ +\d+\.\d\d% +[\d,]+ms +-$/);
+    const json = JSON.parse(agenc(['dependencies', '-o', 'json']).stdout) as { dependencies: Array<{ endpoint: string; owner: string; service: { errorRate: number }; statusPage: unknown }> };
+    expect(json.dependencies.length).toBeGreaterThanOrEqual(5);
+    expect(json.dependencies.map((dependency) => dependency.owner)).toEqual(expect.arrayContaining(['chain-infra', 'oracle-team']));
+  });
+
+  it.each([
+    [['dependencies', 'rpc-1'], "too many arguments for 'dependencies'"],
+    [['config', 'history', '--since', 'yesterday'], '"yesterday" is not a duration'],
+    [['messages', '--channel', '#random'], 'Allowed choices are #platform-alerts, #incidents, #deploys'],
+  ])('exits 2 on bad usage %j, saying %s', (args, message) => {
+    const result = agenc(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('exits 1 with the service\'s reason when it refuses a window the CLI lets through', () => {
+    const result = agenc(['config', 'history', '--since', '60d']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('query field "since": "60d" is longer than the 30d the service keeps');
+    expect(result.stderr).toContain('INVALID_PARAMETER');
+  });
+});
+
 describe('agenc against a realtime drill (issue 14)', () => {
   let live: ServedSimulator;
   beforeAll(async () => {

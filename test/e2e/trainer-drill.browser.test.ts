@@ -88,7 +88,7 @@ describe('a whole drill in the browser', () => {
     await comms.getByLabel('Template').selectOption('update');
     await comms.getByLabel(/Message/).fill('[P1] Speculation Incident Update\nStatus: Mitigating\nImpact: rollbacks stopped; speculation disabled and drained.');
     await comms.getByRole('button', { name: 'Post' }).click();
-    await page.getByRole('list', { name: 'Posted messages' }).getByText(/#incidents: \[P1\] Speculation Incident Update/).waitFor();
+    await page.getByRole('list', { name: '#incidents' }).getByText(/you: \[P1\] Speculation Incident Update/).waitFor();
 
     await sim.control('POST', '/_sim/clock/advance', { ms: 120_000 });
     await page.getByRole('button', { name: 'Declare resolved' }).click();

@@ -8,6 +8,7 @@ export { drillState } from './drill/drill-state';
 export type { DrillState } from './drill/drill-state';
 export { traineeView } from './drill/trainee-view';
 export type { PageView, TimelineItem, TraineeReadings, TraineeView } from './drill/trainee-view';
+export type { ChannelMessageEntry, ChannelMessagesReport, ConfigHistoryEntry, ConfigHistoryReport } from './drill/outside-reports';
 export type { SeriesSample } from './drill/metric-series';
 export { channels, commsTemplates, escalationTargets, impactQuestions } from './drill/trainee-session';
 export type { Channel, CommsTemplate, EscalationTarget, ImpactQuestionId } from './drill/trainee-session';

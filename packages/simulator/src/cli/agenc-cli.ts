@@ -8,6 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { Command, Option } from 'commander';
 import * as format from './agenc-format';
 import { parseDuration } from './duration';
+import { messageChannels } from '../world/outside-changes';
 
 class ServiceError extends Error {}
 
@@ -90,6 +91,12 @@ function action<T>(run: (command: Command) => Promise<T>, human: (result: T, com
     process.stdout.write(`${output}\n`);
   };
 }
+
+/** A duration option the service reads itself (`since=10m`): checked here, passed on as typed. */
+const checkedDuration = (value: string) => {
+  parseDuration(value);
+  return value;
+};
 
 const componentOption = () => new Option('--component <name>', 'component to act on').choices(['speculation']).default('speculation');
 
@@ -216,6 +223,38 @@ export function agencProgram(): Command {
         format.formatSlashingHistory,
       ),
     );
+
+  // Where a responder looks for what others changed and said; the service passes `since` on as typed.
+  const config = program.command('config').description('Runtime config');
+  config
+    .command('history')
+    .description('Config changes in a window, newest first: when, by whom, what changed from what, and why')
+    .addOption(new Option('--since <duration>', 'window length').default('24h').argParser(checkedDuration))
+    .action(
+      action(
+        (command) => call(command, 'GET', `admin/config/history?since=${encodeURIComponent(command.opts<{ since: string }>().since)}`) as Promise<Parameters<typeof format.formatConfigHistory>[0]>,
+        format.formatConfigHistory,
+      ),
+    );
+  program
+    .command('messages')
+    .description("Messages other teams posted in the drill's channels, oldest first")
+    .addOption(new Option('--channel <channel>', 'only this channel').choices([...messageChannels]))
+    .addOption(new Option('--since <duration>', 'window length').default('24h').argParser(checkedDuration))
+    .action(
+      action(
+        (command) => {
+          const { channel, since } = command.opts<{ channel?: string; since: string }>();
+          const query = new URLSearchParams({ since, ...(channel === undefined ? {} : { channel }) });
+          return call(command, 'GET', `admin/messages?${query.toString()}`) as Promise<Parameters<typeof format.formatMessages>[0]>;
+        },
+        format.formatMessages,
+      ),
+    );
+  program
+    .command('dependencies')
+    .description('Every dependency the service reads from: owner, requests, errors and p99 from the service side, and the owners\' status page')
+    .action(action((command) => call(command, 'GET', 'admin/dependencies') as Promise<Parameters<typeof format.formatDependencies>[0]>, format.formatDependencies));
   return program;
 }
 

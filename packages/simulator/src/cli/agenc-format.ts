@@ -1,4 +1,5 @@
 /** Human output of the `agenc` commands: the shapes of the admin reports, laid out for a terminal. */
+import type { ChannelMessagesReport, ConfigHistoryReport, DependenciesReport } from '../drill/outside-reports';
 import type {
   IntegrityReport,
   PodReport,
@@ -195,4 +196,48 @@ export function formatSlashingHistory(report: SlashingHistoryReport): string {
     ['TIME', 'ID', 'EPOCH', 'SLOT', 'AMOUNT', 'OFFENCE', 'EVIDENCE', 'SIGNED COMMITS'],
     report.events.map((event) => [event.at, event.id, String(event.epoch), String(event.slot), `-${thousands(event.amount)}`, event.offence, event.evidence, commitsOf(event)]),
   )}`;
+}
+
+/** A config value as the config file would have it: strings bare, the rest as JSON. */
+const configValue = (value: unknown) => (value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** One row per changed key (`key: old -> new`); when, who and why on the first row of each change. */
+export function formatConfigHistory(report: ConfigHistoryReport): string {
+  if (report.changes.length === 0) return `No config changes in the last ${formatDuration(report.sinceMs)}.`;
+  const rows: string[][] = [];
+  for (const change of report.changes) {
+    Object.entries(change.changes).forEach(([key, value], index) => {
+      const line = `${key}: ${configValue(change.previous[key])} -> ${configValue(value)}`;
+      rows.push(index === 0 ? [change.at, change.by, line, change.reason || '-'] : ['', '', line, '']);
+    });
+  }
+  return `${report.changes.length} config change(s) in the last ${formatDuration(report.sinceMs)}, newest first:\n${table(['AT', 'BY', 'CHANGE', 'REASON'], rows)}`;
+}
+
+export function formatMessages(report: ChannelMessagesReport): string {
+  const where = report.channel ?? 'any channel';
+  if (report.messages.length === 0) return `No messages in ${where} in the last ${formatDuration(report.sinceMs)}.`;
+  return `${report.messages.length} message(s) in ${where} in the last ${formatDuration(report.sinceMs)}, oldest first:\n${table(
+    ['AT', 'CHANNEL', 'FROM', 'MESSAGE'],
+    report.messages.map((message) => [message.at, message.channel, message.from, message.text.replace(/\s+/g, ' ')]),
+  )}`;
+}
+
+/** The dependencies as the service sees them and as their owners describe them, side by side. */
+export function formatDependencies(report: DependenciesReport): string {
+  const rows = report.dependencies.map((dependency) => [
+    dependency.endpoint,
+    dependency.owner,
+    thousands(dependency.service.requestsPerMin),
+    `${(dependency.service.errorRate * 100).toFixed(2)}%`,
+    `${thousands(dependency.service.p99Ms)}ms`,
+    dependency.statusPage ? `${dependency.statusPage.status} (${dependency.statusPage.updatedAt}): ${dependency.statusPage.note}` : '-',
+  ]);
+  return [
+    `Dependencies of the speculation service, last minute as of ${report.at}:`,
+    table(['ENDPOINT', 'OWNER', 'REQ/MIN', 'ERRORS', 'P99', 'STATUS PAGE'], rows),
+    '',
+    'Last client error:',
+    ...report.dependencies.map((dependency) => `  ${dependency.endpoint}: ${dependency.service.lastError ?? 'none'}`),
+  ].join('\n');
 }

@@ -43,6 +43,9 @@ async function visibleText(server: FastifyInstance): Promise<Record<string, stri
     'agenc proof-worker status': format.formatProofWorkers(await json('/admin/proof-worker/status')),
     'agenc stake status': format.formatStake(await json('/admin/stake/status')),
     'agenc stake slashing-history': format.formatSlashingHistory(await json('/admin/stake/slashing-history?since_ms=2592000000')),
+    'agenc dependencies': format.formatDependencies(await json('/admin/dependencies')),
+    'agenc config history': format.formatConfigHistory(await json('/admin/config/history?since=30d')),
+    'agenc messages': format.formatMessages(await json('/admin/messages?since=30d')),
     'the logs': (await json<{ lines: Array<{ message: string }> }>('/admin/logs?limit=2000')).lines.map((line) => line.message).join('\n'),
     // The alert-state series names alerts by design (it is the pager's, for dashboards); the rest may not judge.
     '/metrics': (await answer(server, '/metrics'))

@@ -109,6 +109,10 @@ describe('game-day sessions', () => {
     expect(drillA.world.config['speculation.enabled']).toBe(false);
     expect(drillB.world.config['speculation.enabled']).toBe(true);
     expect(drillA.journal.list().find((entry) => entry.action === 'POST /admin/config')).toMatchObject({ actor: 'Alice', outcome: 'accepted' });
+    // The config history names who made the change: the participant, not the token kind (issue 14).
+    const history = await call(`${a.url}/admin/config/history?since=1h`, alice.token, 'GET');
+    expect(history.status).toBe(200);
+    expect((history.body as { changes: Array<{ by: string }> }).changes.map((change) => change.by)).toEqual(['Alice']);
     expect(drillB.journal.list().some((entry) => entry.action === 'POST /admin/config')).toBe(false);
 
     // Tokens: A's participant token and A's admin token mean nothing on B.

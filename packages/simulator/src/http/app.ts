@@ -18,6 +18,7 @@ import type { DrillStore } from '../storage/drill-store';
 import type { ReadinessMetrics } from '../metrics/readiness-metrics';
 import adminConfigRoutes from './routes/admin-config-routes';
 import adminOperationsRoutes from './routes/admin-operations-routes';
+import adminOutsideRoutes from './routes/admin-outside-routes';
 import metricsRoutes from './routes/metrics-routes';
 import kubeRoutes from './routes/kube-routes';
 import simRoutes from './routes/sim-routes';
@@ -70,6 +71,7 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
 
   await fastify.register(adminConfigRoutes);
   await fastify.register(adminOperationsRoutes);
+  await fastify.register(adminOutsideRoutes);
   await fastify.register(metricsRoutes);
   await fastify.register(kubeRoutes);
   await fastify.register(simRoutes);

@@ -131,6 +131,13 @@ describe("the runbook's own lines", () => {
     'agenc --help',
     'agenc admin --help',
     'agenc --version',
+    'agenc config history',
+    'agenc config history --since 24h -o json',
+    "agenc messages --channel '#platform-alerts' --since 1h",
+    'agenc messages --channel=#deploys -o json',
+    'agenc help config',
+    'agenc dependencies',
+    'agenc dependencies -o json',
   ])('allows %s', (line) => {
     expect(() => allowlisted(line)).not.toThrow();
   });
@@ -163,6 +170,8 @@ describe('the argv each check returns is what was checked, in a form with one re
   it("agenc: the words as typed (its command log reads as the runbook's), each value its own word", () => {
     expect(allowlisted('agenc admin gc --component speculation --force')).toEqual(['admin', 'gc', '--component', 'speculation', '--force']);
     expect(allowlisted('agenc speculation rollbacks --since=10m -ojson')).toEqual(['speculation', 'rollbacks', '--since', '10m', '-o', 'json']);
+    expect(allowlisted("agenc messages --channel='#platform-alerts' --since=1h")).toEqual(['messages', '--channel', '#platform-alerts', '--since', '1h']);
+    expect(allowlisted('agenc config history --since=2h')).toEqual(['config', 'history', '--since', '2h']);
   });
 
   it('the health script: run with no arguments', () => {
@@ -283,6 +292,12 @@ const attacks: Array<[string, string]> = [
   ['agenc speculation snapshots clear --older-than --url', 'value "--url" of --older-than'],
   ['agenc --force admin gc', 'comes after the command'],
   ['agenc admin status --component proof-worker', 'value "proof-worker" of --component'],
+  ['agenc messages --channel #random', 'value "#random" of --channel'],
+  ['agenc messages --since yesterday', 'value "yesterday" of --since'],
+  ['agenc config history --since 1h extra', 'takes no arguments'],
+  ['agenc config set speculation.enabled=true', 'agenc config "set"'],
+  ['agenc dependencies --channel #deploys', 'the option "--channel"'],
+  ['agenc dependencies rpc-1', 'takes no arguments'],
   ['./scripts/speculation-health.sh --debug', 'it takes no arguments'],
   // Unicode look-alikes in option names and values.
   ['curl —X POST localhost:9090/admin/config', 'not plain ASCII'],

@@ -11,6 +11,7 @@
  */
 import { parseDuration } from '../cli/duration';
 import { namespaces } from '../world/cluster';
+import { messageChannels } from '../world/outside-changes';
 import { CommandLineError } from './command-line';
 
 /**
@@ -560,6 +561,12 @@ const agencCommands: Record<string, AgencOption[]> = {
   'proof-worker timeout': [{ long: '--older-than', value: { name: 'DURATION', check: duration } }],
   'stake status': [],
   'stake slashing-history': [{ long: '--since', value: { name: 'DURATION', check: duration } }],
+  'config history': [{ long: '--since', value: { name: 'DURATION', check: duration } }],
+  messages: [
+    { long: '--channel', value: { name: messageChannels.join('|'), check: oneOf(...messageChannels) } },
+    { long: '--since', value: { name: 'DURATION', check: duration } },
+  ],
+  dependencies: [],
 };
 
 /** Options agenc reads anywhere on the line. */

@@ -83,3 +83,7 @@ export function applyHappening(target: OutsideChangeTarget, happening: Happening
       return { kind: 'dependency-status', endpoint: happening.endpoint, status: happening.status };
   }
 }
+
+/** The channels outside messages arrive in (a scenario's `message` happening names one of them). */
+export const messageChannels = ['#platform-alerts', '#incidents', '#deploys'] as const satisfies ReadonlyArray<Extract<Happening, { kind: 'message' }>['channel']>;
+export type MessageChannel = (typeof messageChannels)[number];

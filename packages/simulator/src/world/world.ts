@@ -11,6 +11,7 @@ import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig
 import { createRng, hashString, type Rng } from './random';
 import { AlertEvaluator, type AlertState } from './alerts';
 import { LogStream } from './log-stream';
+import { dependencyReading, seededDependencies, type Dependency, type DependencyReading } from './dependencies';
 import { appendBounded, applyHappening, configHistoryLimit, type ChannelMessage, type ConfigChangeRecord, type DependencyStatus } from './outside-changes';
 
 const MiB = 1024 ** 2;
@@ -176,6 +177,7 @@ export interface WorldOptions {
 }
 
 export class World {
+  readonly seed: number;
   readonly rng: Rng;
   readonly cluster: Cluster;
   readonly alerts: AlertEvaluator;
@@ -187,6 +189,11 @@ export class World {
   messages: ChannelMessage[] = [];
   /** What each dependency's owning team last said on its status page, by endpoint. */
   dependencyStatus = new Map<string, DependencyStatus>();
+  /** Endpoints a scenario named (a failing dependency, a status page): listed among the dependencies. */
+  private knownDependencyEndpoints: string[] = [];
+  private dependencyList: Dependency[] | undefined;
+  /** When each dependency last failed a read, and how, by endpoint. */
+  private dependencyFailures = new Map<string, { simMs: number; message: string }>();
   drivers!: Drivers;
 
   pendingOps = 0;
@@ -258,6 +265,7 @@ export class World {
 
   constructor(options: WorldOptions, drivers: Drivers) {
     this.now = options.now;
+    this.seed = options.seed;
     this.rng = createRng(options.seed);
     this.sampleRng = createRng(options.seed ^ 0x1bad5eed);
     this.drivers = drivers;
@@ -353,6 +361,7 @@ export class World {
     this.totals.rolledBack += rolledBack;
     this.totals.committed += completed - rolledBack;
     if (drivers.cascadeSource && cascade > 0) this.errors.dependency_timeout += rolledBack * 0.2;
+    if (drivers.cascadeSource) this.noteDependencyFailing(drivers.cascadeSource, now);
     this.window.push({ completed, rolledBack });
     this.recordMinute(now, starts, completed, rolledBack);
     if (this.window.length > 60) this.window.shift();
@@ -856,6 +865,7 @@ export class World {
 
   /** What others do to the world (a deploy, a config change, a message, a status page), applied now. */
   applyHappening(happening: Happening): Record<string, unknown> {
+    if (happening.kind === 'dependency-status') this.knowDependency(happening.endpoint);
     return applyHappening(
       {
         applyConfig: (changes, origin) => this.applyConfig(changes, origin),
@@ -867,6 +877,40 @@ export class World {
       happening,
       this.now(),
     );
+  }
+
+  // ---- dependencies --------------------------------------------------------------------------
+
+  /** Lists an endpoint a scenario names among the service's dependencies (from the start, when the drill knows it then). */
+  knowDependency(endpoint: string): void {
+    if (this.knownDependencyEndpoints.includes(endpoint)) return;
+    this.knownDependencyEndpoints.push(endpoint);
+    this.dependencyList = undefined;
+  }
+
+  private noteDependencyFailing(failure: DependencyFailure, now: number): void {
+    this.knowDependency(failure.endpoint);
+    this.dependencyFailures.set(failure.endpoint, { simMs: now, message: dependencySymptom(failure) });
+  }
+
+  /** Every dependency the service reads from, with its numbers over the last minute as its client sees them. */
+  dependencies(): Array<Dependency & { reading: DependencyReading; statusPage: DependencyStatus | null }> {
+    this.dependencyList ??= seededDependencies(this.seed, this.knownDependencyEndpoints);
+    const now = this.now();
+    const failing = this.drivers.cascadeSource;
+    return this.dependencyList.map((dependency) => {
+      const statusPage = this.dependencyStatus.get(dependency.endpoint) ?? null;
+      const failingHere = failing !== null && failing.endpoint === dependency.endpoint;
+      const reading = dependencyReading(dependency, {
+        seed: this.seed,
+        nowMs: now,
+        loadMultiplier: this.drivers.loadMultiplier,
+        failing: failingHere ? { mode: failing.mode, message: dependencySymptom(failing), timeoutMs: dependencyTimeoutMs } : null,
+        lastFailure: this.dependencyFailures.get(dependency.endpoint) ?? null,
+      });
+      // A status page names its owning team: that is who owns it, whatever the endpoint looks like.
+      return { ...dependency, ...(statusPage ? { owner: statusPage.owner } : {}), reading, statusPage };
+    });
   }
 
   // ---- responder actions ---------------------------------------------------------------------

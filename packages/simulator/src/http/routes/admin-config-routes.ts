@@ -53,7 +53,8 @@ const adminConfigRoutes: RoutesPlugin = async (fastify) => {
     async (request) => {
       const changes = parseConfigChanges(request.body);
       const drill = fastify.drill;
-      const previous = drill.world.applyConfig(changes);
+      // The history names who made the change: a participant by name, else the admin token.
+      const previous = drill.world.applyConfig(changes, { by: request.actor?.name ?? 'admin' });
       const applied = Object.fromEntries(changes);
       request.journal.detail.changes = applied;
       request.journal.detail.previous = previous;

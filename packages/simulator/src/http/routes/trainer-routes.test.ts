@@ -33,6 +33,17 @@ describe('trainer actions', () => {
     expect(t.drill.journal.list().find((entry) => entry.source === 'ui' && entry.outcome === 'accepted')).toMatchObject({ action: 'POST /trainer/acknowledge', detail: { summary: expect.stringMatching(/^acknowledged /) as unknown } });
   });
 
+  it("carries other teams' channel messages in the view, oldest first (issue 14)", () => {
+    expect(traineeView(t.drill).messages).toEqual([]);
+    t.drill.world.applyHappening({ kind: 'message', channel: '#platform-alerts', from: 'chain-infra', text: 'rpc node maintenance finished' });
+    t.drill.clock.advanceBy(60_000);
+    t.drill.world.applyHappening({ kind: 'message', channel: '#deploys', from: 'deploy-bot', text: 'proof-worker 1.8.2 rolled out' });
+    expect(traineeView(t.drill).messages).toEqual([
+      { at: t.drill.simDate(0).toISOString(), channel: '#platform-alerts', from: 'chain-infra', text: 'rpc node maintenance finished' },
+      { at: t.drill.simDate(60_000).toISOString(), channel: '#deploys', from: 'deploy-bot', text: 'proof-worker 1.8.2 rolled out' },
+    ]);
+  });
+
   it('re-notifies an unacknowledged page every five simulated minutes', () => {
     page();
     t.drill.clock.advanceBy(11 * 60_000);

@@ -11,6 +11,34 @@ const escalations = [
   { id: 'legal', label: 'Legal' },
 ] as const;
 const channelNames = ['#incidents', '#platform-alerts', 'customers', 'email'] as const;
+/** The order channels are listed in: where the trainee posts, then where others post (#deploys). */
+const channelOrder = ['#incidents', '#platform-alerts', '#deploys', 'customers', 'email'];
+
+interface ChannelLine {
+  at: string;
+  from: string;
+  text: string;
+  own: boolean;
+}
+
+/**
+ * Each channel with anything in it, its lines in time order: other teams' messages and the
+ * trainee's own posts interleaved, as the channel itself would read.
+ */
+function channelLines(posts: TraineeView['trainee']['posts'], messages: TraineeView['messages']): Array<[string, ChannelLine[]]> {
+  const byChannel = new Map<string, ChannelLine[]>();
+  const add = (channel: string, line: ChannelLine) => {
+    const lines = byChannel.get(channel) ?? [];
+    lines.push(line);
+    byChannel.set(channel, lines);
+  };
+  for (const message of messages) add(message.channel, { at: message.at, from: message.from, text: message.text, own: false });
+  for (const post of posts) add(post.channel, { at: post.at, from: 'you', text: post.text, own: true });
+  const rank = (channel: string) => (channelOrder.includes(channel) ? channelOrder.indexOf(channel) : channelOrder.length);
+  return [...byChannel.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([channel, lines]) => [channel, lines.sort((a, b) => a.at.localeCompare(b.at))]);
+}
 
 export interface CommsActions {
   joinBridge: () => void;
@@ -26,7 +54,20 @@ export interface CommsAllowed {
   escalate: boolean;
 }
 
-export function CommsPanel({ trainee, actions, busy, allowed }: { trainee: TraineeView['trainee']; actions: CommsActions; busy?: boolean; allowed?: CommsAllowed }) {
+export function CommsPanel({
+  trainee,
+  messages = [],
+  actions,
+  busy,
+  allowed,
+}: {
+  trainee: TraineeView['trainee'];
+  /** What other teams posted in the drill's channels. */
+  messages?: TraineeView['messages'];
+  actions: CommsActions;
+  busy?: boolean;
+  allowed?: CommsAllowed;
+}) {
   const [templateId, setTemplateId] = useState(commsTemplateTexts[0]!.id);
   const template = commsTemplateTexts.find((candidate) => candidate.id === templateId)!;
   const [channel, setChannel] = useState<string>(template.channel);
@@ -91,15 +132,18 @@ export function CommsPanel({ trainee, actions, busy, allowed }: { trainee: Train
           Post
         </button>
       </form>
-      {trainee.posts.length > 0 && (
-        <ul className="posts" aria-label="Posted messages">
-          {trainee.posts.map((post, index) => (
-            <li key={index}>
-              {post.at.slice(11, 19)} {post.channel}: {post.text.split('\n')[0]}
-            </li>
-          ))}
-        </ul>
-      )}
+      {channelLines(trainee.posts, messages).map(([name, lines]) => (
+        <section key={name} className="channel" aria-label={`Channel ${name}`}>
+          <h3>{name}</h3>
+          <ul className="posts" aria-label={name}>
+            {lines.map((line, index) => (
+              <li key={index} className={line.own ? 'own' : 'other'}>
+                {line.at.slice(11, 19)} <strong>{line.from}</strong>: {line.own ? line.text.split('\n')[0] : line.text}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
       <div className="escalations" role="group" aria-label="Escalate">
         Escalate to:{' '}
         {escalations.map((target) => {

@@ -114,6 +114,7 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
         <SeverityPanel current={view.trainee.severity} changes={view.trainee.severityChanges} busy={busy || !can('severity')} onDeclare={(input: SeverityDeclarationInput) => quietly(act('/trainer/severity', input))} />
         <CommsPanel
           trainee={view.trainee}
+          messages={view.messages}
           busy={busy}
           allowed={{ bridge: can('bridge'), comms: can('comms'), escalate: can('escalate') }}
           actions={{
