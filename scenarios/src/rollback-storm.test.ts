@@ -68,11 +68,11 @@ describe('rollback storm', () => {
     actor.send(observed(t + 200_000, { rollbackRate: 0, speculationEnabled: false }));
     expect(actor.getSnapshot().value).toBe('mitigated');
     // The dependency recovers; the next readings after that moment clear the pressure.
-    actor.send(observed(variant.causeFixedAtMs + 1000, { rollbackRate: 0, speculationEnabled: false }));
+    actor.send(observed(variant.dependencyRecoversAtMs + 1000, { rollbackRate: 0, speculationEnabled: false }));
     expect(actor.getSnapshot().context.causeFixed).toBe(true);
     expect(actor.getSnapshot().context.drivers.cascadePressure).toBe(0);
-    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: variant.causeFixedAtMs + 2000 });
-    actor.send(observed(variant.causeFixedAtMs + 70_000, { rollbackRate: 0.03, maxDepth: 1 }));
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: variant.dependencyRecoversAtMs + 2000 });
+    actor.send(observed(variant.dependencyRecoversAtMs + 70_000, { rollbackRate: 0.03, maxDepth: 1 }));
     expect(actor.getSnapshot().value).toBe('recovered');
     expect(actor.getSnapshot().context.harmful).toHaveLength(1);
   });
