@@ -69,6 +69,7 @@ describe('rollback storm', () => {
     actor.send(observed(t + 200_000, { rollbackRate: 0, speculationEnabled: false }));
     expect(actor.getSnapshot().value).toBe('mitigated');
     // The dependency recovers; the next readings after that moment clear the pressure.
+    actor.send(observed(variant.dependencyRecoversAtMs, { rollbackRate: 0, speculationEnabled: false }));
     actor.send(observed(variant.dependencyRecoversAtMs + 1000, { rollbackRate: 0, speculationEnabled: false }));
     expect(actor.getSnapshot().context.causeFixed).toBe(true);
     expect(actor.getSnapshot().context.drivers.cascadePressure).toBe(0);
@@ -164,16 +165,21 @@ describe('rollback storm: the outage, its announcements and the recovery (issue 
     expect(actor.getSnapshot().context.happenings).toHaveLength(2);
   });
 
-  it('the cause is fixed exactly when the owning team announces the recovery, with its UTC time, and the status page is operational', () => {
+  it('the cause is fixed once the owning team has announced the recovery, with its UTC time, and the status page is operational', () => {
     const run = start(11);
     const { actor, variant } = run;
     mitigate(run);
     actor.send(observed(variant.dependencyRecoversAtMs - 1000, { rollbackRate: 0, speculationEnabled: false }));
     expect(actor.getSnapshot().context.causeFixed).toBe(false);
     expect(actor.getSnapshot().context.drivers.cascadePressure).toBeGreaterThan(0);
+    // The announcement goes out first; the next reading has the cause gone.
     actor.send(observed(variant.dependencyRecoversAtMs, { rollbackRate: 0, speculationEnabled: false }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(false);
+    expect(messagesOf(actor.getSnapshot().context.happenings).at(-1)?.text).toMatch(/recovered at/);
+    actor.send(observed(variant.dependencyRecoversAtMs + 5000, { rollbackRate: 0, speculationEnabled: false }));
     const { context } = actor.getSnapshot();
     expect(context.causeFixed).toBe(true);
+    expect(context.lastFixAtMs).toBe(variant.dependencyRecoversAtMs + 5000);
     expect(context.drivers.cascadePressure).toBe(0);
     expect(context.drivers.cascadeSource).toBeNull();
     const hhmm = new Date(seededEpochMs(11) + variant.dependencyRecoversAtMs).toISOString().slice(11, 16);
@@ -195,6 +201,7 @@ describe('rollback storm: the outage, its announcements and the recovery (issue 
     mitigate(run);
     const t = variant.dependencyRecoversAtMs;
     actor.send(observed(t, { rollbackRate: 0, speculationEnabled: false }));
+    actor.send(observed(t + 1000, { rollbackRate: 0, speculationEnabled: false }));
     actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: t + 5000 });
     for (const [index, depth] of [2, 3, 4].entries()) actor.send({ type: 'config.changed', changes: { 'speculation.max_depth': depth }, simMs: t + (index + 1) * 120_000 });
     actor.send(observed(t + 500_000, { rollbackRate: 0.03 }));
@@ -211,6 +218,7 @@ describe('rollback storm: the outage, its announcements and the recovery (issue 
     mitigate(run);
     const t = variant.dependencyRecoversAtMs;
     actor.send(observed(t, { rollbackRate: 0, speculationEnabled: false }));
+    actor.send(observed(t + 1000, { rollbackRate: 0, speculationEnabled: false }));
     actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true }, simMs: t + 60_000 });
     let { context } = actor.getSnapshot();
     expect(context.harmful.map((harm) => harm.action)).toEqual(['restore-too-fast']);
@@ -236,6 +244,7 @@ describe('rollback storm: the outage, its announcements and the recovery (issue 
     mitigate(run);
     const t = variant.dependencyRecoversAtMs;
     actor.send(observed(t, { rollbackRate: 0, speculationEnabled: false }));
+    actor.send(observed(t + 1000, { rollbackRate: 0, speculationEnabled: false }));
     actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: t + 5000 });
     actor.send({ type: 'config.changed', changes: { 'speculation.max_depth': 3 }, simMs: t + 120_000 });
     expect(actor.getSnapshot().context.harmful.map((harm) => harm.action)).toEqual(['restore-too-fast']);
@@ -243,7 +252,8 @@ describe('rollback storm: the outage, its announcements and the recovery (issue 
     const late = start(8);
     mitigate(late);
     late.actor.send(observed(t, { rollbackRate: 0, speculationEnabled: false }));
-    late.actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true }, simMs: t + 10 * 60_000 });
+    late.actor.send(observed(t + 1000, { rollbackRate: 0, speculationEnabled: false }));
+    late.actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true }, simMs: t + 1000 + 10 * 60_000 });
     expect(late.actor.getSnapshot().context.harmful).toEqual([]);
     expect(late.actor.getSnapshot().context.drivers.cascadePressure).toBe(0);
   });
@@ -309,10 +319,14 @@ describe('rollback storm on hard: a teammate lowered the task timeout before ons
         actor.send({ ...revert, simMs: t - 60_000 });
         expect(actor.getSnapshot().context.causeFixed).toBe(false);
         actor.send(observed(t, { rollbackRate: 0, speculationEnabled: false }));
+        actor.send(observed(t + 1000, { rollbackRate: 0, speculationEnabled: false }));
+    actor.send(observed(t + 1000, { rollbackRate: 0, speculationEnabled: false }));
         expect(actor.getSnapshot().context.causeFixed).toBe(true);
-        expect(actor.getSnapshot().context.lastFixAtMs).toBe(t);
+        expect(actor.getSnapshot().context.lastFixAtMs).toBe(t + 1000);
       } else {
         actor.send(observed(t, { rollbackRate: 0, speculationEnabled: false }));
+        actor.send(observed(t + 1000, { rollbackRate: 0, speculationEnabled: false }));
+    actor.send(observed(t + 1000, { rollbackRate: 0, speculationEnabled: false }));
         expect(actor.getSnapshot().context.causeFixed).toBe(false);
         // Re-enabling at depth 1 once the dependency is back is the runbook's step, not a harm; the timeout still bites.
         actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: t + 5000 });
@@ -329,6 +343,7 @@ describe('rollback storm on hard: a teammate lowered the task timeout before ons
     const partly = start(6, 'hard');
     partly.actor.send(observed(partly.variant.timeoutChange!.atMs));
     partly.actor.send(observed(partly.variant.dependencyRecoversAtMs));
+    partly.actor.send(observed(partly.variant.dependencyRecoversAtMs + 1000));
     partly.actor.send({ type: 'config.changed', changes: { 'speculation.task_timeout_ms': 5000 }, simMs: partly.variant.dependencyRecoversAtMs + 1000 });
     expect(partly.actor.getSnapshot().context.causeFixed).toBe(false);
   });

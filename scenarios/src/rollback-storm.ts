@@ -233,13 +233,15 @@ function advanceTimeline(context: RollbackStormContext, simMs: number): Partial<
       { kind: 'dependency-status', endpoint, owner: variant.owner.team, status: variant.statusWhenNoticed, note: 'Elevated error rates; investigating' },
     );
   }
+  // The service's side clears on the reading after the announcement: the drill applies a
+  // happening on its next tick, so no reading ever has the cause gone and the news unseen.
+  if (context.announced.recovered && !context.dependencyRecovered) next = { ...next, dependencyRecovered: true, lastFixAtMs: simMs };
   if (!announced.recovered && simMs >= variant.dependencyRecoversAtMs) {
     announced.recovered = true;
     happenings.push(
       { kind: 'dependency-status', endpoint, owner: variant.owner.team, status: 'operational', note: 'Recovered; monitoring' },
       { kind: 'message', channel: '#platform-alerts', from, text: `${endpoint} recovered at ${utcClock(context.epochMs + variant.dependencyRecoversAtMs)} UTC, monitoring` },
     );
-    next = { ...next, dependencyRecovered: true, lastFixAtMs: simMs };
   }
   if (next.relapseUntilMs !== null && simMs >= next.relapseUntilMs) next = { ...next, relapseUntilMs: null };
   next = { ...next, announced, happenings: happenings.length === 0 ? context.happenings : [...context.happenings, ...happenings] };
