@@ -46,3 +46,4 @@ export type {
 export { alertRulesYaml } from './alert-rules-file';
 export { defaultTrackedConfig, freshFixMs, restoringTooFast, trackedConfigAfter } from './incident-kit';
 export type { TrackedConfig } from './incident-kit';
+export { scenarioTableMarkdown, withScenarioTable } from './scenario-docs';

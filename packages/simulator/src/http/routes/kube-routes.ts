@@ -459,6 +459,7 @@ const kubeRoutes: RoutesPlugin = async (fastify) => {
     if (replicaSet.template.memoryLimitBytes !== previousMemoryLimitBytes) {
       detail.memoryLimit = formatBytes(replicaSet.template.memoryLimitBytes);
       detail.previousMemoryLimit = formatBytes(previousMemoryLimitBytes);
+      detail.memoryLimitRaised = replicaSet.template.memoryLimitBytes > previousMemoryLimitBytes;
     }
     const facts = { name: deployment.name, fromRevision: result.fromRevision, revision: result.revision, image: replicaSet.template.image, memoryLimitBytes: replicaSet.template.memoryLimitBytes };
     request.noteHarm(
