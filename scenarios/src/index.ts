@@ -1,5 +1,5 @@
 export { baselineMachine, baselineScenario } from './baseline';
-export { rollbackAutoProtect, rollbackStormMachine, rollbackStormScenario, rollbackStormSpec, rollbackStormVariant } from './rollback-storm';
+export { rollbackAutoProtect, rollbackStormMachine, rollbackStormScenario, rollbackStormSpec, rollbackStormVariant, timedOutShare } from './rollback-storm';
 export { memoryExhaustionMachine, memoryExhaustionScenario, memoryExhaustionSpec, memoryExhaustionVariant } from './memory-exhaustion';
 export { proofBacklogMachine, proofBacklogScenario, proofBacklogSpec, proofBacklogVariant } from './proof-backlog';
 export { stateCorruptionMachine, stateCorruptionScenario, stateCorruptionSpec, stateCorruptionVariant } from './state-corruption';

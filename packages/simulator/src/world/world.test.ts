@@ -161,6 +161,25 @@ describe('World (what the service shows of an incident, issue 14)', () => {
     for (const text of [...logs, ...world.rollbackEvents.map((event) => event.cause)]) expect(text).not.toMatch(/root cause|dependency failure/i);
   });
 
+  it('aborts and rolls back the tasks that outlive a lowered speculation.task_timeout_ms, more the deeper the chains, and says how long they ran', () => {
+    const { world, run } = healthyWorld();
+    run(90);
+    const healthy = world.rollbackRate();
+    expect(world.rollbackEvents.some((event) => event.cause.startsWith('aborted'))).toBe(false);
+    world.applyConfig([['speculation.task_timeout_ms', 3000]], { by: 'sam', reason: 'cut p99' });
+    run(90);
+    const atDepth4 = world.rollbackRate();
+    expect(atDepth4 - healthy).toBeGreaterThan(0.08);
+    expect(world.rollbackEvents.some((event) => event.cause === 'aborted: still running after 3000ms (task timeout)')).toBe(true);
+    expect(world.errors.task_timeout).toBeGreaterThan(100);
+    world.applyConfig([['speculation.max_depth', 1]]);
+    run(90);
+    expect(world.rollbackRate()).toBeLessThan(atDepth4 - 0.05);
+    world.applyConfig([['speculation.task_timeout_ms', 30_000], ['speculation.max_depth', 4]]);
+    run(90);
+    expect(world.rollbackRate()).toBeLessThan(0.05);
+  });
+
   it('records slashing with the chain evidence (offence, slot, conflicting commits and signers), never whether it was expected', () => {
     const clock = new SimClock({ mode: 'virtual' });
     const drivers = { ...healthyDrivers, slashingPerHour: 600, slashAmount: 400 };

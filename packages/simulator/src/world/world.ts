@@ -5,7 +5,7 @@
  * agenc output, logs, alerts) is read from here. Responder actions are methods that change the
  * state and return what the service would answer.
  */
-import { rollbackAutoProtect, type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
+import { rollbackAutoProtect, timedOutShare, type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
 import { Cluster, type Pod } from './cluster';
 import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
 import { createRng, hashString, type Rng } from './random';
@@ -356,16 +356,20 @@ export class World {
     this.totals.completed += completed;
 
     const cascade = drivers.cascadePressure * Math.min(1.4, depth / 4);
-    const rollbackFraction = Math.min(0.97, Math.max(0, 0.025 + rng.gauss(0.004) + cascade));
+    // Tasks that outlive `speculation.task_timeout_ms` are aborted and their work rolled back;
+    // at the default timeout none do, a timeout near the tasks' own duration hits many.
+    const timedOut = timedOutShare(config['speculation.task_timeout_ms'], this.meanTaskSeconds());
+    const rollbackFraction = Math.min(0.97, Math.max(0, 0.025 + rng.gauss(0.004) + cascade + timedOut));
     const rolledBack = completed * rollbackFraction;
     this.totals.rolledBack += rolledBack;
     this.totals.committed += completed - rolledBack;
     if (drivers.cascadeSource && cascade > 0) this.errors.dependency_timeout += rolledBack * 0.2;
     if (drivers.cascadeSource) this.noteDependencyFailing(drivers.cascadeSource, now);
+    if (timedOut > 0) this.errors.task_timeout += completed * timedOut;
     this.window.push({ completed, rolledBack });
     this.recordMinute(now, starts, completed, rolledBack);
     if (this.window.length > 60) this.window.shift();
-    this.recordRollbacks(rolledBack, cascade, depth, drivers.cascadeSource);
+    this.recordRollbacks(rolledBack, cascade, depth, drivers.cascadeSource, timedOut);
     this.stepAutoProtect(now);
 
     this.stepCrashes(drivers);
@@ -411,11 +415,17 @@ export class World {
     sample.rolledBack += rolledBack;
   }
 
-  private recordRollbacks(rolledBack: number, cascade: number, depth: number, source: DependencyFailure | null): void {
+  private recordRollbacks(rolledBack: number, cascade: number, depth: number, source: DependencyFailure | null, timedOut: number): void {
     // About one sampled event per 20 rollbacks, rounded at random so quiet periods still show some.
     const samples = Math.min(6, Math.floor(rolledBack / 20 + this.rng.next()));
     const now = this.now();
     for (let i = 0; i < samples; i++) {
+      // Drawn only when the timeout aborts tasks, so the world's noise is unchanged when it does not.
+      if (timedOut > 0 && this.rng.next() < timedOut / (timedOut + cascade + 0.025)) {
+        const timeoutMs = this.config['speculation.task_timeout_ms'];
+        this.rollbackEvents.push({ simMs: now - this.rng.int(0, 999), taskId: `spec-${this.rng.token(8)}`, parentId: null, depth: this.rng.int(1, depth), cause: `aborted: still running after ${timeoutMs}ms (task timeout)` });
+        continue;
+      }
       const isRoot = cascade > 0 && source !== null && this.rng.next() < 0.15;
       const isCascade = !isRoot && this.rng.next() < cascade / (cascade + 0.025);
       this.rollbackEvents.push({
