@@ -56,7 +56,8 @@ describe('World (healthy drivers)', () => {
     const { world, run } = healthyWorld();
     world.cluster.scale('proof-worker', 16);
     expect(world.cluster.podsOf('proof-worker')).toHaveLength(16);
-    run(30);
+    // The new pods wait up to 60 s for node capacity, then up to 20 s to start.
+    run(90);
     expect(world.cluster.readyCount('proof-worker')).toBe(16);
     world.cluster.scale('agenc-worker', 0);
     expect(world.cluster.podsOf('agenc-worker').every((pod) => pod.status === 'Terminating')).toBe(true);
