@@ -221,3 +221,27 @@ describe('kubectl set resources', () => {
     expect(kubectl("get deployment proof-worker -n production -o jsonpath='{.spec.template.spec.containers[0].resources.limits.memory}'").stdout).toBe('2Gi');
   });
 });
+
+describe('a scale-up waits for node capacity (issue 14 item 5)', () => {
+  it('kubectl shows the new pods Pending on no node with FailedScheduling, then ContainerCreating and Running', async () => {
+    const before = new Set(kubectl("get pods -n production -l component=gateway -o jsonpath='{.items[*].metadata.name}'").stdout.split(' '));
+    expect(kubectl('scale deployment/agenc-gateway --replicas=4 -n production').status).toBe(0);
+    const table = kubectl('get pods -n production -l component=gateway -o wide').stdout.trim().split('\n').slice(1);
+    const pending = table.filter((line) => !before.has(line.split(/\s+/)[0]!));
+    expect(pending).toHaveLength(2);
+    for (const line of pending) expect(line).toMatch(/^agenc-gateway-\S+\s+0\/1\s+Pending\s+0\s+\S+\s+<none>\s+<none>$/);
+    const name = pending[0]!.split(/\s+/)[0]!;
+    const described = kubectl(`describe pod/${name} -n production`).stdout;
+    expect(described).toMatch(/^Status:\s+Pending$/m);
+    expect(described).toMatch(/^Node:\s+<none>$/m);
+    expect(described).toMatch(/PodScheduled\s+False/);
+    expect(described).toMatch(/Warning\s+FailedScheduling\s+\S+\s+default-scheduler\s+0\/4 nodes are available: 4 Insufficient cpu\./);
+    expect(kubectl('get events -n production --field-selector reason=FailedScheduling').stdout).toContain(`pod/${name}`);
+    // The wait is 10-60 s: after 61 simulated seconds the pod is scheduled and its container created or running.
+    await sim.control('POST', '/_sim/clock/advance', { ms: 61_000 });
+    const after = kubectl(`get pod ${name} -n production -o wide`).stdout;
+    expect(after).toMatch(/\s(ContainerCreating|Running)\s/);
+    expect(after).not.toContain('<none>');
+    expect(kubectl(`describe pod/${name} -n production`).stdout).toMatch(/Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned production\//);
+  });
+});

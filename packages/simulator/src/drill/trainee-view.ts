@@ -22,6 +22,8 @@ export interface PageView {
   value: number;
   firedAt: string;
   acknowledgedAt: string | null;
+  /** When the alert's condition cleared and it resolved; null while it fires. */
+  resolvedAt: string | null;
   /** How many times the pager has gone off for it: once, plus each re-notification. */
   notifications: number;
 }
@@ -123,17 +125,21 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
   const now = drill.clock.now();
   const first = firing[0];
   const acknowledged = trainee.acknowledged;
-  const page: PageView | null = first
+  // Once nothing fires, the pager keeps the last page it showed, marked resolved, as a pager does.
+  const resolved = first ? undefined : alerts.filter((alert) => alert.resolvedAtMs !== undefined && alert.firedAtMs !== undefined).sort((a, b) => b.resolvedAtMs! - a.resolvedAtMs!)[0];
+  const shown = first ?? resolved;
+  const page: PageView | null = shown
     ? {
-        alert: first.name,
-        trigger: first.trigger,
-        value: first.value,
-        firedAt: at(first.firedAtMs ?? now)!,
+        alert: shown.name,
+        trigger: shown.trigger,
+        value: shown.value,
+        firedAt: at(shown.firedAtMs ?? now)!,
         acknowledgedAt: acknowledged ? at(acknowledged.simMs) : null,
-        notifications: acknowledged ? 1 : 1 + Math.floor((now - (first.firedAtMs ?? now)) / renotifyEveryMs),
+        resolvedAt: first ? null : at(shown.resolvedAtMs ?? now),
+        notifications: acknowledged || !first ? 1 : 1 + Math.floor((now - (first.firedAtMs ?? now)) / renotifyEveryMs),
       }
     : acknowledged
-      ? { alert: acknowledged.alert, trigger: '', value: 0, firedAt: at(acknowledged.simMs)!, acknowledgedAt: at(acknowledged.simMs), notifications: 1 }
+      ? { alert: acknowledged.alert, trigger: '', value: 0, firedAt: at(acknowledged.simMs)!, acknowledgedAt: at(acknowledged.simMs), resolvedAt: null, notifications: 1 }
       : null;
   const timeline: TimelineItem[] = [];
   for (const entry of drill.journal.list({ limit: 2000 })) {

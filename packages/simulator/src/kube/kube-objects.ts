@@ -5,7 +5,7 @@
  * and AGE), `Scale` for the scale subresource, and `Status` for errors.
  */
 import type { Cluster, Deployment, Pod, PodTemplate, ReplicaSet } from '../world/cluster';
-import { rolloutPolicy } from '../world/cluster';
+import { rolloutPolicy, unschedulableMessage } from '../world/cluster';
 import { hashString, kubeSuffixAlphabet } from '../world/random';
 import { formatBytes, formatMillicores } from './quantity';
 
@@ -103,6 +103,7 @@ function containerState(pod: Pod, clock: KubeClock): Record<string, unknown> {
     case 'Running':
     case 'Terminating':
       return { running: { startedAt: iso(clock.toWall(pod.containerStartedMs ?? pod.createdMs)) } };
+    case 'Pending':
     case 'ContainerCreating':
       return { waiting: { reason: 'ContainerCreating' } };
     case 'CrashLoopBackOff': {
@@ -183,7 +184,7 @@ export function podObject(pod: Pod, cluster: Cluster, clock: KubeClock, resource
       containers: [{ ...container, volumeMounts: [{ name: volume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }],
       serviceAccountName: 'default',
       serviceAccount: 'default',
-      nodeName: pod.node,
+      ...(pod.node === '' ? {} : { nodeName: pod.node }),
       tolerations: [
         { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
         { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
@@ -205,7 +206,7 @@ export function podObject(pod: Pod, cluster: Cluster, clock: KubeClock, resource
         },
       ],
     },
-    status: {
+    status: pod.status === 'Pending' ? unscheduledStatus(pod, cluster.nodes.length, clock) : {
       phase: podPhase(pod),
       conditions: [
         { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: iso(created + 1000) },
@@ -234,6 +235,15 @@ export function podObject(pod: Pod, cluster: Cluster, clock: KubeClock, resource
       ],
       qosClass: qosClass(pod.template),
     },
+  };
+}
+
+/** A pod no node has taken: only PodScheduled=False, no addresses, no containers (as the API server shows one). */
+function unscheduledStatus(pod: Pod, nodes: number, clock: KubeClock): Record<string, unknown> {
+  return {
+    phase: 'Pending',
+    conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: iso(clock.toWall(pod.createdMs)), reason: 'Unschedulable', message: unschedulableMessage(nodes) }],
+    qosClass: qosClass(pod.template),
   };
 }
 
@@ -391,7 +401,7 @@ export function podTable(pods: Pod[], cluster: Cluster, clock: KubeClock, resour
       const { status, restarts } = podStatusCells(pod, clock);
       return {
         // A terminating container keeps serving through its grace period, as kubectl shows.
-        cells: [pod.name, pod.status === 'Running' || pod.status === 'Terminating' ? '1/1' : '0/1', status, restarts, humanDuration(clock.nowWallMs - clock.toWall(pod.createdMs)), pod.ip, pod.node],
+        cells: [pod.name, pod.status === 'Running' || pod.status === 'Terminating' ? '1/1' : '0/1', status, restarts, humanDuration(clock.nowWallMs - clock.toWall(pod.createdMs)), pod.ip || '<none>', pod.node || '<none>'],
         object: podObject(pod, cluster, clock, resourceVersion),
       };
     }),

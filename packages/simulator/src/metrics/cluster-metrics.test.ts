@@ -60,8 +60,13 @@ describe('kube-state-metrics and cAdvisor series', () => {
     const cpu = (body: string) => samples(body, 'container_cpu_usage_seconds_total').reduce((sum, sample) => sum + sample.value, 0);
     const first = cpu(await scrape());
     t.drill.world.cluster.scale('proof-worker', 12);
+    // The scale-up's four pods wait for node capacity first: unschedulable, Pending (issue 14 item 5).
+    const waiting = await scrape();
+    expect(samples(waiting, 'kube_pod_status_unschedulable')).toHaveLength(4);
+    expect(samples(waiting, 'kube_pod_status_phase').filter((sample) => sample.labels.phase === 'Pending')).toHaveLength(4);
     t.drill.skipTime(60_000, 'test');
     const body = await scrape();
+    expect(samples(body, 'kube_pod_status_unschedulable')).toHaveLength(0);
     expect(cpu(body)).toBeGreaterThan(first + 60 * 2);
     expect(samples(body, 'kube_deployment_spec_replicas')).toContainEqual({ labels: { namespace: 'production', deployment: 'proof-worker' }, value: 12 });
   });

@@ -88,6 +88,7 @@ export function renderClusterMetrics(world: World): string {
     [[...podLabels(pod), ['host_ip', cluster.node(pod.node)?.ip ?? ''], ['pod_ip', pod.ip], ['node', pod.node], ['created_by_kind', 'ReplicaSet'], ['created_by_name', `${pod.deployment}-${pod.templateHash}`]], 1],
   ]));
   out.family('kube_pod_status_phase', 'The pods current phase.', 'gauge', perPod(cluster, (pod) => [[[...podLabels(pod), ['phase', podPhase(pod)]], 1]]));
+  out.family('kube_pod_status_unschedulable', 'Describes the unschedulable status for the pod.', 'gauge', perPod(cluster, (pod) => (pod.status === 'Pending' ? [[podLabels(pod), 1]] : [])));
   out.family('kube_pod_container_status_restarts_total', 'The number of container restarts per container.', 'counter', perPod(cluster, (pod) => [[containerLabels(pod), pod.restarts]]));
   out.family('kube_pod_container_status_waiting_reason', 'Describes the reason the container is currently in waiting state.', 'gauge', perPod(cluster, (pod) =>
     pod.status === 'ContainerCreating' || pod.status === 'CrashLoopBackOff' ? [[[...containerLabels(pod), ['reason', pod.status]], 1]] : [],

@@ -25,6 +25,8 @@ export interface AlertState {
   activeSinceMs: number | undefined;
   /** When it last started firing. */
   firedAtMs: number | undefined;
+  /** When it last stopped firing (its condition cleared); undefined while it fires or never has. */
+  resolvedAtMs: number | undefined;
   value: number;
 }
 
@@ -49,6 +51,7 @@ export class AlertEvaluator {
         state: 'inactive',
         activeSinceMs: undefined,
         firedAtMs: undefined,
+        resolvedAtMs: undefined,
         value: 0,
       });
     }
@@ -67,6 +70,7 @@ export class AlertEvaluator {
         if (alert.state !== 'firing' && now - alert.activeSinceMs >= rule.forMs) {
           alert.state = 'firing';
           alert.firedAtMs = now;
+          alert.resolvedAtMs = undefined;
           this.listener?.({ alert: { ...alert }, to: 'firing' });
         } else if (alert.state === 'inactive') {
           alert.state = 'pending';
@@ -75,7 +79,10 @@ export class AlertEvaluator {
         const wasFiring = alert.state === 'firing';
         alert.state = 'inactive';
         alert.activeSinceMs = undefined;
-        if (wasFiring) this.listener?.({ alert: { ...alert }, to: 'resolved' });
+        if (wasFiring) {
+          alert.resolvedAtMs = now;
+          this.listener?.({ alert: { ...alert }, to: 'resolved' });
+        }
       }
     }
   }

@@ -135,6 +135,8 @@ describe('containers and events', () => {
     target.scale('proof-worker', 10);
     expect(target.events.list().map((event) => event.message)).toContain(`Scaled up replica set ${target.currentReplicaSet(target.deployments.get('proof-worker')!).name} from 8 to 10`);
     expect(reasons(target, 'ReplicaSet')).toEqual(['SuccessfulCreate', 'SuccessfulCreate']);
+    // A scale-up waits for node capacity (at most 60 s) before its pods are scheduled.
+    run(61);
     expect(reasons(target, 'Pod').filter((reason) => reason === 'Scheduled')).toHaveLength(2);
     target.scale('proof-worker', 8);
     expect(reasons(target, 'Pod')).toContain('Killing');
@@ -159,4 +161,68 @@ describe('containers and events', () => {
     expect(target.podCpuCores(pod)).toBe(0);
     expect(target.podCpuSeconds(pod)).toBe(0);
   });
+
+  it('keeps a scale-up\'s new pods Pending, unscheduled with FailedScheduling, for a seeded 10-60 s, then creates their containers (issue 14 item 5)', () => {
+    const waits: number[] = [];
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const { cluster: target, run, now } = cluster(seed);
+      const before = new Set(target.podsOf('proof-worker').map((pod) => pod.name));
+      target.scale('proof-worker', 11);
+      const added = target.podsOf('proof-worker').filter((pod) => !before.has(pod.name));
+      expect(added).toHaveLength(3);
+      expect(added.every((pod) => pod.status === 'Pending' && pod.node === '' && pod.ip === '')).toBe(true);
+      const failed = target.events.list().filter((event) => event.reason === 'FailedScheduling');
+      expect(failed).toHaveLength(3);
+      expect(failed[0]).toMatchObject({ type: 'Warning', component: 'default-scheduler', message: '0/4 nodes are available: 4 Insufficient cpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.' });
+      // A pending pod neither crashes nor counts as ready.
+      target.crash(added[0]!, 'Error');
+      expect(added[0]!.status).toBe('Pending');
+      let waited = 0;
+      while (added.some((pod) => pod.status === 'Pending') && waited < 120) {
+        run(1);
+        waited++;
+      }
+      expect(waited).toBeGreaterThanOrEqual(10);
+      expect(waited).toBeLessThanOrEqual(60);
+      waits.push(waited);
+      expect(added.every((pod) => pod.status === 'ContainerCreating' && pod.node !== '' && pod.ip !== '')).toBe(true);
+      // The scheduler retried while it waited: the event's count grew.
+      if (waited > 15) expect(target.events.list().find((event) => event.reason === 'FailedScheduling')!.count).toBeGreaterThan(1);
+      expect(target.events.list().filter((event) => event.reason === 'Scheduled' && event.lastMs === now())).toHaveLength(3);
+      run(30);
+      expect(target.readyCount('proof-worker')).toBe(11);
+      // The same seed waits the same time.
+      const again = cluster(seed);
+      again.cluster.scale('proof-worker', 11);
+      expect(again.cluster.podsOf('proof-worker').find((pod) => pod.status === 'Pending')!.statusUntilMs).toBe(added[0]!.createdMs + waited * 1000);
+    }
+    expect(new Set(waits).size).toBeGreaterThan(1);
+  });
+
+  it('deletes a pending pod at once on a scale-down, before any running one', () => {
+    const { cluster: target, run } = cluster();
+    target.scale('agenc-gateway', 4);
+    run(1);
+    target.scale('agenc-gateway', 2);
+    expect(target.podsOf('agenc-gateway').filter((pod) => pod.status === 'Terminating')).toHaveLength(2);
+    run(1);
+    expect(target.podsOf('agenc-gateway').map((pod) => pod.status)).toEqual(['Running', 'Running']);
+    expect(reasons(target, 'Pod')).not.toContain('Killing');
+  });
+
+  it('rolls a 3-replica deployment one pod at a time: never a fourth extra pod, never one fewer ready (issue 14 item 5)', () => {
+    const { cluster: target, run } = cluster(11);
+    target.rollout('speculation-engine', { image: 'agenc/speculation-engine:2.14.4' }, 'deploy 2.14.4');
+    const hash = target.deployments.get('speculation-engine')!.templateHash;
+    const live = () => target.podsOf('speculation-engine').filter((pod) => pod.status !== 'Terminating');
+    let newPodsAtOnce = 0;
+    run(180, () => {
+      expect(live().length).toBeLessThanOrEqual(4);
+      expect(target.readyCount('speculation-engine')).toBeGreaterThanOrEqual(3);
+      newPodsAtOnce = Math.max(newPodsAtOnce, live().filter((pod) => pod.templateHash === hash && pod.status !== 'Running').length);
+    });
+    expect(newPodsAtOnce).toBe(1);
+    expect(live().every((pod) => pod.templateHash === hash && pod.status === 'Running')).toBe(true);
+  });
 });
+

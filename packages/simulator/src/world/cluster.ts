@@ -9,8 +9,8 @@ import { ClusterEvents, type InvolvedObject } from './cluster-events';
 import { createRng, hashString, hashedUnit, kubeSuffixAlphabet, type Rng } from './random';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
-/** What `kubectl get pods` shows in STATUS. */
-export type PodStatus = 'ContainerCreating' | 'Running' | 'Terminating' | 'OOMKilled' | 'Error' | 'CrashLoopBackOff';
+/** What `kubectl get pods` shows in STATUS; 'Pending' is a pod no node has taken yet (FailedScheduling). */
+export type PodStatus = 'Pending' | 'ContainerCreating' | 'Running' | 'Terminating' | 'OOMKilled' | 'Error' | 'CrashLoopBackOff';
 export type TerminationReason = 'OOMKilled' | 'Error';
 
 /** A pod template's one container: what a revision fixes and `set resources`/`rollout undo` change. */
@@ -49,7 +49,9 @@ export interface Pod {
   deployment: string;
   labels: Record<string, string>;
   uid: string;
+  /** The node it runs on; '' while it waits to be scheduled. */
   node: string;
+  /** '' while it waits to be scheduled. */
   ip: string;
   createdMs: number;
   status: PodStatus;
@@ -87,6 +89,11 @@ export interface Deployment {
   templateHash: string;
   /** Every kept revision, oldest first; the current one among them. */
   replicaSets: ReplicaSet[];
+  /**
+   * Until when no node has room for the deployment's new pods: a scale-up's pods sit Pending
+   * (FailedScheduling) until capacity frees, as they do while a cluster autoscaler adds a node.
+   */
+  unschedulableUntilMs: number | undefined;
   /** Seconds a new container takes to become ready, min and max. */
   startupSeconds: readonly [number, number];
   terminationGraceSeconds: number;
@@ -164,7 +171,15 @@ export const resourceBounds = { memoryMinBytes: 64 * MiB, memoryMaxBytes: 30 * G
 export const rolloutPolicy = { maxSurge: 0.25, maxUnavailable: 0.25, progressDeadlineMs: 600_000, revisionHistoryLimit: 10 } as const;
 
 const crashShowSeconds = 10;
+/** How long a scale-up's pods wait for node capacity, seconds, and how often the scheduler retries them. */
+export const capacityWaitSeconds = [10, 60] as const;
+const schedulingRetryMs = 15_000;
 const maxBackoffSeconds = 300;
+
+/** The scheduler's words for a pod no node has room for (kube-scheduler 1.32), in its event and its PodScheduled condition. */
+export function unschedulableMessage(nodes: number): string {
+  return `0/${nodes} nodes are available: ${nodes} Insufficient cpu. preemption: 0/${nodes} nodes are available: ${nodes} No preemption victims found for incoming pod.`;
+}
 
 /** Equal templates share a ReplicaSet, as equal pod-template-hashes do. */
 export function sameTemplate(a: PodTemplate, b: PodTemplate): boolean {
@@ -194,6 +209,8 @@ export class Cluster {
   private readonly nodeImages = new Map<string, Set<string>>();
   /** While the cluster is being set up: what happened before the drill left no events. */
   private seeding = true;
+  /** A Pending pod's placement, drawn when it was made so a wait never moves the rng: node, IP, startup, next retry. */
+  private readonly placements = new Map<Pod, { node: string; ip: string; startupMs: number; retryMs: number }>();
 
   /**
    * `rng` is the world's; `history` (seeded apart from it) writes the revisions that predate
@@ -243,6 +260,7 @@ export class Cluster {
       terminationGraceSeconds: spec.terminationGraceSeconds,
       baseMemoryBytes: spec.baseMemoryBytes,
       rolloutStartedMs: undefined,
+      unschedulableUntilMs: undefined,
       lastProgressMs: createdMs,
       cpuPerPod: 0,
       cpuSecondsPerPod: 0,
@@ -341,15 +359,53 @@ export class Cluster {
     };
     this.pods.push(pod);
     this.version++;
-    if (!this.seeding) {
-      const replicaSet = this.currentReplicaSet(deployment);
-      this.event({ kind: 'ReplicaSet', name: replicaSet.name, namespace: deployment.namespace, uid: replicaSet.uid }, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.name}`, 'replicaset-controller');
-      this.event(podRef(pod), 'Normal', 'Scheduled', `Successfully assigned ${pod.namespace}/${pod.name} to ${pod.node}`, 'default-scheduler');
-      if (!this.nodeImagesOf(pod.node).has(pod.template.image)) {
-        this.event(containerRef(pod), 'Normal', 'Pulling', `Pulling image "${pod.template.image}"`, 'kubelet', pod.node);
-      }
+    if (this.seeding) return pod;
+    const replicaSet = this.currentReplicaSet(deployment);
+    this.event({ kind: 'ReplicaSet', name: replicaSet.name, namespace: deployment.namespace, uid: replicaSet.uid }, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.name}`, 'replicaset-controller');
+    const waitUntil = deployment.unschedulableUntilMs;
+    if (waitUntil !== undefined && waitUntil > this.now()) {
+      this.placements.set(pod, { node: pod.node, ip: pod.ip, startupMs: pod.statusUntilMs - this.now(), retryMs: this.now() + schedulingRetryMs });
+      pod.node = '';
+      pod.ip = '';
+      pod.status = 'Pending';
+      pod.statusUntilMs = waitUntil;
+      this.failedScheduling(pod);
+    } else {
+      this.scheduled(pod);
     }
     return pod;
+  }
+
+  /** The scheduler found no room: kubectl describe shows it under Events, folded into a count as it retries. */
+  private failedScheduling(pod: Pod): void {
+    this.event(podRef(pod), 'Warning', 'FailedScheduling', unschedulableMessage(this.nodes.length), 'default-scheduler');
+  }
+
+  private scheduled(pod: Pod): void {
+    this.event(podRef(pod), 'Normal', 'Scheduled', `Successfully assigned ${pod.namespace}/${pod.name} to ${pod.node}`, 'default-scheduler');
+    if (!this.nodeImagesOf(pod.node).has(pod.template.image)) {
+      this.event(containerRef(pod), 'Normal', 'Pulling', `Pulling image "${pod.template.image}"`, 'kubelet', pod.node);
+    }
+  }
+
+  /** A Pending pod's wait is over (or goes on): it lands on its node and its container starts being created. */
+  private stepPending(pod: Pod, now: number): void {
+    const placement = this.placements.get(pod);
+    if (!placement) return;
+    if (now < pod.statusUntilMs) {
+      if (now >= placement.retryMs) {
+        placement.retryMs = now + schedulingRetryMs;
+        this.failedScheduling(pod);
+      }
+      return;
+    }
+    this.placements.delete(pod);
+    pod.node = placement.node;
+    pod.ip = placement.ip;
+    pod.status = 'ContainerCreating';
+    pod.statusUntilMs = now + placement.startupMs;
+    this.version++;
+    this.scheduled(pod);
   }
 
   private event(involved: InvolvedObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string, host?: string): void {
@@ -373,6 +429,13 @@ export class Cluster {
     const deployment = this.deployments.get(name);
     if (!deployment) throw new Error(`no deployment ${name}`);
     if (deployment.replicas !== replicas) {
+      // A scale-up asks for room the nodes do not have yet: the new pods wait a seeded 10-60 s,
+      // drawn from the deployment's uid and generation so it never moves the world's rng.
+      if (replicas > deployment.replicas) {
+        const [min, max] = capacityWaitSeconds;
+        const seconds = Math.round(min + (max - min) * hashedUnit(hashString(deployment.uid), deployment.generation + 1));
+        deployment.unschedulableUntilMs = this.now() + seconds * 1000;
+      }
       deployment.replicas = replicas;
       deployment.generation++;
       this.version++;
@@ -515,7 +578,7 @@ export class Cluster {
 
   /** A container dies (OOMKilled, Error): shown for a few seconds, then CrashLoopBackOff, then a restart. */
   crash(pod: Pod, reason: TerminationReason): void {
-    if (pod.status === 'Terminating') return;
+    if (pod.status === 'Terminating' || pod.status === 'Pending') return;
     const now = this.now();
     pod.restarts++;
     pod.lastRestartMs = now;
@@ -547,6 +610,10 @@ export class Cluster {
     const now = this.now();
     let removed = false;
     for (const pod of this.pods) {
+      if (pod.status === 'Pending') {
+        this.stepPending(pod, now);
+        continue;
+      }
       if (now < pod.statusUntilMs) continue;
       switch (pod.status) {
         case 'ContainerCreating':
@@ -603,6 +670,15 @@ export class Cluster {
   }
 
   private terminate(pod: Pod, deployment: Deployment): void {
+    if (pod.status === 'Pending') {
+      // Never scheduled, no container to stop: it goes at once.
+      this.placements.delete(pod);
+      pod.status = 'Terminating';
+      pod.statusUntilMs = this.now();
+      const replicaSet = deployment.replicaSets.find((candidate) => candidate.templateHash === pod.templateHash);
+      if (replicaSet) this.event({ kind: 'ReplicaSet', name: replicaSet.name, namespace: deployment.namespace, uid: replicaSet.uid }, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.name}`, 'replicaset-controller');
+      return;
+    }
     pod.status = 'Terminating';
     pod.statusUntilMs = this.now() + deployment.terminationGraceSeconds * 1000;
     const replicaSet = deployment.replicaSets.find((candidate) => candidate.templateHash === pod.templateHash);

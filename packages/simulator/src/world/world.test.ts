@@ -27,6 +27,39 @@ describe('World (healthy drivers)', () => {
     expect(world.alerts.firing()).toEqual([]);
   });
 
+  it('keeps a small proof backlog that is never 0, moves with load and drifts (issue 14 item 5)', () => {
+    const { world, run } = healthyWorld();
+    const depths: number[] = [];
+    for (let minute = 0; minute < 60; minute++) {
+      run(60);
+      depths.push(world.proofQueue);
+    }
+    expect(Math.min(...depths)).toBeGreaterThan(100);
+    expect(Math.max(...depths)).toBeLessThan(0.05 * 50_000);
+    expect(new Set(depths.map((depth) => Math.round(depth / 50))).size).toBeGreaterThan(5);
+    // With speculation off nothing is committed, so no proofs wait: the backlog follows the load.
+    world.applyConfig([['speculation.enabled', false]]);
+    run(30);
+    expect(world.proofQueue).toBeLessThan(1);
+  });
+
+  it('drifts its rollback rate a few percent over the hour, not second-to-second white noise (issue 14 item 5)', () => {
+    const { world, run } = healthyWorld(13);
+    const fractions: number[] = [];
+    for (let minute = 0; minute < 90; minute++) {
+      run(60);
+      const sample = world.history[world.history.length - 2]!;
+      fractions.push(sample.rolledBack / sample.completed);
+    }
+    const mean = fractions.reduce((sum, value) => sum + value, 0) / fractions.length;
+    const spread = (Math.max(...fractions) - Math.min(...fractions)) / mean;
+    // Minute averages wander by several percent of the rate: white noise would average out to well under 1%.
+    expect(spread).toBeGreaterThan(0.05);
+    expect(spread).toBeLessThan(0.8);
+    expect(mean).toBeGreaterThan(0.018);
+    expect(mean).toBeLessThan(0.032);
+  });
+
   it('stops starting speculative tasks once speculation.enabled is false', () => {
     const { world, run } = healthyWorld();
     run(30);
@@ -56,7 +89,8 @@ describe('World (healthy drivers)', () => {
     const { world, run } = healthyWorld();
     world.cluster.scale('proof-worker', 16);
     expect(world.cluster.podsOf('proof-worker')).toHaveLength(16);
-    run(30);
+    // The new pods wait up to 60 s for node capacity, then up to 20 s to start.
+    run(90);
     expect(world.cluster.readyCount('proof-worker')).toBe(16);
     world.cluster.scale('agenc-worker', 0);
     expect(world.cluster.podsOf('agenc-worker').every((pod) => pod.status === 'Terminating')).toBe(true);

@@ -9,6 +9,7 @@ import { rollbackAutoProtect, timedOutShare, type DependencyFailure, type Driver
 import { Cluster, type Pod } from './cluster';
 import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
 import { createRng, hashString, type Rng } from './random';
+import { signalDrifts, stepDrifts, type SignalDrifts } from './signal-drift';
 import { AlertEvaluator, type AlertState } from './alerts';
 import { LogStream } from './log-stream';
 import { dependencyReading, seededDependencies, type Dependency, type DependencyReading } from './dependencies';
@@ -22,6 +23,8 @@ const opsPerWorkerPerSec = 80;
 const proofsPerWorkerPerSec = 60;
 const proofSlotsPerWorker = 4;
 export const proofQueueCapacity = 50_000;
+/** Seconds a proof waits, on average, for its batch to fill: the healthy queue's depth in seconds of inflow. */
+const proofBatchWaitSeconds = 2.5;
 const snapshotBytes = 128 * 1024;
 const baseHeapBytes = 1.1 * GiB;
 const taskStateBytes = 1.5 * MiB;
@@ -245,6 +248,11 @@ export class World {
   lastFullScan: IntegrityScanResult | undefined;
   /** Which records a sampled scan reads is the checker's own business: its own stream, so sampling never moves the world's. */
   private readonly sampleRng: Rng;
+  /**
+   * The slow wander of load, rollbacks, latency and the proof queue. Its own stream, seeded from
+   * the world's seed and stepped once a tick, so texture never shifts the incidents' timings.
+   */
+  readonly drifts: SignalDrifts;
 
   /** Set while speculation is off because the service turned it off itself. */
   autoDisabled: AutoDisable | undefined;
@@ -268,6 +276,7 @@ export class World {
     this.seed = options.seed;
     this.rng = createRng(options.seed);
     this.sampleRng = createRng(options.seed ^ 0x1bad5eed);
+    this.drifts = signalDrifts(createRng(options.seed ^ 0x7e47_0d21));
     this.drivers = drivers;
     // The revisions that predate the drill come from a sequence of their own (see Cluster).
     this.cluster = new Cluster(this.rng, this.now, createRng(options.seed ^ 0x5eed5eed));
@@ -301,6 +310,8 @@ export class World {
       this.snapshots.push({ minuteMs: -minute * 60_000, count, bytes: count * this.snapshotSize() });
     }
     this.activeTasks = baseDemandPerSec * this.fanout() * this.meanTaskSeconds();
+    // The proof queue starts where a healthy one sits: a batch window of committed work.
+    this.proofQueue = baseDemandPerSec * this.fanout() * 0.975 * proofBatchWaitSeconds;
   }
 
   private fanout(): number {
@@ -330,9 +341,11 @@ export class World {
     const config = this.config;
     const specPods = this.cluster.readyPods('speculation-engine');
     const workersReady = this.cluster.readyCount('agenc-worker');
+    stepDrifts(this.drifts);
+    const drifts = this.drifts;
 
-    // Demand, with a slow wave and noise, served by the agenc workers.
-    const demand = Math.max(0, baseDemandPerSec * drivers.loadMultiplier * (1 + 0.08 * Math.sin((2 * Math.PI * now) / 1_800_000)) + rng.gauss(6)) * dt;
+    // Demand, with a slow wave, a slower drift and noise, served by the agenc workers.
+    const demand = Math.max(0, baseDemandPerSec * drivers.loadMultiplier * (1 + 0.08 * Math.sin((2 * Math.PI * now) / 1_800_000) + drifts.load.value) + rng.gauss(6)) * dt;
     this.pendingOps = Math.min(this.pendingOps + demand, 5_000_000);
     const processed = Math.min(this.pendingOps, workersReady * opsPerWorkerPerSec * dt);
     this.pendingOps -= processed;
@@ -349,7 +362,7 @@ export class World {
       // Every speculation pod is down: work that would have speculated fails.
       this.errors.capacity += processed * 0.05;
     }
-    const completed = Math.min(this.activeTasks, (this.activeTasks / this.meanTaskSeconds()) * dt);
+    const completed = Math.min(this.activeTasks, (this.activeTasks / (this.meanTaskSeconds() * (1 + drifts.taskSeconds.value))) * dt);
     this.activeTasks = this.activeTasks + starts - completed;
     if (this.activeTasks < 0.5 && starts === 0) this.activeTasks = 0;
     this.totals.started += starts;
@@ -359,7 +372,9 @@ export class World {
     // Tasks that outlive `speculation.task_timeout_ms` are aborted and their work rolled back;
     // at the default timeout none do, a timeout near the tasks' own duration hits many.
     const timedOut = timedOutShare(config['speculation.task_timeout_ms'], this.meanTaskSeconds());
-    const rollbackFraction = Math.min(0.97, Math.max(0, 0.025 + rng.gauss(0.004) + cascade + timedOut));
+    // A healthy rate that drifts a few percent over minutes, with a little second-to-second noise
+    // (the draw is kept where it was, a quarter as loud, so a seed's sequence does not move).
+    const rollbackFraction = Math.min(0.97, Math.max(0, 0.025 * (1 + drifts.rollbacks.value) + 0.25 * rng.gauss(0.004) + cascade + timedOut));
     const rolledBack = completed * rollbackFraction;
     this.totals.rolledBack += rolledBack;
     this.totals.committed += completed - rolledBack;
@@ -613,7 +628,10 @@ export class World {
     const batchFactor = 1 + 0.06 * Math.log2(this.config['speculation.proof.batch_size'] / 32);
     const capacity = (slots / proofSlotsPerWorker) * proofsPerWorkerPerSec * batchFactor;
     this.proofQueue += inflow;
-    const served = Math.min(this.proofQueue, capacity);
+    // Proofs are generated in batches: a healthy queue holds the last seconds of inflow waiting
+    // for theirs, never exactly 0, and it moves with load.
+    const waiting = inflow * proofBatchWaitSeconds * Math.max(0.2, 1 + this.drifts.proofWait.value);
+    const served = Math.min(Math.max(0, this.proofQueue - waiting), capacity);
     // Proofs the verifier rejects were generated for nothing: they go back on the queue.
     const rejected = served * faultyShare;
     this.proofQueue -= served - rejected;

@@ -10,6 +10,7 @@ const page = (overrides: Partial<PageView> = {}): PageView => ({
   value: 0.62,
   firedAt: '2026-11-28T10:14:00.000Z',
   acknowledgedAt: null,
+  resolvedAt: null,
   notifications: 1,
   ...overrides,
 });
@@ -42,4 +43,16 @@ describe('PagerPanel', () => {
     expect(screen.getByText('Acknowledged at 10:20:00 UTC')).toBeTruthy();
     expect(document.title).toBe('gameday');
   });
+
+  it('shows a resolved page as resolved, ringing no more, acknowledged or not (issue 14 item 5)', () => {
+    const { rerender } = render(<PagerPanel page={page({ resolvedAt: '2026-11-28T10:31:00.000Z' })} onAcknowledge={() => undefined} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Acknowledge' })).toBeNull();
+    expect(screen.getByText('Resolved at 10:31:00 UTC: its condition cleared')).toBeTruthy();
+    expect(screen.getByText(/RESOLVED/)).toBeTruthy();
+    rerender(<PagerPanel page={page({ acknowledgedAt: '2026-11-28T10:20:00.000Z', resolvedAt: '2026-11-28T10:31:00.000Z' })} onAcknowledge={() => undefined} />);
+    expect(screen.getByText('Acknowledged at 10:20:00 UTC')).toBeTruthy();
+    expect(screen.getByText('Resolved at 10:31:00 UTC: its condition cleared')).toBeTruthy();
+  });
 });
+

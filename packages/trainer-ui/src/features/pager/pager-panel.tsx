@@ -10,7 +10,8 @@ const time = (iso: string) => `${iso.slice(11, 19)} UTC`;
  */
 export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['page']; onAcknowledge: () => void; busy?: boolean }) {
   const lastNotifications = useRef(0);
-  const ringing = page !== null && page.acknowledgedAt === null;
+  // A resolved page no longer rings, acknowledged or not: its condition has cleared.
+  const ringing = page !== null && page.acknowledgedAt === null && page.resolvedAt === null;
   useEffect(() => {
     const base = document.title.replace(/^\(\d+\) /, '');
     document.title = ringing ? `(${page.notifications}) ${base}` : base;
@@ -21,9 +22,10 @@ export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['p
     <Panel title="Pager" className={ringing ? 'paging' : ''}>
       {!page && <p className="quiet">No page. You are on call; the pager will go off here.</p>}
       {page && (
-        <div className={`page ${ringing ? 'ringing' : 'acknowledged'}`} role={ringing ? 'alert' : undefined}>
+        <div className={`page ${ringing ? 'ringing' : page.resolvedAt !== null ? 'resolved' : 'acknowledged'}`} role={ringing ? 'alert' : undefined}>
           <div>
             <strong>{page.alert}</strong>
+            {page.resolvedAt !== null && <span className="quiet"> RESOLVED</span>}
           </div>
           {page.trigger && <div>{page.trigger}</div>}
           <div className="quiet">
@@ -40,7 +42,10 @@ export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['p
               </button>
             </>
           ) : (
-            <p>Acknowledged at {time(page.acknowledgedAt!)}</p>
+            <>
+              {page.acknowledgedAt !== null && <p>Acknowledged at {time(page.acknowledgedAt)}</p>}
+              {page.resolvedAt !== null && <p>Resolved at {time(page.resolvedAt)}: its condition cleared</p>}
+            </>
           )}
         </div>
       )}
