@@ -34,7 +34,7 @@ import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScan
 import { MetricSeries } from './metric-series';
 import { TraineeSession } from './trainee-session';
 import type { AlertNotice } from '../world/alert-webhook';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 
 export interface DrillOptions {
   scenario: string;

@@ -11,6 +11,7 @@ import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig
 import { createRng, type Rng } from './random';
 import { AlertEvaluator, type AlertState } from './alerts';
 import { LogStream } from './log-stream';
+import { dependencySymptom } from './dependency-symptoms';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -29,24 +30,6 @@ export const stateRecords = 4_194_304;
 export const quickScanRecords = stateRecords / 16;
 /** How long an on-demand scan takes, simulated: a full one reads every shard. */
 export const integrityScanMs = { quick: 3_000, full: 42_000 } as const;
-/** How long a dependency read waits before the client gives up (the symptom of a timing-out dependency). */
-export const dependencyTimeoutMs = 2_000;
-
-/**
- * A rollback's reason as the service records it: what the task saw when it read from a failing
- * dependency, with the endpoint, so a responder can correlate; never a verdict.
- */
-export function dependencySymptom(failure: DependencyFailure): string {
-  switch (failure.mode) {
-    case 'timeout':
-      return `read timed out after ${dependencyTimeoutMs}ms: ${failure.endpoint}`;
-    case 'stale':
-      return `stale read: block header from ${failure.endpoint} behind head`;
-    case 'refused':
-      return `connection refused: ${failure.endpoint}`;
-  }
-}
-
 export type ErrorReason = 'dependency_timeout' | 'task_timeout' | 'oom' | 'proof_rejected' | 'capacity';
 export const errorReasons: readonly ErrorReason[] = ['dependency_timeout', 'task_timeout', 'oom', 'proof_rejected', 'capacity'];
 

@@ -13,7 +13,7 @@ import {
   stakeReport,
   statusReport,
   stuckReport,
-} from '../../world/service-reports';
+} from '../../drill/service-reports';
 import { DurationMs, ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 
 const components = ['speculation'] as const;

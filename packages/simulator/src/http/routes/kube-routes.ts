@@ -9,6 +9,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type RoutesPlugin, type Static } from '../schemas/json-schema';
 import { namespaces, rolloutPolicy, type Cluster, type Deployment, type Pod, type RolloutResult } from '../../world/cluster';
 import { kubeStatusOf, toGamedayError } from '../plugins/error-handler';
+import { statusOf } from '../errors';
 import { guardRoute } from '../plugins/auth';
 import {
   deploymentObject,
@@ -103,10 +104,11 @@ export function sendKubeError(error: FastifyError | Error, request: FastifyReque
     return reply.status(error.code).send(kubeStatus(error.code, error.reason, error.message, error.details));
   }
   const coded = toGamedayError(error);
-  if (coded.status >= 500) request.log.error({ err: error }, 'unhandled error in the Kubernetes API');
-  request.journal.detail.error = statusReasonFor(coded.status);
+  const status = statusOf(coded);
+  if (status >= 500) request.log.error({ err: error }, 'unhandled error in the Kubernetes API');
+  request.journal.detail.error = statusReasonFor(status);
   request.journal.detail.message = coded.message;
-  return reply.status(coded.status).send(kubeStatusOf(coded));
+  return reply.status(status).send(kubeStatusOf(coded));
 }
 
 function parseSelector(selector: string | undefined) {

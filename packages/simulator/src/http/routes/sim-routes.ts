@@ -6,7 +6,7 @@ import { scenarios } from '@gameday/scenarios';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { guardEveryRoute } from '../plugins/auth';
 import { drillState } from '../../drill/drill-state';
-import { GamedayError } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 
 const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics', 'other'] as const;

@@ -15,7 +15,7 @@ import { debriefOf, finishDrill } from '../../scoring/drill-debrief';
 import { postmortemDraft } from '../../scoring/postmortem-draft';
 import type { LeaderboardRow } from '../../storage/drill-store';
 import { toCsv } from '../../export/csv';
-import { GamedayError } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
 import { isBearer, presentedToken } from '../plugins/auth';
 import { envLines, participantRecord } from '../../drill/drill-workspace';
 import { permissions, rolePermissions } from '../../gameday/session-roles';
