@@ -1,8 +1,10 @@
 /**
  * The layers of the simulator and the arrows between them, held by lint (CONVENTIONS 21):
  *
- *   cli → check → http/terminal → gameday → scoring/storage/metrics → drill → kube/world → clock/journal → core, scenarios
+ *   cli → check → http → terminal, gameday → scoring, storage, metrics → drill → kube → world → clock, journal → core
  *
+ * (higher layers may skip over lower ones; every layer may import @gameday/scenarios, which
+ * imports none of them; scoring and storage are peers that read each other's types).
  * Each layer lists what it may import; anything else is an error (`boundaries/dependencies`,
  * default disallow), and no chain of imports may come back to where it started
  * (`import-x/no-cycle`). Tests (`*.test.ts`) and their helpers (`test-*.ts`) sit above every
@@ -24,9 +26,10 @@ export const layers = {
   clock: { pattern: `${src}/clock`, allow: ['core'] },
   journal: { pattern: `${src}/journal`, allow: ['core', 'scenarios'] },
   world: { pattern: `${src}/world`, allow: ['core', 'clock', 'journal', 'scenarios'] },
-  // The fake Kubernetes API's objects, built from the world's cluster.
+  // The fake Kubernetes API's objects, built from the world's cluster: beside the world, below the drill.
   kube: { pattern: `${src}/kube`, allow: ['world', 'core', 'scenarios'] },
-  drill: { pattern: `${src}/drill`, allow: ['world', 'clock', 'journal', 'core', 'scenarios'] },
+  // A drill's actions note a deployment's limits as the Kubernetes API writes them (kube/quantity.ts).
+  drill: { pattern: `${src}/drill`, allow: ['kube', 'world', 'clock', 'journal', 'core', 'scenarios'] },
   scoring: { pattern: `${src}/scoring`, allow: ['storage', 'drill', 'world', 'journal', 'clock', 'core', 'scenarios'] },
   storage: { pattern: `${src}/storage`, allow: ['scoring', 'drill', 'journal', 'core', 'scenarios'] },
   // Prometheus registries, read from the drill's world (and finished drills, for readiness).
