@@ -22,6 +22,9 @@ export const baselineMachine = setup({
     harmful: [],
     facts: { ...noIncidentFacts, primaryRegion: primaryRegions[Math.abs(Math.trunc(input.seed)) % primaryRegions.length]! },
     expected: null,
+    // Nothing is broken: the baseline is resolved from the start.
+    causeFixed: true,
+    happenings: [],
   }),
   initial: 'healthy',
   states: {

@@ -42,12 +42,22 @@ export function combineFacts(first: IncidentFacts, second: IncidentFacts): Incid
 
 /**
  * One spec for a drill with injected faults: the first incident's identity and conditions, the
- * alerts, required actions and harmful actions of all (an action both ask for counts once).
+ * alerts, required actions, harmful actions, recovery steps and escalations of all (each counts once).
  */
 export function combineSpecs(first: ScenarioSpec, ...more: ScenarioSpec[]): ScenarioSpec {
-  const spec: ScenarioSpec = { ...first, alerts: [...first.alerts], requiredActions: [...first.requiredActions], harmfulActions: [...first.harmfulActions] };
+  const spec: ScenarioSpec = {
+    ...first,
+    alertRules: [...first.alertRules],
+    requiredActions: [...first.requiredActions],
+    harmfulActions: [...first.harmfulActions],
+    recovery: [...first.recovery],
+    escalateTo: [...first.escalateTo],
+  };
   for (const other of more) {
-    for (const alert of other.alerts) if (!spec.alerts.includes(alert)) spec.alerts.push(alert);
+    for (const rule of other.alertRules) if (!spec.alertRules.some((known) => known.name === rule.name)) spec.alertRules.push(rule);
+    for (const step of other.recovery) if (!spec.recovery.some((known) => known.id === step.id)) spec.recovery.push(step);
+    for (const target of other.escalateTo) if (!spec.escalateTo.includes(target)) spec.escalateTo.push(target);
+    spec.stabiliseFirst ||= other.stabiliseFirst;
     for (const action of other.requiredActions) {
       if (spec.requiredActions.some((known) => known.id === action.id || known.command === action.command)) continue;
       // The runbook's order is within one section; across sections the actions are unordered.

@@ -86,11 +86,13 @@ export function configChanges(event: WorldEvent): Record<string, boolean | numbe
 
 /** The part of every incident's initial context that does not depend on the incident: healthy
  * drivers plus the variant's red herrings, no harm yet, the variant's region and workaround. */
-export function incidentContext(variant: CommonVariant): Pick<ScenarioContext, 'drivers' | 'harmful' | 'facts'> {
+export function incidentContext(variant: CommonVariant): Pick<ScenarioContext, 'drivers' | 'harmful' | 'facts' | 'causeFixed' | 'happenings'> {
   return {
     drivers: { ...healthyDrivers, ...variant.redHerrings },
     harmful: [],
     facts: { primaryRegion: variant.primaryRegion, workaround: variant.workaround },
+    causeFixed: false,
+    happenings: [],
   };
 }
 
@@ -128,3 +130,45 @@ export const phaseDelays = {
   escalate: ({ context }: { context: { variant: CommonVariant } }) => context.variant.escalateAfterMs,
   turnCritical: ({ context }: { context: { variant: CommonVariant } }) => context.variant.criticalAfterMs,
 };
+
+/** The settings a scenario tracks from the responder's config changes (the world's defaults to start). */
+export interface TrackedConfig {
+  enabled: boolean;
+  maxDepth: number;
+  rolloutPercentage: number;
+}
+
+export const defaultTrackedConfig: Readonly<TrackedConfig> = { enabled: true, maxDepth: 4, rolloutPercentage: 100 };
+
+/** The tracked settings after a `config.changed` event (unchanged for any other event). */
+export function trackedConfigAfter(config: TrackedConfig, event: WorldEvent): TrackedConfig {
+  const changes = configChanges(event);
+  const enabled = changes['speculation.enabled'];
+  const depth = changes['speculation.max_depth'];
+  const rollout = changes['speculation.features.rollout_percentage'];
+  return {
+    enabled: typeof enabled === 'boolean' ? enabled : config.enabled,
+    maxDepth: typeof depth === 'number' ? depth : config.maxDepth,
+    rolloutPercentage: typeof rollout === 'number' ? rollout : config.rolloutPercentage,
+  };
+}
+
+/**
+ * How long a fix stays "fresh" after the cause went: the runbook's Recovery brings speculation
+ * back at `max_depth: 1` and widens it gradually, so a fix that does not hold hurts a few
+ * shallow chains, not all of them.
+ */
+export const freshFixMs = 10 * 60_000;
+
+/**
+ * Why a config change restores speculation too fast while the fix is fresh, or null: turning
+ * it on (or keeping it on) deeper than `max_depth: 1`, or raising the depth more than one step
+ * at a time. Before the cause is fixed (`causeFixedAtMs` null) this says nothing: re-enabling
+ * then is each incident's own harm.
+ */
+export function restoringTooFast(before: TrackedConfig, after: TrackedConfig, causeFixedAtMs: number | null, simMs: number): string | null {
+  if (causeFixedAtMs === null || simMs - causeFixedAtMs >= freshFixMs || !after.enabled) return null;
+  if (!before.enabled && after.maxDepth > 1) return `re-enabled speculation at max_depth ${after.maxDepth} while the fix was fresh: the runbook's Recovery starts at max_depth 1`;
+  if (before.enabled && after.maxDepth > before.maxDepth + 1) return `raised max_depth from ${before.maxDepth} to ${after.maxDepth} at once while the fix was fresh: the runbook's Recovery increases it gradually`;
+  return null;
+}

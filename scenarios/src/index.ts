@@ -11,17 +11,21 @@ export { assessSeverity, calmFacts, severities, significantLossTokens, worse } f
 export { businessHoursWindow, defaultPrimaryRegion, isBusinessHours, localTime, primaryRegions, seededEpochMs } from './primary-region';
 export type { LocalTime, PrimaryRegion } from './primary-region';
 export { combineDrivers, combineFacts, combineSpecs } from './combined-faults';
-export { liveSeverity, liveSeverityFacts, matchesAction, noIncidentFacts, readingsSatisfy, routeOf } from './scenario-spec';
+export { alertNames, escalationTargets, liveSeverity, liveSeverityFacts, matchesAction, matrixEscalations, noIncidentFacts, normalSettings, readingsSatisfy, routeOf } from './scenario-spec';
 export type { SeededFaker } from './seeded-faker';
 export type { Severity, SeverityAssessment, SeverityFacts } from './severity';
 export type {
   ActionMatcher,
   ActionRecord,
+  AlertRuleSpec,
+  CauseSpec,
   Condition,
+  EscalationTarget,
   HarmfulAction,
   HttpMethod,
   IncidentFacts,
   ReadingCondition,
+  RecoveryStep,
   RequiredAction,
   ScenarioSpec,
   Workaround,
@@ -30,6 +34,7 @@ export type {
   DependencyFailure,
   Difficulty,
   Drivers,
+  Happening,
   Phase,
   Readings,
   ScenarioContext,
@@ -38,3 +43,7 @@ export type {
   WorldEvent,
   WorldEventBody,
 } from './scenario-types';
+export { alertRulesYaml } from './alert-rules-file';
+export { defaultTrackedConfig, freshFixMs, restoringTooFast, trackedConfigAfter } from './incident-kit';
+export type { TrackedConfig } from './incident-kit';
+export { scenarioTableMarkdown, withScenarioTable } from './scenario-docs';

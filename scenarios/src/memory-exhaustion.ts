@@ -152,7 +152,20 @@ export const memoryExhaustionMachine = setup({
 export const memoryExhaustionSpec: ScenarioSpec = {
   incident: 'INC-SPEC-002',
   trigger: 'Memory > 95% or OOMKilled pods',
-  alerts: ['SpeculationMemoryExhaustion'],
+  runbookSection: 'INC-SPEC-002: Memory Exhaustion',
+  alertRules: [
+    {
+      name: 'SpeculationMemoryExhaustion',
+      severity: 'critical',
+      runbookSeverity: 'P1',
+      summary: 'Speculation pods out of memory',
+      trigger: 'Memory > 95% or OOMKilled pods',
+      expr: 'max(speculation_memory_usage_bytes / speculation_memory_limit_bytes) > 0.95 or max(speculation_oomkilled_pods) > 0',
+      forMs: 0,
+      holds: (readings) => readings.memoryRatio > 0.95 || readings.oomKilledPods > 0,
+      value: (readings) => readings.memoryRatio,
+    },
+  ],
   requiredActions: [
     { id: 'force-gc', description: 'Force GC', command: 'agenc admin gc --component speculation --force', anyOf: [{ kind: 'request', method: 'POST', route: '/admin/gc', detail: { force: true } }], order: 1, deadlineMs: 10 * 60_000, why: 'reclaims the garbage speculative state left behind, at once' },
     {
@@ -195,6 +208,27 @@ export const memoryExhaustionSpec: ScenarioSpec = {
     forMs: 10 * 60_000,
     description: 'memory below 75% for ten minutes with speculation on',
   },
+  cause: {
+    kind: 'bug',
+    description: 'the snapshot sweeper stalled and speculative task state leaked into garbage the normal GC does not reclaim',
+    evidence: [
+      { command: 'agenc speculation snapshots list', shows: 'snapshots older than their TTL piling up' },
+      { command: 'kubectl top pods -n production -l component=speculation', shows: 'memory climbing towards the limit between GCs' },
+    ],
+    fix: 'bound the snapshots (speculation.snapshots.max_count) so the pile-up stops',
+  },
+  recovery: [
+    {
+      id: 'tune-snapshot-limits',
+      description: 'Tune snapshot limits',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.snapshots.max_count": 2000}'`,
+      anyOf: [{ kind: 'config', key: 'speculation.snapshots.max_count', atMost: 100_000 }],
+      why: 'bounded snapshots cannot pile up again',
+    },
+  ],
+  stabiliseFirst: false,
+  escalateTo: [],
+  onboardingRank: 1,
 };
 
 export const memoryExhaustionScenario: ScenarioDefinition = {

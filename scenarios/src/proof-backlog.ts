@@ -150,7 +150,20 @@ export const proofBacklogMachine = setup({
 export const proofBacklogSpec: ScenarioSpec = {
   incident: 'INC-SPEC-003',
   trigger: 'Proof queue > 95% or proof worker pods failing',
-  alerts: ['ProofGenerationFailure'],
+  runbookSection: 'INC-SPEC-003: Proof Generation Failure',
+  alertRules: [
+    {
+      name: 'ProofGenerationFailure',
+      severity: 'critical',
+      runbookSeverity: 'P1',
+      summary: 'Proof generation failing or saturated',
+      trigger: 'Proof queue > 95% or proof worker pods failing',
+      expr: 'max(proof_queue_depth / proof_queue_capacity) > 0.95 or max(agenc_pods_failing{deployment="proof-worker"}) > 0',
+      forMs: 0,
+      holds: (readings) => readings.proofQueueRatio > 0.95 || readings.proofWorkersFailing > 0,
+      value: (readings) => readings.proofQueueRatio,
+    },
+  ],
   requiredActions: [
     { id: 'check-proof-workers', description: 'Check proof worker status', command: 'agenc proof-worker status', anyOf: [{ kind: 'request', method: 'GET', route: '/admin/proof-worker/status' }], order: 1, deadlineMs: 10 * 60_000, why: 'shows whether workers are failing, stuck or simply outnumbered' },
     {
@@ -194,6 +207,27 @@ export const proofBacklogSpec: ScenarioSpec = {
     forMs: 10 * 60_000,
     description: 'proof queue near empty for ten minutes with speculation on',
   },
+  cause: {
+    kind: 'bug',
+    description: 'proof demand outgrew the workers while some proofs hung and held their slots',
+    evidence: [
+      { command: 'agenc proof-worker status', shows: 'workers busy, queue depth and stuck proofs' },
+      { command: 'kubectl logs -n production deployment/proof-worker --tail=50', shows: 'proofs timing out, workers crashing on start-up' },
+    ],
+    fix: 'the proof team fixes the hanging circuit; capacity restored',
+  },
+  recovery: [
+    {
+      id: 'increase-capacity',
+      description: 'Increase worker capacity',
+      command: 'kubectl scale deployment proof-worker -n production --replicas=16',
+      anyOf: [{ kind: 'scale', deployment: 'proof-worker', atLeast: 9 }],
+      why: 'enough workers for the demand, with headroom',
+    },
+  ],
+  stabiliseFirst: false,
+  escalateTo: [],
+  onboardingRank: 3,
 };
 
 export const proofBacklogScenario: ScenarioDefinition = {

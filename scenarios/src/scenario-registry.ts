@@ -1,5 +1,6 @@
 /** Every scenario the simulator can run, by id. A new scenario is one file plus a line here. */
 import { baselineScenario } from './baseline';
+import { gatewayCrashloopScenario } from './gateway-crashloop';
 import { memoryExhaustionScenario } from './memory-exhaustion';
 import { proofBacklogScenario } from './proof-backlog';
 import { rollbackStormScenario } from './rollback-storm';
@@ -14,6 +15,7 @@ export const scenarios: readonly ScenarioDefinition[] = [
   proofBacklogScenario,
   stateCorruptionScenario,
   stakeSlashingScenario,
+  gatewayCrashloopScenario,
 ];
 
 export const scenarioIds = scenarios.map((scenario) => scenario.id);

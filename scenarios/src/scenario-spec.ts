@@ -5,7 +5,7 @@
  */
 import { defaultPrimaryRegion, isBusinessHours, type PrimaryRegion } from './primary-region';
 import type { Readings } from './scenario-types';
-import { assessSeverity, significantLossTokens, type SeverityAssessment, type SeverityFacts } from './severity';
+import { assessSeverity, significantLossTokens, type Severity, type SeverityAssessment, type SeverityFacts } from './severity';
 
 /** The part of a journal entry an action matcher looks at. */
 export interface ActionRecord {
@@ -131,18 +131,115 @@ export function readingsSatisfy(condition: Condition, readings: Readings): boole
   });
 }
 
+/**
+ * An alerting rule, declared with the incident it pages for. The simulator evaluates `holds`
+ * over the world's readings every tick, the way Prometheus evaluates `expr` over `/metrics`
+ * with the same `for`; scenarios/prometheus/alerts.yml is generated from these
+ * (`alertRulesYaml`) and a test keeps the file equal to them.
+ */
+export interface AlertRuleSpec {
+  name: string;
+  /** Alertmanager routing: critical pages, warning notifies. */
+  severity: 'critical' | 'warning';
+  /** The runbook severity the alert is labelled with: what the matrix says its condition alone means. */
+  runbookSeverity: Severity;
+  summary: string;
+  /** The runbook's trigger, as written there. */
+  trigger: string;
+  /** PromQL over the metrics gameday exports; must hold exactly when `holds` does. */
+  expr: string;
+  forMs: number;
+  holds(readings: Readings): boolean;
+  /** The value shown on the pager (a ratio, a count). */
+  value(readings: Readings): number;
+}
+
+/** Who the runbook has a responder escalate to. */
+export const escalationTargets = ['platform-lead', 'engineering-leadership', 'finance', 'legal'] as const;
+export type EscalationTarget = (typeof escalationTargets)[number];
+
+/**
+ * The incident's cause as a thing in the world: what it is, where a responder finds its
+ * evidence, and what takes it away. Read by the debrief and the docs once the drill is over;
+ * never shown while it runs (the evidence is, where it lives).
+ */
+export interface CauseSpec {
+  kind: 'deploy' | 'config' | 'dependency' | 'bug';
+  /** What broke, in the post-mortem's words. */
+  description: string;
+  /** Where the evidence is: what a responder runs, and what it shows. */
+  evidence: Array<{ command: string; shows: string }>;
+  /** What takes the cause away, and who does it (the responder, or another team, announced). */
+  fix: string;
+}
+
+/** One of the runbook's Recovery steps, matched like a required action. */
+export interface RecoveryStep {
+  id: string;
+  description: string;
+  command: string;
+  anyOf: ActionMatcher[];
+  why: string;
+}
+
 export interface ScenarioSpec {
   incident: string;
+  /** The runbook section's heading, e.g. `INC-SPEC-001: Cascading Rollback Storm`. */
+  runbookSection: string;
   /** The runbook's trigger line. */
   trigger: string;
   /** The alerts that page for this incident (the trigger's, and a milder one where variants stay below it). */
-  alerts: string[];
+  alertRules: AlertRuleSpec[];
   requiredActions: RequiredAction[];
   harmfulActions: HarmfulAction[];
   /** The incident stops getting worse. */
   mitigated: Condition;
-  /** The service is back to normal with speculation on. */
+  /**
+   * The service is restored: with the scenario's cause gone (`context.causeFixed`), these
+   * readings hold for `forMs`. The drill checks it every tick; a declaration of resolved is
+   * judged against it.
+   */
   resolved: Condition;
+  cause: CauseSpec;
+  /** The runbook's Recovery steps for this incident. */
+  recovery: RecoveryStep[];
+  /**
+   * The runbook's "if the cause is unclear, stabilise first (disable speculation)": the first
+   * change a responder makes should be disabling speculation.
+   */
+  stabiliseFirst: boolean;
+  /** Escalations this incident's section asks for, whatever the severity (the matrix's come on top). */
+  escalateTo: EscalationTarget[];
+  /** Position on the onboarding path: 1 is taken first. */
+  onboardingRank: number;
+}
+
+/** The names of the spec's alerts. */
+export function alertNames(spec: Pick<ScenarioSpec, 'alertRules'>): string[] {
+  return spec.alertRules.map((rule) => rule.name);
+}
+
+/**
+ * The settings the service normally runs with: what "speculation back on" means for a resolved
+ * condition (the config's defaults).
+ */
+export const normalSettings: ReadingCondition[] = [
+  { reading: 'speculationEnabled', op: '==', value: true },
+  { reading: 'maxDepth', op: '>=', value: 4 },
+  { reading: 'rolloutPercentage', op: '>=', value: 100 },
+];
+
+/** The escalations the severity matrix asks for at `severity`. */
+export function matrixEscalations(severity: Severity): EscalationTarget[] {
+  switch (severity) {
+    case 'P1':
+      return ['engineering-leadership'];
+    case 'P2':
+      return ['platform-lead'];
+    case 'P3':
+    case 'P4':
+      return [];
+  }
 }
 
 /** A documented way for users to get their work done around the incident: it lowers the severity by one. */

@@ -101,7 +101,30 @@ export interface Readings {
   operationsPending: number;
   /** Service pods in OOMKilled, Error or CrashLoopBackOff. */
   failingPods: number;
+  /** Proof-worker pods in OOMKilled, Error or CrashLoopBackOff. */
+  proofWorkersFailing: number;
+  /** Slashing events in the last hour, whatever the offence. */
+  slashingEventsLastHour: number;
 }
+
+/**
+ * Something the scenario makes happen in the world that someone other than the responder did:
+ * a teammate's deploy, a config change by an automation, a message from the team that owns a
+ * dependency, that team's status page. Each shows where a responder would look for it (rollout
+ * history, pods and events; the config history; the drill's channels; the dependency status),
+ * so no cause appears and no fix arrives unseen. A scenario appends them to
+ * `context.happenings` in simulated time; the drill applies each once, in order, at the
+ * moment it appears.
+ */
+export type Happening =
+  /** A new revision of `deployment` rolls out: its pods are replaced one by one, and rollout history shows `changeCause`. */
+  | { kind: 'deploy'; deployment: string; image: string; changeCause: string; by: string; memoryLimitBytes?: number }
+  /** A config change someone else made: applied, and listed in the config history with who and why. */
+  | { kind: 'config'; changes: Record<string, boolean | number | string>; by: string; reason: string }
+  /** A message in one of the drill's channels from someone outside it (another team, a bot). */
+  | { kind: 'message'; channel: '#platform-alerts' | '#incidents' | '#deploys'; from: string; text: string }
+  /** A dependency's owning team updates its status page. */
+  | { kind: 'dependency-status'; endpoint: string; owner: string; status: 'operational' | 'degraded' | 'major_outage'; note: string };
 
 /** What the world tells the scenario: its readings, and the responder's actions, each at `simMs`. */
 export type WorldEvent = WorldEventBody & { simMs: number };
@@ -132,6 +155,13 @@ export interface ScenarioContext {
   facts: IncidentFacts;
   /** The severity this variant reaches at its peak, per the severity engine. */
   expected: SeverityAssessment | null;
+  /**
+   * The incident's cause is gone (the dependency recovered, the bad deploy undone, the fix
+   * shipped): one half of "resolved"; the spec's `resolved` condition over readings is the other.
+   */
+  causeFixed: boolean;
+  /** What others did in the world, in order (see `Happening`); only ever appended to. */
+  happenings: Happening[];
 }
 
 export interface ScenarioInput {

@@ -120,7 +120,21 @@ export const stakeSlashingMachine = setup({
 export const stakeSlashingSpec: ScenarioSpec = {
   incident: 'INC-SPEC-005',
   trigger: 'Unexpected stake slashing, financial loss detected',
-  alerts: ['StakeSlashingDetected'],
+  runbookSection: 'INC-SPEC-005: Stake/Financial Impact',
+  alertRules: [
+    {
+      name: 'StakeSlashingDetected',
+      severity: 'critical',
+      runbookSeverity: 'P1',
+      summary: 'Validator stake slashed',
+      trigger: 'Unexpected stake slashing, financial loss detected',
+      expr: 'sum(increase(stake_slashing_events_total[1h])) > 0',
+      forMs: 0,
+      // Any slashing pages: whether it was a legitimate penalty or a bug is the responder's call.
+      holds: (readings) => readings.slashingEventsLastHour > 0,
+      value: (readings) => readings.slashingEventsLastHour,
+    },
+  ],
   requiredActions: [
     disableSpeculationStep({ description: 'Disable speculation', order: 1, deadlineMs: 5 * 60_000, why: 'stops the conflicting speculative commits that get the validator slashed' }),
     {
@@ -145,6 +159,18 @@ export const stakeSlashingSpec: ScenarioSpec = {
   harmfulActions: [{ id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'slashing resumes' }],
   mitigated: { all: [{ reading: 'speculationEnabled', op: '==', value: false }], forMs: 60_000, description: 'speculation disabled: no further slashing' },
   resolved: { all: [{ reading: 'speculationEnabled', op: '==', value: true }], forMs: 30 * 60_000, description: 'after the fix, speculation on for 30 minutes with no slashing' },
+  cause: {
+    kind: 'bug',
+    description: 'speculative execution signed conflicting commits for the same slot, and the validator was slashed for double-signing',
+    evidence: [
+      { command: 'agenc stake slashing-history --since 24h', shows: 'each slashing event with its offence and the commits it cites' },
+    ],
+    fix: 'the engine team ships a fix for the signing bug as a new deploy',
+  },
+  recovery: [],
+  stabiliseFirst: true,
+  escalateTo: ['engineering-leadership', 'finance'],
+  onboardingRank: 4,
 };
 
 export const stakeSlashingScenario: ScenarioDefinition = {

@@ -119,7 +119,20 @@ export const stateCorruptionMachine = setup({
 export const stateCorruptionSpec: ScenarioSpec = {
   incident: 'INC-SPEC-004',
   trigger: 'State integrity check failures, inconsistent data',
-  alerts: ['SpeculationStateCorruption'],
+  runbookSection: 'INC-SPEC-004: State Corruption',
+  alertRules: [
+    {
+      name: 'SpeculationStateCorruption',
+      severity: 'critical',
+      runbookSeverity: 'P1',
+      summary: 'State integrity checks failing',
+      trigger: 'State integrity check failures, inconsistent data',
+      expr: 'speculation_integrity_check_failures_total > 0',
+      forMs: 0,
+      holds: (readings) => readings.integrityCheckFailures > 0,
+      value: (readings) => readings.integrityCheckFailures,
+    },
+  ],
   requiredActions: [
     disableSpeculationStep({ description: 'IMMEDIATELY disable speculation', order: 1, deadlineMs: 5 * 60_000, why: 'stops the racing speculative commits that write corrupt state' }),
     {
@@ -159,6 +172,26 @@ export const stateCorruptionSpec: ScenarioSpec = {
     forMs: 10 * 60_000,
     description: 'after the fix, speculation and workers back on for ten minutes',
   },
+  cause: {
+    kind: 'bug',
+    description: 'a race between speculative commits and worker writes corrupted state records',
+    evidence: [
+      { command: 'agenc admin check-integrity --component speculation --full', shows: 'how many records are inconsistent, and in which shards' },
+    ],
+    fix: 'the engine team ships a fix for the race as a new deploy',
+  },
+  recovery: [
+    {
+      id: 'validate-before-reenabling',
+      description: 'Validate all data before re-enabling',
+      command: 'agenc admin check-integrity --component speculation --full',
+      anyOf: [{ kind: 'request', method: 'POST', route: '/admin/check-integrity', detail: { full: true } }],
+      why: 'a clean full check is the proof that nothing corrupted is left to spread',
+    },
+  ],
+  stabiliseFirst: true,
+  escalateTo: [],
+  onboardingRank: 5,
 };
 
 export const stateCorruptionScenario: ScenarioDefinition = {

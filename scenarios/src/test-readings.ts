@@ -36,6 +36,8 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
     operationsAffected: 0.01,
     operationsPending: 0,
     failingPods: 0,
+    proofWorkersFailing: 0,
+    slashingEventsLastHour: 0,
     ...overrides,
   };
 }

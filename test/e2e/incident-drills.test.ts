@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { findScenario } from '@gameday/scenarios';
+import { alertNames, findScenario } from '@gameday/scenarios';
 import { runbookBlocks } from './support/runbook-blocks';
 import { startSimulator, type ServedSimulator } from './support/served-simulator';
 
@@ -94,10 +94,10 @@ describe('incident drills, with the runbook Immediate Actions in real bash', () 
     sim = await startSimulator(['--scenario', scenario.id, '--clock', 'virtual', '--seed', '4242']);
     const server = sim;
     let state = await server.control<DrillState>('GET', '/_sim/state');
-    for (let minute = 0; minute < 60 && !scenario.spec!.alerts.some((alert) => state.firingAlerts.includes(alert)); minute++) {
+    for (let minute = 0; minute < 60 && !alertNames(scenario.spec!).some((alert) => state.firingAlerts.includes(alert)); minute++) {
       state = await server.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
     }
-    expect(state.firingAlerts, `${incident} did not page within an hour`).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(scenario.spec!.alerts.join('|')))]));
+    expect(state.firingAlerts, `${incident} did not page within an hour`).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(alertNames(scenario.spec!).join('|')))]));
     expect(state.expectedSeverity.severity).toMatch(/^P[1-4]$/);
 
     // Settle one tick past the actions, then compare against this moment.

@@ -108,3 +108,24 @@ describe('altered runbooks fail at the right step with the right reason', () => 
     expect(result.stdout).toMatch(/✗ INC-SPEC-003, line \d+: kubectl scale deployment proof-workers -n production --replicas=16\n\s+deployment "proof-workers" not found in namespace production/);
   });
 });
+
+describe('gameday check: Recovery commands (issue 14)', () => {
+  const enable = (config: string) => `curl -X POST http://localhost:9090/admin/config \\\n  -H "Authorization: Bearer $ADMIN_TOKEN" \\\n  -d '${config}'`;
+  const recoveryBullets = '**Recovery:**\n- Fix root cause\n- Re-enable with `max_depth: 1`\n- Gradually increase\n';
+
+  it('runs them once the cause is gone and asserts the world is resolved', async () => {
+    const steps = [enable('{"speculation.enabled": true, "speculation.max_depth": 1}'), enable('{"speculation.max_depth": 2}'), enable('{"speculation.max_depth": 3}'), enable('{"speculation.max_depth": 4}')];
+    const path = alteredCopy('recovery', recoveryBullets, `**Recovery:**\n\n\`\`\`bash\n${steps.join('\n\n')}\n\`\`\`\n`, '### INC-SPEC-001');
+    const report = await checkRunbook(path, { only: ['INC-SPEC-001'] });
+    const section = report.sections[0]!;
+    expect(failures(report)).toEqual([]);
+    expect(section.steps.map((step) => step.kind)).toEqual(['trigger', 'command', 'command', 'command', 'mitigated', 'command', 'command', 'command', 'command', 'resolved']);
+    expect(section.steps.at(-1)!.name).toMatch(/^resolved: speculation back at its normal settings/);
+  });
+
+  it('fails the resolved step, saying why, when the Recovery stops at max_depth 1', async () => {
+    const path = alteredCopy('recovery-short', recoveryBullets, `**Recovery:**\n\n\`\`\`bash\n${enable('{"speculation.enabled": true, "speculation.max_depth": 1}')}\n\`\`\`\n`, '### INC-SPEC-001');
+    const report = await checkRunbook(path, { only: ['INC-SPEC-001'] });
+    expect(failures(report)).toEqual([{ section: 'INC-SPEC-001', line: null, kind: 'resolved', reason: expect.stringMatching(/^not resolved within 60 simulated minutes after the Recovery commands: the cause is gone; the readings are not normal/) }]);
+  });
+});

@@ -5,7 +5,8 @@
  * `.curlrc` beside it, as `gameday env` sets up a shell), and real bash, curl,
  * kubectl and agenc. An incident's scenario is advanced until it pages; each command is run and
  * judged by its exit status and by the journal; after the incident's commands, the scenario's
- * mitigated condition must hold.
+ * mitigated condition must hold, and where the section gives commands under `**Recovery:**`,
+ * they run once the cause is gone and the world must then meet the incident's resolved condition.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { findScenario, readingsSatisfy, scenarioForIncident, scenarioIds, type ScenarioSpec } from '@gameday/scenarios';
+import { alertNames, findScenario, readingsSatisfy, scenarioForIncident, scenarioIds, type ScenarioContext, type ScenarioSpec } from '@gameday/scenarios';
 import { Drill } from '../drill/drill';
 import { drillEnvironment, writeDrillWorkspace } from '../drill/drill-workspace';
 import { createServer } from '../http/server';
@@ -23,8 +24,8 @@ import { judgeStep } from './step-judge';
 import { RunbookParseError, parseRunbook, type RunbookSection } from './runbook-parser';
 
 export interface StepResult {
-  /** `command`, or the checker's own `trigger` and `mitigated` assertions. */
-  kind: 'command' | 'trigger' | 'mitigated';
+  /** `command`, or the checker's own `trigger`, `mitigated` and (after Recovery commands) `resolved` assertions. */
+  kind: 'command' | 'trigger' | 'mitigated' | 'resolved';
   name: string;
   line: number | null;
   passed: boolean;
@@ -65,6 +66,8 @@ export interface CheckOptions {
   triggerWithinMs?: number;
   /** How long after its commands an incident may take to reach its mitigated condition. */
   mitigateWithinMs?: number;
+  /** Where the runbook gives Recovery commands: how long the cause may take to go, and the world to be resolved after them. */
+  recoverWithinMs?: number;
   onProgress?: (progress: CheckProgress) => void;
 }
 
@@ -106,6 +109,29 @@ function advanceUntil(drill: Drill, done: () => boolean, withinMs: number): bool
   const from = drill.clock.now();
   while (!done() && drill.clock.now() - from < withinMs) drill.clock.advanceBy(1000);
   return done();
+}
+
+/** Simulated time given to each Recovery command before the next: "monitor" between steps. */
+const recoveryWatchMs = 3 * 60_000;
+
+/** The incident's resolved condition, checked the way the drill checks it, within `withinMs`. */
+function resolvedStep(drill: Drill, spec: ScenarioSpec, withinMs: number): StepResult {
+  const started = performance.now();
+  const passed = advanceUntil(drill, () => drill.resolution().state === 'resolved', withinMs);
+  const resolution = drill.resolution();
+  return {
+    kind: 'resolved',
+    name: `resolved: ${spec.resolved.description}`,
+    line: null,
+    passed,
+    ...(passed
+      ? {}
+      : {
+          reason: `not resolved within ${Math.round(withinMs / 60_000)} simulated minutes after the Recovery commands: ${resolution.causeFixed ? 'the cause is gone' : 'the cause is still there'}; ${resolution.state === 'restoring' ? 'the readings are normal but not yet for long enough' : 'the readings are not normal'} (${resolution.condition})`,
+        }),
+    durationMs: performance.now() - started,
+    requests: [],
+  };
 }
 
 function mitigationStep(drill: Drill, spec: ScenarioSpec, withinMs: number): StepResult {
@@ -175,41 +201,60 @@ async function checkSection(section: RunbookSection, host: CheckHost, parsed: Re
     if (section.incident !== null && scenario.spec) {
       const spec = scenario.spec;
       const triggerStarted = performance.now();
-      const paged = advanceUntil(drill, () => spec.alerts.some((alert) => drill.world.alerts.firing().includes(alert)), options.triggerWithinMs ?? 90 * 60_000);
+      const paged = advanceUntil(drill, () => alertNames(spec).some((alert) => drill.world.alerts.firing().includes(alert)), options.triggerWithinMs ?? 90 * 60_000);
       push({
         kind: 'trigger',
         name: `trigger: ${section.trigger ?? spec.trigger}`,
         line: null,
         passed: paged,
-        ...(paged ? {} : { reason: `${spec.alerts.join(' or ')} did not fire within ${Math.round((options.triggerWithinMs ?? 90 * 60_000) / 60_000)} simulated minutes` }),
+        ...(paged ? {} : { reason: `${alertNames(spec).join(' or ')} did not fire within ${Math.round((options.triggerWithinMs ?? 90 * 60_000) / 60_000)} simulated minutes` }),
         durationMs: performance.now() - triggerStarted,
         requests: [],
       });
     }
 
-    for (const block of section.blocks) {
-      for (const command of block.commands) {
-        const stepStarted = performance.now();
-        const sinceSeq = drill.journal.list({ limit: 1 })[0]?.seq ?? 0;
-        const run = await runBash(command.text, workDir, env);
-        const entries = drill.journal.list({ sinceSeq }).filter((entry) => entry.source !== 'world' && entry.source !== 'sim');
-        const verdict = judgeStep(run.exitCode, run.stderr, entries);
-        push({
-          kind: 'command',
-          name: command.text,
-          line: command.line,
-          passed: verdict.passed,
-          ...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
-          exitCode: run.exitCode,
-          durationMs: performance.now() - stepStarted,
-          requests: entries.map((entry) => ({ source: entry.source, action: entry.action, outcome: entry.outcome, ...(entry.status === undefined ? {} : { status: entry.status }) })),
-          stdout: clip(run.stdout),
-          stderr: clip(run.stderr),
-        });
-      }
+    const runCommand = async (command: RunbookSection['blocks'][number]['commands'][number]) => {
+      const stepStarted = performance.now();
+      const sinceSeq = drill.journal.list({ limit: 1 })[0]?.seq ?? 0;
+      const run = await runBash(command.text, workDir, env);
+      const entries = drill.journal.list({ sinceSeq }).filter((entry) => entry.source !== 'world' && entry.source !== 'sim');
+      const verdict = judgeStep(run.exitCode, run.stderr, entries);
+      push({
+        kind: 'command',
+        name: command.text,
+        line: command.line,
+        passed: verdict.passed,
+        ...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
+        exitCode: run.exitCode,
+        durationMs: performance.now() - stepStarted,
+        requests: entries.map((entry) => ({ source: entry.source, action: entry.action, outcome: entry.outcome, ...(entry.status === undefined ? {} : { status: entry.status }) })),
+        stdout: clip(run.stdout),
+        stderr: clip(run.stderr),
+      });
+    };
+
+    for (const block of section.blocks.filter((candidate) => candidate.stage === 'response')) {
+      for (const command of block.commands) await runCommand(command);
     }
 
     if (section.incident !== null && scenario.spec) push(mitigationStep(drill, scenario.spec, options.mitigateWithinMs ?? 15 * 60_000));
+
+    // Recovery, where the runbook gives commands for it: once the cause is gone (another team's
+    // fix arrives in simulated time; a fix the runbook's own commands make comes with them),
+    // each command runs with a few simulated minutes to watch it, and the world must then meet
+    // the incident's resolved condition.
+    const recovery = section.blocks.filter((candidate) => candidate.stage === 'recovery');
+    if (recovery.length > 0 && section.incident !== null && scenario.spec) {
+      const causeFixed = () => (drill.actor.getSnapshot().context as ScenarioContext).causeFixed;
+      advanceUntil(drill, causeFixed, options.recoverWithinMs ?? 60 * 60_000);
+      for (const block of recovery) {
+        for (const command of block.commands) {
+          await runCommand(command);
+          drill.clock.advanceBy(recoveryWatchMs);
+        }
+      }
+      push(resolvedStep(drill, scenario.spec, options.recoverWithinMs ?? 60 * 60_000));
+    }
   } finally {
     drill.stop();
   }

@@ -67,3 +67,17 @@ describe('splitCommands', () => {
     ]);
   });
 });
+
+describe('Recovery blocks', () => {
+  it('marks the blocks under a **Recovery:** label as recovery, every other as response', () => {
+    const parsed = parseRunbook(['### INC-SPEC-001: Storm', '', '**Immediate Actions:**', '```bash', 'agenc admin status', '```', '', '**Recovery:**', '- Fix root cause', '', '```bash', 'agenc speculation stuck', '```', ''].join('\n'));
+    expect(parsed.sections[0]!.blocks.map((block) => [block.stage, block.commands[0]!.text])).toEqual([
+      ['response', 'agenc admin status'],
+      ['recovery', 'agenc speculation stuck'],
+    ]);
+  });
+
+  it('finds no Recovery commands in the seed runbook, whose Recovery steps are prose', () => {
+    expect(parseRunbook(seedRunbook).sections.flatMap((section) => section.blocks).filter((block) => block.stage === 'recovery')).toEqual([]);
+  });
+});

@@ -21,6 +21,11 @@ export interface RunbookCommand {
 export interface RunbookBlock {
   line: number;
   commands: RunbookCommand[];
+  /**
+   * `recovery` for a block under the section's `**Recovery:**` label (the runbook's steps that
+   * restore service once the cause is fixed), `response` for every other.
+   */
+  stage: 'response' | 'recovery';
 }
 
 export interface RunbookSection {
@@ -31,6 +36,8 @@ export interface RunbookSection {
   /** The section's `**Trigger:**` line, without the label. */
   trigger: string | null;
   blocks: RunbookBlock[];
+  /** The last bold label paragraph seen in the section (`Immediate Actions`, `Recovery`…). */
+  label?: string;
 }
 
 /** `gameday:` in the runbook's front matter. */
@@ -131,6 +138,9 @@ export function parseRunbook(markdown: string): ParsedRunbook {
         const text = toString(node);
         const trigger = /^Trigger:\s*(.+)$/s.exec(text.trim());
         if (trigger && current) current.trigger = trigger[1]!.trim();
+        // A label paragraph (`**Recovery:**`) starts a stage of the section.
+        const label = /^([A-Z][A-Za-z /]{2,40}):\s*$/.exec(text.trim());
+        if (label && current) current.label = label[1]!;
         break;
       }
       case 'code': {
@@ -140,7 +150,7 @@ export function parseRunbook(markdown: string): ParsedRunbook {
         if (!sections.includes(current)) sections.push(current);
         // The fence is on the node's first line; the code starts on the next.
         const line = (code.position?.start.line ?? 0) + 1;
-        current.blocks.push({ line, commands: splitCommands(code.value, line) });
+        current.blocks.push({ line, commands: splitCommands(code.value, line), stage: current.label === 'Recovery' ? 'recovery' : 'response' });
         break;
       }
       default:

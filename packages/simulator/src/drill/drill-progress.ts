@@ -4,6 +4,7 @@
  * hints the onboarding path gives.
  */
 import { matchesAction, type ScenarioContext } from '@gameday/scenarios';
+import { worldResolvedAt } from '../journal/scoring-facts';
 import type { Drill } from './drill';
 
 export interface RequiredActionStatus {
@@ -30,12 +31,20 @@ export function requiredActions(drill: Drill): RequiredActionStatus[] {
   });
 }
 
-/** Passed: the incident is mitigated or recovered, every required action done, nothing harmful. */
+/**
+ * Passed: when it was declared resolved the world met its resolved condition (the cause gone,
+ * the service back to normal for long enough), every required action done, nothing harmful.
+ */
 export function drillOutcome(drill: Drill): DrillOutcome | null {
-  if (drill.trainee.resolvedMs === null) return null;
+  const declaredMs = drill.trainee.resolvedMs;
+  if (declaredMs === null) return null;
   const reasons: string[] = [];
-  const phase = drill.phase();
-  if (drill.scenario.spec && phase !== 'mitigated' && phase !== 'recovered') reasons.push(`the incident was still ${phase} when it was declared resolved`);
+  const spec = drill.scenario.spec;
+  if (spec && !worldResolvedAt(drill.journal.facts(), declaredMs)) {
+    const phase = drill.phase();
+    const stage = phase === 'mitigated' || phase === 'recovered' ? `${phase}, not resolved` : `still ${phase}`;
+    reasons.push(`the service was not restored when it was declared resolved (${stage}); resolved means: ${drill.resolution().condition}`);
+  }
   for (const action of requiredActions(drill)) if (action.doneAtMs === null) reasons.push(`runbook step not done: ${action.description} (${action.command})`);
   for (const harm of (drill.actor.getSnapshot().context as ScenarioContext).harmful) reasons.push(`harmful: ${harm.why}`);
   return { passed: reasons.length === 0, reasons };

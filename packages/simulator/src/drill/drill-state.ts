@@ -2,12 +2,15 @@
 import type { Readings, ScenarioContext, SeverityAssessment } from '@gameday/scenarios';
 import type { AlertState } from '../world/alerts';
 import type { Drill } from './drill';
+import type { Resolution } from './incident-resolution';
 
 export interface DrillState {
   scenario: { id: string; incident: string | null; title: string };
   /** Incidents injected on top of the scenario, in order. */
   faults: string[];
   phase: string;
+  /** Whether the world meets its resolved condition (the cause gone, the service normal for long enough). */
+  resolution: Resolution;
   seed: number;
   difficulty: string;
   clock: { mode: string; simMs: number; simTime: string; speed: number; paused: boolean };
@@ -32,6 +35,7 @@ export function drillState(drill: Drill): DrillState {
     scenario: { id: drill.scenario.id, incident: drill.scenario.incident, title: drill.scenario.title },
     faults: drill.faults.map((fault) => fault.scenario.id),
     phase: drill.phase(),
+    resolution: drill.resolution(),
     seed: drill.options.seed,
     difficulty: drill.options.difficulty,
     clock: { mode: drill.clock.mode, simMs: drill.clock.now(), simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },

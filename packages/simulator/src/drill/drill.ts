@@ -32,6 +32,7 @@ import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScanResult } from '../world/world';
 import { MetricSeries } from './metric-series';
+import { IncidentResolution, type Resolution, type RunningFault } from './incident-resolution';
 import { TraineeSession } from './trainee-session';
 import type { AlertNotice } from '../world/alert-webhook';
 import { GamedayError } from '../core/gameday-error';
@@ -79,6 +80,10 @@ export class Drill {
   actor!: Actor<AnyStateMachine>;
   trainee!: TraineeSession;
   series!: MetricSeries;
+  /** Whether the incident is resolved, as a condition of the world (checked every tick). */
+  private resolutionTracker!: IncidentResolution;
+  /** How many of each machine's happenings have been applied to the world. */
+  private appliedHappenings = new Map<Actor<AnyStateMachine>, number>();
   /** The stored record's id once the drill is finished (declared resolved). */
   finishedId: string | null = null;
   /** Wall time that simulated time 0 corresponds to: from the seed (or the options), never the machine's clock. */
@@ -117,6 +122,8 @@ export class Drill {
     this.trainee = new TraineeSession();
     if (this.options.trainee !== undefined) this.trainee.name = this.options.trainee;
     this.series = new MetricSeries();
+    this.resolutionTracker = new IncidentResolution();
+    this.appliedHappenings = new Map();
     this.world.alerts.onTransition(({ alert, to }) => {
       this.journal.record({
         source: 'world',
@@ -235,9 +242,11 @@ export class Drill {
   }
 
   private tick(): void {
+    this.applyHappenings();
     this.world.step(this.drivers());
     for (const event of this.world.takeServiceEvents()) this.serviceActed(event);
     if (this.world.draining && this.world.drainComplete()) this.completeDrain();
+    this.checkResolution();
     this.ticks++;
     if (this.ticks % observeEveryTicks === 0) {
       const observed = { type: 'world.observed' as const, readings: this.world.readings(), simMs: this.clock.now() };
@@ -245,6 +254,43 @@ export class Drill {
       for (const fault of this.faults) fault.actor.send(observed);
       this.series.sample(this.world, this.clock.now());
     }
+  }
+
+  /** Every running machine with its spec: the scenario's, then each injected fault's. */
+  private runningFaults(): Array<RunningFault & { actor: Actor<AnyStateMachine> }> {
+    const main = { spec: this.scenario.spec, actor: this.actor, context: this.actor.getSnapshot().context as ScenarioContext };
+    return [main, ...this.faults.map((fault) => ({ spec: fault.scenario.spec, actor: fault.actor, context: fault.actor.getSnapshot().context as ScenarioContext }))];
+  }
+
+  /**
+   * Applies what the scenarios had others do since the last tick (a deploy, a config change, a
+   * message, a status page), each once and in order, and journals it as the world's.
+   */
+  private applyHappenings(): void {
+    for (const { actor, context } of this.runningFaults()) {
+      const happenings = (context as ScenarioContext).happenings;
+      const applied = this.appliedHappenings.get(actor) ?? 0;
+      if (happenings.length === applied) continue;
+      for (const happening of happenings.slice(applied)) {
+        const detail = this.world.applyHappening(happening);
+        this.journal.record({ source: 'world', action: `outside.${happening.kind}`, outcome: 'info', detail });
+      }
+      this.appliedHappenings.set(actor, happenings.length);
+    }
+  }
+
+  /** Checks the resolved condition; journals when the incident becomes resolved or relapses. */
+  private checkResolution(): void {
+    const faults = this.runningFaults();
+    const change = this.resolutionTracker.update(faults, this.world.readings(), this.clock.now());
+    if (change === undefined || faults.every((fault) => fault.spec === null)) return;
+    const { condition } = this.resolutionTracker.current();
+    this.journal.record({ source: 'world', action: change === 'resolved' ? 'incident.resolved' : 'incident.relapsed', outcome: 'info', detail: { condition } });
+  }
+
+  /** Where the incident stands against its resolved condition. */
+  resolution(): Resolution {
+    return this.resolutionTracker.current();
   }
 
   private completeDrain(): void {

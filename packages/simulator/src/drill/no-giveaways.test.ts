@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { scenarios } from '@gameday/scenarios';
+import { alertNames, scenarios } from '@gameday/scenarios';
 import { adminAuth, buildTestServer } from '../http/test-server';
 import * as format from '../cli/agenc-format';
 import type { Drill } from './drill';
@@ -22,7 +22,7 @@ afterEach(async () => {
 
 /** Words that name a cause or pass a verdict: a real service's tools do not know them. */
 const verdicts = /root cause|\bbug\b|\bleak(s|ing|ed)?\b|\brace\b|\bunexpected(ly)?\b|\bexpected\b|sweeper (is )?stalled|\bcircuit change\b|\bdependency failure\b/i;
-const alertNames = scenarios.flatMap((scenario) => scenario.spec?.alerts ?? []);
+const pagingAlerts = scenarios.flatMap((scenario) => (scenario.spec ? alertNames(scenario.spec) : []));
 
 async function answer(server: FastifyInstance, url: string): Promise<string> {
   const response = await server.inject({ method: 'GET', url, headers: adminAuth });
@@ -63,7 +63,7 @@ describe.each(incidents)('%s, left alone for 40 minutes', (scenarioId) => {
     expect(built.drill.journal.facts().some((entry) => entry.action === 'alert.firing'), 'the incident should have paged by now').toBe(true);
     for (const [surface, text] of Object.entries(await visibleText(built.server))) {
       expect(text.match(verdicts)?.[0], `${surface} says "${text.match(verdicts)?.[0]}"`).toBeUndefined();
-      if (surface.startsWith('agenc')) for (const alert of alertNames) expect(text, `${surface} names the alert ${alert}`).not.toContain(alert);
+      if (surface.startsWith('agenc')) for (const alert of pagingAlerts) expect(text, `${surface} names the alert ${alert}`).not.toContain(alert);
     }
     const status = JSON.parse(await answer(built.server, '/admin/status?component=speculation')) as Record<string, unknown>;
     expect(status).not.toHaveProperty('firingAlerts');

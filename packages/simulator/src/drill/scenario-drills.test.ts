@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { findScenario, readingsSatisfy, type ScenarioSpec } from '@gameday/scenarios';
+import { alertNames, findScenario, readingsSatisfy, type ScenarioSpec } from '@gameday/scenarios';
 import { adminAuth, buildTestServer } from '../http/test-server';
 import type { Drill } from './drill';
 
@@ -35,7 +35,7 @@ function runUntil(drill: Drill, done: () => boolean, maxMs: number): number {
   return drill.clock.now() - from;
 }
 
-const paging = (drill: Drill, scenario: string) => () => spec(scenario).alerts.some((alert) => drill.world.alerts.firing().includes(alert));
+const paging = (drill: Drill, scenario: string) => () => alertNames(spec(scenario)).some((alert) => drill.world.alerts.firing().includes(alert));
 
 /** Holds `condition` for its `forMs`, checked every simulated second, within `withinMs`. */
 function reachesCondition(drill: Drill, scenario: string, withinMs: number): boolean {
@@ -99,7 +99,7 @@ describe.each(incidents)('%s', (scenario) => {
   it('left alone, pages with its alert and reaches its critical phase within an hour', async () => {
     const { drill } = await drillOf(scenario);
     const tookMs = runUntil(drill, paging(drill, scenario), 60 * 60_000);
-    expect(paging(drill, scenario)(), `no ${spec(scenario).alerts.join('/')} within an hour`).toBe(true);
+    expect(paging(drill, scenario)(), `no ${alertNames(spec(scenario)).join('/')} within an hour`).toBe(true);
     runUntil(drill, () => drill.phase() === 'critical', 60 * 60_000 - tookMs);
     expect(drill.phase()).toBe('critical');
     expect(drill.journal.list().some((entry) => entry.action === 'alert.firing')).toBe(true);

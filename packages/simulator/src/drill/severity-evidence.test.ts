@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { assessSeverity, findScenario, significantLossTokens, type SeverityFacts } from '@gameday/scenarios';
+import { alertNames, assessSeverity, findScenario, significantLossTokens, type SeverityFacts } from '@gameday/scenarios';
 import { adminAuth, buildTestServer } from '../http/test-server';
 import type { Drill } from './drill';
 import type { TraineeView } from './trainee-view';
@@ -91,7 +91,7 @@ async function visibleFacts(server: FastifyInstance): Promise<{ facts: SeverityF
 
 /** Plays the drill to its page, then 10 and 30 minutes later, calling `atMoment` at each. */
 async function playMoments(drill: Drill, scenarioId: string, atMoment: () => Promise<void>): Promise<void> {
-  const alerts = findScenario(scenarioId)!.spec!.alerts;
+  const alerts = alertNames(findScenario(scenarioId)!.spec!);
   for (let second = 0; second < 3600 && !alerts.some((alert) => drill.world.alerts.firing().includes(alert)); second++) drill.clock.advanceBy(1000);
   for (const laterMs of [0, 10 * 60_000, 20 * 60_000]) {
     drill.clock.advanceBy(laterMs);

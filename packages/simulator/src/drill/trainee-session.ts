@@ -11,8 +11,9 @@ export type Channel = (typeof channels)[number];
 export const commsTemplates = ['initial-alert', 'update', 'resolution', 'escalation-email', 'customer-initial', 'customer-update', 'customer-resolution'] as const;
 export type CommsTemplate = (typeof commsTemplates)[number];
 
-export const escalationTargets = ['platform-lead', 'engineering-leadership', 'finance', 'legal'] as const;
-export type EscalationTarget = (typeof escalationTargets)[number];
+// Who a responder may escalate to is the runbook's, declared with the scenarios.
+export { escalationTargets, type EscalationTarget } from '@gameday/scenarios';
+import type { EscalationTarget } from '@gameday/scenarios';
 
 /** The runbook's impact assessment guide, as questions the severity form asks. */
 export const impactQuestions = [

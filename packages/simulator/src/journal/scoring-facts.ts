@@ -9,11 +9,11 @@ import type { JournalEntry } from './journal';
 
 /** Events only the drill itself records (source `sim`): its start, reset, finish, injected faults. */
 export type DrillEventAction = 'drill.started' | 'drill.reset' | 'drill.finished' | 'fault.injected';
-/** Events only the world records (source `world`): the pager and the incident's phases. */
-export type WorldEventAction = 'alert.firing' | 'phase';
+/** Events only the world records (source `world`): the pager, the incident's phases, and its resolved condition met or lost. */
+export type WorldEventAction = 'alert.firing' | 'phase' | 'incident.resolved' | 'incident.relapsed';
 
 const drillEvents: ReadonlySet<string> = new Set<DrillEventAction>(['drill.started', 'drill.reset', 'drill.finished', 'fault.injected']);
-const worldEvents: ReadonlySet<string> = new Set<WorldEventAction>(['alert.firing', 'phase']);
+const worldEvents: ReadonlySet<string> = new Set<WorldEventAction>(['alert.firing', 'phase', 'incident.resolved', 'incident.relapsed']);
 
 /** The trainee's declarations the score reads, by the route that takes them. */
 export const declarationRoutes = ['/trainer/acknowledge', '/trainer/bridge', '/trainer/severity', '/trainer/declare', '/trainer/comms', '/trainer/escalations'] as const;
@@ -54,11 +54,16 @@ export function isServiceWrite(entry: JournalEntry): boolean {
 }
 
 /**
- * Every required action of every scenario, as a fact kind: any scenario can be injected into a
- * running drill, and the scorer then asks for its actions too.
+ * Every required action and recovery step of every scenario, as a fact kind: any scenario can
+ * be injected into a running drill, and the scorer then asks for its actions too.
  */
 const requiredActionKinds: ReadonlyArray<{ kind: string; anyOf: readonly ActionMatcher[] }> = scenarios.flatMap((scenario) =>
-  scenario.spec === null ? [] : scenario.spec.requiredActions.map((action) => ({ kind: `action:${scenario.spec!.incident}:${action.id}`, anyOf: action.anyOf })),
+  scenario.spec === null
+    ? []
+    : [
+        ...scenario.spec.requiredActions.map((action) => ({ kind: `action:${scenario.spec!.incident}:${action.id}`, anyOf: action.anyOf })),
+        ...scenario.spec.recovery.map((step) => ({ kind: `recovery:${scenario.spec!.incident}:${step.id}`, anyOf: step.anyOf })),
+      ],
 );
 
 /**
@@ -106,3 +111,18 @@ export function scoringFactKinds(entry: JournalEntry): string[] {
 
 /** How many kinds of fact there are: with the fact log's cap, the bound on what it holds. */
 export const scoringFactKindCount = drillEvents.size + worldEvents.size + declarationRoutes.length + 3 + requiredActionKinds.length;
+
+/**
+ * Whether the world met its resolved condition at `simMs`: the last `incident.resolved` or
+ * `incident.relapsed` the world journaled by then was `resolved`. A declaration of resolved is
+ * judged by this, not by the button.
+ */
+export function worldResolvedAt(entries: readonly JournalEntry[], simMs: number): boolean {
+  let resolved = false;
+  for (const entry of entries) {
+    if (entry.simMs > simMs) break;
+    if (isDrillEvent(entry, 'incident.resolved')) resolved = true;
+    else if (isDrillEvent(entry, 'incident.relapsed')) resolved = false;
+  }
+  return resolved;
+}

@@ -4,7 +4,7 @@
  * harmful action would have changed.
  */
 import { randomUUID } from 'node:crypto';
-import { findScenario } from '@gameday/scenarios';
+import { alertNames, findScenario } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
 import type { JournalEntry } from '../journal/journal';
 import { isDrillEvent } from '../journal/scoring-facts';
@@ -103,11 +103,11 @@ function yourPath(journal: readonly JournalEntry[], pageMs: number): PathStep[] 
 export function debriefOf(finished: FinishedDrill): Debrief {
   const scenario = findScenario(finished.scenario);
   const spec = scenario?.spec ?? null;
-  const pageMs = pageOf(finished.journal, spec?.alerts ?? []);
+  const pageMs = pageOf(finished.journal, spec ? alertNames(spec) : []);
   const severity = finished.score.trueSeverity;
   const ideal: PathStep[] = [];
   if (spec) {
-    ideal.push({ atMs: 0, step: `page: ${spec.alerts[0]}` });
+    ideal.push({ atMs: 0, step: `page: ${spec.alertRules[0]?.name ?? spec.trigger}` });
     ideal.push({ atMs: Math.min(acknowledgeTargetMs[severity ?? 'P2'], 5 * 60_000), step: 'acknowledge the page' });
     ideal.push({ atMs: 5 * 60_000, step: `declare ${severity ?? 'the severity the matrix gives'}` });
     if (severity === 'P1') ideal.push({ atMs: 10 * 60_000, step: 'join the incident bridge' });

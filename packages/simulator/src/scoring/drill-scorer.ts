@@ -5,7 +5,7 @@
  * journal keeps whatever its ring evicts. Each dimension comes with its points and the reason,
  * in words a trainee can learn from.
  */
-import { combineSpecs, findScenario, matchesAction, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
+import { alertNames, combineSpecs, findScenario, matchesAction, matrixEscalations, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
 import { detailText, type JournalEntry } from '../journal/journal';
 import { isChange, isDeclaration, isDrillEvent, isRequest, type DeclarationRoute } from '../journal/scoring-facts';
 import { acknowledgeTargetMs, scoringWeights, type ScoreDimensionId } from './scoring-weights';
@@ -42,9 +42,6 @@ const ui = (entries: JournalEntry[], route: DeclarationRoute) => entries.filter(
 /** Full points up to `target`, none from `zeroAt`, linear between. */
 const decay = (elapsed: number, target: number, zeroAt: number, max: number) => (elapsed <= target ? max : elapsed >= zeroAt ? 0 : Math.round((max * (zeroAt - elapsed)) / (zeroAt - target) * 10) / 10);
 
-/** Scenarios whose cause is unclear at the page, where the runbook says to stabilise first. */
-const stabiliseFirstIncidents = new Set(['INC-SPEC-001', 'INC-SPEC-004', 'INC-SPEC-005']);
-
 export function scoreJournal(entries: readonly JournalEntry[], specOverride?: ScenarioSpec | null): DrillScore {
   const started = entries.find((entry) => isDrillEvent(entry, 'drill.started'));
   const scenarioId = typeof started?.detail?.scenario === 'string' ? started.detail.scenario : 'baseline';
@@ -59,7 +56,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
   // Actions after the incident was declared resolved do not count: the drill was over.
   const inDrill = resolvedMs === null ? all : all.filter((entry) => entry.simMs <= resolvedMs);
 
-  const alerts = inDrill.filter((entry) => isDrillEvent(entry, 'alert.firing') && (spec === null || spec.alerts.includes(String(entry.detail?.alert))));
+  const alerts = inDrill.filter((entry) => isDrillEvent(entry, 'alert.firing') && (spec === null || alertNames(spec).includes(String(entry.detail?.alert))));
   const page = alerts[0];
   const pageMs = page?.simMs ?? null;
   const declarations = ui(inDrill, '/trainer/severity').filter((entry) => isSeverity(entry.detail?.severity));
@@ -142,8 +139,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
   add('safety', Math.max(-10, scoringWeights.safety.points - 10 * harmful.length), harmful.length === 0 ? 'nothing harmful done' : `harmful: ${harmful.map((harm) => harm.why).join('; ')}`);
 
   // Stabilise first.
-  const incident = spec?.incident ?? null;
-  if (incident === null || !stabiliseFirstIncidents.has(incident)) add('stabilise', scoringWeights.stabilise.points, 'the cause is clear in this runbook section; no stabilising step needed first');
+  if (spec === null || !spec.stabiliseFirst) add('stabilise', scoringWeights.stabilise.points, 'the cause is clear in this runbook section; no stabilising step needed first');
   else {
     const changes = commandEntries.filter(isChange);
     const first = changes[0];
@@ -181,7 +177,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
 
   // Escalation.
   const escalatedTo = new Set(ui(inDrill, '/trainer/escalations').map((entry) => String(entry.detail?.to)));
-  const needed = incident === 'INC-SPEC-005' ? ['engineering-leadership', 'finance'] : trueSeverity === 'P1' ? ['engineering-leadership'] : trueSeverity === 'P2' ? ['platform-lead'] : [];
+  const needed = spec === null ? [] : [...new Set([...spec.escalateTo, ...(trueSeverity ? matrixEscalations(trueSeverity) : [])])];
   if (needed.length === 0 || pageMs === null) add('escalation', scoringWeights.escalation.points, 'no escalation required');
   else {
     const done = needed.filter((target) => escalatedTo.has(target));

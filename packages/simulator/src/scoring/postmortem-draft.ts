@@ -38,6 +38,14 @@ export function postmortemDraft(finished: FinishedDrill): string {
   if (bridge) timeline.push([bridge.simMs, 'Incident bridge opened']);
   for (const entry of mitigation) timeline.push([entry.simMs, `Mitigation applied: ${entry.action}${entry.detail?.changes ? ` ${JSON.stringify(entry.detail.changes)}` : ''}${entry.detail?.deployment ? ` (${detailText(entry.detail.deployment)} to ${detailText(entry.detail.replicas)})` : ''}`]);
   if (mitigated) timeline.push([mitigated.simMs, 'Service recovered (mitigated condition met)']);
+  // What others did (a deploy, a config change, a message) and when the world met its resolved condition.
+  for (const entry of journal) {
+    if (entry.source !== 'world') continue;
+    if (entry.action === 'outside.deploy') timeline.push([entry.simMs, `Deploy by ${detailText(entry.detail?.by)}: ${detailText(entry.detail?.deployment)} ${detailText(entry.detail?.image)}`]);
+    else if (entry.action === 'outside.config') timeline.push([entry.simMs, `Config change by ${detailText(entry.detail?.by)}: ${JSON.stringify(entry.detail?.changes ?? {})}`]);
+    else if (entry.action === 'outside.message') timeline.push([entry.simMs, `Message in ${detailText(entry.detail?.channel)} from ${detailText(entry.detail?.from)}`]);
+    else if (isDrillEvent(entry, 'incident.resolved')) timeline.push([entry.simMs, 'Service restored (resolved condition met)']);
+  }
   if (resolved) timeline.push([resolved.simMs, 'Incident resolved']);
   timeline.sort((a, b) => a[0] - b[0]);
 
@@ -91,7 +99,14 @@ ${timeline.map(([simMs, event]) => `| ${at(simMs)} | ${event.replaceAll('|', '\\
 ## Root Cause Analysis
 
 ### What Happened
-${scenario?.summary ?? '{Detailed technical explanation of the failure}'}
+${scenario?.summary ?? '{Detailed technical explanation of the failure}'}${
+    scenario?.spec
+      ? `
+
+The cause (declared by the scenario, now that the drill is over): ${scenario.spec.cause.description}. It is taken away by: ${scenario.spec.cause.fix}.
+Where its evidence was: ${scenario.spec.cause.evidence.map((item) => `\`${item.command}\` (${item.shows})`).join('; ')}.`
+      : ''
+  }
 
 ### Why It Happened
 1. Why? {First level}

@@ -5,7 +5,9 @@
  * Hooks let a test do something else at a given moment (flood the server, say).
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { findScenario } from '@gameday/scenarios';
+import { alertNames, findScenario, matrixEscalations, severities, type Severity } from '@gameday/scenarios';
+
+const isSeverity = (value: string): value is Severity => (severities as readonly string[]).includes(value);
 import { Drill } from '../drill/drill';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { createServer } from '../http/server';
@@ -61,7 +63,7 @@ export function runUntil(drill: Drill, done: () => boolean, maxMs: number): void
   while (!done() && drill.clock.now() - from < maxMs) drill.clock.advanceBy(1000);
 }
 
-export const isPaged = (drill: Drill) => () => (drill.scenario.spec?.alerts ?? []).some((alert) => drill.world.alerts.firing().includes(alert));
+export const isPaged = (drill: Drill) => () => (drill.scenario.spec ? alertNames(drill.scenario.spec) : []).some((alert) => drill.world.alerts.firing().includes(alert));
 
 const config = (changes: Record<string, unknown>): Call => ({ method: 'POST', url: '/admin/config', body: changes });
 
@@ -118,7 +120,8 @@ export async function playHonestly(open: OpenDrill, hooks: PlayHooks = {}): Prom
   await hooks.midway?.(open);
   for (const call of rest) await expectOk(open, call);
   await expectOk(open, { method: 'POST', url: '/trainer/comms', body: { channel: '#incidents', template: 'initial-alert', text: `[${severity}] ${findScenario(scenario)?.title ?? scenario}` }, headers: { 'content-type': 'application/json' } });
-  const escalations = findScenario(scenario)?.incident === 'INC-SPEC-005' ? ['engineering-leadership', 'finance'] : severity === 'P1' ? ['engineering-leadership'] : severity === 'P2' ? ['platform-lead'] : [];
+  const spec = findScenario(scenario)?.spec;
+  const escalations = [...new Set([...(spec?.escalateTo ?? []), ...(isSeverity(severity) ? matrixEscalations(severity) : [])])];
   for (const to of escalations) await expectOk(open, { method: 'POST', url: '/trainer/escalations', body: { to }, headers: { 'content-type': 'application/json' } });
   runUntil(drill, () => ['mitigated', 'recovered'].includes(drill.phase()), 30 * 60_000);
   drill.clock.advanceBy(2 * 60_000);

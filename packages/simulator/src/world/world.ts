@@ -5,13 +5,14 @@
  * agenc output, logs, alerts) is read from here. Responder actions are methods that change the
  * state and return what the service would answer.
  */
-import { rollbackAutoProtect, type DependencyFailure, type Drivers, type Readings, type WorldEventBody } from '@gameday/scenarios';
+import { rollbackAutoProtect, type DependencyFailure, type Drivers, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
 import { Cluster, type Pod } from './cluster';
 import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
 import { createRng, type Rng } from './random';
 import { AlertEvaluator, type AlertState } from './alerts';
 import { LogStream } from './log-stream';
 import { dependencySymptom } from './dependency-symptoms';
+import { appendBounded, applyHappening, configHistoryLimit, type ChannelMessage, type ConfigChangeRecord, type DependencyStatus } from './outside-changes';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -153,6 +154,12 @@ export class World {
   readonly alerts: AlertEvaluator;
   readonly logs: LogStream;
   config: SpeculationConfig = defaultConfig();
+  /** Every config change, by whom and why, oldest first (bounded: `configHistoryLimit`). */
+  configHistory: ConfigChangeRecord[] = [];
+  /** Messages from outside the drill in its channels (#platform-alerts, #deploys), oldest first. */
+  messages: ChannelMessage[] = [];
+  /** What each dependency's owning team last said on its status page, by endpoint. */
+  dependencyStatus = new Map<string, DependencyStatus>();
   drivers!: Drivers;
 
   pendingOps = 0;
@@ -337,7 +344,7 @@ export class World {
 
     this.cachedReadings = undefined;
     const readings = this.readings();
-    this.alerts.evaluate(this, readings, now);
+    this.alerts.evaluate(readings, now);
     this.logs.tick(this, readings, cascade);
   }
 
@@ -585,6 +592,7 @@ export class World {
     if (now - this.autoProtectSinceMs < rollbackAutoProtect.forMs) return;
     this.autoProtectSinceMs = undefined;
     this.config['speculation.enabled'] = false;
+    appendBounded(this.configHistory, { simMs: now, by: 'speculation-engine', reason: `auto-protect: rollback rate ${(rate * 100).toFixed(1)}% for ${rollbackAutoProtect.forMs / 60_000}m`, changes: { 'speculation.enabled': false }, previous: { 'speculation.enabled': true } }, configHistoryLimit);
     this.autoDisabled = { atMs: now, rollbackRate: rate };
     const pod = this.cluster.readyPods('speculation-engine')[0]?.name ?? 'speculation-engine';
     this.logs.add(
@@ -693,14 +701,23 @@ export class World {
     let oomKilledPods = 0;
     let failingPods = 0;
     const now = this.now();
-    for (const pod of this.cluster.pods) if (pod.status === 'OOMKilled' || pod.status === 'Error' || pod.status === 'CrashLoopBackOff') failingPods++;
+    let proofWorkersFailing = 0;
+    for (const pod of this.cluster.pods) {
+      if (pod.status !== 'OOMKilled' && pod.status !== 'Error' && pod.status !== 'CrashLoopBackOff') continue;
+      failingPods++;
+      if (pod.deployment === 'proof-worker') proofWorkersFailing++;
+    }
     for (const pod of this.cluster.podsOf('speculation-engine')) {
       memoryRatio = Math.max(memoryRatio, this.podMemory(pod) / pod.memoryLimitBytes);
       if (pod.lastTerminationReason === 'OOMKilled' && pod.lastRestartMs !== undefined && now - pod.lastRestartMs < 300_000) oomKilledPods++;
     }
     this.lastMemoryRatio = memoryRatio;
     let slashedTokensLast24h = 0;
-    for (const event of this.slashingEvents) if (now - event.simMs < 86_400_000) slashedTokensLast24h += event.amount;
+    let slashingEventsLastHour = 0;
+    for (const event of this.slashingEvents) {
+      if (now - event.simMs < 86_400_000) slashedTokensLast24h += event.amount;
+      if (now - event.simMs < 3_600_000) slashingEventsLastHour++;
+    }
     this.cachedReadings = {
       simMs: now,
       speculationEnabled: this.config['speculation.enabled'],
@@ -723,20 +740,40 @@ export class World {
       operationsAffected: Number(this.operationsAffected.toFixed(4)),
       operationsPending: Math.round(this.pendingOps),
       failingPods,
+      proofWorkersFailing,
+      slashingEventsLastHour,
     };
     return this.cachedReadings;
   }
 
+  /** What others do to the world (a deploy, a config change, a message, a status page), applied now. */
+  applyHappening(happening: Happening): Record<string, unknown> {
+    return applyHappening(
+      {
+        applyConfig: (changes, origin) => this.applyConfig(changes, origin),
+        rollout: (deployment, changes, changeCause) => this.cluster.rollout(deployment, changes, changeCause),
+        messages: this.messages,
+        dependencyStatus: this.dependencyStatus,
+      },
+      happening,
+      this.now(),
+    );
+  }
+
   // ---- responder actions ---------------------------------------------------------------------
 
-  /** Applies already-validated config changes; returns the previous values of what changed. */
-  applyConfig(changes: ReadonlyArray<readonly [ConfigKey, ConfigValue]>): Partial<Record<ConfigKey, ConfigValue>> {
+  /**
+   * Applies already-validated config changes, and records them in the config history with who
+   * made them; returns the previous values of what changed.
+   */
+  applyConfig(changes: ReadonlyArray<readonly [ConfigKey, ConfigValue]>, origin: { by: string; reason?: string } = { by: 'admin' }): Partial<Record<ConfigKey, ConfigValue>> {
     const previous: Partial<Record<ConfigKey, ConfigValue>> = {};
     const config = this.config as Record<ConfigKey, ConfigValue>;
     for (const [key, value] of changes) {
       previous[key] = config[key];
       config[key] = value;
     }
+    appendBounded(this.configHistory, { simMs: this.now(), by: origin.by, reason: origin.reason ?? '', changes: Object.fromEntries(changes), previous }, configHistoryLimit);
     // Someone turned speculation back on: the service's own switch is no longer what holds it off.
     if (config['speculation.enabled'] === true) this.autoDisabled = undefined;
     this.cachedReadings = undefined;

@@ -21,8 +21,11 @@ import { permissions, rolePermissions } from '../../gameday/session-roles';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 
-/** The onboarding path: the five incidents from easy to hard. */
-export const onboardingPath = ['memory-exhaustion', 'rollback-storm', 'proof-backlog', 'stake-slashing', 'state-corruption'] as const;
+/** The onboarding path: the incidents in the order their specs rank them (`onboardingRank`), easiest first. */
+export const onboardingPath: readonly string[] = scenarios
+  .filter((scenario) => scenario.spec !== null)
+  .sort((a, b) => a.spec!.onboardingRank - b.spec!.onboardingRank)
+  .map((scenario) => scenario.id);
 
 const conflict = { ...authErrors, 409: ErrorSchema };
 

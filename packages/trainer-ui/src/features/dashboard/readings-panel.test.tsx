@@ -25,6 +25,8 @@ const view = (overrides: Partial<Pick<TraineeView, 'integrity' | 'autoDisabledAt
     operationsAffected: 0.184,
     operationsPending: 0,
     failingPods: 0,
+    proofWorkersFailing: 0,
+    slashingEventsLastHour: 0,
   },
   config: { 'speculation.enabled': true, 'speculation.max_depth': 4, 'speculation.features.rollout_percentage': 100 },
   integrity: { scans: 12, failedScans: 3, lastBackgroundScan: { at: '2025-03-04T10:11:00.000Z', recordsScanned: 262_144, inconsistentRecords: 2 }, running: null, lastFullCheck: null },
