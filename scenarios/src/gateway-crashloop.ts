@@ -77,9 +77,10 @@ export const gatewayCrashloopMachine = setup({
       const release: Happening = { kind: 'deploy', deployment, image, changeCause, by };
       return { happenings: [...context.happenings, release] };
     }),
-    crash: assign(({ context }, params: { perHour: number }) => ({
-      drivers: { ...context.drivers, crashingDeployments: context.causeFixed ? {} : ({ [deployment]: params.perHour } as Record<string, number>) },
-    })),
+    crash: assign(({ context }, params: { perHour: number }) => {
+      const crashing: Record<string, number> = context.causeFixed ? {} : { [deployment]: params.perHour };
+      return { drivers: { ...context.drivers, crashingDeployments: crashing } };
+    }),
     fixCause: assign(({ context }) => ({ causeFixed: true, drivers: { ...context.drivers, crashingDeployments: {} } })),
     recordHarm: assign(({ context, event }, params: { action: string; why: string }) => withHarm(context, event, params)),
   },

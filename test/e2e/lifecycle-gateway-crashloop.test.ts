@@ -69,7 +69,7 @@ describe('gateway-crashloop, the whole lifecycle with real kubectl', () => {
       expect(restarting.length).toBeGreaterThan(0);
       const deployments = new Set(restarting.map((name) => name.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')));
       expect([...deployments]).toEqual(['agenc-gateway']);
-      const logs = sim!.bash(`kubectl --cache-dir ${JSON.stringify(`${sim!.dataDir}/kube-cache-logs`)} logs -n production ${restarting[0]} --previous --tail=20`);
+      const logs = sim.bash(`kubectl --cache-dir ${JSON.stringify(`${sim.dataDir}/kube-cache-logs`)} logs -n production ${restarting[0]} --previous --tail=20`);
       expect(logs.status, logs.stderr).toBe(0);
 
       // The rollout history: the newest revision is the release; the one before ran without restarts.
