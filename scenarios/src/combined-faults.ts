@@ -19,6 +19,9 @@ export function combineDrivers(first: Drivers, second: Drivers): Drivers {
     cascadePressure: Math.max(first.cascadePressure, second.cascadePressure),
     cascadeSource: first.cascadeSource ?? second.cascadeSource,
     memoryLeakBytesPerSec: first.memoryLeakBytesPerSec + second.memoryLeakBytesPerSec,
+    // A leak with no release of its own leaks on every pod, whatever the other fault's release.
+    leakingImage: first.memoryLeakBytesPerSec > 0 && second.memoryLeakBytesPerSec > 0 && first.leakingImage !== second.leakingImage ? null : (first.leakingImage ?? second.leakingImage),
+    workingSetMultiplier: Math.max(first.workingSetMultiplier, second.workingSetMultiplier),
     snapshotSweeperStalled: first.snapshotSweeperStalled || second.snapshotSweeperStalled,
     proofInflowMultiplier: Math.max(first.proofInflowMultiplier, second.proofInflowMultiplier),
     proofStuckPerMin: first.proofStuckPerMin + second.proofStuckPerMin,

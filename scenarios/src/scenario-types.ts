@@ -31,6 +31,14 @@ export interface Drivers {
   cascadeSource: DependencyFailure | null;
   /** Garbage retained per speculation pod per second at the default depth, in bytes. */
   memoryLeakBytesPerSec: number;
+  /**
+   * The release that leaks: only speculation pods running this image retain garbage (and, while
+   * one runs, the snapshot sweeper stalls), so a rollback shows pod by pod. Null: every pod leaks
+   * (a fault with no release of its own).
+   */
+  leakingImage: string | null;
+  /** Live state a speculative task and its snapshots hold, relative to normal (bigger workloads: growth no GC frees). */
+  workingSetMultiplier: number;
   /** The snapshot sweeper has stopped: snapshots never expire on their own. */
   snapshotSweeperStalled: boolean;
   /** Proof demand relative to normal. */
@@ -58,6 +66,8 @@ export const healthyDrivers: Readonly<Drivers> = {
   cascadePressure: 0,
   cascadeSource: null,
   memoryLeakBytesPerSec: 0,
+  leakingImage: null,
+  workingSetMultiplier: 1,
   snapshotSweeperStalled: false,
   proofInflowMultiplier: 1,
   proofStuckPerMin: 0,
@@ -96,6 +106,8 @@ export interface Readings {
   slashedTokensLast24h: number;
   speculationPodsReady: number;
   speculationPodsDesired: number;
+  /** Speculation pods (not yet gone) whose template is not the deployment's current one: 0 once a rollout has finished. */
+  speculationPodsOutdated: number;
   /** Share of operations hurt now: rolled back, failed, or waiting for a worker (0..1). */
   operationsAffected: number;
   operationsPending: number;
@@ -123,6 +135,12 @@ export type Happening =
   | { kind: 'config'; changes: Record<string, boolean | number | string>; by: string; reason: string }
   /** A message in one of the drill's channels from someone outside it (another team, a bot). */
   | { kind: 'message'; channel: '#platform-alerts' | '#incidents' | '#deploys'; from: string; text: string }
+  /**
+   * The owning team restores the speculation state store to its last known good point (the
+   * integrity checker's history says when that was): corrupt records are replaced, and what
+   * was written since is replayed by the workers when they come back.
+   */
+  | { kind: 'restore'; by: string; note: string }
   /** A dependency's owning team updates its status page. */
   | { kind: 'dependency-status'; endpoint: string; owner: string; status: 'operational' | 'degraded' | 'major_outage'; note: string };
 

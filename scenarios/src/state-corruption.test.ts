@@ -1,6 +1,6 @@
 import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { stateCorruptionMachine, stateCorruptionVariant } from './state-corruption';
+import { fixRelease, stateCorruptionMachine, stateCorruptionVariant } from './state-corruption';
 import { observed, stepTo } from './test-readings';
 
 function start(seed = 13) {
@@ -51,15 +51,56 @@ describe('state corruption', () => {
     expect(actor.getSnapshot().context.scopeKnown).toBe(true);
   });
 
-  it('recovers once the fix is deployed and speculation comes back', () => {
+  it('the fix ships announced at its moment and rolls out; the data team restores once nothing writes; a clean full check validates; recovery a step at a time', () => {
     const { actor, clock, variant } = start();
-    stepTo(clock, variant.onsetAtMs + 1000);
-    actor.send(observed(variant.onsetAtMs + 5000, { speculationEnabled: false }));
-    actor.send(observed(variant.causeFixedAtMs, { speculationEnabled: false }));
-    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true }, simMs: variant.causeFixedAtMs + 1000 });
-    actor.send(observed(variant.causeFixedAtMs + 5000, { speculationEnabled: true, agencWorkersReady: 4 }));
+    stepTo(clock, variant.onsetAtMs + variant.escalateAfterMs);
+    let t = clock.now();
+    // Stabilise: speculation off, workers stopped, the scope known.
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: t });
+    actor.send({ type: 'integrity.checked', full: true, simMs: t + 1000 });
+    actor.send(observed(t + 5000, { speculationEnabled: false, agencWorkersReady: 0, corruptedRecords: 900 }));
+    expect(actor.getSnapshot().value).toBe('mitigated');
+    const restoreNotice = actor.getSnapshot().context.happenings.at(-1);
+    expect(restoreNotice).toMatchObject({ kind: 'message', channel: '#incidents', from: 'data-engineering' });
+    actor.send(observed(t + 5000 + variant.restoreTakesMs, { speculationEnabled: false, agencWorkersReady: 0, corruptedRecords: 900 }));
+    expect(actor.getSnapshot().context.happenings.map((happening) => happening.kind).slice(-2)).toEqual(['restore', 'message']);
+    expect(actor.getSnapshot().context.causeFixed).toBe(false);
+    // The fix: nothing before its moment, then announced and rolled out; fixed once every pod runs it.
+    t = variant.fixDeployAtMs;
+    actor.send(observed(t, { speculationEnabled: false, agencWorkersReady: 0, speculationPodsOutdated: 0 }));
+    const shipped = actor.getSnapshot().context.happenings;
+    expect(shipped).toContainEqual({ kind: 'message', channel: '#incidents', from: fixRelease.team, text: 'fix for concurrent commit race in 2.14.5, rolling out now' });
+    expect(shipped).toContainEqual(expect.objectContaining({ kind: 'deploy', image: fixRelease.image, changeCause: expect.stringContaining('fix concurrent commit race') as unknown }));
+    actor.send(observed(t + 5000, { speculationEnabled: false, agencWorkersReady: 0, speculationPodsOutdated: 2 }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(false);
+    actor.send(observed(t + 10_000, { speculationEnabled: false, agencWorkersReady: 0, speculationPodsOutdated: 0 }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(true);
+    expect(actor.getSnapshot().context.drivers.corruptionPerMin).toBe(0);
+    // Validate, then back a step at a time: no harm.
+    actor.send({ type: 'integrity.checked', full: true, simMs: t + 11_000 });
+    expect(actor.getSnapshot().context.validated).toBe(true);
+    actor.send({ type: 'deployment.scaled', name: 'agenc-worker', replicas: 4, simMs: t + 12_000 });
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: t + 13_000 });
+    actor.send({ type: 'config.changed', changes: { 'speculation.max_depth': 2 }, simMs: t + 100_000 });
+    actor.send(observed(t + 105_000, { speculationEnabled: true, agencWorkersReady: 4, maxDepth: 2 }));
     expect(actor.getSnapshot().value).toBe('recovered');
     expect(actor.getSnapshot().context.harmful).toEqual([]);
+  });
+
+  it('re-enabling after the fix but before a clean full check, or too deep while the fix is fresh, is harmful; too deep brings corruption back for a while', () => {
+    const { actor, clock, variant } = start();
+    stepTo(clock, variant.onsetAtMs);
+    const t = variant.fixDeployAtMs;
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: t - 1000 });
+    actor.send(observed(t, { speculationEnabled: false, speculationPodsOutdated: 0 }));
+    actor.send(observed(t + 5000, { speculationEnabled: false, speculationPodsOutdated: 0 }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(true);
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true }, simMs: t + 6000 });
+    expect(actor.getSnapshot().context.harmful.map((harm) => harm.action)).toEqual(['reenable-before-validation']);
+    expect(actor.getSnapshot().context.drivers.corruptionPerMin).toBe(0);
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: t + 7000 });
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 4 }, simMs: t + 8000 });
+    expect(actor.getSnapshot().context.harmful.map((harm) => harm.action)).toEqual(['reenable-before-validation', 'reenable-before-validation']);
   });
 
   it('is seeded and always P1: user data at risk', () => {

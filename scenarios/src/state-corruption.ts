@@ -1,38 +1,83 @@
 /**
- * INC-SPEC-004, state corruption. A race in concurrent speculative commits writes inconsistent
- * state; the background integrity checker starts failing. Corruption spreads while speculation
- * runs and workers write. Disabling speculation and stopping workers stop the spread; a full
- * integrity check reports the scope. What the runbook forbids hurts: clearing snapshots destroys
- * the restore points, and re-enabling (or restarting workers) before the fix spreads corruption.
+ * INC-SPEC-004, state corruption. A race between speculative commits and worker writes puts
+ * inconsistent state in the store; the background integrity checker starts failing. Corruption
+ * spreads while speculation runs and workers write. Disabling speculation and stopping workers
+ * stop the spread; a full integrity check reports the scope.
+ *
+ * The lifecycle: once speculation is off and the workers are stopped, the data-engineering team
+ * says in #incidents that they are restoring the store to its last known good point (there is no
+ * restore command: they do it, announced, and say when it is done, at a seeded moment). At a
+ * seeded moment after the page the engine team ships the fix as a release (2.14.5, "fix for
+ * concurrent commit race"), announced in #deploys and #incidents, and it rolls out visibly; the
+ * cause is gone once every speculation pod runs it. Then the runbook's Recovery: a clean full
+ * integrity check validates the data, and speculation comes back at max_depth 1, deepened a step
+ * at a time. Re-enabling (or restarting workers) before the fix, or before a clean full check,
+ * is harmful; so is restoring too fast while the fix is fresh, which lets chains hit the race's
+ * last edge again for a few minutes. Clearing snapshots destroys the restore points.
  */
-import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, peakCircumstances, phaseDelays, disableSpeculationStep, incidentContext, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { ScenarioSpec } from './scenario-spec';
+import { assertEvent, assign, setup } from 'xstate';
+import {
+  commonVariant,
+  configChanges,
+  defaultTrackedConfig,
+  disableSpeculationStep,
+  incidentContext,
+  peakCircumstances,
+  phaseDelays,
+  restoringTooFast,
+  trackedConfigAfter,
+  variantFaker,
+  withHarm,
+  type CommonVariant,
+  type TrackedConfig,
+} from './incident-kit';
+import { type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
+import { normalSettings, type ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
+
+/** The release that fixes the race, as the engine team's CI ships it. */
+export const fixRelease = { image: 'agenc/speculation-engine:2.14.5', by: 'speculation-engine-ci', team: 'speculation-engine team' } as const;
+/** How long corruption comes back after speculation was restored too fast on a fresh fix. */
+export const relapseMs = 5 * 60_000;
 
 export interface StateCorruptionVariant extends CommonVariant {
   /** Records corrupted per minute at the peak, with speculation on and workers writing. */
   peakCorruptionPerMin: number;
-  /** When the fix for the race is deployed, simulated ms after the drill starts. */
-  causeFixedAtMs: number;
+  /** When the fix for the race starts rolling out, simulated ms after the drill starts. */
+  fixDeployAtMs: number;
+  /** How long the data team's restore takes once speculation is off and the workers are stopped. */
+  restoreTakesMs: number;
+  pipeline: number;
 }
 
 export interface StateCorruptionContext extends ScenarioContext {
   variant: StateCorruptionVariant;
-  causeFixed: boolean;
   /** A full integrity check has reported the scope. */
   scopeKnown: boolean;
+  /** The speculation-engine template's image as this scenario knows it (null: as seeded). */
+  image: string | null;
+  fixDeployed: boolean;
+  causeFixedAtMs: number | null;
+  /** When the data team started restoring, and whether it is done. */
+  restoreStartedMs: number | null;
+  restored: boolean;
+  /** A full check after the fix and the restore found nothing: the data is validated. */
+  validated: boolean;
+  /** Corrupt records at the last observation (the truth: only the scenario reads it). */
+  corruptNow: number;
+  tracked: TrackedConfig;
+  relapseUntilMs: number;
 }
 
 export function stateCorruptionVariant(input: ScenarioInput): StateCorruptionVariant {
   const faker = variantFaker(input, 4);
   const common = commonVariant(faker, input.difficulty, input.onsetDelayMs);
-  return {
-    ...common,
-    peakCorruptionPerMin: faker.number.int({ min: 20, max: 80 }) * (input.difficulty === 'hard' ? 2 : 1),
-    causeFixedAtMs: common.onsetAtMs + faker.number.int({ min: 30, max: 50 }) * 60_000,
-  };
+  const peakCorruptionPerMin = faker.number.int({ min: 20, max: 80 }) * (input.difficulty === 'hard' ? 2 : 1);
+  const fixDeployAtMs = common.onsetAtMs + faker.number.int({ min: 30, max: 50 }) * 60_000;
+  // Drawn after the draws above, so a seed keeps its timings.
+  const restoreTakesMs = faker.number.int({ min: 8, max: 20 }) * 60_000;
+  const pipeline = faker.number.int({ min: 40_000, max: 49_999 });
+  return { ...common, peakCorruptionPerMin, fixDeployAtMs, restoreTakesMs, pipeline };
 }
 
 export const stateCorruptionMachine = setup({
@@ -45,20 +90,91 @@ export const stateCorruptionMachine = setup({
   guards: {
     isSpreadStopped: ({ event }) => event.type === 'world.observed' && (!event.readings.speculationEnabled || event.readings.agencWorkersReady === 0),
     isSpreading: ({ context, event }) => event.type === 'world.observed' && !context.causeFixed && event.readings.speculationEnabled && event.readings.agencWorkersReady > 0,
-    isRecovered: ({ context, event }) => event.type === 'world.observed' && context.causeFixed && event.readings.speculationEnabled && event.readings.agencWorkersReady > 0,
-    isCauseDue: ({ context, event }) => !context.causeFixed && event.simMs >= context.variant.causeFixedAtMs,
+    isRecovered: ({ context, event }) => event.type === 'world.observed' && context.causeFixed && context.validated && event.readings.speculationEnabled && event.readings.agencWorkersReady > 0,
     isReenabledBeforeFix: ({ context, event }) => !context.causeFixed && configChanges(event)['speculation.enabled'] === true,
+    isReenabledBeforeValidation: ({ context, event }) => context.causeFixed && !context.validated && configChanges(event)['speculation.enabled'] === true,
+    isRestoringTooFast: ({ context, event }) => event.type === 'config.changed' && restoringTooFast(context.tracked, trackedConfigAfter(context.tracked, event), context.causeFixedAtMs, event.simMs) !== null,
     isFullCheck: ({ event }) => event.type === 'integrity.checked' && event.full,
     isEvidenceDeleted: ({ event }) => event.type === 'snapshots.cleared' && event.removed > 0,
     isWorkersRestartedBeforeFix: ({ context, event }) => !context.causeFixed && event.type === 'deployment.scaled' && event.name === 'agenc-worker' && event.replicas > 0,
+    isSpeculationTemplate: ({ event }) => (event.type === 'deployment.updated' || event.type === 'deployment.rolledBack') && event.name === 'speculation-engine',
   },
   actions: {
     setCorruption: assign(({ context }, params: { fraction: number }) => ({
       drivers: { ...context.drivers, corruptionPerMin: context.causeFixed ? 0 : context.variant.peakCorruptionPerMin * params.fraction },
     })),
-    fixCause: assign(({ context }) => ({ causeFixed: true, drivers: { ...context.drivers, corruptionPerMin: 0 } })),
-    markScopeKnown: assign({ scopeKnown: true }),
+    /**
+     * Every observation: the outside world moves on. The fix ships at its moment; the data team
+     * starts restoring once nothing writes and finishes at its moment; the cause is gone once
+     * every pod runs the fix; a relapse ends.
+     */
+    observe: assign(({ context, event }) => {
+      assertEvent(event, 'world.observed');
+      const { readings, simMs } = event;
+      const happenings: Happening[] = [];
+      let { image, fixDeployed, restoreStartedMs, restored, relapseUntilMs } = context;
+      if (!fixDeployed && simMs >= context.variant.fixDeployAtMs) {
+        fixDeployed = true;
+        image = fixRelease.image;
+        happenings.push(
+          { kind: 'message', channel: '#incidents', from: fixRelease.team, text: 'fix for concurrent commit race in 2.14.5, rolling out now' },
+          { kind: 'message', channel: '#deploys', from: fixRelease.by, text: `speculation-engine 2.14.5 rolling out to production (fix concurrent commit race) · pipeline #${context.variant.pipeline}` },
+          { kind: 'deploy', deployment: 'speculation-engine', image: fixRelease.image, changeCause: `deploy ${fixRelease.image} (fix concurrent commit race, release pipeline #${context.variant.pipeline})`, by: fixRelease.by },
+        );
+      }
+      if (restoreStartedMs === null && context.scopeKnown && !readings.speculationEnabled && readings.agencWorkersReady === 0) {
+        restoreStartedMs = simMs;
+        happenings.push({
+          kind: 'message',
+          channel: '#incidents',
+          from: 'data-engineering',
+          text: `we have the scope from the full integrity check. Restoring the speculation state store to its last known good point now; expect about ${Math.round(context.variant.restoreTakesMs / 60_000)} minutes. Keep speculation off and the workers stopped until we say it is done`,
+        });
+      }
+      if (restoreStartedMs !== null && !restored && simMs - restoreStartedMs >= context.variant.restoreTakesMs) {
+        restored = true;
+        happenings.push(
+          { kind: 'restore', by: 'data-engineering', note: 'speculation state store restored to its last known good point' },
+          { kind: 'message', channel: '#incidents', from: 'data-engineering', text: 'restore of the speculation state store is done. Validate with a full integrity check before anything writes again' },
+        );
+      }
+      const causeFixed = fixDeployed && image === fixRelease.image && readings.speculationPodsOutdated === 0;
+      const surgeOver = relapseUntilMs > 0 && simMs >= relapseUntilMs;
+      if (surgeOver) relapseUntilMs = 0;
+      const corruptionPerMin = causeFixed ? (relapseUntilMs > 0 ? context.variant.peakCorruptionPerMin * 0.2 : 0) : context.drivers.corruptionPerMin;
+      return {
+        image,
+        fixDeployed,
+        restoreStartedMs,
+        restored,
+        relapseUntilMs,
+        causeFixed,
+        causeFixedAtMs: causeFixed ? (context.causeFixedAtMs ?? simMs) : null,
+        corruptNow: readings.corruptedRecords,
+        happenings: happenings.length > 0 ? [...context.happenings, ...happenings] : context.happenings,
+        drivers: corruptionPerMin === context.drivers.corruptionPerMin ? context.drivers : { ...context.drivers, corruptionPerMin },
+      };
+    }),
+    noteTemplate: assign(({ event }) => {
+      if (event.type !== 'deployment.updated' && event.type !== 'deployment.rolledBack') return {};
+      return { image: event.image };
+    }),
+    noteFullCheck: assign(({ context }) => ({ scopeKnown: true, validated: context.validated || (context.causeFixed && context.restored && context.corruptNow === 0) })),
+    trackConfig: assign(({ context, event }) => {
+      assertEvent(event, 'config.changed');
+      return { tracked: trackedConfigAfter(context.tracked, event) };
+    }),
+    startRelapse: assign(({ context, event }) => {
+      assertEvent(event, 'config.changed');
+      // Deep chains on a fresh fix reach the race's last edge: some corruption again, for a while.
+      return { relapseUntilMs: event.simMs + relapseMs, drivers: { ...context.drivers, corruptionPerMin: context.variant.peakCorruptionPerMin * 0.2 } };
+    }),
     recordHarm: assign(({ context, event }, params: { action: string; why: string }) => withHarm(context, event, params)),
+    recordRestoringTooFast: assign(({ context, event }) => {
+      assertEvent(event, 'config.changed');
+      const why = restoringTooFast(context.tracked, trackedConfigAfter(context.tracked, event), context.causeFixedAtMs, event.simMs) ?? '';
+      return withHarm(context, event, { action: 'restore-too-fast', why });
+    }),
   },
 }).createMachine({
   id: 'state-corruption',
@@ -69,22 +185,36 @@ export const stateCorruptionMachine = setup({
       // Data is known to be at risk once an integrity scan finds inconsistent records (no variant has a workaround).
       ...incidentContext(variant),
       expected: assessSeverity({ ...calmFacts, dataAtRisk: true, ...peakCircumstances(variant, input) }),
-      causeFixed: false,
       scopeKnown: false,
+      image: null,
+      fixDeployed: false,
+      causeFixedAtMs: null,
+      restoreStartedMs: null,
+      restored: false,
+      validated: false,
+      corruptNow: 0,
+      tracked: { ...defaultTrackedConfig },
+      relapseUntilMs: 0,
     };
   },
   initial: 'healthy',
   on: {
-    'world.observed': { guard: 'isCauseDue', actions: 'fixCause' },
-    'integrity.checked': { guard: 'isFullCheck', actions: 'markScopeKnown' },
+    'integrity.checked': { guard: 'isFullCheck', actions: 'noteFullCheck' },
+    'deployment.updated': { guard: 'isSpeculationTemplate', actions: 'noteTemplate' },
+    'deployment.rolledBack': { guard: 'isSpeculationTemplate', actions: 'noteTemplate' },
     'snapshots.cleared': {
       guard: 'isEvidenceDeleted',
       actions: { type: 'recordHarm', params: { action: 'clear-snapshots', why: 'cleared snapshots during state corruption: the last known good state to restore from is gone' } },
     },
-    'config.changed': {
-      guard: 'isReenabledBeforeFix',
-      actions: { type: 'recordHarm', params: { action: 'reenable-before-fix', why: 're-enabled speculation before the race was fixed: corruption spreads' } },
-    },
+    'config.changed': [
+      { guard: 'isReenabledBeforeFix', actions: [{ type: 'recordHarm', params: { action: 'reenable-before-fix', why: 're-enabled speculation before the race was fixed: corruption spreads' } }, 'trackConfig'] },
+      {
+        guard: 'isReenabledBeforeValidation',
+        actions: [{ type: 'recordHarm', params: { action: 'reenable-before-validation', why: 're-enabled speculation before a clean full integrity check: corrupt records may be read and spread' } }, 'trackConfig'],
+      },
+      { guard: 'isRestoringTooFast', actions: ['recordRestoringTooFast', 'startRelapse', 'trackConfig'] },
+      { actions: 'trackConfig' },
+    ],
     'deployment.scaled': {
       guard: 'isWorkersRestartedBeforeFix',
       actions: { type: 'recordHarm', params: { action: 'restart-workers-before-fix', why: 'restarted agenc workers before the fix: they write through the race again' } },
@@ -97,22 +227,24 @@ export const stateCorruptionMachine = setup({
     onset: {
       entry: { type: 'setCorruption', params: { fraction: 0.3 } },
       after: { escalate: 'escalating' },
-      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated', actions: 'observe' }, { actions: 'observe' }] },
     },
     escalating: {
       entry: { type: 'setCorruption', params: { fraction: 1 } },
       after: { turnCritical: 'critical' },
-      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated', actions: 'observe' }, { actions: 'observe' }] },
     },
     critical: {
       // Left running, the race corrupts faster as damaged records feed later commits.
       entry: { type: 'setCorruption', params: { fraction: 2 } },
-      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+      on: { 'world.observed': [{ guard: 'isSpreadStopped', target: 'mitigated', actions: 'observe' }, { actions: 'observe' }] },
     },
     mitigated: {
-      on: { 'world.observed': [{ guard: 'isRecovered', target: 'recovered' }, { guard: 'isSpreading', target: 'critical' }, { guard: 'isCauseDue', actions: 'fixCause' }] },
+      on: { 'world.observed': [{ guard: 'isRecovered', target: 'recovered', actions: 'observe' }, { guard: 'isSpreading', target: 'critical', actions: 'observe' }, { actions: 'observe' }] },
     },
-    recovered: {},
+    recovered: {
+      on: { 'world.observed': { actions: 'observe' } },
+    },
   },
 });
 
@@ -158,6 +290,8 @@ export const stateCorruptionSpec: ScenarioSpec = {
     { id: 'clear-snapshots', description: 'Clear snapshots', why: 'destroys the last known good state to restore from' },
     { id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'corruption spreads' },
     { id: 'restart-workers-before-fix', description: 'Scale agenc-worker up before the fix', why: 'workers write through the race again' },
+    { id: 'reenable-before-validation', description: 'Re-enable speculation before a clean full integrity check', why: 'corrupt records may be read and spread' },
+    { id: 'restore-too-fast', description: 'Restore speculation deeper than max_depth 1, or raise the depth more than a step at once, while the fix is fresh', why: 'deep chains reach the race again' },
   ],
   mitigated: {
     all: [{ reading: 'speculationEnabled', op: '==', value: false }],
@@ -165,20 +299,19 @@ export const stateCorruptionSpec: ScenarioSpec = {
     description: 'speculation disabled: no new corrupt writes',
   },
   resolved: {
-    all: [
-      { reading: 'speculationEnabled', op: '==', value: true },
-      { reading: 'agencWorkersReady', op: '>', value: 0 },
-    ],
+    all: [...normalSettings, { reading: 'agencWorkersReady', op: '>', value: 0 }, { reading: 'corruptedRecords', op: '==', value: 0 }],
     forMs: 10 * 60_000,
-    description: 'after the fix, speculation and workers back on for ten minutes',
+    description: 'with the fix rolled out and the data restored, speculation on at its normal settings and the workers writing, with no corrupt record, for ten minutes',
   },
   cause: {
     kind: 'bug',
-    description: 'a race between speculative commits and worker writes corrupted state records',
+    description: 'a race between speculative commits and worker writes corrupted state records; the engine team ships the fix as release 2.14.5',
     evidence: [
-      { command: 'agenc admin check-integrity --component speculation --full', shows: 'how many records are inconsistent, and in which shards' },
+      { command: 'agenc admin check-integrity --component speculation --full', shows: 'how many records are inconsistent, in which shards, and when the first was written' },
+      { command: 'agenc messages --channel "#incidents"', shows: "the engine team's fix rolling out, and the data team's restore" },
+      { command: 'kubectl rollout status deployment/speculation-engine -n production', shows: 'the fix rolling out pod by pod' },
     ],
-    fix: 'the engine team ships a fix for the race as a new deploy',
+    fix: 'the engine team ships the fix as a new release (2.14.5), announced; the cause is gone once every speculation pod runs it. The data team restores the store once speculation is off and the workers stopped',
   },
   recovery: [
     {
@@ -187,6 +320,20 @@ export const stateCorruptionSpec: ScenarioSpec = {
       command: 'agenc admin check-integrity --component speculation --full',
       anyOf: [{ kind: 'request', method: 'POST', route: '/admin/check-integrity', detail: { full: true } }],
       why: 'a clean full check is the proof that nothing corrupted is left to spread',
+    },
+    {
+      id: 'reenable-at-depth-1',
+      description: 'Re-enable with max_depth 1',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": true, "speculation.max_depth": 1}'`,
+      anyOf: [{ kind: 'config', key: 'speculation.max_depth', atMost: 1 }],
+      why: 'a fix that does not hold hurts a few shallow chains, not all of them',
+    },
+    {
+      id: 'restart-workers',
+      description: 'Bring the workers back',
+      command: 'kubectl scale deployment agenc-worker -n production --replicas=4',
+      anyOf: [{ kind: 'scale', deployment: 'agenc-worker', atLeast: 1 }],
+      why: 'the service does no work without them',
     },
   ],
   stabiliseFirst: true,

@@ -33,6 +33,7 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
     slashedTokensLast24h: 0,
     speculationPodsReady: 3,
     speculationPodsDesired: 3,
+    speculationPodsOutdated: 0,
     operationsAffected: 0.01,
     operationsPending: 0,
     failingPods: 0,

@@ -43,7 +43,8 @@ describe('kubectl describe', () => {
     expect(result.status).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(new RegExp(`^Name:\\s+${oomKilled}$`, 'm'));
-    expect(out).toMatch(/^ {4}Image:\s+agenc\/speculation-engine:2\.14\.3$/m);
+    // Seed 3's variant: the engine team's CI released 2.14.4 shortly before memory began to climb.
+    expect(out).toMatch(/^ {4}Image:\s+agenc\/speculation-engine:2\.14\.4$/m);
     expect(out).toMatch(/^ {4}State:\s+Running$/m);
     expect(out).toContain('Last State:     Terminated');
     expect(out).toContain('Reason:       OOMKilled');
@@ -62,7 +63,7 @@ describe('kubectl describe', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Replicas:\s+3 desired \| 3 updated \| 3 total \| \d available \| \d unavailable$/m);
     expect(result.stdout).toMatch(/^Annotations:\s+deployment\.kubernetes\.io\/revision: \d+$/m);
-    expect(result.stdout).toMatch(/^\s+Image:\s+agenc\/speculation-engine:2\.14\.3$/m);
+    expect(result.stdout).toMatch(/^\s+Image:\s+agenc\/speculation-engine:2\.14\.4$/m);
     expect(result.stdout).toMatch(/^NewReplicaSet:\s+speculation-engine-\w+ \(3\/3 replicas created\)$/m);
     expect(result.stdout).toMatch(/^OldReplicaSets:\s+speculation-engine-\w+ \(0\/0 replicas created\)/m);
   });
@@ -156,14 +157,14 @@ describe('kubectl logs', () => {
 });
 
 describe('kubectl rollout', () => {
-  it('rollout history lists the revisions with their change-causes, the current 2.14.3 after 2.14.2', () => {
+  it('rollout history lists the revisions with their change-causes, the current 2.14.4 (released during the drill) after 2.14.3', () => {
     const result = kubectl('rollout history deployment/speculation-engine -n production');
     expect(result.status).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^deployment\.apps\/speculation-engine\s*$/);
     expect(lines[1]).toMatch(/^REVISION\s+CHANGE-CAUSE$/);
-    expect(lines.at(-1)).toMatch(/^\d+\s+deploy agenc\/speculation-engine:2\.14\.3 /);
-    expect(lines.at(-2)).toMatch(/^\d+\s+deploy agenc\/speculation-engine:2\.14\.2 /);
+    expect(lines.at(-1)).toMatch(/^\d+\s+deploy agenc\/speculation-engine:2\.14\.4 \(snapshot compaction rework, release pipeline #\d+\)$/);
+    expect(lines.at(-2)).toMatch(/^\d+\s+deploy agenc\/speculation-engine:2\.14\.3 /);
   });
 
   it('rollout status deployment/proof-worker reports proof-worker, not another deployment, and nothing on stderr', () => {
@@ -173,7 +174,7 @@ describe('kubectl rollout', () => {
     expect(result.stderr).toBe('');
   });
 
-  it('rollout undo rolls speculation-engine back to 2.14.2; status waits for it; the journal notes from and to', async () => {
+  it('rollout undo rolls speculation-engine back to 2.14.3; status waits for it; the journal notes from and to', async () => {
     const undo = kubectl('rollout undo deployment/speculation-engine -n production');
     expect(undo.status).toBe(0);
     expect(undo.stdout.trim()).toBe('deployment.apps/speculation-engine rolled back');
@@ -181,12 +182,12 @@ describe('kubectl rollout', () => {
     expect(status.status).toBe(0);
     expect(status.stdout.trim().split('\n').at(-1)).toBe('deployment "speculation-engine" successfully rolled out');
     const images = kubectl("get pods -n production -l component=speculation -o jsonpath='{.items[*].spec.containers[0].image}'");
-    expect(new Set(images.stdout.split(' ').filter((image) => !image.endsWith('2.14.3')))).toEqual(new Set(['agenc/speculation-engine:2.14.2']));
+    expect(new Set(images.stdout.split(' ').filter((image) => !image.endsWith('2.14.4')))).toEqual(new Set(['agenc/speculation-engine:2.14.3']));
     const history = kubectl('rollout history deployment/speculation-engine -n production').stdout.trim().split('\n');
-    expect(history.at(-1)).toMatch(/^\d+\s+deploy agenc\/speculation-engine:2\.14\.2 /);
+    expect(history.at(-1)).toMatch(/^\d+\s+deploy agenc\/speculation-engine:2\.14\.3 /);
     const journal = await sim.control<{ entries: JournalEntry[] }>('GET', '/_sim/journal?source=kube&limit=500');
     const entry = journal.entries.find((candidate) => candidate.action === 'kubectl rollout undo' && candidate.detail?.rolledBack === true)!;
-    expect(entry.detail).toMatchObject({ deployment: 'speculation-engine', fromRevision: expect.any(Number) as unknown, toRevision: expect.any(Number) as unknown, image: 'agenc/speculation-engine:2.14.2' });
+    expect(entry.detail).toMatchObject({ deployment: 'speculation-engine', fromRevision: expect.any(Number) as unknown, toRevision: expect.any(Number) as unknown, image: 'agenc/speculation-engine:2.14.3' });
     expect(entry.detail!.revision).toBe((entry.detail!.fromRevision as number) + 1);
   });
 

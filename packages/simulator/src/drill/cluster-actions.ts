@@ -51,6 +51,7 @@ function noteRollout(drill: Drill, result: RolloutResult, previousImage: string,
   if (replicaSet.template.memoryLimitBytes !== previousMemoryLimitBytes) {
     detail.memoryLimit = formatBytes(replicaSet.template.memoryLimitBytes);
     detail.previousMemoryLimit = formatBytes(previousMemoryLimitBytes);
+    detail.memoryLimitRaised = replicaSet.template.memoryLimitBytes > previousMemoryLimitBytes;
   }
   const facts = { name: deployment.name, fromRevision: result.fromRevision, revision: result.revision, image: replicaSet.template.image, memoryLimitBytes: replicaSet.template.memoryLimitBytes };
   journal.noteHarm(

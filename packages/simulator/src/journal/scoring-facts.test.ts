@@ -81,7 +81,8 @@ describe('scoring facts', () => {
     declare('P2');
     expect(journal.counters()).toMatchObject({ facts: 500, factsDropped: { 'ui:/trainer/severity': 1_502 } });
     expect([journal.facts()[0]!.detail?.severity, journal.facts().at(-1)!.detail?.severity]).toEqual(['P4', 'P2']);
-    // Every kind is named by the simulator or a scenario file, so the whole log is bounded too.
-    expect(scoringFactKindCount).toBeLessThan(40);
+    // Every kind is named by the simulator or a scenario file, so the whole log is bounded too
+    // (a few dozen: each incident's required actions and recovery steps, issue 14 added some).
+    expect(scoringFactKindCount).toBeLessThan(60);
   });
 });

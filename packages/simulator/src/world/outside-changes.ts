@@ -53,6 +53,8 @@ export interface OutsideChangeTarget {
   rollout(deployment: string, changes: { image: string; memoryLimitBytes?: number }, changeCause: string): { fromRevision: number; revision: number };
   messages: ChannelMessage[];
   dependencyStatus: Map<string, DependencyStatus>;
+  /** Restores the state store to its last known good point; returns how many records were replaced. */
+  restoreState(): number;
 }
 
 /**
@@ -74,6 +76,8 @@ export function applyHappening(target: OutsideChangeTarget, happening: Happening
     case 'message':
       appendBounded(target.messages, { simMs, channel: happening.channel, from: happening.from, text: happening.text }, channelMessageLimit);
       return { kind: 'message', channel: happening.channel, from: happening.from };
+    case 'restore':
+      return { kind: 'restore', by: happening.by, recordsRestored: target.restoreState() };
     case 'dependency-status':
       target.dependencyStatus.set(happening.endpoint, { endpoint: happening.endpoint, owner: happening.owner, status: happening.status, note: happening.note, updatedMs: simMs });
       return { kind: 'dependency-status', endpoint: happening.endpoint, status: happening.status };

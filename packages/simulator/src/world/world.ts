@@ -421,9 +421,11 @@ export class World {
       const bucket = last?.minuteMs === minuteMs ? last : { minuteMs, count: 0, bytes: 0 };
       if (bucket !== last) this.snapshots.push(bucket);
       bucket.count += created;
-      bucket.bytes += created * this.snapshotSize();
+      bucket.bytes += created * this.snapshotSize() * drivers.workingSetMultiplier;
     }
-    if (!drivers.snapshotSweeperStalled) {
+    // A leaking release stalls the sweeper only while one of its pods runs; the next release's pods sweep again.
+    const sweeperStalled = drivers.snapshotSweeperStalled && (drivers.leakingImage === null || specPods.some((pod) => pod.template.image === drivers.leakingImage));
+    if (!sweeperStalled) {
       const cutoff = now - this.config['speculation.snapshots.retention_minutes'] * 60_000;
       while (this.snapshots.length > 0 && this.snapshots[0]!.minuteMs + 60_000 <= cutoff) this.snapshots.shift();
     }
@@ -446,7 +448,9 @@ export class World {
         factor = this.rng.range(0.7, 1.3);
         this.leakFactors.set(pod.name, factor);
       }
-      garbage = leak > 0 ? garbage + leak * factor * (0.9 + this.rng.next() * 0.2) : garbage * 0.97;
+      // Pods of another release do not leak: what they hold is what the GC reclaims.
+      const leaks = leak > 0 && (drivers.leakingImage === null || pod.template.image === drivers.leakingImage);
+      garbage = leaks ? garbage + leak * factor * (0.9 + this.rng.next() * 0.2) : garbage * 0.97;
       this.heapGarbage.set(pod.name, garbage);
       if (this.podMemory(pod) > pod.memoryLimitBytes) this.oomKill(pod, specPods.length);
     }
@@ -692,7 +696,7 @@ export class World {
     }
     if (pod.status !== 'Running') return pod.status === 'ContainerCreating' ? 0.2 * GiB : 0;
     const ready = Math.max(1, this.cluster.readyCount('speculation-engine'));
-    return baseHeapBytes + (this.activeTasks / ready) * taskStateBytes + this.snapshotBytesTotal() / ready + (this.heapGarbage.get(pod.name) ?? 0) + gcSawtooth(pod, this.now(), 0.08 * baseHeapBytes);
+    return baseHeapBytes + (this.activeTasks / ready) * taskStateBytes * this.drivers.workingSetMultiplier + this.snapshotBytesTotal() / ready + (this.heapGarbage.get(pod.name) ?? 0) + gcSawtooth(pod, this.now(), 0.08 * baseHeapBytes);
   }
 
   readings(): Readings {
@@ -737,6 +741,7 @@ export class World {
       slashedTokensLast24h,
       speculationPodsReady: this.cluster.readyCount('speculation-engine'),
       speculationPodsDesired: this.cluster.deployments.get('speculation-engine')?.replicas ?? 0,
+      speculationPodsOutdated: this.outdatedPods('speculation-engine'),
       operationsAffected: Number(this.operationsAffected.toFixed(4)),
       operationsPending: Math.round(this.pendingOps),
       failingPods,
@@ -744,6 +749,27 @@ export class World {
       slashingEventsLastHour,
     };
     return this.cachedReadings;
+  }
+
+  /**
+   * The state store back at its last known good point (a data team's restore): no corrupt record
+   * is left, so the next full scan is clean unless something corrupts it again.
+   */
+  restoreState(): number {
+    const restored = Math.floor(this.corruptedRecords);
+    this.corruptedRecords = 0;
+    this.affectedShards.clear();
+    this.firstCorruptionMs = undefined;
+    this.cachedReadings = undefined;
+    return restored;
+  }
+
+  /** Pods of the deployment, not yet gone, made from another template than its current one. */
+  private outdatedPods(deploymentName: string): number {
+    const deployment = this.cluster.deployments.get(deploymentName);
+    let count = 0;
+    if (deployment) for (const pod of this.cluster.pods) if (pod.deployment === deploymentName && pod.templateHash !== deployment.templateHash) count++;
+    return count;
   }
 
   /** What others do to the world (a deploy, a config change, a message, a status page), applied now. */
@@ -754,6 +780,7 @@ export class World {
         rollout: (deployment, changes, changeCause) => this.cluster.rollout(deployment, changes, changeCause),
         messages: this.messages,
         dependencyStatus: this.dependencyStatus,
+        restoreState: () => this.restoreState(),
       },
       happening,
       this.now(),

@@ -22,6 +22,7 @@ const view = (overrides: Partial<Pick<TraineeView, 'integrity' | 'autoDisabledAt
     slashedTokensLast24h: 0,
     speculationPodsReady: 3,
     speculationPodsDesired: 3,
+    speculationPodsOutdated: 0,
     operationsAffected: 0.184,
     operationsPending: 0,
     failingPods: 0,
