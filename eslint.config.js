@@ -1,8 +1,12 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerConfig } from './eslint.layers.js';
+
+/** One front door per package (CONVENTIONS 1): never reach into another package's src. */
+const frontDoorOnly = { group: ['@gameday/*/src/*', '**/simulator/src/*', '**/scenarios/src/*'], message: 'Import the package by name; its src/index.ts is its front door.' };
 
 export default tseslint.config(
-  { ignores: ['eslint.config.js', '**/dist/**', '**/node_modules/**', '.gameday/**', '**/*.mjs', 'packages/*/build.js', 'test/bench/**', 'packages/*/bin/**'] },
+  { ignores: ['eslint.config.js', 'eslint.layers.js', '**/dist/**', '**/node_modules/**', '.gameday/**', '**/*.mjs', 'packages/*/build.js', 'test/bench/**', 'packages/*/bin/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,11 +20,22 @@ export default tseslint.config(
       // Fastify route handlers and plugins are async by convention (fastify/demo): returning a
       // value from an async handler is how a reply is sent, with or without an await inside.
       '@typescript-eslint/require-await': 'off',
-      // One front door per package (CONVENTIONS 1): never reach into another package's src.
+      'no-restricted-imports': ['error', { patterns: [frontDoorOnly] }],
+    },
+  },
+  {
+    // The scenarios are the bottom layer: the simulator gives them readings, never its code.
+    files: ['scenarios/src/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@gameday/*/src/*', '**/simulator/src/*', '**/scenarios/src/*'], message: 'Import the package by name; its src/index.ts is its front door.' }] },
+        {
+          paths: ['@gameday/simulator', '@gameday/trainer-ui'].map((name) => ({ name, message: 'The scenarios are the bottom layer: the simulator depends on them, never the reverse.' })),
+          patterns: [frontDoorOnly],
+        },
       ],
     },
   },
+  // The layers and their arrows (CONVENTIONS 21): eslint.layers.js.
+  layerConfig,
 );

@@ -17,8 +17,10 @@ export { SimClock } from './clock/sim-clock';
 export type { ClockMode, ClockOptions, Skip } from './clock/sim-clock';
 export { createServer } from './http/server';
 export type { ServerOptions } from './http/server';
-export { GamedayError, errorCatalog } from './http/errors';
-export type { ErrorBody, ErrorCode } from './http/errors';
+export { GamedayError, errorCodes } from './core/gameday-error';
+export type { ErrorCode } from './core/gameday-error';
+export { errorStatus } from './http/errors';
+export type { ErrorBody } from './http/errors';
 export { configKeys, configKeyNames, defaultConfig, describeConfigKeys, parseConfigChanges } from './world/config-schema';
 export type { ConfigKey, ConfigValue, SpeculationConfig } from './world/config-schema';
 export { alertRules } from './world/alerts';
@@ -35,7 +37,7 @@ export type {
   StakeReport,
   StatusReport,
   StuckReport,
-} from './world/service-reports';
+} from './drill/service-reports';
 export { envLines, writeDrillWorkspace, readServeRecord, runbookPort } from './drill/drill-workspace';
 export type { ServeRecord } from './drill/drill-workspace';
 export { checkRunbook, CheckUsageError } from './check/runbook-check';

@@ -10,7 +10,7 @@ import type {
   StakeReport,
   StatusReport,
   StuckReport,
-} from '../world/service-reports';
+} from '../drill/service-reports';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 import { SimClock } from './sim-clock';
 import { testWallClock, type TestWallClock } from './test-wall-clock';
 

@@ -19,7 +19,7 @@
  * clock stood still for as long as it had skipped (issue 16). docs/architecture.md has the rule
  * from the drill's side.
  */
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 
 export type ClockMode = 'virtual' | 'realtime';
 

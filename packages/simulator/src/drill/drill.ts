@@ -35,7 +35,7 @@ import { MetricSeries } from './metric-series';
 import { IncidentResolution, type Resolution, type RunningFault } from './incident-resolution';
 import { TraineeSession } from './trainee-session';
 import type { AlertNotice } from '../world/alert-webhook';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 
 export interface DrillOptions {
   scenario: string;

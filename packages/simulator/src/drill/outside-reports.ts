@@ -4,7 +4,7 @@
  * dependencies with their numbers and status pages. Each report shows what happened and what
  * people said; none says which of it matters.
  */
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 import { durationHint, durationMs } from '../clock/duration';
 import type { ConfigValue } from '../world/config-schema';
 import type { DependencyKind } from '../world/dependencies';

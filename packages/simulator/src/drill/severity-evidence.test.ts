@@ -11,7 +11,7 @@ import { alertNames, assessSeverity, findScenario, significantLossTokens, type S
 import { adminAuth, buildTestServer } from '../http/test-server';
 import type { Drill } from './drill';
 import type { TraineeView } from './trainee-view';
-import type { SlashingHistoryReport, StatusReport } from '../world/service-reports';
+import type { SlashingHistoryReport, StatusReport } from './service-reports';
 
 const opened: Array<{ server: FastifyInstance; drill: Drill }> = [];
 afterEach(async () => {

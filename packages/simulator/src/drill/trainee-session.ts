@@ -1,8 +1,9 @@
 /**
  * What the trainee has done in the drill apart from commands: acknowledged the page, declared
  * a severity (with the impact assessment answers), joined the bridge, posted updates,
- * escalated, declared mitigated and resolved. Every change is also journaled by the route that
- * made it, so the journal stays the record scoring reads; this is the live view of it.
+ * escalated, declared mitigated and resolved. Every change is made by trainee-actions.ts, which
+ * also notes it for the request's journal entry, so the journal stays the record scoring reads;
+ * this is the live view of it.
  */
 export const channels = ['#incidents', '#platform-alerts', 'customers', 'email'] as const;
 export type Channel = (typeof channels)[number];

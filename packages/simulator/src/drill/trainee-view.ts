@@ -6,7 +6,7 @@
  * after a full integrity check, not before).
  */
 import type { Readings } from '@gameday/scenarios';
-import { integrityStatus, regionReport, type IntegrityStatus, type RegionReport } from '../world/service-reports';
+import { integrityStatus, regionReport, type IntegrityStatus, type RegionReport } from './service-reports';
 import type { Drill } from './drill';
 import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
 import type { SeriesSample } from './metric-series';

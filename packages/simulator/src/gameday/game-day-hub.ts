@@ -12,7 +12,7 @@ import { scenarios, type Difficulty } from '@gameday/scenarios';
 import type { ClockMode } from '../clock/sim-clock';
 import { Drill } from '../drill/drill';
 import { envLines, participantRecord, removeServeRecord, writeDrillWorkspace, writeParticipantWorkspace } from '../drill/drill-workspace';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 import { scoreJournal } from '../scoring/drill-scorer';
 import type { ScoreDimensionId } from '../scoring/scoring-weights';
 import type { DrillStore, FinishedDrill } from '../storage/drill-store';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { difficulties, scenarioIds, type Difficulty } from '@gameday/scenarios';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 
 export interface Schedule {
   id: string;

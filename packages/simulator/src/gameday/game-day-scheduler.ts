@@ -4,7 +4,7 @@
  * session open and the announcement go out, without waiting a real minute.
  */
 import { randomInt } from 'node:crypto';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 import { cronOf, parseSchedule, readSchedules, writeSchedules, type Schedule } from './game-day-schedule';
 
 export interface SchedulerClock {

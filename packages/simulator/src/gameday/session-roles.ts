@@ -3,7 +3,7 @@
  * on-call works the incident (commands, page, severity); the comms lead talks to people; an
  * observer watches the shared view and does nothing that changes the drill.
  */
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 
 export const roles = ['incident-commander', 'primary-on-call', 'comms-lead', 'observer'] as const;
 export type Role = (typeof roles)[number];

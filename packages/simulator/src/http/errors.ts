@@ -1,8 +1,11 @@
 /**
- * The one table of domain errors. Every rejection the simulator makes is one of these codes,
- * with a message a person can act on: which field, what was wrong, what is allowed.
+ * Codes in the core, statuses at the edge (CONVENTIONS 20): the HTTP status and title each
+ * GamedayError code is answered with, and the JSON body of an error. The table is typed over
+ * every code, so a code added to `core/gameday-error.ts` without a status here fails typecheck.
  */
-export const errorCatalog = {
+import type { ErrorCode, GamedayError } from '../core/gameday-error';
+
+export const errorStatus: { readonly [Code in ErrorCode]: { readonly status: number; readonly title: string } } = {
   MALFORMED_REQUEST: { status: 400, title: 'Bad Request' },
   INVALID_URL: { status: 400, title: 'Invalid URL' },
   UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
@@ -22,34 +25,11 @@ export const errorCatalog = {
   HEADERS_TOO_LARGE: { status: 431, title: 'Request Header Fields Too Large' },
   CONFLICT: { status: 409, title: 'Conflict' },
   INTERNAL: { status: 500, title: 'Internal Server Error' },
-} as const;
+};
 
-export type ErrorCode = keyof typeof errorCatalog;
-
-/** A rejection with a code from the catalog; `field` names the input that was wrong. */
-export class GamedayError extends Error {
-  readonly code: ErrorCode;
-  readonly status: number;
-  readonly field: string | undefined;
-  readonly allowed: readonly string[] | undefined;
-
-  constructor(code: ErrorCode, message: string, details: { field?: string; allowed?: readonly string[] } = {}) {
-    super(message);
-    this.name = 'GamedayError';
-    this.code = code;
-    this.status = errorCatalog[code].status;
-    this.field = details.field;
-    this.allowed = details.allowed;
-  }
-
-  toBody(): ErrorBody {
-    return {
-      error: this.code,
-      message: this.message,
-      ...(this.field === undefined ? {} : { field: this.field }),
-      ...(this.allowed === undefined ? {} : { allowed: [...this.allowed] }),
-    };
-  }
+/** The HTTP status a coded error is answered with. */
+export function statusOf(error: GamedayError): number {
+  return errorStatus[error.code].status;
 }
 
 /** The JSON shape of every error answer of the admin and control APIs. */
@@ -58,4 +38,14 @@ export interface ErrorBody {
   message: string;
   field?: string;
   allowed?: string[];
+}
+
+/** A coded error as the admin and control APIs answer it. */
+export function errorBody(error: GamedayError): ErrorBody {
+  return {
+    error: error.code,
+    message: error.message,
+    ...(error.field === undefined ? {} : { field: error.field }),
+    ...(error.allowed === undefined ? {} : { allowed: [...error.allowed] }),
+  };
 }

@@ -9,7 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import { maxHeaderSize } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { GamedayError, type ErrorCode } from './errors';
+import { GamedayError, type ErrorCode } from '../core/gameday-error';
+import { errorBody, statusOf } from './errors';
 import { isKubePath, kubeStatusOf, pathOf } from './plugins/error-handler';
 
 /** The longest path segment (a name, a token) the router reads; find-my-way's default. */
@@ -25,7 +26,7 @@ function excerpt(url: string): string {
 
 /** The answer body for a path: a Status on the Kubernetes API's paths, the coded error elsewhere. */
 function bodyFor(url: string, error: GamedayError): Record<string, unknown> {
-  return isKubePath(pathOf(url)) ? kubeStatusOf(error) : { ...error.toBody() };
+  return isKubePath(pathOf(url)) ? kubeStatusOf(error) : { ...errorBody(error) };
 }
 
 /**
@@ -40,7 +41,7 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
       : error.code === 'FST_ERR_BAD_URL'
         ? new GamedayError('INVALID_URL', `the path ${excerpt(url)} is not valid percent-encoded UTF-8; write each byte outside A-Z a-z 0-9 - . _ ~ / as %XX, of a UTF-8 character`, { field: 'path' })
         : new GamedayError('MALFORMED_REQUEST', `the request for ${excerpt(url)} could not be routed; send GET, POST, PUT, PATCH or DELETE to a path the README lists`);
-  void reply.status(coded.status).send(bodyFor(url, coded));
+  void reply.status(statusOf(coded)).send(bodyFor(url, coded));
 }
 
 /** A raw HTTP/1.1 answer on a socket Node's HTTP server no longer drives; then the socket closes. */
@@ -48,12 +49,13 @@ function answerRaw(socket: Duplex, code: ErrorCode, message: string, field?: str
   // The socket is ours now: a peer that resets it must not become an unhandled 'error'.
   socket.on('error', () => socket.destroy());
   const error = new GamedayError(code, message, field === undefined ? {} : { field });
-  const body = JSON.stringify(error.toBody());
+  const body = JSON.stringify(errorBody(error));
+  const status = statusOf(error);
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  socket.end(`HTTP/1.1 ${error.status} ${errorTitle(error.status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status} ${errorTitle(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   // Half-closed, not destroyed: the peer may still be sending (the rest of an oversized
   // request), and closing with its bytes unread would reset the connection and lose the answer.
   // What it still sends is read and dropped; a peer that never stops is cut off after a while.

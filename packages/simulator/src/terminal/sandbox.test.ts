@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 import { Sandbox, SandboxProgramMissing, detectSandbox, isLoopbackAddress, sandboxPaths, terminalSandbox, type SandboxRun } from './sandbox';
 
 const status = await detectSandbox();

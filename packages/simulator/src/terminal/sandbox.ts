@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { simulatorBinDir } from '../drill/drill-workspace';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 
 /** Where things are inside the sandbox. */
 export const sandboxPaths = {

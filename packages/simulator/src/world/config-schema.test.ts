@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 import { closestMatch, defaultConfig, parseConfigChanges } from './config-schema';
 
 describe('parseConfigChanges', () => {

@@ -3,7 +3,7 @@
  * types, ranges and defaults. The table is the documentation (README "Config keys") and the
  * validator; every key has an effect in the world model.
  */
-import { GamedayError } from '../http/errors';
+import { GamedayError } from '../core/gameday-error';
 
 type KeySpec =
   | { type: 'boolean'; default: boolean; description: string }

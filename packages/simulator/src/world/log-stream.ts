@@ -4,7 +4,8 @@
  */
 import { seededFaker, type Readings, type SeededFaker } from '@gameday/scenarios';
 import { createRng, type Rng } from './random';
-import { dependencySymptom, dependencyTimeoutMs, type World } from './world';
+import type { World } from './world';
+import { dependencySymptom, dependencyTimeoutMs } from './dependency-symptoms';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

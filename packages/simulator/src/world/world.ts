@@ -13,6 +13,7 @@ import { signalDrifts, stepDrifts, type SignalDrifts } from './signal-drift';
 import { AlertEvaluator, type AlertState } from './alerts';
 import { LogStream } from './log-stream';
 import { dependencyReading, seededDependencies, type Dependency, type DependencyReading } from './dependencies';
+import { dependencySymptom, dependencyTimeoutMs } from './dependency-symptoms';
 import { appendBounded, applyHappening, configHistoryLimit, type ChannelMessage, type ConfigChangeRecord, type DependencyStatus } from './outside-changes';
 
 const MiB = 1024 ** 2;
@@ -34,24 +35,6 @@ export const stateRecords = 4_194_304;
 export const quickScanRecords = stateRecords / 16;
 /** How long an on-demand scan takes, simulated: a full one reads every shard. */
 export const integrityScanMs = { quick: 3_000, full: 42_000 } as const;
-/** How long a dependency read waits before the client gives up (the symptom of a timing-out dependency). */
-export const dependencyTimeoutMs = 2_000;
-
-/**
- * A rollback's reason as the service records it: what the task saw when it read from a failing
- * dependency, with the endpoint, so a responder can correlate; never a verdict.
- */
-export function dependencySymptom(failure: DependencyFailure): string {
-  switch (failure.mode) {
-    case 'timeout':
-      return `read timed out after ${dependencyTimeoutMs}ms: ${failure.endpoint}`;
-    case 'stale':
-      return `stale read: block header from ${failure.endpoint} behind head`;
-    case 'refused':
-      return `connection refused: ${failure.endpoint}`;
-  }
-}
-
 /**
  * What a proof worker running `image` reports about its proving key: the key's id, the
  * constraints the key expects and those the compiled circuit has. Stable for an image.

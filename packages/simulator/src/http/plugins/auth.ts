@@ -7,10 +7,10 @@
  * carries it (client-go sends no token over plain http). Tokens are compared in constant time.
  * Each guard also marks the route in the OpenAPI document with the token it takes.
  */
-import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
-import { GamedayError } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
+import { tokensEqual } from '../../core/token-compare';
 import { requireRole, type Permission } from '../../gameday/session-roles';
 import type { Participant } from '../../gameday/game-day-session';
 
@@ -102,33 +102,6 @@ export function rewriteActorPath(raw: RawWithToken): string {
   }
   if (end < 0) return '/';
   return rest.charCodeAt(end) === 0x3f ? `/${rest.slice(end)}` : rest.slice(end);
-}
-
-/**
- * Constant-time string equality. Only the length can leak, and a token's length is no secret
- * (generated ones are always 24 characters). Hashing both sides to equal length instead cost
- * ~12 µs a request under OpenSSL 3, a third of the admin API's throughput.
- */
-export function tokensEqual(given: string, expected: string): boolean {
-  const givenBytes = Buffer.from(given);
-  const expectedBytes = expectedBytesOf(expected);
-  if (givenBytes.length !== expectedBytes.length) {
-    timingSafeEqual(expectedBytes, expectedBytes);
-    return false;
-  }
-  return timingSafeEqual(givenBytes, expectedBytes);
-}
-
-/** The bytes of the tokens a server checks against, made once (a server has a handful). */
-const expectedBytesCache = new Map<string, Buffer>();
-function expectedBytesOf(token: string): Buffer {
-  let bytes = expectedBytesCache.get(token);
-  if (bytes === undefined) {
-    bytes = Buffer.from(token);
-    if (expectedBytesCache.size > 1000) expectedBytesCache.clear();
-    expectedBytesCache.set(token, bytes);
-  }
-  return bytes;
 }
 
 /** The token of a Bearer Authorization header; throws a 401 saying what was wrong. */

@@ -5,7 +5,7 @@
  * patch types kubectl sends. Anything else is a 415 that says what is accepted.
  */
 import fp from 'fastify-plugin';
-import { GamedayError } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
 
 export const jsonContentTypes = [
   'application/json',

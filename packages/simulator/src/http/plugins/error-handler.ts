@@ -5,7 +5,8 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { GamedayError, errorCatalog } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
+import { errorBody, errorStatus, statusOf } from '../errors';
 import { bodyLimitBytes, jsonContentTypes } from './body-parsers';
 import { kubeStatus, statusReasonFor } from '../../kube/kube-objects';
 
@@ -25,7 +26,8 @@ export function pathOf(url: string): string {
  * "Unauthorized", which kubectl prints as "You must be logged in to the server (Unauthorized)".
  */
 export function kubeStatusOf(coded: GamedayError): Record<string, unknown> {
-  return kubeStatus(coded.status, statusReasonFor(coded.status), coded.status === 401 ? 'Unauthorized' : coded.message);
+  const status = statusOf(coded);
+  return kubeStatus(status, statusReasonFor(status), status === 401 ? 'Unauthorized' : coded.message);
 }
 
 /** Turns any error thrown in a request into a GamedayError. */
@@ -59,7 +61,7 @@ export function toGamedayError(error: FastifyError | GamedayError | Error): Game
       if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500 && fastifyError.statusCode >= 400) {
         return new GamedayError(fastifyError.statusCode === 404 ? 'NOT_FOUND' : 'INVALID_BODY', fastifyError.message);
       }
-      return new GamedayError('INTERNAL', errorCatalog.INTERNAL.title);
+      return new GamedayError('INTERNAL', errorStatus.INTERNAL.title);
   }
 }
 
@@ -67,11 +69,12 @@ export default fp(
   (fastify, _options, done) => {
     fastify.setErrorHandler((error: FastifyError, request, reply) => {
       const coded = toGamedayError(error);
-      if (coded.status >= 500) request.log.error({ err: error }, 'unhandled error');
+      const status = statusOf(coded);
+      if (status >= 500) request.log.error({ err: error }, 'unhandled error');
       request.journal.detail.error = coded.code;
       request.journal.detail.message = coded.message;
       // A refusal before a Kubernetes route ran (an unknown path's token check) is still kubectl's to read.
-      return reply.status(coded.status).send(isKubePath(pathOf(request.url)) ? kubeStatusOf(coded) : coded.toBody());
+      return reply.status(status).send(isKubePath(pathOf(request.url)) ? kubeStatusOf(coded) : errorBody(coded));
     });
     // An unknown path of the Kubernetes API takes a token like a known one: without it, all a
     // caller learns is that they need one.
@@ -89,7 +92,7 @@ export default fp(
       const error = new GamedayError('NOT_FOUND', `no route ${request.method} ${path}; the routes are listed in the README (Admin API)`);
       request.journal.detail.error = error.code;
       request.journal.detail.message = error.message;
-      return reply.status(404).send(error.toBody());
+      return reply.status(404).send(errorBody(error));
     });
     done();
   },

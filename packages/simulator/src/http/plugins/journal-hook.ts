@@ -6,14 +6,31 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import type { JournalInput, JournalSource } from '../../journal/journal';
+import type { ActionJournal } from '../../drill/action-journal';
 import { isKubePath } from './error-handler';
+
+/**
+ * What this request's journal entry will say beyond who, what and the status: the facts the
+ * drill's action (or the error handler) noted, and whether the scenario judged it harmful.
+ * Handed to the drill's actions as their `ActionJournal`.
+ */
+export class RequestJournal implements ActionJournal {
+  readonly detail: Record<string, unknown> = {};
+  effect: 'harmful' | undefined;
+  /** Already recorded (or not an action): the hook writes no entry. */
+  skip = false;
+
+  noteHarm(why: string | undefined): void {
+    if (why === undefined) return;
+    this.effect = 'harmful';
+    this.detail.harm = why;
+  }
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Facts a handler (or the error handler) wants in this request's journal entry. */
-    journal: { detail: Record<string, unknown>; effect?: 'harmful'; skip?: boolean };
-    /** Marks this request harmful in the journal when the scenario said why it hurt. */
-    noteHarm(why: string | undefined): void;
+    journal: RequestJournal;
   }
 }
 
@@ -70,16 +87,11 @@ export function classifyRequest(request: FastifyRequest, path: string): { source
 export default fp(
   (fastify, _options, done) => {
     fastify.decorateRequest('journal', null as unknown as FastifyRequest['journal']);
-    fastify.decorateRequest('noteHarm', function (this: FastifyRequest, why: string | undefined) {
-      if (why === undefined) return;
-      this.journal.effect = 'harmful';
-      this.journal.detail.harm = why;
-    });
     fastify.addHook('onRequest', (request, _reply, next) => {
       // Realtime: the clock is pumped every 100 ms; catching up first makes every answer (and
       // its journal entry) reflect the instant it was asked.
       fastify.drill.clock.catchUp();
-      request.journal = { detail: {} };
+      request.journal = new RequestJournal();
       next();
     });
     // And again just before the handler acts: validating a route's first request compiles its

@@ -4,7 +4,7 @@
  * change the drill are refused (reads go on). Who may call what is the guards' (auth.ts).
  */
 import fp from 'fastify-plugin';
-import { GamedayError } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
 
 /** Whether a request changes the drill (reads, control and terminal lines, whose own requests are checked, do not). */
 function isAction(method: string, path: string): boolean {

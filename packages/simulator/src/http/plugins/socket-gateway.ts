@@ -6,7 +6,7 @@
 import fp from 'fastify-plugin';
 import type { Server } from 'socket.io';
 import { traineeView } from '../../drill/trainee-view';
-import { tokensEqual } from './auth';
+import { tokensEqual } from '../../core/token-compare';
 import { rolePermissions } from '../../gameday/session-roles';
 import { refuseUpgrade } from '../malformed-requests';
 

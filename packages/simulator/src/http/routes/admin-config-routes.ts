@@ -3,7 +3,8 @@
  * validated whole before anything is applied, so a rejected request changes nothing.
  */
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
-import { configKeyNames, describeConfigKeys, parseConfigChanges } from '../../world/config-schema';
+import { configKeyNames, describeConfigKeys } from '../../world/config-schema';
+import { changeConfig } from '../../drill/service-actions';
 import { ErrorSchema, authErrors } from '../schemas/common-schemas';
 
 const ConfigSchema = Type.Record(Type.String(), Type.Union([Type.Boolean(), Type.Number(), Type.String()]), {
@@ -50,18 +51,9 @@ const adminConfigRoutes: RoutesPlugin = async (fastify) => {
         },
       },
     },
-    async (request) => {
-      const changes = parseConfigChanges(request.body);
-      const drill = fastify.drill;
-      // The history names who made the change: a participant by name, else the admin token.
-      const previous = drill.world.applyConfig(changes, { by: request.actor?.name ?? 'admin' });
-      const applied = Object.fromEntries(changes);
-      request.journal.detail.changes = applied;
-      request.journal.detail.previous = previous;
-      request.noteHarm(drill.notify({ type: 'config.changed', changes: applied }));
-      // The change and what it replaced; GET /admin/config reads the whole config.
-      return { applied, previous };
-    },
+    // The change and what it replaced; GET /admin/config reads the whole config. The history
+    // names who made it: a participant by name, else the admin token.
+    async (request) => changeConfig(fastify.drill, request.body, request.journal, request.actor?.name ?? 'admin'),
   );
 };
 

@@ -5,15 +5,8 @@
  */
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { guardEveryRoute } from '../plugins/auth';
-import {
-  integrityReport,
-  proofWorkerReport,
-  rollbacksReport,
-  slashingHistoryReport,
-  stakeReport,
-  statusReport,
-  stuckReport,
-} from '../../world/service-reports';
+import { proofWorkerReport, rollbacksReport, slashingHistoryReport, statusReport, stuckReport } from '../../drill/service-reports';
+import { clearSnapshots, drainSpeculation, runGc, runIntegrityCheck, snapshotStake, timeoutProofs } from '../../drill/service-actions';
 import { DurationMs, ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 
 const components = ['speculation'] as const;
@@ -44,36 +37,8 @@ const adminOperationsRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const drill = fastify.drill;
-      const world = drill.world;
-      const alreadyDraining = world.draining;
-      const startedMs = alreadyDraining ? world.drainStartedMs : drill.clock.now();
-      const drainedTasks = Math.round(world.activeTasks);
-      world.startDrain();
-      request.journal.detail.tasksInFlight = drainedTasks;
-      request.journal.detail.joinedRunningDrain = alreadyDraining;
-      const result = (status: 'drained' | 'draining') => ({
-        status,
-        drainedTasks,
-        remainingTasks: status === 'drained' ? 0 : Math.round(world.activeTasks) + world.stuckTasks.length,
-        durationMs: drill.clock.now() - startedMs,
-        message:
-          status === 'drained'
-            ? `drained ${drainedTasks} in-flight speculative tasks in ${Math.round((drill.clock.now() - startedMs) / 1000)}s (simulated); new tasks start again while speculation.enabled is true`
-            : `still draining after ${request.query.wait_s}s; the drain continues in the background (see agenc admin status)`,
-      });
-      if (drill.clock.mode === 'virtual') {
-        // Never hang on simulated time: skip the clock to the moment the drain completes.
-        drill.skipUntil(() => !world.draining, 30 * 60_000, 'waiting for drain');
-        return world.draining ? reply.status(202).send(result('draining')) : result('drained');
-      }
-      const drained = drill.whenDrained().then(() => true);
-      const timeout = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), request.query.wait_s * 1000);
-        void drained.then(() => clearTimeout(timer));
-      });
-      const done = await Promise.race([drained, timeout]);
-      return done ? result('drained') : reply.status(202).send(result('draining'));
+      const result = await drainSpeculation(fastify.drill, request.query.wait_s * 1000, request.journal);
+      return result.status === 'drained' ? result : reply.status(202).send(result);
     },
   );
 
@@ -98,13 +63,7 @@ const adminOperationsRoutes: RoutesPlugin = async (fastify) => {
         response: { 200: Report('{ component, force, pods: [{ pod, beforeBytes, afterBytes }] }'), ...authErrors },
       },
     },
-    async (request) => {
-      const drill = fastify.drill;
-      const pods = drill.world.runGc(request.body.force);
-      request.journal.detail.force = request.body.force;
-      request.noteHarm(drill.notify({ type: 'gc.forced' }));
-      return { component: request.body.component, force: request.body.force, pods };
-    },
+    async (request) => ({ component: request.body.component, force: request.body.force, pods: runGc(fastify.drill, request.body.force, request.journal) }),
   );
 
   fastify.post(
@@ -122,13 +81,8 @@ const adminOperationsRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const drill = fastify.drill;
-      request.journal.detail.full = request.body.full;
-      const { scan, result, previousFull } = await drill.checkIntegrity(request.body.full, request.query.wait_s * 1000);
-      const report = integrityReport(drill, scan, result, previousFull);
-      if (result === undefined) return reply.status(202).send(report);
-      request.journal.detail.corruptedRecords = report.corruptedRecords;
-      return report;
+      const { report, finished } = await runIntegrityCheck(fastify.drill, request.body.full, request.query.wait_s * 1000, request.journal);
+      return finished ? report : reply.status(202).send(report);
     },
   );
 
@@ -171,16 +125,7 @@ const adminOperationsRoutes: RoutesPlugin = async (fastify) => {
         response: { 200: Report('{ removed, freedBytes, dryRun, remaining }'), ...authErrors },
       },
     },
-    async (request) => {
-      const drill = fastify.drill;
-      const { older_than_ms: olderThanMs, dry_run: dryRun } = request.body;
-      const result = drill.world.clearSnapshots(olderThanMs, dryRun);
-      request.journal.detail.olderThanMs = olderThanMs;
-      request.journal.detail.dryRun = dryRun;
-      request.journal.detail.removed = result.removed;
-      if (!dryRun) request.noteHarm(drill.notify({ type: 'snapshots.cleared', removed: result.removed, olderThanMs }));
-      return { ...result, dryRun, remaining: drill.world.snapshotCount() };
-    },
+    async (request) => clearSnapshots(fastify.drill, request.body.older_than_ms, request.body.dry_run, request.journal),
   );
 
   fastify.get(
@@ -198,25 +143,13 @@ const adminOperationsRoutes: RoutesPlugin = async (fastify) => {
         response: { 200: Report('{ timedOut, olderThanMs, stuckRemaining }'), ...authErrors },
       },
     },
-    async (request) => {
-      const drill = fastify.drill;
-      const timedOut = drill.world.timeoutProofs(request.body.older_than_ms);
-      request.journal.detail.timedOut = timedOut;
-      request.noteHarm(drill.notify({ type: 'proofs.timedOut', count: timedOut }));
-      return { timedOut, olderThanMs: request.body.older_than_ms, stuckRemaining: drill.world.stuckProofCount() };
-    },
+    async (request) => timeoutProofs(fastify.drill, request.body.older_than_ms, request.journal),
   );
 
   fastify.get(
     '/admin/stake/status',
     { schema: { summary: 'The validator stake now', response: { 200: Report('StakeReport'), ...authErrors } } },
-    async (request) => {
-      const drill = fastify.drill;
-      const report = stakeReport(drill);
-      request.journal.detail.stakedTokens = report.stakedTokens;
-      request.noteHarm(drill.notify({ type: 'stake.snapshotted' }));
-      return report;
-    },
+    async (request) => snapshotStake(fastify.drill, request.journal),
   );
 
   fastify.get(

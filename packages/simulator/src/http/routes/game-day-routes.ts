@@ -14,7 +14,7 @@ import { scheduleScenarios } from '../../gameday/game-day-schedule';
 import { roleLabels, rolePermissions, roles } from '../../gameday/session-roles';
 import type { AttendanceRow } from '../../storage/drill-store';
 import type { ParticipantResult } from '../../gameday/team-results';
-import { GamedayError } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin, type SchemaTypeProvider } from '../schemas/json-schema';
 import { guardEveryRoute } from '../plugins/auth';

@@ -7,8 +7,10 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type RoutesPlugin, type Static } from '../schemas/json-schema';
-import { namespaces, rolloutPolicy, type Cluster, type Deployment, type Pod, type RolloutResult } from '../../world/cluster';
+import { namespaces, rolloutPolicy, type Cluster, type Pod } from '../../world/cluster';
+import { changeDeployment, scaleDeployment } from '../../drill/cluster-actions';
 import { kubeStatusOf, toGamedayError } from '../plugins/error-handler';
+import { statusOf } from '../errors';
 import { guardRoute } from '../plugins/auth';
 import {
   deploymentObject,
@@ -35,7 +37,6 @@ import { LogRequestError, podLogText } from '../../kube/pod-logs';
 import { PatchError, acceptedPatchTypes, applyPatch, patchTypeOf } from '../../kube/object-patch';
 import { InvalidField, readDeploymentChange } from '../../kube/deployment-change';
 import { rolloutStatus } from '../../kube/rollout-status';
-import { formatBytes } from '../../kube/quantity';
 
 /** Above this a scale is refused: the simulated cluster has room for so many pods. */
 export const maxReplicas = 64;
@@ -103,10 +104,11 @@ export function sendKubeError(error: FastifyError | Error, request: FastifyReque
     return reply.status(error.code).send(kubeStatus(error.code, error.reason, error.message, error.details));
   }
   const coded = toGamedayError(error);
-  if (coded.status >= 500) request.log.error({ err: error }, 'unhandled error in the Kubernetes API');
-  request.journal.detail.error = statusReasonFor(coded.status);
+  const status = statusOf(coded);
+  if (status >= 500) request.log.error({ err: error }, 'unhandled error in the Kubernetes API');
+  request.journal.detail.error = statusReasonFor(status);
   request.journal.detail.message = coded.message;
-  return reply.status(coded.status).send(kubeStatusOf(coded));
+  return reply.status(status).send(kubeStatusOf(coded));
 }
 
 function parseSelector(selector: string | undefined) {
@@ -426,45 +428,9 @@ const kubeRoutes: RoutesPlugin = async (fastify) => {
 
   const applyScale = (request: FastifyRequest, params: { namespace: string; name: string }, body: unknown, asScale: boolean) => {
     const deployment = findDeployment(params.namespace, params.name);
-    const replicas = requestedReplicas(body, deployment.name);
-    scaleTo(request, deployment, replicas);
+    scaleDeployment(fastify.drill, deployment, requestedReplicas(body, deployment.name), request.journal);
     const version = cluster().version;
     return asScale ? scaleObject(deployment, cluster().podsOf(deployment.name), version, clock()) : deploymentObject(deployment, cluster(), clock(), version);
-  };
-
-  const scaleTo = (request: FastifyRequest, deployment: Deployment, replicas: number) => {
-    const previous = deployment.replicas;
-    cluster().scale(deployment.name, replicas);
-    request.journal.detail.deployment = deployment.name;
-    request.journal.detail.namespace = deployment.namespace;
-    request.journal.detail.replicas = replicas;
-    request.journal.detail.previousReplicas = previous;
-    request.noteHarm(fastify.drill.notify({ type: 'deployment.scaled', name: deployment.name, replicas }));
-  };
-
-  /** A new template rolled out: the journal notes the revisions (scoring reads them), the scenario hears of it. */
-  const noteRollout = (request: FastifyRequest, result: RolloutResult, previousImage: string, previousMemoryLimitBytes: number) => {
-    const { deployment, replicaSet } = result;
-    const detail = request.journal.detail;
-    detail.deployment = deployment.name;
-    detail.namespace = deployment.namespace;
-    detail.fromRevision = result.fromRevision;
-    detail.toRevision = result.rolledBackFrom ?? result.revision;
-    detail.revision = result.revision;
-    detail.rolledBack = result.rolledBackFrom !== undefined;
-    if (replicaSet.template.image !== previousImage) {
-      detail.image = replicaSet.template.image;
-      detail.previousImage = previousImage;
-    }
-    if (replicaSet.template.memoryLimitBytes !== previousMemoryLimitBytes) {
-      detail.memoryLimit = formatBytes(replicaSet.template.memoryLimitBytes);
-      detail.previousMemoryLimit = formatBytes(previousMemoryLimitBytes);
-      detail.memoryLimitRaised = replicaSet.template.memoryLimitBytes > previousMemoryLimitBytes;
-    }
-    const facts = { name: deployment.name, fromRevision: result.fromRevision, revision: result.revision, image: replicaSet.template.image, memoryLimitBytes: replicaSet.template.memoryLimitBytes };
-    request.noteHarm(
-      fastify.drill.notify(result.rolledBackFrom === undefined ? { type: 'deployment.updated', ...facts } : { type: 'deployment.rolledBack', ...facts, toRevision: result.rolledBackFrom }),
-    );
   };
 
   const writeSchema = { params: NamedParams, body: Type.Object({}, { additionalProperties: true }), response: { ...kubeResponses, 422: KubeObject } };
@@ -507,11 +473,7 @@ const kubeRoutes: RoutesPlugin = async (fastify) => {
         request.journal.detail.dryRun = true;
         return after;
       }
-      if (change.replicas !== deployment.replicas) scaleTo(request, deployment, change.replicas);
-      const { image, memoryLimitBytes } = deployment.template;
-      const result = current.applyTemplate(deployment, change.template, change.changeCause);
-      if (result.changed) noteRollout(request, result, image, memoryLimitBytes);
-      else if (change.changeCause !== undefined) request.journal.detail.changeCause = change.changeCause;
+      changeDeployment(fastify.drill, deployment, change, request.journal);
       return deploymentObject(deployment, current, clock(), current.version);
     },
   );

@@ -6,7 +6,7 @@ import { scenarios } from '@gameday/scenarios';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { guardEveryRoute } from '../plugins/auth';
 import { drillState } from '../../drill/drill-state';
-import { GamedayError } from '../errors';
+import { advanceClock, pauseClock, resumeClock, setClockSpeed } from '../../drill/clock-controls';
 import { ErrorSchema, Report, StringEnum, authErrors } from '../schemas/common-schemas';
 
 const journalSources = ['admin', 'kube', 'agenc', 'sim', 'ui', 'world', 'metrics', 'other'] as const;
@@ -52,9 +52,8 @@ const simRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => {
-      const drill = fastify.drill;
-      drill.skipTime(request.body.ms, 'facilitator advance');
-      return drillState(drill);
+      advanceClock(fastify.drill, request.body.ms);
+      return drillState(fastify.drill);
     },
   );
 
@@ -62,10 +61,8 @@ const simRoutes: RoutesPlugin = async (fastify) => {
     '/_sim/clock/pause',
     { schema: { summary: 'Stop simulated time (realtime clock)', response: { 200: Report('DrillState'), ...authErrors, 409: ErrorSchema } } },
     async () => {
-      const drill = fastify.drill;
-      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'the virtual clock only moves when advanced; there is nothing to pause');
-      drill.clock.pause();
-      return drillState(drill);
+      pauseClock(fastify.drill);
+      return drillState(fastify.drill);
     },
   );
 
@@ -73,10 +70,8 @@ const simRoutes: RoutesPlugin = async (fastify) => {
     '/_sim/clock/resume',
     { schema: { summary: 'Resume simulated time', response: { 200: Report('DrillState'), ...authErrors, 409: ErrorSchema } } },
     async () => {
-      const drill = fastify.drill;
-      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'the virtual clock only moves when advanced; there is nothing to resume');
-      drill.clock.resume();
-      return drillState(drill);
+      resumeClock(fastify.drill);
+      return drillState(fastify.drill);
     },
   );
 
@@ -90,10 +85,8 @@ const simRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => {
-      const drill = fastify.drill;
-      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'speed applies to the realtime clock; this drill runs on the virtual clock (use /_sim/clock/advance)');
-      drill.clock.setSpeed(request.body.speed);
-      return drillState(drill);
+      setClockSpeed(fastify.drill, request.body.speed);
+      return drillState(fastify.drill);
     },
   );
 

@@ -3,7 +3,7 @@
  * (see terminal-runner.ts for what may run, sandbox.ts for where). Needs the admin token, or a
  * game-day participant's, like the admin API the line reaches: the UI has it from its address.
  */
-import { GamedayError } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
 import { ErrorSchema, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 import { runTerminalLine, terminalContext } from '../../terminal/terminal-runner';

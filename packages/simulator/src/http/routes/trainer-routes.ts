@@ -7,15 +7,14 @@
  * journal for the timeline. The scenario list and the leaderboard (names, teams and scores of
  * finished ranked drills) are open.
  */
-import { randomInt } from 'node:crypto';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
-import { Drill } from '../../drill/drill';
 import { channels, commsTemplates, escalationTargets, impactQuestions } from '../../drill/trainee-session';
+import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate, startLobbyDrill } from '../../drill/trainee-actions';
 import { debriefOf, finishDrill } from '../../scoring/drill-debrief';
 import { postmortemDraft } from '../../scoring/postmortem-draft';
 import type { LeaderboardRow } from '../../storage/drill-store';
 import { toCsv } from '../../export/csv';
-import { GamedayError } from '../errors';
+import { GamedayError } from '../../core/gameday-error';
 import { isBearer, presentedToken } from '../plugins/auth';
 import { envLines, participantRecord } from '../../drill/drill-workspace';
 import { permissions, rolePermissions } from '../../gameday/session-roles';
@@ -28,7 +27,6 @@ export const onboardingPath: readonly string[] = scenarios
   .sort((a, b) => a.spec!.onboardingRank - b.spec!.onboardingRank)
   .map((scenario) => scenario.id);
 
-const incidentIds = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
 const conflict = { ...authErrors, 409: ErrorSchema };
 
 const trainerRoutes: RoutesPlugin = async (fastify) => {
@@ -103,30 +101,9 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     },
     async (request) => {
       if (fastify.session) throw new GamedayError('CONFLICT', `this drill is game-day ${fastify.session.code}'s; the facilitator starts and ends it`);
-      const previous = fastify.drill;
-      const surprise = request.body.scenario === 'surprise';
-      const scenario = surprise ? incidentIds[randomInt(incidentIds.length)]! : request.body.scenario;
-      const drill = new Drill({
-        scenario,
-        seed: randomInt(1, 2 ** 31 - 1),
-        clock: previous.clock.mode,
-        speed: previous.clock.speed,
-        difficulty: request.body.difficulty as Difficulty,
-        trainee: request.body.trainee.trim(),
-        team: request.body.team?.trim() ?? 'solo',
-        // The server's settings carry over to the drills started from the lobby.
-        ...(previous.options.onAlert ? { onAlert: previous.options.onAlert } : {}),
-        // Practice drills are not ranked; surprises, like a real page, are.
-        ranked: surprise,
-        // A surprise pages at a random moment in the next quarter hour, not on cue.
-        ...(surprise ? { onsetDelayMs: randomInt(0, 15 * 60_000) } : {}),
-      });
-      previous.stop();
+      const { drill, surprise } = startLobbyDrill(fastify.drill, { ...request.body, difficulty: request.body.difficulty as Difficulty }, request.journal);
+      // The request's journal entry goes into the drill in the slot when its answer has gone out: the new one.
       fastify.drillSlot.current = drill;
-      drill.start();
-      // The request is journaled into the new drill, without naming a surprise's scenario.
-      request.journal.detail.summary = `started a ${surprise ? 'surprise' : 'practice'} drill (${request.body.difficulty}) as ${request.body.trainee.trim()}`;
-      if (!surprise) request.journal.detail.scenario = scenario;
       fastify.pushView();
       return { trainee: drill.trainee.name, difficulty: drill.options.difficulty, surprise };
     },
@@ -136,16 +113,9 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     '/trainer/acknowledge',
     { onRequest: fastify.requirePermission('acknowledge'), schema: { summary: 'Acknowledge the page', response: { 200: Report('{ alert, acknowledgedAtMs }'), ...conflict } } },
     async (request) => {
-      const drill = fastify.drill;
-      if (drill.trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${drill.trainee.acknowledged.alert})`);
-      const firing = drill.world.alertStates().filter((alert) => alert.state === 'firing').sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0))[0];
-      if (!firing) throw new GamedayError('CONFLICT', 'no page to acknowledge: no alert is firing');
-      drill.trainee.acknowledged = { alert: firing.name, simMs: drill.clock.now() };
-      request.journal.detail.alert = firing.name;
-      request.journal.detail.secondsSinceFired = Math.round((drill.clock.now() - (firing.firedAtMs ?? drill.clock.now())) / 1000);
-      request.journal.detail.summary = `acknowledged ${firing.name}`;
+      const acknowledged = acknowledgePage(fastify.drill, request.journal);
       fastify.pushView();
-      return { alert: firing.name, acknowledgedAtMs: drill.clock.now() };
+      return acknowledged;
     },
   );
 
@@ -166,16 +136,9 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => {
-      const drill = fastify.drill;
-      const { severity, answers } = request.body;
-      const previous = drill.trainee.severity;
-      drill.trainee.severities.push({ severity, answers, simMs: drill.clock.now() });
-      request.journal.detail.severity = severity;
-      request.journal.detail.expectedSeverity = drill.expectedSeverity();
-      request.journal.detail.answers = answers;
-      request.journal.detail.summary = previous ? `changed severity from ${previous.severity} to ${severity}` : `declared ${severity}`;
+      const declared = declareSeverity(fastify.drill, request.body, request.journal);
       fastify.pushView();
-      return { severity, changes: drill.trainee.severities.length };
+      return declared;
     },
   );
 
@@ -183,12 +146,9 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     '/trainer/bridge',
     { onRequest: fastify.requirePermission('bridge'), schema: { summary: 'Join the incident bridge', response: { 200: Report('{ joinedAtMs }'), ...conflict } } },
     async (request) => {
-      const drill = fastify.drill;
-      if (drill.trainee.bridgeJoinedMs !== null) throw new GamedayError('CONFLICT', 'already on the bridge');
-      drill.trainee.bridgeJoinedMs = drill.clock.now();
-      request.journal.detail.summary = 'joined the incident bridge';
+      const joined = joinBridge(fastify.drill, request.journal);
       fastify.pushView();
-      return { joinedAtMs: drill.trainee.bridgeJoinedMs };
+      return joined;
     },
   );
 
@@ -206,15 +166,9 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => {
-      const drill = fastify.drill;
-      const { channel, template, text } = request.body;
-      if (/\{[^}]*\}/.test(text)) throw new GamedayError('INVALID_BODY', `fill in the template's placeholders first: ${[...new Set(text.match(/\{[^}]*\}/g))].join(', ')}`, { field: 'text' });
-      drill.trainee.posts.push({ channel, template, text, simMs: drill.clock.now() });
-      request.journal.detail.channel = channel;
-      request.journal.detail.template = template;
-      request.journal.detail.summary = `posted ${template} to ${channel}`;
+      const posted = postUpdate(fastify.drill, request.body, request.journal);
       fastify.pushView();
-      return { posts: drill.trainee.posts.length };
+      return posted;
     },
   );
 
@@ -229,13 +183,9 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => {
-      const drill = fastify.drill;
-      if (drill.trainee.escalations.some((escalation) => escalation.to === request.body.to)) throw new GamedayError('CONFLICT', `already escalated to ${request.body.to}`);
-      drill.trainee.escalations.push({ to: request.body.to, simMs: drill.clock.now() });
-      request.journal.detail.to = request.body.to;
-      request.journal.detail.summary = `escalated to ${request.body.to}`;
+      const escalated = escalate(fastify.drill, request.body.to, request.journal);
       fastify.pushView();
-      return { escalations: drill.trainee.escalations.length };
+      return escalated;
     },
   );
 
@@ -251,17 +201,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     },
     async (request) => {
       const drill = fastify.drill;
-      const trainee = drill.trainee;
-      if (trainee.resolvedMs !== null) throw new GamedayError('CONFLICT', 'the incident is already declared resolved; start a new drill from the lobby');
-      if (request.body.state === 'mitigated') {
-        if (trainee.mitigatedMs !== null) throw new GamedayError('CONFLICT', 'already declared mitigated');
-        trainee.mitigatedMs = drill.clock.now();
-      } else {
-        trainee.resolvedMs = drill.clock.now();
-        trainee.mitigatedMs ??= trainee.resolvedMs;
-      }
-      request.journal.detail.state = request.body.state;
-      request.journal.detail.summary = `declared ${request.body.state}`;
+      declareIncident(drill, request.body.state, request.journal);
       if (request.body.state === 'mitigated') {
         fastify.pushView();
         return { state: request.body.state, drillId: null, score: null };
@@ -356,14 +296,9 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => {
-      const drill = fastify.drill;
-      const firing = drill.world.alerts.firing();
-      if (firing.length > 0) throw new GamedayError('CONFLICT', `not a quiet stretch: ${firing.join(', ')} firing; fast-forward is for waiting, not for skipping an incident`);
-      // Stop at the first page, so the pager goes off at its moment, not minutes late.
-      drill.skipUntil(() => drill.world.alerts.firing().length > 0, request.body.minutes * 60_000, 'trainee fast-forward');
-      request.journal.detail.summary = `fast-forwarded ${request.body.minutes} min`;
+      const skipped = fastForward(fastify.drill, request.body.minutes, request.journal);
       fastify.pushView();
-      return { simMs: drill.clock.now() };
+      return skipped;
     },
   );
 };

@@ -3,9 +3,9 @@
  * (or prints them with `-o json`), the trainer UI and the checker read the same shapes.
  */
 import { businessHoursWindow, rollbackAutoProtect, type Workaround } from '@gameday/scenarios';
-import type { Drill } from '../drill/drill';
-import type { PodStatus } from './cluster';
-import { proofQueueCapacity, quickScanRecords, stateRecords, type IntegrityScan, type IntegrityScanResult, type SignedCommit, type SlashingOffence } from './world';
+import type { Drill } from './drill';
+import type { PodStatus } from '../world/cluster';
+import { proofQueueCapacity, quickScanRecords, stateRecords, type IntegrityScan, type IntegrityScanResult, type SignedCommit, type SlashingOffence } from '../world/world';
 
 export type ServiceHealth = 'healthy' | 'degraded' | 'critical' | 'disabled' | 'draining';
 

@@ -1,0 +1,138 @@
+/**
+ * What the trainee's actions besides commands do to a drill (CONVENTIONS 19): start a drill
+ * from the lobby, acknowledge the page, declare a severity, join the bridge, post an update,
+ * escalate, declare mitigated or resolved, fast-forward a quiet stretch. Each checks the
+ * drill's state first (a refusal changes nothing), then changes it and notes a one-line summary
+ * and its facts for the journal. The routes only parse, call one of these and shape the reply.
+ */
+import { randomInt } from 'node:crypto';
+import { scenarios, type Difficulty } from '@gameday/scenarios';
+import { GamedayError } from '../core/gameday-error';
+import type { ActionJournal } from './action-journal';
+import { Drill } from './drill';
+import type { Channel, CommsTemplate, EscalationTarget, ImpactQuestionId, SeverityDeclaration } from './trainee-session';
+
+const incidentIds = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
+
+/** What the lobby asks for: a scenario, or "surprise" (scenario and alert time picked at random). */
+export interface LobbyChoice {
+  trainee: string;
+  team?: string | undefined;
+  scenario: string;
+  difficulty: Difficulty;
+}
+
+/**
+ * Replaces `previous` with a new drill of the trainee's choice, on the previous drill's clock
+ * settings and alert webhook, and starts it. The request is journaled into the new drill,
+ * without naming a surprise's scenario.
+ */
+export function startLobbyDrill(previous: Drill, choice: LobbyChoice, journal: ActionJournal): { drill: Drill; surprise: boolean } {
+  const surprise = choice.scenario === 'surprise';
+  const scenario = surprise ? incidentIds[randomInt(incidentIds.length)]! : choice.scenario;
+  const trainee = choice.trainee.trim();
+  const drill = new Drill({
+    scenario,
+    seed: randomInt(1, 2 ** 31 - 1),
+    clock: previous.clock.mode,
+    speed: previous.clock.speed,
+    difficulty: choice.difficulty,
+    trainee,
+    team: choice.team?.trim() ?? 'solo',
+    // The server's settings carry over to the drills started from the lobby.
+    ...(previous.options.onAlert ? { onAlert: previous.options.onAlert } : {}),
+    // Practice drills are not ranked; surprises, like a real page, are.
+    ranked: surprise,
+    // A surprise pages at a random moment in the next quarter hour, not on cue.
+    ...(surprise ? { onsetDelayMs: randomInt(0, 15 * 60_000) } : {}),
+  });
+  previous.stop();
+  drill.start();
+  journal.detail.summary = `started a ${surprise ? 'surprise' : 'practice'} drill (${choice.difficulty}) as ${trainee}`;
+  if (!surprise) journal.detail.scenario = scenario;
+  return { drill, surprise };
+}
+
+/** Acknowledges the page: the alert that has been firing longest. */
+export function acknowledgePage(drill: Drill, journal: ActionJournal): { alert: string; acknowledgedAtMs: number } {
+  if (drill.trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${drill.trainee.acknowledged.alert})`);
+  const firing = drill.world.alertStates().filter((alert) => alert.state === 'firing').sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0))[0];
+  if (!firing) throw new GamedayError('CONFLICT', 'no page to acknowledge: no alert is firing');
+  const now = drill.clock.now();
+  drill.trainee.acknowledged = { alert: firing.name, simMs: now };
+  journal.detail.alert = firing.name;
+  journal.detail.secondsSinceFired = Math.round((now - (firing.firedAtMs ?? now)) / 1000);
+  journal.detail.summary = `acknowledged ${firing.name}`;
+  return { alert: firing.name, acknowledgedAtMs: now };
+}
+
+/** Declares (or changes) the severity, with the impact assessment answers; the journal keeps what the engine expected then. */
+export function declareSeverity(
+  drill: Drill,
+  declaration: { severity: SeverityDeclaration['severity']; answers: Partial<Record<ImpactQuestionId, boolean>> },
+  journal: ActionJournal,
+): { severity: SeverityDeclaration['severity']; changes: number } {
+  const { severity, answers } = declaration;
+  const previous = drill.trainee.severity;
+  drill.trainee.severities.push({ severity, answers, simMs: drill.clock.now() });
+  journal.detail.severity = severity;
+  journal.detail.expectedSeverity = drill.expectedSeverity();
+  journal.detail.answers = answers;
+  journal.detail.summary = previous ? `changed severity from ${previous.severity} to ${severity}` : `declared ${severity}`;
+  return { severity, changes: drill.trainee.severities.length };
+}
+
+/** Joins the incident bridge, once. */
+export function joinBridge(drill: Drill, journal: ActionJournal): { joinedAtMs: number } {
+  if (drill.trainee.bridgeJoinedMs !== null) throw new GamedayError('CONFLICT', 'already on the bridge');
+  drill.trainee.bridgeJoinedMs = drill.clock.now();
+  journal.detail.summary = 'joined the incident bridge';
+  return { joinedAtMs: drill.trainee.bridgeJoinedMs };
+}
+
+/** Posts a message from a runbook template; a placeholder left in it is refused. */
+export function postUpdate(drill: Drill, post: { channel: Channel; template: CommsTemplate; text: string }, journal: ActionJournal): { posts: number } {
+  const { channel, template, text } = post;
+  if (/\{[^}]*\}/.test(text)) throw new GamedayError('INVALID_BODY', `fill in the template's placeholders first: ${[...new Set(text.match(/\{[^}]*\}/g))].join(', ')}`, { field: 'text' });
+  drill.trainee.posts.push({ channel, template, text, simMs: drill.clock.now() });
+  journal.detail.channel = channel;
+  journal.detail.template = template;
+  journal.detail.summary = `posted ${template} to ${channel}`;
+  return { posts: drill.trainee.posts.length };
+}
+
+/** Escalates to someone the runbook names, once each. */
+export function escalate(drill: Drill, to: EscalationTarget, journal: ActionJournal): { escalations: number } {
+  if (drill.trainee.escalations.some((escalation) => escalation.to === to)) throw new GamedayError('CONFLICT', `already escalated to ${to}`);
+  drill.trainee.escalations.push({ to, simMs: drill.clock.now() });
+  journal.detail.to = to;
+  journal.detail.summary = `escalated to ${to}`;
+  return { escalations: drill.trainee.escalations.length };
+}
+
+/**
+ * Declares the incident mitigated, or resolved (resolved implies mitigated). What ends the drill
+ * on a resolve (scoring and storing it) is the caller's: the drill layer knows no store.
+ */
+export function declareIncident(drill: Drill, state: 'mitigated' | 'resolved', journal: ActionJournal): void {
+  const trainee = drill.trainee;
+  if (trainee.resolvedMs !== null) throw new GamedayError('CONFLICT', 'the incident is already declared resolved; start a new drill from the lobby');
+  if (state === 'mitigated') {
+    if (trainee.mitigatedMs !== null) throw new GamedayError('CONFLICT', 'already declared mitigated');
+    trainee.mitigatedMs = drill.clock.now();
+  } else {
+    trainee.resolvedMs = drill.clock.now();
+    trainee.mitigatedMs ??= trainee.resolvedMs;
+  }
+  journal.detail.state = state;
+  journal.detail.summary = `declared ${state}`;
+}
+
+/** Skips ahead through a quiet stretch, stopping at the first page so the pager goes off at its moment. */
+export function fastForward(drill: Drill, minutes: number, journal: ActionJournal): { simMs: number } {
+  const firing = drill.world.alerts.firing();
+  if (firing.length > 0) throw new GamedayError('CONFLICT', `not a quiet stretch: ${firing.join(', ')} firing; fast-forward is for waiting, not for skipping an incident`);
+  drill.skipUntil(() => drill.world.alerts.firing().length > 0, minutes * 60_000, 'trainee fast-forward');
+  journal.detail.summary = `fast-forwarded ${minutes} min`;
+  return { simMs: drill.clock.now() };
+}
