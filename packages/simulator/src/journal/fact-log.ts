@@ -21,7 +21,14 @@ export class FactLog {
   /** Every kept entry once, in journal order; rebuilt only after a last slot was overwritten. */
   private ordered: JournalEntry[] | null = [];
 
-  constructor(readonly capPerKind = 500) {
+  /**
+   * `capFor` may give a kind a smaller cap (at least 2): a kind whose first entry is all the
+   * score reads (when a runbook step was first done) needs no more than the first and the newest.
+   */
+  constructor(
+    readonly capPerKind = 500,
+    private readonly capFor: (kind: string) => number = () => capPerKind,
+  ) {
     if (!Number.isInteger(capPerKind) || capPerKind < 2) throw new RangeError(`capPerKind must be a whole number of at least 2 (the first and the newest), not ${capPerKind}`);
   }
 
@@ -34,7 +41,7 @@ export class FactLog {
         kept = [];
         this.byKind.set(kind, kept);
       }
-      if (kept.length < this.capPerKind) {
+      if (kept.length < Math.max(2, Math.min(this.capPerKind, this.capFor(kind)))) {
         kept.push(entry);
         appended = true;
       } else {

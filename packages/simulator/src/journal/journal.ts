@@ -6,7 +6,7 @@
  * flood of other requests therefore cannot evict.
  */
 import { FactLog } from './fact-log';
-import { scoringFactKinds } from './scoring-facts';
+import { scoringFactKindCap, scoringFactKinds } from './scoring-facts';
 
 export type JournalSource = 'admin' | 'kube' | 'agenc' | 'sim' | 'ui' | 'world' | 'metrics' | 'other';
 export type JournalOutcome = 'accepted' | 'rejected' | 'info';
@@ -64,7 +64,7 @@ export class Journal {
     facts: JournalFactOptions = {},
   ) {
     this.factKinds = facts.kinds ?? scoringFactKinds;
-    this.factLog = new FactLog(facts.capPerKind);
+    this.factLog = new FactLog(facts.capPerKind, facts.kinds ? undefined : scoringFactKindCap);
   }
 
   record(input: JournalInput): JournalEntry {

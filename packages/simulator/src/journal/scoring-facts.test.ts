@@ -33,7 +33,9 @@ describe('scoring facts', () => {
     expect(stored.score.actions.every((action) => action.doneAtMs !== null)).toBe(true);
     expect(scoreJournal(stored.journal)).toEqual(stored.score);
     expect(scoreJournal(stored.facts)).toEqual(stored.score);
-    expect(stored.facts.length).toBeLessThanOrEqual(stored.journal.length - 8);
+    // The status read, /metrics and the typo are no facts; the pod list is (the P3 incident's
+    // first step, and any incident may be injected), kept first and newest only.
+    expect(stored.facts.length).toBeLessThanOrEqual(stored.journal.length - 6);
   });
 
   it("keeps an injected incident's runbook actions as facts too", async () => {
@@ -54,7 +56,8 @@ describe('scoring facts', () => {
     await drill.send({ method: 'GET', url: '/api/v1/namespaces/production/pods', headers: { 'kubectl-command': 'alert.firing' } });
     const kube = drill.drill.journal.list().at(-1)!;
     expect([admin.source, admin.action, kube.source, kube.action]).toEqual(['admin', 'GET /admin/status', 'kube', 'GET /api/v1/namespaces/production/pods']);
-    expect([scoringFactKinds(admin), scoringFactKinds(kube)]).toEqual([[], []]);
+    // The pod list is a runbook step of the P3 incident, so it is that step's fact, never an event.
+    expect([scoringFactKinds(admin), scoringFactKinds(kube)]).toEqual([[], ['action:SEV-P3-POD:list-pods']]);
     // Even a stored entry written before labels were checked is no drill event.
     const posing: JournalEntry = { seq: 9, simMs: 0, wallMs: 0, source: 'agenc', action: 'drill.started', outcome: 'accepted', detail: { scenario: 'baseline' } };
     expect(isDrillEvent(posing, 'drill.started')).toBe(false);

@@ -126,3 +126,12 @@ export function worldResolvedAt(entries: readonly JournalEntry[], simMs: number)
   }
   return resolved;
 }
+
+/**
+ * How many entries a kind of fact keeps: a runbook step or a Recovery step is scored by when it
+ * was first done, so its first entry and the newest are all it needs (a flood of the same read,
+ * say `kubectl get pods`, cannot fill the log); every other kind keeps the log's cap.
+ */
+export function scoringFactKindCap(kind: string): number {
+  return kind.startsWith('action:') || kind.startsWith('recovery:') ? 2 : Number.POSITIVE_INFINITY;
+}
