@@ -1,7 +1,8 @@
 /**
  * Issue 5: a whole drill played in the built trainer UI in headless Chromium: start the rollback
  * storm from the lobby, acknowledge the page, declare P1, run the immediate actions in the
- * in-browser terminal, post an update, declare resolved; the world shows speculation disabled.
+ * in-browser terminal, post an update, read the owning team's recovery in #platform-alerts,
+ * restore speculation a step at a time, and declare resolved once the world is.
  * Screenshots of the lobby, the drill and the end state are saved under test-results/.
  */
 import { mkdirSync } from 'node:fs';
@@ -90,13 +91,31 @@ describe('a whole drill in the browser', () => {
     await comms.getByRole('button', { name: 'Post' }).click();
     await page.getByRole('list', { name: '#incidents' }).getByText(/you: \[P1\] Speculation Incident Update/).waitFor();
 
-    await sim.control('POST', '/_sim/clock/advance', { ms: 120_000 });
+    // Issue 14: the storm is over only when the dependency is back. Its owning team says so in
+    // #platform-alerts; the trainee reads it there, in the comms panel, before restoring.
+    const platform = page.getByRole('list', { name: '#platform-alerts' });
+    for (let minute = 0; minute < 60 && !/recovered at/.test((await platform.textContent()) ?? ''); minute++) {
+      await sim.control('POST', '/_sim/clock/advance', { ms: 60_000 });
+      await page.waitForTimeout(1_200);
+    }
+    expect(await platform.textContent()).toMatch(/recovered at \d\d:\d\d UTC/);
+    // The runbook's Recovery: re-enable at max_depth 1, then widen a step at a time, watching each.
+    const config = (body: string) => `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '${body}'`;
+    expect(await typeInTerminal(config('{"speculation.enabled": true, "speculation.max_depth": 1}'))).toContain('"speculation.max_depth":1');
+    for (const depth of [2, 3, 4]) {
+      await sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
+      expect(await typeInTerminal(config(`{"speculation.max_depth": ${depth}}`))).toContain(`"speculation.max_depth":${depth}`);
+    }
+    let restored = await sim.control<DrillState & { resolution: { state: string } }>('GET', '/_sim/state');
+    for (let minute = 0; minute < 30 && restored.resolution.state !== 'resolved'; minute++) restored = await sim.control('POST', '/_sim/clock/advance', { ms: 60_000 });
+    expect(restored.resolution.state).toBe('resolved');
     await page.getByRole('button', { name: 'Declare resolved' }).click();
     await page.getByRole('region', { name: 'Outcome' }).getByText('Drill passed').waitFor();
     await page.screenshot({ path: join(artifacts, 'end-state.png'), fullPage: true });
 
     const state = await sim.control<DrillState>('GET', '/_sim/state');
-    expect(state.config['speculation.enabled']).toBe(false);
+    expect(state.config['speculation.enabled']).toBe(true);
+    expect(state.config['speculation.max_depth']).toBe(4);
     expect(state.scenario.id).toBe('rollback-storm');
     const timelineList = page.getByRole('list', { name: 'Timeline, newest first' });
     // The declaration's own journal entry arrives with the next push of the view.
