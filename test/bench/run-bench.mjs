@@ -116,8 +116,8 @@ rows.push({ name: 'start to ready, Mockoon CLI serving the same routes staticall
 rows.push({ name: 'start-up: Mockoon / gameday (goal ≥ 2)', value: (mockoonReady / ready).toFixed(2), command: '' });
 
 // Virtual-time speed: 60 simulated minutes of each scenario, in process (after one warm-up run).
-const { Drill } = await import('../../packages/simulator/dist/index.js');
-for (const scenario of ['baseline', 'rollback-storm', 'memory-exhaustion', 'proof-backlog', 'state-corruption', 'stake-slashing']) {
+const { Drill, scenarioIds } = await import('../../packages/simulator/dist/index.js');
+for (const scenario of scenarioIds) {
   const hour = () => {
     const drill = new Drill({ scenario, seed: 7, clock: 'virtual', speed: 1, difficulty: 'normal' });
     drill.start();

@@ -120,7 +120,7 @@ describe('gameday check: Recovery commands (issue 14)', () => {
     const section = report.sections[0]!;
     expect(failures(report)).toEqual([]);
     expect(section.steps.map((step) => step.kind)).toEqual(['trigger', 'command', 'command', 'command', 'mitigated', 'command', 'command', 'command', 'command', 'resolved']);
-    expect(section.steps.at(-1)!.name).toMatch(/^resolved: speculation back at its normal settings/);
+    expect(section.steps.at(-1)!.name).toMatch(/^resolved: speculation back on at its normal settings/);
   });
 
   it('fails the resolved step, saying why, when the Recovery stops at max_depth 1', async () => {

@@ -86,7 +86,8 @@ const effects: Effect[] = [
     pattern: /^kubectl scale deployment proof-worker -n production --replicas=16$/,
     check: async ({ stdout }) => {
       expect(stdout.trim()).toBe('deployment.apps/proof-worker scaled');
-      await advance(30_000);
+      // New pods wait up to a minute for node capacity (Pending), then start.
+      await advance(100_000);
       expect(sim.bash('kubectl get deployment proof-worker -n production').stdout).toMatch(/proof-worker\s+16\/16\s+16\s+16/);
     },
   },

@@ -3,6 +3,8 @@
  * from here only; the UI imports types only.
  */
 export { Drill } from './drill/drill';
+// The scenarios a drill can run, for tools that drive the built bundle (the bench).
+export { scenarioIds } from '@gameday/scenarios';
 export type { DrillOptions } from './drill/drill';
 export { drillState } from './drill/drill-state';
 export type { DrillState } from './drill/drill-state';
