@@ -10,7 +10,7 @@
  * file, its test and the registry (issue 14 item 7).
  */
 import { assign, setup } from 'xstate';
-import { commonVariant, configChanges, incidentContext, peakCircumstances, variantFaker, withHarm, type CommonVariant } from './incident-kit';
+import { commonVariant, configChanges, incidentContext, peakCircumstances, rolloutUndoStep, variantFaker, withHarm, type CommonVariant } from './incident-kit';
 import { normalSettings, type ScenarioSpec } from './scenario-spec';
 import type { Happening, ScenarioContext, ScenarioDefinition, ScenarioInput, WorldEvent } from './scenario-types';
 import { assessSeverity, calmFacts } from './severity';
@@ -177,15 +177,7 @@ export const gatewayCrashloopSpec: ScenarioSpec = {
       deadlineMs: 2 * 60 * 60_000,
       why: 'the restarts began right after a release: the history shows which',
     },
-    {
-      id: 'rollout-undo',
-      description: 'Roll the release back',
-      command: `kubectl rollout undo deployment/${deployment} -n ${namespace}`,
-      anyOf: [{ kind: 'request', method: 'PATCH', route: '/apis/apps/v1/namespaces/:namespace/deployments/:name', params: { namespace, name: deployment }, detail: { rolledBack: true } }],
-      order: 4,
-      deadlineMs: 4 * 60 * 60_000,
-      why: 'the previous release ran for weeks without restarts',
-    },
+    { ...rolloutUndoStep(deployment, { id: 'rollout-undo', description: 'Roll the release back', why: 'the previous release ran for weeks without restarts' }), order: 4, deadlineMs: 4 * 60 * 60_000 },
   ],
   harmfulActions: [
     { id: 'disable-for-pod-issue', description: 'Disable speculation for a single pod issue', why: 'speculation was healthy: every user loses it over a gateway restarting' },

@@ -6,7 +6,7 @@
 import { isBusinessHours, primaryRegions, seededEpochMs, type PrimaryRegion } from './primary-region';
 import { seededFaker, type SeededFaker } from './seeded-faker';
 import { healthyDrivers, type Difficulty, type Drivers, type ScenarioContext, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { RequiredAction, Workaround } from './scenario-spec';
+import type { RecoveryStep, RequiredAction, Workaround } from './scenario-spec';
 import type { SeverityFacts } from './severity';
 
 /** How fast an incident unfolds: easy gives more time between phases, hard less. */
@@ -171,4 +171,27 @@ export function restoringTooFast(before: TrackedConfig, after: TrackedConfig, ca
   if (!before.enabled && after.maxDepth > 1) return `re-enabled speculation at max_depth ${after.maxDepth} while the fix was fresh: the runbook's Recovery starts at max_depth 1`;
   if (before.enabled && after.maxDepth > before.maxDepth + 1) return `raised max_depth from ${before.maxDepth} to ${after.maxDepth} at once while the fix was fresh: the runbook's Recovery increases it gradually`;
   return null;
+}
+
+type StepWords = Pick<RecoveryStep, 'id' | 'description' | 'why'>;
+
+const configCommand = (body: string) => `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '${body}'`;
+
+/** The runbook's Recovery "re-enable with `max_depth: 1`", as several incidents ask it. */
+export function reenableShallowStep(words: StepWords): RecoveryStep {
+  return { command: configCommand('{"speculation.enabled": true, "speculation.max_depth": 1}'), anyOf: [{ kind: 'config', key: 'speculation.max_depth', atMost: 1 }], ...words };
+}
+
+/** The runbook's Recovery "gradually increase": a depth step between the shallow start and normal. */
+export function increaseDepthStep(words: StepWords): RecoveryStep {
+  return { command: configCommand('{"speculation.max_depth": 2}'), anyOf: [{ kind: 'config', key: 'speculation.max_depth', atLeast: 2, atMost: 3 }], ...words };
+}
+
+/** `kubectl rollout undo` of a production deployment, matched by the rollback it applied. */
+export function rolloutUndoStep(deployment: string, words: StepWords): RecoveryStep {
+  return {
+    command: `kubectl rollout undo deployment/${deployment} -n production`,
+    anyOf: [{ kind: 'request', method: 'PATCH', route: '/apis/apps/v1/namespaces/:namespace/deployments/:name', params: { namespace: 'production', name: deployment }, detail: { rolledBack: true } }],
+    ...words,
+  };
 }

@@ -23,6 +23,7 @@ import {
   peakCircumstances,
   phaseDelays,
   restoringTooFast,
+  rolloutUndoStep,
   trackedConfigAfter,
   variantFaker,
   withHarm,
@@ -422,13 +423,7 @@ export const memoryExhaustionSpec: ScenarioSpec = {
     fix: 'roll the release back (kubectl rollout undo deployment/speculation-engine -n production); the leak goes with the last of its pods. Without a release: raise the memory limit (kubectl set resources ... --limits=memory=...) to fit the working set and tune snapshot limits. On hard, also put the snapshot retention back',
   },
   recovery: [
-    {
-      id: 'fix-leak',
-      description: 'Fix leak if found',
-      command: 'kubectl rollout undo deployment/speculation-engine -n production',
-      anyOf: [{ kind: 'request', method: 'PATCH', route: '/apis/apps/v1/namespaces/:namespace/deployments/:name', params: { namespace: 'production', name: 'speculation-engine' }, detail: { rolledBack: true } }],
-      why: 'the previous release does not leak: its pods replace the leaking ones one by one',
-    },
+    rolloutUndoStep('speculation-engine', { id: 'fix-leak', description: 'Fix leak if found', why: 'the previous release does not leak: its pods replace the leaking ones one by one' }),
     {
       id: 'scale-memory',
       description: 'Scale memory if legitimate growth',

@@ -21,6 +21,7 @@ import {
   peakCircumstances,
   phaseDelays,
   restoringTooFast,
+  rolloutUndoStep,
   trackedConfigAfter,
   variantFaker,
   withHarm,
@@ -448,13 +449,7 @@ export const proofBacklogSpec: ScenarioSpec = {
     fix: "the responder undoes the change: reverts speculation.proof.batch_size to its previous value (POST /admin/config) or runs `kubectl rollout undo deployment/proof-worker -n production`; on hard, both",
   },
   recovery: [
-    {
-      id: 'fix-circuit',
-      description: 'Fix circuit issues',
-      command: 'kubectl rollout undo deployment/proof-worker -n production',
-      anyOf: [{ kind: 'request', method: 'PATCH', route: '/apis/apps/v1/namespaces/:namespace/deployments/:name', params: { namespace: 'production', name: 'proof-worker' }, detail: { rolledBack: true } }],
-      why: 'the release before it had a circuit that matches its proving key',
-    },
+    rolloutUndoStep('proof-worker', { id: 'fix-circuit', description: 'Fix circuit issues', why: 'the release before it had a circuit that matches its proving key' }),
     {
       id: 'increase-capacity',
       description: 'Increase worker capacity',

@@ -24,6 +24,7 @@ import {
   incidentContext,
   peakCircumstances,
   phaseDelays,
+  reenableShallowStep,
   restoringTooFast,
   trackedConfigAfter,
   variantFaker,
@@ -321,13 +322,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
       anyOf: [{ kind: 'request', method: 'POST', route: '/admin/check-integrity', detail: { full: true } }],
       why: 'a clean full check is the proof that nothing corrupted is left to spread',
     },
-    {
-      id: 'reenable-at-depth-1',
-      description: 'Re-enable with max_depth 1',
-      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": true, "speculation.max_depth": 1}'`,
-      anyOf: [{ kind: 'config', key: 'speculation.max_depth', atMost: 1 }],
-      why: 'a fix that does not hold hurts a few shallow chains, not all of them',
-    },
+    reenableShallowStep({ id: 'reenable-at-depth-1', description: 'Re-enable with max_depth 1', why: 'a fix that does not hold hurts a few shallow chains, not all of them' }),
     {
       id: 'restart-workers',
       description: 'Bring the workers back',
