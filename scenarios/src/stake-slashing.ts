@@ -40,6 +40,28 @@ export interface SigningFix {
   by: string;
 }
 
+/**
+ * Double signs an hour while the standby signer signs with the validator's key beside the
+ * primary (`stake.standby_signer.enabled`): two hosts, each signing its own view of a slot now
+ * and then. Declared with the incident whose penalty variant is this; the world applies it in
+ * every drill, whatever speculation does.
+ */
+export const duplicateSignerSlashingPerHour = 14;
+
+/**
+ * Double signs an hour when `stake.signer.clock_skew_tolerance_ms` lets the signer sign for a
+ * slot the chain has already moved past: past two seconds of slack, the later it may sign, the
+ * more often its late signature lands beside a different one for the same slot. Declared with
+ * the incident whose hard variant raises it; the world applies it in every drill.
+ */
+export function lateSigningSlashingPerHour(toleranceMs: number): number {
+  return toleranceMs <= lateSigningSlackMs ? 0 : ((toleranceMs - lateSigningSlackMs) / 1000) * 3;
+}
+/** The tolerance at and under which no late signature conflicts with another. */
+export const lateSigningSlackMs = 2_000;
+/** The chain's penalty for a double sign when no scenario says otherwise, in tokens. */
+export const doubleSignPenaltyTokens = 400;
+
 export interface StakeSlashingVariant extends CommonVariant {
   /** Slashing events per hour at the peak, while speculation runs. */
   peakSlashingPerHour: number;

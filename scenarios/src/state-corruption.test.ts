@@ -1,11 +1,11 @@
 import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { fixRelease, stateCorruptionMachine, stateCorruptionVariant } from './state-corruption';
+import { fixRelease, looseValidationCorruptionPerMin, stateCorruptionMachine, stateCorruptionVariant } from './state-corruption';
 import { observed, stepTo } from './test-readings';
 
-function start(seed = 13) {
+function start(seed = 13, difficulty: 'normal' | 'hard' = 'normal') {
   const clock = new SimulatedClock();
-  const actor = createActor(stateCorruptionMachine, { clock, input: { seed, difficulty: 'normal' } });
+  const actor = createActor(stateCorruptionMachine, { clock, input: { seed, difficulty } });
   actor.start();
   return { actor, clock, variant: actor.getSnapshot().context.variant };
 }
@@ -101,6 +101,60 @@ describe('state corruption', () => {
     actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: t + 7000 });
     actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 4 }, simMs: t + 8000 });
     expect(actor.getSnapshot().context.harmful.map((harm) => harm.action)).toEqual(['reenable-before-validation', 'reenable-before-validation']);
+  });
+
+  it('on hard, a teammate loosens commit validation before onset, in the config history; the incident is not over until it is strict again', () => {
+    const { actor, clock, variant } = start(13, 'hard');
+    const change = variant.validationChange!;
+    expect(change.atMs).toBeLessThan(variant.onsetAtMs);
+    expect(stateCorruptionVariant({ seed: 13, difficulty: 'normal' }).validationChange).toBeNull();
+    stepTo(clock, change.atMs);
+    actor.send(observed(change.atMs));
+    expect(actor.getSnapshot().context.happenings).toContainEqual({ kind: 'config', changes: { 'speculation.commit_validation': change.validation }, by: change.by, reason: change.reason });
+    // Stabilise; the data team restores; the fix rolls out: the race is gone, the loosened validation is not.
+    stepTo(clock, variant.onsetAtMs + 1000);
+    let t = clock.now();
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: t });
+    actor.send({ type: 'integrity.checked', full: true, simMs: t + 1000 });
+    actor.send(observed(t + 5000, { speculationEnabled: false, agencWorkersReady: 0, corruptedRecords: 300 }));
+    actor.send(observed(t + 5000 + variant.restoreTakesMs, { speculationEnabled: false, agencWorkersReady: 0, corruptedRecords: 300 }));
+    t = variant.fixDeployAtMs;
+    actor.send(observed(t, { speculationEnabled: false, agencWorkersReady: 0 }));
+    actor.send(observed(t + 5000, { speculationEnabled: false, agencWorkersReady: 0 }));
+    expect(actor.getSnapshot().context).toMatchObject({ raceFixed: true, causeFixed: false, validation: change.validation });
+    // Validated and re-enabled with validation still loose: the world corrupts again, the full check finds it, the data team restores again.
+    actor.send({ type: 'integrity.checked', full: true, simMs: t + 6000 });
+    actor.send({ type: 'deployment.scaled', name: 'agenc-worker', replicas: 4, simMs: t + 7000 });
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: t + 8000 });
+    actor.send(observed(t + 120_000, { speculationEnabled: true, agencWorkersReady: 4, maxDepth: 1, corruptedRecords: 4 }));
+    expect(actor.getSnapshot().value).toBe('critical');
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: t + 121_000 });
+    actor.send({ type: 'integrity.checked', full: true, simMs: t + 122_000 });
+    expect(actor.getSnapshot().context).toMatchObject({ restored: false, validated: false });
+    // Strict again: the cause is gone; the second restore, a clean check, and recovery.
+    actor.send({ type: 'config.changed', changes: { 'speculation.commit_validation': 'strict' }, simMs: t + 123_000 });
+    expect(actor.getSnapshot().context.causeFixed).toBe(true);
+    actor.send(observed(t + 125_000, { speculationEnabled: false, agencWorkersReady: 0, corruptedRecords: 4 }));
+    actor.send(observed(t + 125_000 + variant.restoreTakesMs, { speculationEnabled: false, agencWorkersReady: 0, corruptedRecords: 4 }));
+    expect(actor.getSnapshot().context.happenings.filter((happening) => happening.kind === 'restore')).toHaveLength(2);
+    t = clock.now() + 125_000 + variant.restoreTakesMs;
+    actor.send({ type: 'integrity.checked', full: true, simMs: t });
+    expect(actor.getSnapshot().context.validated).toBe(true);
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true, 'speculation.max_depth': 1 }, simMs: t + 1000 });
+    actor.send(observed(t + 5000, { speculationEnabled: true, agencWorkersReady: 4, maxDepth: 1 }));
+    expect(actor.getSnapshot().value).toBe('recovered');
+    expect(actor.getSnapshot().context.harmful).toEqual([]);
+  });
+
+  it('loosening commit validation during the incident is harmful; loosened validation corrupts in the world, deeper chains more', () => {
+    const { actor, clock, variant } = start();
+    stepTo(clock, variant.onsetAtMs);
+    actor.send({ type: 'config.changed', changes: { 'speculation.commit_validation': 'off' }, simMs: variant.onsetAtMs });
+    expect(actor.getSnapshot().context.harmful.map((harm) => harm.action)).toEqual(['loosen-validation']);
+    expect(looseValidationCorruptionPerMin('strict', 4)).toBe(0);
+    expect(looseValidationCorruptionPerMin('sampled', 1)).toBeGreaterThan(0);
+    expect(looseValidationCorruptionPerMin('off', 4)).toBeGreaterThan(looseValidationCorruptionPerMin('sampled', 4));
+    expect(looseValidationCorruptionPerMin('sampled', 4)).toBeGreaterThan(looseValidationCorruptionPerMin('sampled', 1));
   });
 
   it('is seeded and always P1: user data at risk', () => {

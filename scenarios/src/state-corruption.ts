@@ -14,6 +14,12 @@
  * at a time. Re-enabling (or restarting workers) before the fix, or before a clean full check,
  * is harmful; so is restoring too fast while the fix is fresh, which lets chains hit the race's
  * last edge again for a few minutes. Clearing snapshots destroys the restore points.
+ *
+ * On hard, a teammate loosened `speculation.commit_validation` shortly before onset (it is in the
+ * config history, and the engine's commit lines say how read sets are checked): commits built on
+ * stale state land unchecked, so corruption comes back after the fix whenever speculation runs
+ * with workers writing, until someone puts validation back to strict. A full check that finds
+ * records again after the restore sends the data team back to restore once nothing writes.
  */
 import { assertEvent, assign, setup } from 'xstate';
 import {
@@ -41,6 +47,30 @@ export const fixRelease = { image: 'agenc/speculation-engine:2.14.5', by: 'specu
 /** How long corruption comes back after speculation was restored too fast on a fresh fix. */
 export const relapseMs = 5 * 60_000;
 
+/** The values `speculation.commit_validation` takes: how much of each commit's read set is checked before it lands. */
+export type CommitValidation = 'strict' | 'sampled' | 'off';
+
+/**
+ * Records a minute that land inconsistent when `speculation.commit_validation` is loosened, with
+ * speculation on and the workers writing: commits built on state a worker has since rewritten
+ * are no longer all turned back. Deeper chains read older state, so more of it is stale. Strict
+ * validation lets none through. Declared with the incident whose hard variant loosens it; the
+ * world applies it in every drill.
+ */
+export function looseValidationCorruptionPerMin(validation: string, maxDepth: number): number {
+  const perMin = validation === 'off' ? 24 : validation === 'sampled' ? 8 : 0;
+  return perMin * Math.min(1.5, maxDepth / 4);
+}
+
+/** A teammate's loosening of commit validation shortly before onset (hard only): the second contributing cause. */
+export interface ValidationChange {
+  /** Simulated ms after the drill starts; always before onset. */
+  atMs: number;
+  validation: Exclude<CommitValidation, 'strict'>;
+  by: string;
+  reason: string;
+}
+
 export interface StateCorruptionVariant extends CommonVariant {
   /** Records corrupted per minute at the peak, with speculation on and workers writing. */
   peakCorruptionPerMin: number;
@@ -49,6 +79,8 @@ export interface StateCorruptionVariant extends CommonVariant {
   /** How long the data team's restore takes once speculation is off and the workers are stopped. */
   restoreTakesMs: number;
   pipeline: number;
+  /** Hard only: the loosened commit validation; null on easy and normal. */
+  validationChange: ValidationChange | null;
 }
 
 export interface StateCorruptionContext extends ScenarioContext {
@@ -58,6 +90,13 @@ export interface StateCorruptionContext extends ScenarioContext {
   /** The speculation-engine template's image as this scenario knows it (null: as seeded). */
   image: string | null;
   fixDeployed: boolean;
+  /** Every speculation pod runs the fix: the race is gone (the first cause). */
+  raceFixed: boolean;
+  /** `speculation.commit_validation` as the teammate and the responder left it (the second cause, hard). */
+  validation: string;
+  /** The teammate's validation change is out. */
+  validationChanged: boolean;
+  /** When both causes were gone: the Recovery's "fresh fix" counts from here. */
   causeFixedAtMs: number | null;
   /** When the data team started restoring, and whether it is done. */
   restoreStartedMs: number | null;
@@ -78,7 +117,19 @@ export function stateCorruptionVariant(input: ScenarioInput): StateCorruptionVar
   // Drawn after the draws above, so a seed keeps its timings.
   const restoreTakesMs = faker.number.int({ min: 8, max: 20 }) * 60_000;
   const pipeline = faker.number.int({ min: 40_000, max: 49_999 });
-  return { ...common, peakCorruptionPerMin, fixDeployAtMs, restoreTakesMs, pipeline };
+  // Drawn after everything above, so existing seeds keep their timings.
+  const teammate = faker.person.firstName().toLowerCase();
+  const validationChange: ValidationChange = {
+    atMs: Math.round(common.onsetAtMs * faker.number.float({ min: 0.2, max: 0.7 })),
+    validation: faker.helpers.arrayElement(['sampled', 'off'] as const),
+    by: teammate,
+    reason: faker.helpers.arrayElement([
+      `cut commit latency p99 (PERF-${faker.number.int({ min: 100, max: 999 })})`,
+      'read-set validation is most of the commit path; sample it instead',
+      `unblock throughput test for tenant onboarding (OPS-${faker.number.int({ min: 100, max: 999 })})`,
+    ]),
+  };
+  return { ...common, peakCorruptionPerMin, fixDeployAtMs, restoreTakesMs, pipeline, validationChange: input.difficulty === 'hard' ? validationChange : null };
 }
 
 export const stateCorruptionMachine = setup({
@@ -90,19 +141,24 @@ export const stateCorruptionMachine = setup({
   delays: phaseDelays,
   guards: {
     isSpreadStopped: ({ event }) => event.type === 'world.observed' && (!event.readings.speculationEnabled || event.readings.agencWorkersReady === 0),
+    // Corruption spreads again while either cause is there: the race, or (hard) loosened validation.
     isSpreading: ({ context, event }) => event.type === 'world.observed' && !context.causeFixed && event.readings.speculationEnabled && event.readings.agencWorkersReady > 0,
     isRecovered: ({ context, event }) => event.type === 'world.observed' && context.causeFixed && context.validated && event.readings.speculationEnabled && event.readings.agencWorkersReady > 0,
-    isReenabledBeforeFix: ({ context, event }) => !context.causeFixed && configChanges(event)['speculation.enabled'] === true,
-    isReenabledBeforeValidation: ({ context, event }) => context.causeFixed && !context.validated && configChanges(event)['speculation.enabled'] === true,
+    isReenabledBeforeFix: ({ context, event }) => !context.raceFixed && configChanges(event)['speculation.enabled'] === true,
+    isReenabledBeforeValidation: ({ context, event }) => context.raceFixed && !context.validated && configChanges(event)['speculation.enabled'] === true,
     isRestoringTooFast: ({ context, event }) => event.type === 'config.changed' && restoringTooFast(context.tracked, trackedConfigAfter(context.tracked, event), context.causeFixedAtMs, event.simMs) !== null,
     isFullCheck: ({ event }) => event.type === 'integrity.checked' && event.full,
+    isLooseningValidation: ({ event }) => {
+      const validation = configChanges(event)['speculation.commit_validation'];
+      return typeof validation === 'string' && validation !== 'strict';
+    },
     isEvidenceDeleted: ({ event }) => event.type === 'snapshots.cleared' && event.removed > 0,
-    isWorkersRestartedBeforeFix: ({ context, event }) => !context.causeFixed && event.type === 'deployment.scaled' && event.name === 'agenc-worker' && event.replicas > 0,
+    isWorkersRestartedBeforeFix: ({ context, event }) => !context.raceFixed && event.type === 'deployment.scaled' && event.name === 'agenc-worker' && event.replicas > 0,
     isSpeculationTemplate: ({ event }) => (event.type === 'deployment.updated' || event.type === 'deployment.rolledBack') && event.name === 'speculation-engine',
   },
   actions: {
     setCorruption: assign(({ context }, params: { fraction: number }) => ({
-      drivers: { ...context.drivers, corruptionPerMin: context.causeFixed ? 0 : context.variant.peakCorruptionPerMin * params.fraction },
+      drivers: { ...context.drivers, corruptionPerMin: context.raceFixed ? 0 : context.variant.peakCorruptionPerMin * params.fraction },
     })),
     /**
      * Every observation: the outside world moves on. The fix ships at its moment; the data team
@@ -113,7 +169,13 @@ export const stateCorruptionMachine = setup({
       assertEvent(event, 'world.observed');
       const { readings, simMs } = event;
       const happenings: Happening[] = [];
-      let { image, fixDeployed, restoreStartedMs, restored, relapseUntilMs } = context;
+      let { image, fixDeployed, restoreStartedMs, restored, relapseUntilMs, validation, validationChanged } = context;
+      const change = context.variant.validationChange;
+      if (change && !validationChanged && simMs >= change.atMs) {
+        validationChanged = true;
+        validation = change.validation;
+        happenings.push({ kind: 'config', changes: { 'speculation.commit_validation': change.validation }, by: change.by, reason: change.reason });
+      }
       if (!fixDeployed && simMs >= context.variant.fixDeployAtMs) {
         fixDeployed = true;
         image = fixRelease.image;
@@ -139,19 +201,24 @@ export const stateCorruptionMachine = setup({
           { kind: 'message', channel: '#incidents', from: 'data-engineering', text: 'restore of the speculation state store is done. Validate with a full integrity check before anything writes again' },
         );
       }
-      const causeFixed = fixDeployed && image === fixRelease.image && readings.speculationPodsOutdated === 0;
+      const raceFixed = fixDeployed && image === fixRelease.image && readings.speculationPodsOutdated === 0;
+      const causeFixed = raceFixed && validation === 'strict';
       const surgeOver = relapseUntilMs > 0 && simMs >= relapseUntilMs;
       if (surgeOver) relapseUntilMs = 0;
-      const corruptionPerMin = causeFixed ? (relapseUntilMs > 0 ? context.variant.peakCorruptionPerMin * 0.2 : 0) : context.drivers.corruptionPerMin;
+      const corruptionPerMin = raceFixed ? (relapseUntilMs > 0 ? context.variant.peakCorruptionPerMin * 0.2 : 0) : context.drivers.corruptionPerMin;
       return {
         image,
         fixDeployed,
         restoreStartedMs,
         restored,
         relapseUntilMs,
+        validation,
+        validationChanged,
+        raceFixed,
         causeFixed,
         causeFixedAtMs: causeFixed ? (context.causeFixedAtMs ?? simMs) : null,
-        corruptNow: readings.corruptedRecords,
+        // The restore replaces every corrupt record on the world's next tick: none is left to count.
+        corruptNow: restored && !context.restored ? 0 : readings.corruptedRecords,
         happenings: happenings.length > 0 ? [...context.happenings, ...happenings] : context.happenings,
         drivers: corruptionPerMin === context.drivers.corruptionPerMin ? context.drivers : { ...context.drivers, corruptionPerMin },
       };
@@ -160,10 +227,21 @@ export const stateCorruptionMachine = setup({
       if (event.type !== 'deployment.updated' && event.type !== 'deployment.rolledBack') return {};
       return { image: event.image };
     }),
-    noteFullCheck: assign(({ context }) => ({ scopeKnown: true, validated: context.validated || (context.causeFixed && context.restored && context.corruptNow === 0) })),
+    /**
+     * A full check reports the scope. Clean after the fix and the restore, it validates the data;
+     * finding records again after a restore (something wrote through a cause that was still
+     * there) undoes the validation, and the data team restores again once nothing writes.
+     */
+    noteFullCheck: assign(({ context }) => {
+      if (context.restored && context.corruptNow > 0) return { scopeKnown: true, validated: false, restored: false, restoreStartedMs: null };
+      return { scopeKnown: true, validated: context.validated || (context.raceFixed && context.restored && context.corruptNow === 0) };
+    }),
     trackConfig: assign(({ context, event }) => {
       assertEvent(event, 'config.changed');
-      return { tracked: trackedConfigAfter(context.tracked, event) };
+      const validation = event.changes['speculation.commit_validation'];
+      if (typeof validation !== 'string') return { tracked: trackedConfigAfter(context.tracked, event) };
+      const causeFixed = context.raceFixed && validation === 'strict';
+      return { tracked: trackedConfigAfter(context.tracked, event), validation, causeFixed, causeFixedAtMs: causeFixed ? (context.causeFixedAtMs ?? event.simMs) : null };
     }),
     startRelapse: assign(({ context, event }) => {
       assertEvent(event, 'config.changed');
@@ -189,6 +267,9 @@ export const stateCorruptionMachine = setup({
       scopeKnown: false,
       image: null,
       fixDeployed: false,
+      raceFixed: false,
+      validation: 'strict',
+      validationChanged: false,
       causeFixedAtMs: null,
       restoreStartedMs: null,
       restored: false,
@@ -214,6 +295,10 @@ export const stateCorruptionMachine = setup({
         actions: [{ type: 'recordHarm', params: { action: 'reenable-before-validation', why: 're-enabled speculation before a clean full integrity check: corrupt records may be read and spread' } }, 'trackConfig'],
       },
       { guard: 'isRestoringTooFast', actions: ['recordRestoringTooFast', 'startRelapse', 'trackConfig'] },
+      {
+        guard: 'isLooseningValidation',
+        actions: [{ type: 'recordHarm', params: { action: 'loosen-validation', why: 'loosened speculation.commit_validation during state corruption: commits built on stale state land unchecked' } }, 'trackConfig'],
+      },
       { actions: 'trackConfig' },
     ],
     'deployment.scaled': {
@@ -224,6 +309,8 @@ export const stateCorruptionMachine = setup({
   states: {
     healthy: {
       after: { onset: 'onset' },
+      // Before onset only the outside world moves: on hard, the teammate's validation change.
+      on: { 'world.observed': { actions: 'observe' } },
     },
     onset: {
       entry: { type: 'setCorruption', params: { fraction: 0.3 } },
@@ -293,6 +380,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
     { id: 'restart-workers-before-fix', description: 'Scale agenc-worker up before the fix', why: 'workers write through the race again' },
     { id: 'reenable-before-validation', description: 'Re-enable speculation before a clean full integrity check', why: 'corrupt records may be read and spread' },
     { id: 'restore-too-fast', description: 'Restore speculation deeper than max_depth 1, or raise the depth more than a step at once, while the fix is fresh', why: 'deep chains reach the race again' },
+    { id: 'loosen-validation', description: 'Loosen speculation.commit_validation (sampled or off)', why: 'commits built on stale state land unchecked: more inconsistent records' },
   ],
   mitigated: {
     all: [{ reading: 'speculationEnabled', op: '==', value: false }],
@@ -302,19 +390,29 @@ export const stateCorruptionSpec: ScenarioSpec = {
   resolved: {
     all: [...normalSettings, { reading: 'agencWorkersReady', op: '>', value: 0 }, { reading: 'corruptedRecords', op: '==', value: 0 }],
     forMs: 10 * 60_000,
-    description: 'with the fix rolled out and the data restored, speculation on at its normal settings and the workers writing, with no corrupt record, for ten minutes',
+    description: 'with the fix rolled out (and, on hard, commit validation back to strict) and the data restored, speculation on at its normal settings and the workers writing, with no corrupt record, for ten minutes',
   },
   cause: {
     kind: 'bug',
-    description: 'a race between speculative commits and worker writes corrupted state records; the engine team ships the fix as release 2.14.5',
+    description:
+      'a race between speculative commits and worker writes corrupted state records; the engine team ships the fix as release 2.14.5. On hard, a teammate had loosened speculation.commit_validation shortly before: commits built on stale state landed unchecked, and kept corrupting records after the fix until validation was put back to strict',
     evidence: [
       { command: 'agenc admin check-integrity --component speculation --full', shows: 'how many records are inconsistent, in which shards, and when the first was written' },
       { command: 'agenc messages --channel "#incidents"', shows: "the engine team's fix rolling out, and the data team's restore" },
       { command: 'kubectl rollout status deployment/speculation-engine -n production', shows: 'the fix rolling out pod by pod' },
+      { command: 'agenc config history --since 2h', shows: 'on hard, who loosened speculation.commit_validation from strict, when and why' },
+      { command: 'kubectl logs deployment/speculation-engine -n production | grep committed', shows: 'on hard, commit lines saying read sets are checked 1 in 8, or not checked' },
     ],
-    fix: 'the engine team ships the fix as a new release (2.14.5), announced; the cause is gone once every speculation pod runs it. The data team restores the store once speculation is off and the workers stopped',
+    fix: 'the engine team ships the fix as a new release (2.14.5), announced; the race is gone once every speculation pod runs it. The data team restores the store once speculation is off and the workers stopped. On hard, the responder also sets speculation.commit_validation back to strict',
   },
   recovery: [
+    {
+      id: 'strict-commit-validation',
+      description: 'Put commit validation back to strict (hard: a teammate loosened it)',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.commit_validation": "strict"}'`,
+      anyOf: [{ kind: 'config', key: 'speculation.commit_validation', value: 'strict' }],
+      why: 'with validation loosened, commits built on stale state land unchecked: corruption comes back after the fix',
+    },
     {
       id: 'validate-before-reenabling',
       description: 'Validate all data before re-enabling',

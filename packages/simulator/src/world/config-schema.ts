@@ -46,6 +46,12 @@ export const configKeys = {
     unit: 'ms',
     description: 'A speculative task still running after this long is aborted (and counted as an error).',
   },
+  'speculation.commit_validation': {
+    type: 'enum',
+    values: ['strict', 'sampled', 'off'],
+    default: 'strict',
+    description: "How a speculative commit's read set is checked against the store before it lands: strict checks every commit, sampled one in eight, off none. A commit built on state a worker has since rewritten lands unchecked and leaves an inconsistent record.",
+  },
   'speculation.snapshots.retention_minutes': {
     type: 'integer',
     min: 1,
@@ -67,6 +73,19 @@ export const configKeys = {
     max: 512,
     default: 32,
     description: 'Proofs a worker generates per batch. Larger batches raise throughput a little and latency a lot.',
+  },
+  'stake.standby_signer.enabled': {
+    type: 'boolean',
+    default: false,
+    description: "The standby signer host signs with the validator's key too. Meant for a failover once the primary has stopped: while both sign, they sign different commits for the same slot now and then.",
+  },
+  'stake.signer.clock_skew_tolerance_ms': {
+    type: 'integer',
+    min: 0,
+    max: 12_000,
+    default: 500,
+    unit: 'ms',
+    description: "How far the signer's clock may lag the chain's slot clock and still sign. A signer lagging by less than this signs for a slot the chain has already moved past, a second, different commit for that slot.",
   },
   'speculation.log_level': {
     type: 'enum',

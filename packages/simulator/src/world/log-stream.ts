@@ -20,6 +20,11 @@ export interface LogLine {
   message: string;
 }
 
+/** What a commit line says of its read-set check when validation is loosened: the same draws, more words. */
+function readSetCheck(validation: string): string {
+  return validation === 'sampled' ? ', read sets checked 1 in 8' : validation === 'off' ? ', read sets not checked' : '';
+}
+
 export class LogStream {
   private lines: LogLine[] = [];
   private readonly faker: SeededFaker;
@@ -104,7 +109,7 @@ export class LogStream {
     const tenant = rng.pick(this.tenants);
     switch (rng.int(0, 6)) {
       case 0:
-        this.add(world, this.podOf(world, 'speculation-engine'), 'info', `committed speculative batch of ${rng.int(20, 90)} tasks in ${rng.int(3, 40)}ms (tenant ${tenant})`);
+        this.add(world, this.podOf(world, 'speculation-engine'), 'info', `committed speculative batch of ${rng.int(20, 90)} tasks in ${rng.int(3, 40)}ms (tenant ${tenant}${readSetCheck(world.config['speculation.commit_validation'])})`);
         break;
       case 1:
         // A stalled sweeper does not say it is stalled: its passes stop expiring anything.

@@ -5,7 +5,15 @@
  * agenc output, logs, alerts) is read from here. Responder actions are methods that change the
  * state and return what the service would answer.
  */
-import { rollbackAutoProtect, timedOutShare, type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
+import {
+  doubleSignPenaltyTokens,
+  duplicateSignerSlashingPerHour,
+  lateSigningSlackMs,
+  lateSigningSlashingPerHour,
+  looseValidationCorruptionPerMin,
+  rollbackAutoProtect,
+  timedOutShare,
+  type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
 import { Cluster, type Pod } from './cluster';
 import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
 import { createRng, hashString, type Rng } from './random';
@@ -639,8 +647,10 @@ export class World {
   private stepIntegrity(drivers: Drivers, workersReady: number): void {
     const now = this.now();
     const desiredWorkers = Math.max(1, this.cluster.deployments.get('agenc-worker')?.replicas ?? 1);
-    if (drivers.corruptionPerMin > 0 && this.config['speculation.enabled'] && workersReady > 0) {
-      const corrupted = (drivers.corruptionPerMin / 60) * Math.min(1, workersReady / Math.max(desiredWorkers, 4)) * (0.6 + this.rng.next() * 0.8);
+    // A racing commit (the drivers) and, with validation loosened, a commit built on stale state.
+    const perMin = drivers.corruptionPerMin + looseValidationCorruptionPerMin(this.config['speculation.commit_validation'], this.config['speculation.max_depth']);
+    if (perMin > 0 && this.config['speculation.enabled'] && workersReady > 0) {
+      const corrupted = (perMin / 60) * Math.min(1, workersReady / Math.max(desiredWorkers, 4)) * (0.6 + this.rng.next() * 0.8);
       if (corrupted > 0) {
         this.firstCorruptionMs ??= now;
         this.corruptedRecords += corrupted;
@@ -724,6 +734,50 @@ export class World {
   }
 
   private stepStake(drivers: Drivers): void {
+    this.stepSpeculativeDoubleSign(drivers);
+    // The signers' own double signs, whatever speculation does: a second host signing with the
+    // validator's key, and a signer allowed to sign for a slot the chain has moved past. Each
+    // draws only while its setting is on, so a drill that never touches them keeps its sequence.
+    const penalty = drivers.slashAmount > 0 ? drivers.slashAmount : doubleSignPenaltyTokens;
+    if (this.config['stake.standby_signer.enabled'] && this.rng.next() < duplicateSignerSlashingPerHour / 3600) this.slashDuplicateSigner(penalty);
+    const tolerance = this.config['stake.signer.clock_skew_tolerance_ms'];
+    const late = lateSigningSlashingPerHour(tolerance);
+    if (late > 0 && this.rng.next() < late / 3600) this.slashLateSignature(penalty, tolerance);
+  }
+
+  /** The host that signs with the validator's key when the standby signer is on (a failover's target). */
+  readonly standbySigner = 'signer-b.validators.internal';
+
+  /** Two hosts signed the slot: an agenc worker (the primary's signing path) and the standby signer. */
+  private slashDuplicateSigner(penalty: number): void {
+    const now = this.now();
+    const amount = Math.round(penalty * this.rng.range(0.8, 1.2));
+    const id = `slash-${this.rng.token(8)}`;
+    const primary: SignedCommit = { commit: `0x${this.rng.token(16)}`, signer: this.podOf('agenc-worker'), task: null };
+    const standby: SignedCommit = { commit: `0x${this.rng.token(16)}`, signer: this.standbySigner, task: null };
+    this.recordDoubleSign(id, now, amount, this.rng.next() < 0.5 ? [primary, standby] : [standby, primary], 'two different commits signed for the same slot');
+  }
+
+  /** One signer signed the slot twice: its own commit in time, and a different one after the slot had ended. */
+  private slashLateSignature(penalty: number, toleranceMs: number): void {
+    const now = this.now();
+    const amount = Math.round(penalty * this.rng.range(0.8, 1.2));
+    const id = `slash-${this.rng.token(8)}`;
+    const signer = this.podOf('agenc-worker');
+    const lateMs = this.rng.range(lateSigningSlackMs, toleranceMs);
+    const first: SignedCommit = { commit: `0x${this.rng.token(16)}`, signer, task: null };
+    const second: SignedCommit = { commit: `0x${this.rng.token(16)}`, signer, task: null };
+    this.recordDoubleSign(id, now, amount, [first, second], `two different commits signed for the same slot; the second signature arrived ${(lateMs / 1000).toFixed(1)}s after the slot ended`);
+  }
+
+  private recordDoubleSign(id: string, now: number, amount: number, conflictingCommits: SignedCommit[], evidence: string): void {
+    this.slashingEvents.push({ id, simMs: now, amount, validator: this.validator, epoch: Math.floor(this.slotAt(now) / 32), slot: this.slotAt(now), offence: 'double_sign', conflictingCommits, evidence });
+    this.slashedTokens += amount;
+    this.stakeTokens -= amount;
+  }
+
+  /** The speculative bug's double signs, while speculation runs (the drivers' rate). */
+  private stepSpeculativeDoubleSign(drivers: Drivers): void {
     if (drivers.slashingPerHour <= 0 || !this.config['speculation.enabled']) return;
     if (this.rng.next() >= drivers.slashingPerHour / 3600) return;
     const now = this.now();
