@@ -1,12 +1,16 @@
 import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { significantLossTokens } from './severity';
-import { stakeSlashingMachine, stakeSlashingVariant } from './stake-slashing';
+import { duplicateSignerSlashingPerHour, lateSigningSlashingPerHour, stakeSlashingMachine, stakeSlashingVariant } from './stake-slashing';
 import { businessHoursAtPeak, observed, stepTo } from './test-readings';
 
-function start(seed = 17) {
+/** Seeds of each variant at normal: 17 the bug, 11 the duplicate signer's penalty. */
+const bugSeed = 17;
+const penaltySeed = 11;
+
+function start(seed = bugSeed, difficulty: 'easy' | 'normal' | 'hard' = 'normal') {
   const clock = new SimulatedClock();
-  const actor = createActor(stakeSlashingMachine, { clock, input: { seed, difficulty: 'normal' } });
+  const actor = createActor(stakeSlashingMachine, { clock, input: { seed, difficulty } });
   actor.start();
   return { actor, clock, variant: actor.getSnapshot().context.variant };
 }
@@ -108,11 +112,76 @@ describe('stake slashing', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const { actor } = start(seed);
       const { expected, variant } = actor.getSnapshot().context;
-      const significant = variant.slashAmount * variant.peakSlashingPerHour >= significantLossTokens;
+      const perHour = variant.kind === 'penalty' ? duplicateSignerSlashingPerHour : variant.peakSlashingPerHour;
+      const significant = variant.slashAmount * perHour >= significantLossTokens;
       expect(expected?.severity, `seed ${seed}`).toBe(significant || businessHoursAtPeak(variant, seed) ? 'P1' : 'P2');
       expect(variant.workaround).toBeNull();
       actor.stop();
     }
+  });
+
+  it('the penalty variant: a failover turns the standby signer on at onset (config history); speculation has nothing to do with it; shutting the standby signer is the fix', () => {
+    const { actor, clock, variant } = start(penaltySeed);
+    expect(variant.kind).toBe('penalty');
+    const failover = variant.failover!;
+    expect(failover.atMs).toBe(variant.onsetAtMs);
+    stepTo(clock, variant.onsetAtMs);
+    actor.send(observed(variant.onsetAtMs + 1000));
+    expect(actor.getSnapshot().context.happenings).toEqual([{ kind: 'config', changes: { 'stake.standby_signer.enabled': true }, by: failover.by, reason: failover.reason }]);
+    // No speculative bug: the world's two signers do the slashing, and disabling speculation does not stop them.
+    expect(actor.getSnapshot().context.drivers.slashingPerHour).toBe(0);
+    expect(actor.getSnapshot().context.drivers.slashAmount).toBe(variant.slashAmount);
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: variant.onsetAtMs + 2000 });
+    actor.send(observed(variant.onsetAtMs + 5000, { speculationEnabled: false }));
+    expect(actor.getSnapshot().value).toBe('onset');
+    // Re-enabling speculation is no harm here; nothing from the engine team ever ships.
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': true }, simMs: variant.onsetAtMs + 6000 });
+    stepTo(clock, variant.fix.atMs + 60_000);
+    expect(actor.getSnapshot().context.happenings.filter((happening) => happening.kind !== 'config')).toEqual([]);
+    actor.send({ type: 'config.changed', changes: { 'stake.standby_signer.enabled': false }, simMs: clock.now() });
+    expect(actor.getSnapshot().context.causeFixed).toBe(true);
+    actor.send(observed(clock.now() + 1000));
+    expect(actor.getSnapshot().value).toBe('mitigated');
+    actor.send(observed(clock.now() + 6000));
+    expect(actor.getSnapshot().value).toBe('recovered');
+    expect(actor.getSnapshot().context.harmful).toEqual([]);
+    // Turning it back on is harmful, and the cause is back.
+    actor.send({ type: 'config.changed', changes: { 'stake.standby_signer.enabled': true }, simMs: clock.now() + 2000 });
+    expect(actor.getSnapshot().context.harmful.map((harm) => harm.action)).toEqual(['standby-signer-on']);
+    expect(actor.getSnapshot().context.causeFixed).toBe(false);
+  });
+
+  it('the penalty variant comes on some seeds at normal and hard, never on easy', () => {
+    const kinds = (difficulty: 'easy' | 'normal' | 'hard') => Array.from({ length: 40 }, (_, index) => stakeSlashingVariant({ seed: index + 1, difficulty }).kind);
+    expect(kinds('easy').every((kind) => kind === 'bug')).toBe(true);
+    for (const difficulty of ['normal', 'hard'] as const) expect(new Set(kinds(difficulty))).toEqual(new Set(['bug', 'penalty']));
+  });
+
+  it('on hard, a teammate raised the signer clock-skew tolerance just before onset; the bug fix alone does not end it, the tolerance back within two seconds does', () => {
+    const { actor, clock, variant } = start(bugSeed, 'hard');
+    expect(variant.kind).toBe('bug');
+    const change = variant.toleranceChange!;
+    expect(change.atMs).toBeLessThan(variant.onsetAtMs);
+    expect(lateSigningSlashingPerHour(change.value)).toBeGreaterThan(0);
+    expect(lateSigningSlashingPerHour(500)).toBe(0);
+    expect(stakeSlashingVariant({ seed: bugSeed, difficulty: 'normal' }).toleranceChange).toBeNull();
+    stepTo(clock, change.atMs);
+    actor.send(observed(change.atMs));
+    expect(actor.getSnapshot().context.happenings).toEqual([{ kind: 'config', changes: { 'stake.signer.clock_skew_tolerance_ms': change.value }, by: change.by, reason: change.reason }]);
+    stepTo(clock, variant.onsetAtMs + 1000);
+    actor.send({ type: 'config.changed', changes: { 'speculation.enabled': false }, simMs: clock.now() });
+    // Speculation off stops the bug's slashing, not the late signatures.
+    actor.send(observed(clock.now() + 5000, { speculationEnabled: false }));
+    expect(actor.getSnapshot().value).toBe('onset');
+    stepTo(clock, variant.fix.atMs);
+    actor.send(observed(variant.fix.atMs + 120_000, { speculationEnabled: false }));
+    expect(actor.getSnapshot().context.causeFixed).toBe(false);
+    actor.send({ type: 'config.changed', changes: { 'stake.signer.clock_skew_tolerance_ms': 9000 }, simMs: variant.fix.atMs + 121_000 });
+    expect(actor.getSnapshot().context.harmful.map((harm) => harm.action)).toEqual(['widen-clock-skew']);
+    actor.send({ type: 'config.changed', changes: { 'stake.signer.clock_skew_tolerance_ms': 500 }, simMs: variant.fix.atMs + 122_000 });
+    expect(actor.getSnapshot().context.causeFixed).toBe(true);
+    actor.send(observed(variant.fix.atMs + 125_000, { speculationEnabled: false }));
+    expect(actor.getSnapshot().value).toBe('mitigated');
   });
 
   it('is seeded', () => {

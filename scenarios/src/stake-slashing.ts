@@ -7,6 +7,18 @@
  * ship it as a new speculation-engine release that rolls out where `kubectl rollout history`
  * shows it. Nothing is fixed unseen. Re-enabling before the fix lets the slashing resume;
  * re-enabling deeper than max_depth 1, or all at once, while the fix is fresh brings some back.
+ *
+ * The penalty variant (some seeds, normal and hard): no bug. A failover promoted the standby
+ * signer at onset (`stake.standby_signer.enabled`, in the config history) while the primary kept
+ * signing, so two hosts sign with the validator's key and the chain slashes it for double
+ * signing, legitimately, whatever speculation does. The slashing history tells the two apart:
+ * a speculative task's result beside a worker's, or two different signers, neither speculative.
+ * Nothing ships from the engine team; the fix is the responder's: shut the standby signer.
+ *
+ * On hard, in either variant, a teammate raised `stake.signer.clock_skew_tolerance_ms` just
+ * before onset (in the config history): the signer now signs for slots the chain has moved past,
+ * the same signer twice for one slot, the second after the slot ended. The incident is not over
+ * until the tolerance is back within two seconds.
  */
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
 import {
@@ -28,6 +40,7 @@ import {
 } from './incident-kit';
 import { type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import { normalSettings, type ScenarioSpec } from './scenario-spec';
+import type { Difficulty } from './scenario-types';
 import { assessSeverity, calmFacts, significantLossTokens } from './severity';
 
 /** The engine team's fix: a speculation-engine release, announced before it rolls out. */
@@ -62,12 +75,27 @@ export const lateSigningSlackMs = 2_000;
 /** The chain's penalty for a double sign when no scenario says otherwise, in tokens. */
 export const doubleSignPenaltyTokens = 400;
 
+/** A config change someone outside the drill made: when, what, who and why. */
+export interface SignerChange<T> {
+  atMs: number;
+  value: T;
+  by: string;
+  reason: string;
+}
+
 export interface StakeSlashingVariant extends CommonVariant {
-  /** Slashing events per hour at the peak, while speculation runs. */
+  /** `bug`: speculative commits sign conflicting results; `penalty`: a duplicate signer after a failover. */
+  kind: 'bug' | 'penalty';
+  /** Slashing events per hour at the peak, while speculation runs (the bug). */
   peakSlashingPerHour: number;
   /** Tokens slashed per event. */
   slashAmount: number;
+  /** The engine team's fix (the bug variant; never shipped in the penalty variant). */
   fix: SigningFix;
+  /** The penalty variant: the failover that turned the standby signer on, at onset; null for the bug. */
+  failover: SignerChange<true> | null;
+  /** Hard only: the raised clock-skew tolerance, just before onset; null on easy and normal. */
+  toleranceChange: SignerChange<number> | null;
 }
 
 export interface StakeSlashingContext extends ScenarioContext {
@@ -80,9 +108,16 @@ export interface StakeSlashingContext extends ScenarioContext {
   /** The fix's rollout has finished: every speculation pod is ready on it. */
   fixRolledOut: boolean;
   tracked: TrackedConfig;
+  /** When the signing fix had rolled out (the bug variant): the Recovery's "fresh fix" counts from here. */
   causeFixedAtMs: number | null;
   /** A too-fast restore brings part of the slashing back until then. */
   relapseUntilMs: number | null;
+  /** `stake.standby_signer.enabled` as the failover and the responder left it. */
+  standbySigner: boolean;
+  /** `stake.signer.clock_skew_tolerance_ms` as the teammate and the responder left it. */
+  toleranceMs: number;
+  /** Which of the outside changes are out. */
+  announced: { failover: boolean; tolerance: boolean };
 }
 
 /** Share of the peak slashing a too-fast restore brings back while the fix is fresh. */
@@ -107,7 +142,49 @@ export function stakeSlashingVariant(input: ScenarioInput): StakeSlashingVariant
     changeCause: `deploy ${image} (${faker.helpers.arrayElement(signingChanges)}; release pipeline #${faker.number.int({ min: 50_000, max: 59_999 })})`,
     by: `${faker.person.firstName().toLowerCase()}.${faker.person.lastName().charAt(0).toLowerCase()}`,
   };
-  return { ...common, peakSlashingPerHour, slashAmount, fix };
+  // Drawn after everything above, so existing seeds keep their timings and amounts.
+  const penalty = faker.number.float() < 0.3;
+  const operator = `${faker.person.firstName().toLowerCase()}.${faker.person.lastName().charAt(0).toLowerCase()}`;
+  const failover: SignerChange<true> = {
+    atMs: common.onsetAtMs,
+    value: true,
+    by: operator,
+    reason: faker.helpers.arrayElement([
+      `failover: primary signer host unreachable from monitoring (OPS-${faker.number.int({ min: 100, max: 999 })})`,
+      'promote standby signer while the primary host is patched',
+      `signer failover runbook step 3 (VAL-${faker.number.int({ min: 100, max: 999 })})`,
+    ]),
+  };
+  const teammate = faker.person.firstName().toLowerCase();
+  const toleranceChange: SignerChange<number> = {
+    atMs: Math.max(1000, common.onsetAtMs - faker.number.int({ min: 5, max: 40 }) * 1000),
+    value: faker.helpers.arrayElement([4000, 4500, 5000, 6000]),
+    by: teammate,
+    reason: faker.helpers.arrayElement([
+      `missed attestations on a node with NTP drift (OPS-${faker.number.int({ min: 100, max: 999 })})`,
+      'signer refuses to sign during clock step-adjustments; give it more slack',
+      `reduce missed-attestation penalties (VAL-${faker.number.int({ min: 100, max: 999 })})`,
+    ]),
+  };
+  return {
+    ...common,
+    kind: penaltyVariant(input.difficulty, penalty) ? 'penalty' : 'bug',
+    peakSlashingPerHour,
+    slashAmount,
+    fix,
+    failover: penaltyVariant(input.difficulty, penalty) ? failover : null,
+    toleranceChange: input.difficulty === 'hard' ? toleranceChange : null,
+  };
+}
+
+/** Easy drills are always the bug: the penalty variant asks a responder to read the evidence against it. */
+function penaltyVariant(difficulty: Difficulty, drawn: boolean): boolean {
+  return difficulty !== 'easy' && drawn;
+}
+
+/** Slashing events an hour the variant reaches at its peak, left alone. */
+function peakPerHour(variant: StakeSlashingVariant): number {
+  return variant.kind === 'penalty' ? duplicateSignerSlashingPerHour : variant.peakSlashingPerHour;
 }
 
 /**
@@ -115,19 +192,38 @@ export function stakeSlashingVariant(input: ScenarioInput): StakeSlashingVariant
  * severity engine reads the tokens slashed in the last 24 hours instead, as a responder does.
  */
 function fundsAtRisk(variant: StakeSlashingVariant): 'some' | 'significant' {
-  return variant.slashAmount * variant.peakSlashingPerHour >= significantLossTokens ? 'significant' : 'some';
+  return variant.slashAmount * peakPerHour(variant) >= significantLossTokens ? 'significant' : 'some';
+}
+
+/** The signing bug is fixed: the engine team's release has rolled out (the bug variant only). */
+function bugFixed(context: StakeSlashingContext): boolean {
+  return context.variant.kind === 'bug' && context.fraction > 0 && context.fixRolledOut && context.engineImage === context.variant.fix.image;
+}
+
+/** The signers' own causes are gone: no standby signing beside the primary (after the failover), no late signing. */
+function signersFixed(context: StakeSlashingContext): boolean {
+  const duplicateGone = context.variant.kind === 'bug' || (context.announced.failover && !context.standbySigner);
+  return duplicateGone && lateSigningSlashingPerHour(context.toleranceMs) === 0;
+}
+
+/** Whether anything still gets the validator slashed at these readings: speculation on before the bug fix, a second signer, late signing. */
+function slashingSourceActive(context: StakeSlashingContext, speculationEnabled: boolean): boolean {
+  const bugActive = context.variant.kind === 'bug' && !bugFixed(context) && speculationEnabled;
+  return bugActive || context.standbySigner || lateSigningSlashingPerHour(context.toleranceMs) > 0;
 }
 
 /** The drivers and the cause's state from what the context knows. */
 function driven(context: StakeSlashingContext, simMs: number): Pick<StakeSlashingContext, 'drivers' | 'causeFixed' | 'causeFixedAtMs'> {
-  const fixRunning = context.fixRolledOut && context.engineImage === context.variant.fix.image;
-  const causeFixed = context.fraction > 0 && fixRunning;
+  const fixed = bugFixed(context);
   const relapsing = context.relapseUntilMs !== null && simMs < context.relapseUntilMs;
-  const perHour = causeFixed ? (relapsing ? context.variant.peakSlashingPerHour * relapseShare : 0) : context.variant.peakSlashingPerHour * context.fraction;
+  // The penalty variant has no speculative bug: its slashing is the world's, from the two signers.
+  const bugPerHour = context.variant.kind === 'penalty' ? 0 : context.variant.peakSlashingPerHour;
+  const perHour = fixed ? (relapsing ? bugPerHour * relapseShare : 0) : bugPerHour * context.fraction;
+  const primaryFixed = context.variant.kind === 'bug' ? fixed : context.fraction > 0 && signersFixed(context);
   return {
     drivers: { ...context.drivers, slashingPerHour: perHour, slashAmount: context.variant.slashAmount },
-    causeFixed,
-    causeFixedAtMs: causeFixed ? (context.causeFixedAtMs ?? simMs) : null,
+    causeFixed: primaryFixed && signersFixed(context),
+    causeFixedAtMs: fixed ? (context.causeFixedAtMs ?? simMs) : null,
   };
 }
 
@@ -143,6 +239,8 @@ function simMsOf(event: { simMs?: number }): number {
  */
 function observedUpdate(context: StakeSlashingContext, event: WorldEvent): Partial<StakeSlashingContext> {
   if (event.type !== 'world.observed') return {};
+  const outside = outsideChanges(context, event.simMs);
+  if (outside) return { ...outside, ...driven({ ...context, ...outside }, event.simMs) };
   const { readings, simMs } = event;
   const rolledOut = !context.fixRolledOut && context.engineImage === context.variant.fix.image && simMs >= context.variant.fix.atMs + rolloutSettleMs && readings.speculationPodsReady >= readings.speculationPodsDesired;
   const relapseOver = context.relapseUntilMs !== null && simMs >= context.relapseUntilMs;
@@ -151,8 +249,30 @@ function observedUpdate(context: StakeSlashingContext, event: WorldEvent): Parti
   return { fixRolledOut: next.fixRolledOut, relapseUntilMs: next.relapseUntilMs, ...driven(next, simMs) };
 }
 
+/**
+ * The config changes others make, each once at its moment: the failover turning the standby
+ * signer on (penalty variant), the teammate's raised clock-skew tolerance (hard). Null when
+ * nothing is due.
+ */
+function outsideChanges(context: StakeSlashingContext, simMs: number): Pick<StakeSlashingContext, 'announced' | 'standbySigner' | 'toleranceMs' | 'happenings'> | null {
+  const { failover, toleranceChange } = context.variant;
+  const dueFailover = failover !== null && !context.announced.failover && simMs >= failover.atMs;
+  const dueTolerance = toleranceChange !== null && !context.announced.tolerance && simMs >= toleranceChange.atMs;
+  if (!dueFailover && !dueTolerance) return null;
+  const happenings: Happening[] = [];
+  if (dueTolerance) happenings.push({ kind: 'config', changes: { 'stake.signer.clock_skew_tolerance_ms': toleranceChange.value }, by: toleranceChange.by, reason: toleranceChange.reason });
+  if (dueFailover) happenings.push({ kind: 'config', changes: { 'stake.standby_signer.enabled': true }, by: failover.by, reason: failover.reason });
+  return {
+    announced: { failover: context.announced.failover || dueFailover, tolerance: context.announced.tolerance || dueTolerance },
+    standbySigner: dueFailover ? true : context.standbySigner,
+    toleranceMs: dueTolerance ? toleranceChange.value : context.toleranceMs,
+    happenings: [...context.happenings, ...happenings],
+  };
+}
+
 function restoreTooFastReason(context: StakeSlashingContext, event: WorldEvent): string | null {
-  if (event.type !== 'config.changed') return null;
+  // Speculation is only the cause in the bug variant: how fast it comes back matters only there.
+  if (event.type !== 'config.changed' || context.variant.kind !== 'bug') return null;
   return restoringTooFast(context.tracked, trackedConfigAfter(context.tracked, event), context.causeFixedAtMs, event.simMs);
 }
 
@@ -167,11 +287,18 @@ export const stakeSlashingMachine = setup({
     fixShips: ({ context }) => context.variant.fix.atMs,
   },
   guards: {
-    isSlashingStopped: ({ event }) => event.type === 'world.observed' && !event.readings.speculationEnabled,
-    isSlashingAgain: ({ context, event }) => event.type === 'world.observed' && !context.causeFixed && event.readings.speculationEnabled,
+    // Judged with the outside changes due by this reading, so a failover due now counts at once.
+    isSlashingStopped: ({ context, event }) => event.type === 'world.observed' && !slashingSourceActive({ ...context, ...outsideChanges(context, event.simMs) }, event.readings.speculationEnabled),
+    isSlashingAgain: ({ context, event }) => event.type === 'world.observed' && slashingSourceActive({ ...context, ...outsideChanges(context, event.simMs) }, event.readings.speculationEnabled),
     isRecovered: ({ context, event }) => event.type === 'world.observed' && context.causeFixed && event.readings.speculationEnabled,
     isEngineRevision: ({ event }) => (event.type === 'deployment.rolledBack' || event.type === 'deployment.updated') && event.name === 'speculation-engine',
-    isReenabledBeforeFix: ({ context, event }) => !context.causeFixed && configChanges(event)['speculation.enabled'] === true,
+    isBug: ({ context }) => context.variant.kind === 'bug',
+    isReenabledBeforeFix: ({ context, event }) => context.variant.kind === 'bug' && !bugFixed(context) && configChanges(event)['speculation.enabled'] === true,
+    isStandbySignerOn: ({ event }) => configChanges(event)['stake.standby_signer.enabled'] === true,
+    isSkewToleranceWidened: ({ context, event }) => {
+      const tolerance = configChanges(event)['stake.signer.clock_skew_tolerance_ms'];
+      return typeof tolerance === 'number' && tolerance > Math.max(lateSigningSlackMs, context.toleranceMs);
+    },
     isRestoringTooFast: ({ context, event }) => restoreTooFastReason(context, event) !== null,
   },
   actions: {
@@ -191,7 +318,16 @@ export const stakeSlashingMachine = setup({
       assertEvent(event, ['deployment.rolledBack', 'deployment.updated']);
       return { engineImage: event.image };
     }),
-    trackConfig: assign(({ context, event }) => ({ tracked: trackedConfigAfter(context.tracked, event) })),
+    trackConfig: assign(({ context, event }) => {
+      const changes = configChanges(event);
+      const standby = changes['stake.standby_signer.enabled'];
+      const tolerance = changes['stake.signer.clock_skew_tolerance_ms'];
+      return {
+        tracked: trackedConfigAfter(context.tracked, event),
+        standbySigner: typeof standby === 'boolean' ? standby : context.standbySigner,
+        toleranceMs: typeof tolerance === 'number' ? tolerance : context.toleranceMs,
+      };
+    }),
     markEvidence: assign({ evidencePreserved: true }),
     startRelapse: assign(({ event }) => ({ relapseUntilMs: simMsOf(event) + relapseMs })),
     recordHarm: assign(({ context, event }, params: { action: string; why: string }) => withHarm(context, event, params)),
@@ -212,17 +348,22 @@ export const stakeSlashingMachine = setup({
       tracked: { ...defaultTrackedConfig },
       causeFixedAtMs: null,
       relapseUntilMs: null,
+      standbySigner: false,
+      toleranceMs: 500,
+      announced: { failover: false, tolerance: false },
     };
   },
   initial: 'healthy',
-  // The engine team ships the fix at its seeded time, whatever phase the incident is in.
-  after: { fixShips: { actions: ['shipFix', 'recompute'] } },
+  // The engine team ships the fix at its seeded time, whatever phase the incident is in; the penalty variant has no bug to fix.
+  after: { fixShips: { guard: 'isBug', actions: ['shipFix', 'recompute'] } },
   on: {
     'stake.snapshotted': { actions: 'markEvidence' },
     'config.changed': {
       // Every check reads the context before this change; the tracking comes last.
       actions: enqueueActions(({ enqueue, check }) => {
         if (check('isReenabledBeforeFix')) enqueue({ type: 'recordHarm', params: { action: 'reenable-before-fix', why: 're-enabled speculation before the signing bug was fixed: slashing resumes' } });
+        if (check('isStandbySignerOn')) enqueue({ type: 'recordHarm', params: { action: 'standby-signer-on', why: "turned the standby signer on while the primary signs: two hosts sign with the validator's key" } });
+        if (check('isSkewToleranceWidened')) enqueue({ type: 'recordHarm', params: { action: 'widen-clock-skew', why: 'widened the signer clock-skew tolerance past two seconds: the signer signs for slots the chain has moved past' } });
         if (check('isRestoringTooFast')) {
           enqueue('recordRestoreTooFast');
           enqueue('startRelapse');
@@ -312,24 +453,50 @@ export const stakeSlashingSpec: ScenarioSpec = {
   harmfulActions: [
     { id: 'reenable-before-fix', description: 'Re-enable speculation before the fix', why: 'slashing resumes' },
     { id: 'restore-too-fast', description: 'Re-enable too deep or all at once while the fix is fresh', why: 'a fix that does not hold slashes the validator again at full depth' },
+    { id: 'standby-signer-on', description: 'Turn the standby signer on (stake.standby_signer.enabled: true) while the primary signs', why: "two hosts sign with the validator's key: the chain slashes it for every slot they disagree on" },
+    { id: 'widen-clock-skew', description: 'Widen stake.signer.clock_skew_tolerance_ms past two seconds', why: 'the signer signs for slots the chain has moved past, a second commit for each' },
   ],
-  mitigated: { all: [{ reading: 'speculationEnabled', op: '==', value: false }], forMs: 60_000, description: 'speculation disabled: no further slashing' },
+  mitigated: {
+    all: [{ reading: 'speculationEnabled', op: '==', value: false }],
+    forMs: 60_000,
+    description: "speculation disabled: no further slashing from speculative commits (a duplicate signer's or a late signer's slashing goes on until it is shut)",
+  },
   resolved: {
     all: [...normalSettings, { reading: 'slashingEventsLastHour', op: '==', value: 0 }],
     forMs: 30 * 60_000,
-    description: 'the signing fix rolled out, speculation at its normal settings (enabled, max_depth 4 or more, rollout 100%) and no slashing in the last hour, for 30 minutes',
+    description:
+      'the cause gone (the signing fix rolled out, or in the penalty variant the duplicate signer shut; on hard also the clock-skew tolerance back), speculation at its normal settings (enabled, max_depth 4 or more, rollout 100%) and no slashing in the last hour, for 30 minutes',
   },
   cause: {
     kind: 'bug',
-    description: 'speculative execution signed conflicting commits for the same slot, and the validator was slashed for double-signing',
+    description:
+      'speculative execution signed conflicting commits for the same slot, and the validator was slashed for double-signing. In the penalty variant (some seeds, normal and hard) there is no bug: a failover turned the standby signer on while the primary kept signing, and the chain slashed the validator legitimately for the two hosts signing different commits for a slot. On hard, a teammate had also raised stake.signer.clock_skew_tolerance_ms just before onset: the signer signed again for slots the chain had moved past',
     evidence: [
-      { command: 'agenc stake slashing-history --since 24h', shows: 'each slashing event with its offence and the commits it cites, one signed by a speculation-engine pod for a speculative task' },
-      { command: "agenc messages --channel '#incidents'", shows: 'the engine team saying when the fix ships and which release it is' },
-      { command: 'kubectl rollout history deployment/speculation-engine -n production', shows: 'the fix rolling out as a new revision with its change-cause' },
+      {
+        command: 'agenc stake slashing-history --since 24h',
+        shows: 'each slashing event with its offence and the commits it cites: the bug, one signed by a speculation-engine pod for a speculative task; the penalty, two different signers (an agenc worker and signer-b.validators.internal), neither speculative; on hard, one signer twice, the second signature after the slot ended',
+      },
+      { command: "agenc messages --channel '#incidents'", shows: 'the bug: the engine team saying when the fix ships and which release it is (nothing ships in the penalty variant)' },
+      { command: 'kubectl rollout history deployment/speculation-engine -n production', shows: 'the bug: the fix rolling out as a new revision with its change-cause' },
+      { command: 'agenc config history --since 2h', shows: 'the penalty: the failover that set stake.standby_signer.enabled to true at onset; on hard, who raised stake.signer.clock_skew_tolerance_ms, when and why' },
     ],
-    fix: 'the engine team ships a fix for the signing bug as a new speculation-engine deploy at a seeded time after the page, announced in #incidents and #deploys; the cause is gone once it has rolled out',
+    fix: 'the bug: the engine team ships a fix for the signing bug as a new speculation-engine deploy at a seeded time after the page, announced in #incidents and #deploys; the cause is gone once it has rolled out. The penalty: nothing to dispute and nothing ships; the responder shuts the duplicate signer (stake.standby_signer.enabled: false). On hard, the responder also puts stake.signer.clock_skew_tolerance_ms back within two seconds',
   },
   recovery: [
+    {
+      id: 'shut-duplicate-signer',
+      description: 'Penalty variant: shut the duplicate signer',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"stake.standby_signer.enabled": false}'`,
+      anyOf: [{ kind: 'config', key: 'stake.standby_signer.enabled', value: false }],
+      why: "one host signing with the validator's key cannot sign two commits for a slot",
+    },
+    {
+      id: 'clock-skew-tolerance',
+      description: 'Hard: put the signer clock-skew tolerance back',
+      command: `curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"stake.signer.clock_skew_tolerance_ms": 500}'`,
+      anyOf: [{ kind: 'config', key: 'stake.signer.clock_skew_tolerance_ms', atMost: lateSigningSlackMs }],
+      why: 'a signer that may not sign late cannot sign a second commit for a slot the chain has moved past',
+    },
     reenableShallowStep({ id: 'reenable-shallow', description: 'Re-enable at max_depth 1 once the fix is out', why: 'a fix that does not hold hurts a few shallow chains, not every chain' }),
     increaseDepthStep({ id: 'increase-depth-gradually', description: 'Increase the depth a step at a time, watching the slashing history', why: 'each step is watched before the next' }),
   ],

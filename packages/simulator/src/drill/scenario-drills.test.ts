@@ -18,8 +18,8 @@ afterEach(async () => {
   }
 });
 
-async function drillOf(scenario: string, seed = 11) {
-  const built = await buildTestServer({ scenario, seed });
+async function drillOf(scenario: string, seed = 11, difficulty: 'easy' | 'normal' | 'hard' = 'normal') {
+  const built = await buildTestServer({ scenario, seed, difficulty });
   opened.push(built);
   return built;
 }
@@ -95,9 +95,12 @@ async function send(server: FastifyInstance, call: Call) {
 
 const incidents = Object.keys(immediateActions);
 
+/** Seed 11 of stake slashing is the duplicate signer's penalty, which the Immediate Actions do not stop: these play the bug. */
+const seedOf = (scenario: string) => (scenario === 'stake-slashing' ? 4 : 11);
+
 describe.each(incidents)('%s', (scenario) => {
   it('left alone, pages with its alert and reaches its critical phase within an hour', async () => {
-    const { drill } = await drillOf(scenario);
+    const { drill } = await drillOf(scenario, seedOf(scenario));
     const tookMs = runUntil(drill, paging(drill, scenario), 60 * 60_000);
     expect(paging(drill, scenario)(), `no ${alertNames(spec(scenario)).join('/')} within an hour`).toBe(true);
     runUntil(drill, () => drill.phase() === 'critical', 60 * 60_000 - tookMs);
@@ -106,13 +109,68 @@ describe.each(incidents)('%s', (scenario) => {
   });
 
   it("the runbook's Immediate Actions reach the mitigated condition within 15 minutes of the page", async () => {
-    const { server, drill } = await drillOf(scenario);
+    const { server, drill } = await drillOf(scenario, seedOf(scenario));
     runUntil(drill, paging(drill, scenario), 60 * 60_000);
     expect(paging(drill, scenario)()).toBe(true);
     for (const call of immediateActions[scenario]!) await send(server, call);
     expect(reachesCondition(drill, scenario, 15 * 60_000), `${spec(scenario).mitigated.description} not reached`).toBe(true);
     expect(drill.harmfulActions()).toEqual([]);
     expect(['mitigated', 'recovered']).toContain(drill.phase());
+  });
+});
+
+describe('second causes and the penalty variant, in the world', () => {
+  it("stake slashing, penalty variant: disabling speculation does not stop it; the chain's evidence names two signers, neither speculative; shutting the standby signer does", async () => {
+    const { server, drill } = await drillOf('stake-slashing', 11);
+    runUntil(drill, paging(drill, 'stake-slashing'), 60 * 60_000);
+    await send(server, config({ 'speculation.enabled': false }));
+    const before = drill.world.slashingEvents.length;
+    runUntil(drill, () => drill.world.slashingEvents.length > before, 60 * 60_000);
+    const event = drill.world.slashingEvents.at(-1)!;
+    expect(event.offence).toBe('double_sign');
+    expect(event.conflictingCommits.every((commit) => commit.task === null)).toBe(true);
+    expect(new Set(event.conflictingCommits.map((commit) => commit.signer)).size).toBe(2);
+    expect(event.conflictingCommits.map((commit) => commit.signer)).toContain(drill.world.standbySigner);
+    await send(server, config({ 'stake.standby_signer.enabled': false }));
+    const after = drill.world.slashingEvents.length;
+    drill.clock.advanceBy(60 * 60_000);
+    expect(drill.world.slashingEvents.length).toBe(after);
+    expect(drill.harmfulActions()).toEqual([]);
+  });
+
+  it('stake slashing, hard: after the bug is stopped the same signer still signs twice for a slot, late, until the tolerance is back', async () => {
+    const { server, drill } = await drillOf('stake-slashing', 4, 'hard');
+    runUntil(drill, paging(drill, 'stake-slashing'), 60 * 60_000);
+    await send(server, config({ 'speculation.enabled': false }));
+    const before = drill.world.slashingEvents.length;
+    runUntil(drill, () => drill.world.slashingEvents.length > before, 2 * 60 * 60_000);
+    const event = drill.world.slashingEvents.at(-1)!;
+    expect(new Set(event.conflictingCommits.map((commit) => commit.signer)).size).toBe(1);
+    expect(event.evidence).toMatch(/the second signature arrived \d+\.\ds after the slot ended/);
+    await send(server, config({ 'stake.signer.clock_skew_tolerance_ms': 500 }));
+    const after = drill.world.slashingEvents.length;
+    drill.clock.advanceBy(30 * 60_000);
+    expect(drill.world.slashingEvents.length).toBe(after);
+  });
+
+  it('state corruption, hard: with commit validation still loosened, records go bad again after the fix, with speculation and workers back; strict, they do not', async () => {
+    const corruptedAfterFix = async (strict: boolean) => {
+      const { server, drill } = await drillOf('state-corruption', 31, 'hard');
+      runUntil(drill, paging(drill, 'state-corruption'), 60 * 60_000);
+      await send(server, config({ 'speculation.enabled': false }));
+      await send(server, { method: 'PATCH', url: '/apis/apps/v1/namespaces/production/deployments/agenc-worker/scale', body: { spec: { replicas: 0 } } });
+      if (strict) await send(server, config({ 'speculation.commit_validation': 'strict' }));
+      const context = () => drill.actor.getSnapshot().context as { raceFixed: boolean };
+      runUntil(drill, () => context().raceFixed, 3 * 60 * 60_000);
+      expect(context().raceFixed).toBe(true);
+      drill.world.restoreState();
+      await send(server, config({ 'speculation.enabled': true, 'speculation.max_depth': 1 }));
+      await send(server, { method: 'PATCH', url: '/apis/apps/v1/namespaces/production/deployments/agenc-worker/scale', body: { spec: { replicas: 4 } } });
+      drill.clock.advanceBy(10 * 60_000);
+      return drill.world.corruptedRecords;
+    };
+    expect(await corruptedAfterFix(true)).toBe(0);
+    expect(await corruptedAfterFix(false)).toBeGreaterThan(5);
   });
 });
 
