@@ -509,7 +509,7 @@ export const stakeSlashingScenario: ScenarioDefinition = {
   id: 'stake-slashing',
   incident: 'INC-SPEC-005',
   title: 'Unexpected stake slashing',
-  summary: 'The validator is slashed for conflicting speculative commits, again and again.',
+  summary: 'The validator is slashed for double-signing, again and again.',
   difficulty: 'normal',
   machine: stakeSlashingMachine,
   spec: stakeSlashingSpec,
