@@ -97,8 +97,9 @@ describe('the state-corruption alert', () => {
     run(14 * 60_000);
     expect(evaluator.states()[0]!.state).toBe('firing');
     run(2 * 60_000);
-    expect(evaluator.states()[0]).toMatchObject({ state: 'inactive', resolvedAtMs: expect.any(Number) });
-    expect(world.readings()).toMatchObject({ integrityCheckFailuresRecent: 0, integrityCheckFailures: expect.any(Number) });
+    expect(evaluator.states()[0]!.state).toBe('inactive');
+    expect(evaluator.states()[0]!.resolvedAtMs).toBeGreaterThan(now - 2 * 60_000);
+    expect(world.readings().integrityCheckFailuresRecent).toBe(0);
     expect(world.readings().integrityCheckFailures).toBeGreaterThan(30);
   });
 });

@@ -50,7 +50,7 @@ describe('the log volume red herring', () => {
     expect(firedAt.size).toBeGreaterThan(3);
   });
 
-  it('never fires on easy (quiet, as the baseline's drivers are), though the volumes grow and rotate', () => {
+  it("never fires on easy (quiet, as the baseline's drivers are), though the volumes grow and rotate", () => {
     for (const seed of seeds) {
       const { world: w, transitions, runTo } = world(seed, 'easy');
       let lowest = 1;

@@ -33,7 +33,7 @@ export class Background {
     private readonly cluster: Cluster,
   ) {
     const rng = createRng((seed ^ 0x4e015e5) >>> 0);
-    this.plan = planRedHerrings(rng.next);
+    this.plan = planRedHerrings(() => rng.next());
     this.nextRotationMs = this.lastRotation(0) + hourMs;
     if (noise.noisyNeighbour) {
       // On a node the speculation engine runs on: that node's `top` and `describe` show both.
