@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertRulesYaml } from './alert-rules-file';
+import { redHerringAlertRules } from './red-herrings';
 import { scenarios } from './scenario-registry';
 import type { ScenarioSpec } from './scenario-spec';
 
@@ -11,8 +12,8 @@ describe('scenarios/prometheus/alerts.yml', () => {
     await expect(alertRulesYaml(specs)).toMatchFileSnapshot('../prometheus/alerts.yml');
   });
 
-  it('names every alert once, across all incidents', () => {
-    const names = specs.flatMap((spec) => spec.alertRules.map((rule) => rule.name));
+  it('names every alert once, across all incidents and the background', () => {
+    const names = [...specs.flatMap((spec) => spec.alertRules.map((rule) => rule.name)), ...redHerringAlertRules.map((rule) => rule.name)];
     expect(new Set(names).size).toBe(names.length);
   });
 });

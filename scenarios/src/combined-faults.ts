@@ -33,6 +33,7 @@ export function combineDrivers(first: Drivers, second: Drivers): Drivers {
     slashAmount: Math.max(first.slashAmount, second.slashAmount),
     crashingDeployments: crashing,
     misleadingLogs: [...new Set([...first.misleadingLogs, ...second.misleadingLogs])],
+    background: { logVolumeFill: first.background.logVolumeFill || second.background.logVolumeFill, noisyNeighbour: first.background.noisyNeighbour || second.background.noisyNeighbour },
   };
 }
 

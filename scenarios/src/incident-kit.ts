@@ -4,6 +4,7 @@
  * its own file; these are the parts that would otherwise be written five times.
  */
 import { isBusinessHours, primaryRegions, seededEpochMs, type PrimaryRegion } from './primary-region';
+import { backgroundNoise } from './red-herrings';
 import { seededFaker, type SeededFaker } from './seeded-faker';
 import { healthyDrivers, type Difficulty, type Drivers, type ScenarioContext, type ScenarioInput, type WorldEvent } from './scenario-types';
 import type { RecoveryStep, RequiredAction, Workaround } from './scenario-spec';
@@ -32,7 +33,7 @@ export interface CommonVariant {
   /** A documented workaround for this variant's symptoms; each incident draws its own (none by default). */
   workaround: Workaround | null;
   /** Noise that is not the incident. */
-  redHerrings: Pick<Drivers, 'crashingDeployments' | 'misleadingLogs'>;
+  redHerrings: Pick<Drivers, 'crashingDeployments' | 'misleadingLogs' | 'background'>;
 }
 
 /** Log lines that look alarming and are not the incident. */
@@ -62,6 +63,8 @@ export function commonVariant(faker: SeededFaker, difficulty: Difficulty, onsetD
     redHerrings: {
       crashingDeployments: difficulty === 'hard' ? { 'agenc-gateway': 3 } : {},
       misleadingLogs: Array.from({ length: herrings }, () => misleadingLine(faker)),
+      // Drawn by the world (red-herrings.ts), so the variant's own draws stay as they were.
+      background: backgroundNoise(difficulty),
     },
   };
 }

@@ -45,6 +45,8 @@ export type {
   WorldEventBody,
 } from './scenario-types';
 export { alertRulesYaml } from './alert-rules-file';
+export { backgroundNoise, logGrowthPerHour, logRotateJob, logVolume, logVolumeAlert, logVolumeAlertBelow, noisyNeighbour, planRedHerrings, quietBackground, redHerringAlertRules, redHerringRunbook } from './red-herrings';
+export type { BackgroundNoise, RedHerringPlan } from './red-herrings';
 export { defaultTrackedConfig, freshFixMs, restoringTooFast, trackedConfigAfter } from './incident-kit';
 export type { TrackedConfig } from './incident-kit';
 export { scenarioTableMarkdown, withScenarioTable } from './scenario-docs';

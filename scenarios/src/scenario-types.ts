@@ -5,6 +5,7 @@
  * what the responder did and what it observes.
  */
 import type { AnyStateMachine } from 'xstate';
+import { quietBackground, type BackgroundNoise } from './red-herrings';
 import type { IncidentFacts, ScenarioSpec } from './scenario-spec';
 import type { SeverityAssessment } from './severity';
 
@@ -73,6 +74,8 @@ export interface Drivers {
   crashingDeployments: Record<string, number>;
   /** Log lines that point the wrong way, emitted now and then (red herrings). */
   misleadingLogs: string[];
+  /** Unrelated goings-on in the cluster (red herrings on normal and hard; see red-herrings.ts). */
+  background: BackgroundNoise;
 }
 
 export const healthyDrivers: Readonly<Drivers> = {
@@ -93,6 +96,7 @@ export const healthyDrivers: Readonly<Drivers> = {
   slashAmount: 0,
   crashingDeployments: {},
   misleadingLogs: [],
+  background: quietBackground,
 };
 
 /** The world's readings that scenarios may guard on; sent every few simulated seconds. */
@@ -116,6 +120,8 @@ export interface Readings {
   corruptedRecords: number;
   /** Integrity scans (background or on demand) that found inconsistent records. */
   integrityCheckFailures: number;
+  /** Of those, the scans that finished in the last 15 minutes: none once the store is clean again. */
+  integrityCheckFailuresRecent: number;
   slashedTokens: number;
   /** Tokens slashed in the last 24 hours, whatever the offence. */
   slashedTokensLast24h: number;
@@ -132,6 +138,8 @@ export interface Readings {
   proofWorkersFailing: number;
   /** Slashing events in the last hour, whatever the offence. */
   slashingEventsLastHour: number;
+  /** The lowest share of free space on any node's log volume (node-exporter's filesystem series). */
+  logVolumeAvailableRatio: number;
 }
 
 /**

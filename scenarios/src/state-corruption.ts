@@ -347,10 +347,12 @@ export const stateCorruptionSpec: ScenarioSpec = {
       runbookSeverity: 'P1',
       summary: 'State integrity checks failing',
       trigger: 'State integrity check failures, inconsistent data',
-      expr: 'speculation_integrity_check_failures_total > 0',
+      // Scans that found inconsistent records in the last 15 minutes: once the store is clean
+      // again (restored, the race fixed) the scans pass and the alert resolves.
+      expr: 'increase(speculation_integrity_check_failures_total[15m]) > 0',
       forMs: 0,
-      holds: (readings) => readings.integrityCheckFailures > 0,
-      value: (readings) => readings.integrityCheckFailures,
+      holds: (readings) => readings.integrityCheckFailuresRecent > 0,
+      value: (readings) => readings.integrityCheckFailuresRecent,
     },
   ],
   requiredActions: [

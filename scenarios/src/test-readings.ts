@@ -29,6 +29,7 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
     agencWorkersReady: 4,
     corruptedRecords: 0,
     integrityCheckFailures: 0,
+    integrityCheckFailuresRecent: 0,
     slashedTokens: 0,
     slashedTokensLast24h: 0,
     speculationPodsReady: 3,
@@ -39,6 +40,7 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
     failingPods: 0,
     proofWorkersFailing: 0,
     slashingEventsLastHour: 0,
+    logVolumeAvailableRatio: 0.5,
     ...overrides,
   };
 }

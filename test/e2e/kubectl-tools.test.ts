@@ -245,3 +245,27 @@ describe('a scale-up waits for node capacity (issue 14 item 5)', () => {
     expect(kubectl(`describe pod/${name} -n production`).stdout).toMatch(/Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned production\//);
   });
 });
+
+describe('what goes on beside the incident on normal (issue 14 item 5: red herrings)', () => {
+  it("another team's workload is in get pods, top pods and describe node; the log rotation is in get events -A; node-exporter's volume series are on /metrics", async () => {
+    // Past the hourly log rotation's first run (18-45 min into every drill) and its completion.
+    await sim.control('POST', '/_sim/clock/advance', { ms: 30 * 60_000 });
+    const pods = kubectl('get pods -n production -l app=ledger-reindex -o wide');
+    expect(pods.status).toBe(0);
+    const row = pods.stdout.trim().split('\n')[1]!;
+    expect(row).toMatch(/^ledger-reindex-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+0\s+\S+\s+10\.244\.\d+\.\d+\s+ip-10-0-\d+-\d+\.ec2\.internal\b/);
+    const [name, , , , , , node] = row.split(/\s+/);
+    expect(kubectl("get pods -n production -l component=speculation -o jsonpath='{.items[*].spec.nodeName}'").stdout.split(' ')).toContain(node);
+    const top = kubectl('top pods -n production').stdout;
+    expect(top).toMatch(new RegExp(`^${name}\\s+\\d+m\\s+\\d+Mi\\s*$`, 'm'));
+    const described = kubectl(`describe node ${node}`);
+    expect(described.status).toBe(0);
+    expect(described.stdout).toMatch(new RegExp(`^\\s+production\\s+${name}\\s+1 \\(12%\\)\\s+4 \\(50%\\)\\s+4Gi \\(12%\\)\\s+8Gi \\(25%\\)`, 'm'));
+    const events = kubectl('get events -A');
+    expect(events.status).toBe(0);
+    expect(events.stdout).toMatch(/^kube-system\s+\S+\s+Normal\s+SuccessfulCreate\s+cronjob\/log-rotate\s+Created job log-rotate-\d+$/m);
+    expect(events.stdout).toMatch(/^kube-system\s+\S+\s+Normal\s+Completed\s+job\/log-rotate-\d+\s+Job completed$/m);
+    const metrics = sim.bash("curl -s localhost:9090/metrics | grep -E '^node_filesystem_(avail|size)_bytes' | wc -l");
+    expect(metrics.stdout.trim()).toBe('8');
+  });
+});

@@ -9,6 +9,7 @@
  */
 import { createActor, type Actor, type AnyStateMachine } from 'xstate';
 import {
+  alertNames,
   assessSeverity,
   combineDrivers,
   combineFacts,
@@ -415,6 +416,16 @@ export class Drill {
 
   phase(): string {
     return this.lastPhase;
+  }
+
+  /**
+   * The alerts that page for the running incidents (the scenario's and each injected fault's
+   * `alertRules`): what acknowledging the page, fast-forward and the scorer take for the page.
+   * Any other alert that fires (a platform warning beside the incident) is for the responder to
+   * judge, and is never the page.
+   */
+  pageAlerts(): string[] {
+    return [this.scenario.spec, ...this.faults.map((fault) => fault.scenario.spec)].flatMap((spec) => (spec ? alertNames(spec) : []));
   }
 
   harmfulActions(): ScenarioContext['harmful'] {

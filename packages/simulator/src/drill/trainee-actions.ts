@@ -53,13 +53,27 @@ export function startLobbyDrill(previous: Drill, choice: LobbyChoice, journal: A
   return { drill, surprise };
 }
 
-/** Acknowledges the page: the alert that has been firing longest. */
+/**
+ * Acknowledges the alert the pager shows: the one firing longest that is not yet acknowledged.
+ * The incident's page is acknowledged once (what the scorer grades); another alert firing beside
+ * it (a platform warning) may be acknowledged too, once, which changes nothing about the
+ * incident and is not the page, so the page can still be acknowledged when it comes.
+ */
 export function acknowledgePage(drill: Drill, journal: ActionJournal): { alert: string; acknowledgedAtMs: number } {
-  if (drill.trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${drill.trainee.acknowledged.alert})`);
-  const firing = drill.world.alertStates().filter((alert) => alert.state === 'firing').sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0))[0];
-  if (!firing) throw new GamedayError('CONFLICT', 'no page to acknowledge: no alert is firing');
+  const trainee = drill.trainee;
+  const pages = new Set(drill.pageAlerts());
+  const all = drill.world
+    .alertStates()
+    .filter((alert) => alert.state === 'firing')
+    .sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0));
+  const firing = all.find((alert) => (pages.has(alert.name) ? trainee.acknowledged === null : !trainee.acknowledgedOthers.has(alert.name)));
+  if (!firing) {
+    if (trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${trainee.acknowledged.alert})`);
+    throw new GamedayError('CONFLICT', all.length === 0 ? 'no page to acknowledge: no alert is firing' : `no page to acknowledge: ${all.map((alert) => alert.name).join(', ')} already acknowledged`);
+  }
   const now = drill.clock.now();
-  drill.trainee.acknowledged = { alert: firing.name, simMs: now };
+  if (pages.has(firing.name)) trainee.acknowledged = { alert: firing.name, simMs: now };
+  else trainee.acknowledgedOthers.set(firing.name, now);
   journal.detail.alert = firing.name;
   journal.detail.secondsSinceFired = Math.round((now - (firing.firedAtMs ?? now)) / 1000);
   journal.detail.summary = `acknowledged ${firing.name}`;
@@ -128,11 +142,17 @@ export function declareIncident(drill: Drill, state: 'mitigated' | 'resolved', j
   journal.detail.summary = `declared ${state}`;
 }
 
-/** Skips ahead through a quiet stretch, stopping at the first page so the pager goes off at its moment. */
+/**
+ * Skips ahead through a quiet stretch, stopping at the first page so the pager goes off at its
+ * moment. Only the incident's alerts make a stretch not quiet: a platform warning firing beside
+ * it neither stops the skip nor refuses it.
+ */
 export function fastForward(drill: Drill, minutes: number, journal: ActionJournal): { simMs: number } {
-  const firing = drill.world.alerts.firing();
+  const pages = new Set(drill.pageAlerts());
+  const paging = () => drill.world.alerts.firing().filter((alert) => pages.has(alert));
+  const firing = paging();
   if (firing.length > 0) throw new GamedayError('CONFLICT', `not a quiet stretch: ${firing.join(', ')} firing; fast-forward is for waiting, not for skipping an incident`);
-  drill.skipUntil(() => drill.world.alerts.firing().length > 0, minutes * 60_000, 'trainee fast-forward');
+  drill.skipUntil(() => paging().length > 0, minutes * 60_000, 'trainee fast-forward');
   journal.detail.summary = `fast-forwarded ${minutes} min`;
   return { simMs: drill.clock.now() };
 }

@@ -42,7 +42,10 @@ export interface CommsPost {
 
 export class TraineeSession {
   name = 'trainee';
+  /** The page: the first of the incident's alerts the trainee acknowledged. */
   acknowledged: { alert: string; simMs: number } | null = null;
+  /** Other alerts the trainee acknowledged (a platform warning firing beside the incident), by name: harmless, and not the page. */
+  acknowledgedOthers = new Map<string, number>();
   severities: SeverityDeclaration[] = [];
   bridgeJoinedMs: number | null = null;
   posts: CommsPost[] = [];

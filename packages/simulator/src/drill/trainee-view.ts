@@ -120,26 +120,32 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
   const world = drill.world;
   const at = (simMs: number | null) => (simMs === null ? null : drill.simDate(simMs).toISOString());
   const alerts = world.alertStates();
-  const firing = alerts.filter((alert) => alert.state === 'firing').sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0));
   const trainee = drill.trainee;
+  const pages = new Set(drill.pageAlerts());
+  /** When the trainee acknowledged this alert (the page once, any other alert once each), or null. */
+  const acknowledgedAt = (name: string) => (pages.has(name) ? (trainee.acknowledged?.simMs ?? null) : (trainee.acknowledgedOthers.get(name) ?? null));
+  // The pager shows what waits for an acknowledgement first, then the alert firing longest.
+  const firing = alerts
+    .filter((alert) => alert.state === 'firing')
+    .sort((a, b) => Number(acknowledgedAt(a.name) !== null) - Number(acknowledgedAt(b.name) !== null) || (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0));
   const now = drill.clock.now();
   const first = firing[0];
-  const acknowledged = trainee.acknowledged;
   // Once nothing fires, the pager keeps the last page it showed, marked resolved, as a pager does.
   const resolved = first ? undefined : alerts.filter((alert) => alert.resolvedAtMs !== undefined && alert.firedAtMs !== undefined).sort((a, b) => b.resolvedAtMs! - a.resolvedAtMs!)[0];
   const shown = first ?? resolved;
+  const acknowledged = shown ? acknowledgedAt(shown.name) : null;
   const page: PageView | null = shown
     ? {
         alert: shown.name,
         trigger: shown.trigger,
         value: shown.value,
         firedAt: at(shown.firedAtMs ?? now)!,
-        acknowledgedAt: acknowledged ? at(acknowledged.simMs) : null,
+        acknowledgedAt: acknowledged !== null ? at(acknowledged) : null,
         resolvedAt: first ? null : at(shown.resolvedAtMs ?? now),
-        notifications: acknowledged || !first ? 1 : 1 + Math.floor((now - (first.firedAtMs ?? now)) / renotifyEveryMs),
+        notifications: acknowledged !== null || !first ? 1 : 1 + Math.floor((now - (first.firedAtMs ?? now)) / renotifyEveryMs),
       }
-    : acknowledged
-      ? { alert: acknowledged.alert, trigger: '', value: 0, firedAt: at(acknowledged.simMs)!, acknowledgedAt: at(acknowledged.simMs), resolvedAt: null, notifications: 1 }
+    : trainee.acknowledged
+      ? { alert: trainee.acknowledged.alert, trigger: '', value: 0, firedAt: at(trainee.acknowledged.simMs)!, acknowledgedAt: at(trainee.acknowledged.simMs), resolvedAt: null, notifications: 1 }
       : null;
   const timeline: TimelineItem[] = [];
   for (const entry of drill.journal.list({ limit: 2000 })) {

@@ -6,6 +6,7 @@
  * together (mitigating, resolving, stabilising first) stays the team's.
  */
 import type { JournalEntry } from '../journal/journal';
+import { isDeclaration, type DeclarationRoute } from '../journal/scoring-facts';
 import type { DrillScore, ScoreDimension } from '../scoring/drill-scorer';
 import type { AttendanceRow } from '../storage/drill-store';
 
@@ -63,7 +64,8 @@ export function teamResults(input: {
     person.credits.push({ dimension, points: round(points), what });
     person.points += points;
   };
-  const uiActions = (path: string) => journal.filter((entry) => entry.source === 'ui' && entry.outcome === 'accepted' && entry.detail?.path === path);
+  // Read as the scorer reads them (an acknowledged platform warning is not the page).
+  const uiActions = (route: DeclarationRoute) => journal.filter((entry) => isDeclaration(entry, route));
   const dimension = (id: ScoreDimension['id']) => score.dimensions.find((candidate) => candidate.id === id)?.points ?? 0;
 
   for (const entry of journal) {
@@ -76,8 +78,8 @@ export function teamResults(input: {
     }
   }
 
-  const firstOf = (path: string) => uiActions(path)[0]?.actor;
-  const lastOf = (path: string) => uiActions(path).at(-1)?.actor;
+  const firstOf = (route: DeclarationRoute) => uiActions(route)[0]?.actor;
+  const lastOf = (route: DeclarationRoute) => uiActions(route).at(-1)?.actor;
   credit(firstOf('/trainer/acknowledge'), 'acknowledge', dimension('acknowledge'), 'acknowledged the page');
   credit(lastOf('/trainer/severity'), 'severity', dimension('severity'), 'declared the severity');
   credit(firstOf('/trainer/bridge'), 'bridge', dimension('bridge'), 'opened the bridge');

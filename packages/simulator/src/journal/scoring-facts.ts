@@ -4,7 +4,7 @@
  * log, which the ring's eviction never touches. An entry no predicate accepts cannot change a
  * score, so it may go.
  */
-import { matchesAction, routeOf, scenarios, type ActionMatcher } from '@gameday/scenarios';
+import { matchesAction, redHerringAlertRules, routeOf, scenarios, type ActionMatcher } from '@gameday/scenarios';
 import type { JournalEntry } from './journal';
 
 /** Events only the drill itself records (source `sim`): its start, reset, finish, injected faults. */
@@ -29,9 +29,13 @@ export function isDrillEvent(entry: JournalEntry, action: DrillEventAction | Wor
   return entry.action === action && entry.source === (drillEvents.has(action) ? 'sim' : 'world');
 }
 
+/** Alerts no incident pages with (the platform's warnings the red herrings fire): acknowledging one is not acknowledging the page. */
+const notPages: ReadonlySet<string> = new Set(redHerringAlertRules.map((rule) => rule.name));
+
 /** A declaration (acknowledge, severity, comms…) the service accepted. */
 export function isDeclaration(entry: JournalEntry, route: DeclarationRoute): boolean {
-  return entry.source === 'ui' && entry.outcome === 'accepted' && routeOf(entry.detail) === route;
+  if (entry.source !== 'ui' || entry.outcome !== 'accepted' || routeOf(entry.detail) !== route) return false;
+  return route !== '/trainer/acknowledge' || !notPages.has(String(entry.detail?.alert));
 }
 
 /** A request someone sent to the service (the admin API, Kubernetes, agenc, the UI), not an event. */

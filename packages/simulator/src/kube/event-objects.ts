@@ -5,7 +5,7 @@
 import type { ClusterEvent } from '../world/cluster-events';
 import { column, humanDuration, iso, table, type KubeClock } from './kube-objects';
 
-const apiVersions: Record<ClusterEvent['involved']['kind'], string> = { Pod: 'v1', Node: 'v1', ReplicaSet: 'apps/v1', Deployment: 'apps/v1' };
+const apiVersions: Record<ClusterEvent['involved']['kind'], string> = { Pod: 'v1', Node: 'v1', ReplicaSet: 'apps/v1', Deployment: 'apps/v1', CronJob: 'batch/v1', Job: 'batch/v1' };
 
 export function eventObject(event: ClusterEvent, clock: KubeClock): Record<string, unknown> {
   const involved = event.involved;

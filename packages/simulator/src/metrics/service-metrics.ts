@@ -5,8 +5,13 @@
  * agrees with what `kubectl` and `agenc` show at that instant.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
+import { logVolume } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
+import { productionDeployments } from '../world/cluster';
 import { errorReasons, proofQueueCapacity, slashingOffences } from '../world/world';
+
+/** The service's own deployments (another team's workload in the namespace is not the service's). */
+const serviceDeployments = productionDeployments.map((deployment) => deployment.name);
 
 type Collect<T> = (this: T) => void;
 
@@ -200,7 +205,7 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     function () {
       this.reset();
       const w = world();
-      for (const name of w.cluster.deployments.keys()) this.set({ deployment: name }, w.cluster.readyCount(name));
+      for (const name of serviceDeployments) this.set({ deployment: name }, w.cluster.readyCount(name));
     },
     ['deployment'],
   );
@@ -210,7 +215,7 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     function () {
       this.reset();
       const w = world();
-      for (const name of w.cluster.deployments.keys()) {
+      for (const name of serviceDeployments) {
         this.set({ deployment: name }, w.cluster.podsOf(name).filter((pod) => pod.status === 'OOMKilled' || pod.status === 'Error' || pod.status === 'CrashLoopBackOff').length);
       }
     },
@@ -222,6 +227,28 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
     function () {
       this.set(world().readings().oomKilledPods);
     },
+  );
+  // node-exporter's filesystem series of each node's log volume (node-mixin's disk rules read these).
+  const volumeLabels = (instance: string) => ({ instance, device: logVolume.device, fstype: logVolume.fstype, mountpoint: logVolume.mountpoint });
+  gauge(
+    'node_filesystem_avail_bytes',
+    'Filesystem space available to non-root users in bytes, per node (node-exporter).',
+    function () {
+      this.reset();
+      const w = world();
+      const now = getDrill().clock.now();
+      w.cluster.nodes.forEach((node, index) => this.set(volumeLabels(node.name), w.background.availableBytes(index, node, now)));
+    },
+    ['instance', 'device', 'fstype', 'mountpoint'],
+  );
+  gauge(
+    'node_filesystem_size_bytes',
+    'Filesystem size in bytes, per node (node-exporter).',
+    function () {
+      this.reset();
+      for (const node of world().cluster.nodes) this.set(volumeLabels(node.name), logVolume.sizeBytes);
+    },
+    ['instance', 'device', 'fstype', 'mountpoint'],
   );
   gauge(
     'speculation_alert_firing',

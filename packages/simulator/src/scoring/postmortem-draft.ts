@@ -3,7 +3,7 @@
  * table, TTD/TTM/TTR, impact figures from the simulation, and the actions taken. What a
  * journal cannot know (the five whys, lessons) stays as the template's prompts.
  */
-import { findScenario } from '@gameday/scenarios';
+import { alertNames, findScenario } from '@gameday/scenarios';
 import { detailText } from '../journal/journal';
 import { isDeclaration, isDrillEvent, isServiceWrite } from '../journal/scoring-facts';
 import type { FinishedDrill } from '../storage/drill-store';
@@ -21,7 +21,9 @@ export function postmortemDraft(finished: FinishedDrill): string {
   // Wall time of simulated 0: the journal keeps both for every entry.
   const epoch = started ? started.wallMs - started.simMs : Date.parse(finished.finishedAt) - finished.durationMs;
   const at = (simMs: number) => hhmm(epoch + simMs);
-  const page = journal.find((entry) => isDrillEvent(entry, 'alert.firing'));
+  // The incident's page, as the scorer reads it: a platform warning firing beside it is not.
+  const pages = scenario?.spec ? alertNames(scenario.spec) : null;
+  const page = journal.find((entry) => isDrillEvent(entry, 'alert.firing') && (pages === null || pages.includes(String(entry.detail?.alert))));
   const score = finished.score;
   const title = `${scenario?.incident ?? 'Drill'} ${scenario?.title ?? finished.scenario} (game-day drill)`;
   const firstOf = (predicate: (entry: (typeof journal)[number]) => boolean) => journal.find(predicate);

@@ -56,7 +56,7 @@ describe('AlertEvaluator', () => {
         if (to === 'resolved') resolved.add(alert.name);
       });
       const firingReadings = [
-        testReadings({ rollbackRate: 0.9, memoryRatio: 0.99, oomKilledPods: 3, proofQueueRatio: 0.99, proofWorkersFailing: 2, failingPods: 3, integrityCheckFailures: 5, slashedTokens: 5000, slashedTokensLast24h: 5000, slashingEventsLastHour: 3, corruptedRecords: 100 }),
+        testReadings({ rollbackRate: 0.9, memoryRatio: 0.99, oomKilledPods: 3, proofQueueRatio: 0.99, proofWorkersFailing: 2, failingPods: 3, integrityCheckFailures: 5, integrityCheckFailuresRecent: 5, logVolumeAvailableRatio: 0.02, slashedTokens: 5000, slashedTokensLast24h: 5000, slashingEventsLastHour: 3, corruptedRecords: 100 }),
       ].find((readings) => declared.holds(readings));
       if (!firingReadings) continue;
       single.evaluate(firingReadings, 0);
@@ -68,5 +68,38 @@ describe('AlertEvaluator', () => {
     }
     expect(resolved.size).toBeGreaterThan(0);
     expect(evaluator.states().every((alert) => alert.state === 'inactive')).toBe(true);
+  });
+});
+
+describe('the state-corruption alert', () => {
+  const rule = alertRules.find((candidate) => candidate.name === 'SpeculationStateCorruption')!;
+
+  it('fires while scans find inconsistent records, stays while corrupt records remain, and resolves 15 minutes after the store is clean again', () => {
+    let now = 0;
+    const corrupting = { ...healthyDrivers, corruptionPerMin: 300 };
+    const world = new World({ seed: 3, now: () => now }, corrupting);
+    const evaluator = new AlertEvaluator([rule]);
+    const run = (ms: number, drivers = healthyDrivers) => {
+      for (const end = now + ms; now < end; ) {
+        now += 1000;
+        world.step(drivers);
+        evaluator.evaluate(world.readings(), now);
+      }
+    };
+    run(10 * 60_000, corrupting);
+    expect(evaluator.states()[0]!.state).toBe('firing');
+    // The race is fixed (no more corruption), but the records it wrote are still there: scans keep failing.
+    run(30 * 60_000);
+    expect(evaluator.states()[0]!.state).toBe('firing');
+    expect(world.readings().integrityCheckFailuresRecent).toBeGreaterThan(0);
+    // The owning team restores the store: the next scans are clean, and the last failure ages out of the window.
+    world.restoreState();
+    run(14 * 60_000);
+    expect(evaluator.states()[0]!.state).toBe('firing');
+    run(2 * 60_000);
+    expect(evaluator.states()[0]!.state).toBe('inactive');
+    expect(evaluator.states()[0]!.resolvedAtMs).toBeGreaterThan(now - 2 * 60_000);
+    expect(world.readings().integrityCheckFailuresRecent).toBe(0);
+    expect(world.readings().integrityCheckFailures).toBeGreaterThan(30);
   });
 });

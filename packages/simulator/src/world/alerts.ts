@@ -4,7 +4,7 @@
  * once it has held for `forMs`, resolved when it stops holding. Each rule is declared with its
  * incident, in its scenario file (`spec.alertRules`); this file only evaluates them.
  */
-import { scenarios, type AlertRuleSpec, type Readings, type Severity } from '@gameday/scenarios';
+import { redHerringAlertRules, redHerringRunbook, scenarios, type AlertRuleSpec, type Readings, type Severity } from '@gameday/scenarios';
 
 export type AlertSeverity = AlertRuleSpec['severity'];
 
@@ -30,8 +30,15 @@ export interface AlertState {
   value: number;
 }
 
-/** Every incident's rules, in the registry's order. */
-export const alertRules: readonly AlertRule[] = scenarios.flatMap((scenario) => (scenario.spec ? scenario.spec.alertRules.map((rule) => ({ ...rule, runbook: scenario.spec!.incident })) : []));
+/**
+ * Every incident's rules, in the registry's order, then the platform's rules the background's
+ * red herrings fire (red-herrings.ts): evaluated alike and shown alike, they are no incident's
+ * page because no spec's `alertRules` has them.
+ */
+export const alertRules: readonly AlertRule[] = [
+  ...scenarios.flatMap((scenario) => (scenario.spec ? scenario.spec.alertRules.map((rule) => ({ ...rule, runbook: scenario.spec!.incident })) : [])),
+  ...redHerringAlertRules.map((rule) => ({ ...rule, runbook: redHerringRunbook })),
+];
 
 export type AlertTransition = { alert: AlertState; to: 'firing' | 'resolved' };
 

@@ -7,9 +7,9 @@
 
 export type EventType = 'Normal' | 'Warning';
 
-/** The object an event is about: a pod, replica set, deployment or node. */
+/** The object an event is about: a pod, replica set, deployment or node, or a CronJob and its Jobs (the log rotation). */
 export interface InvolvedObject {
-  kind: 'Pod' | 'ReplicaSet' | 'Deployment' | 'Node';
+  kind: 'Pod' | 'ReplicaSet' | 'Deployment' | 'Node' | 'CronJob' | 'Job';
   name: string;
   /** Empty for a node (cluster-scoped). */
   namespace: string;

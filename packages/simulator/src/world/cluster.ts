@@ -112,6 +112,8 @@ export interface Deployment {
 export interface DeploymentSpec {
   name: string;
   component: string;
+  /** The deployment's and its pods' labels; the service's own are `app: agenc` and their component. */
+  labels?: Record<string, string>;
   replicas: number;
   template: PodTemplate;
   startupSeconds: readonly [number, number];
@@ -239,17 +241,32 @@ export class Cluster {
     this.seeding = false;
   }
 
-  private addDeployment(spec: DeploymentSpec, history: Rng): void {
+  /**
+   * Another team's workload in `production`, on `node`: made with `rng`, a stream of its own, so
+   * a drill that has it draws the world's sequence exactly as one that has not.
+   */
+  addWorkload(spec: DeploymentSpec, rng: Rng, node: string): Deployment {
+    this.seeding = true;
+    const deployment = this.addDeployment(spec, rng, rng);
+    for (const pod of this.podsOf(spec.name)) {
+      pod.node = node;
+      this.nodeImagesOf(node).add(pod.template.image);
+    }
+    this.seeding = false;
+    return deployment;
+  }
+
+  private addDeployment(spec: DeploymentSpec, history: Rng, rng: Rng = this.rng): Deployment {
     // Drawn in this order since the first release: a seed gives the same cluster as before.
-    const uid = this.uid();
+    const uid = this.uid(rng);
     // Deployments predate the drill: they were created days ago and rolled out a few times since.
-    const createdMs = -this.rng.int(3, 20) * 86_400_000;
-    const templateHash = this.rng.token(10, kubeSuffixAlphabet);
+    const createdMs = -rng.int(3, 20) * 86_400_000;
+    const templateHash = rng.token(10, kubeSuffixAlphabet);
     const deployment: Deployment = {
       name: spec.name,
       namespace: 'production',
       uid,
-      labels: { app: 'agenc', component: spec.component },
+      labels: spec.labels ?? { app: 'agenc', component: spec.component },
       replicas: spec.replicas,
       generation: 1,
       createdMs,
@@ -268,15 +285,16 @@ export class Cluster {
     this.deployments.set(spec.name, deployment);
     this.seedHistory(deployment, history);
     for (let i = 0; i < spec.replicas; i++) {
-      const pod = this.newPod(deployment);
+      const pod = this.newPod(deployment, rng);
       // No pod is older than the release it runs.
-      pod.createdMs = Math.max(-this.rng.int(1, 72) * 3_600_000, this.currentReplicaSet(deployment).createdMs + 600_000);
+      pod.createdMs = Math.max(-rng.int(1, 72) * 3_600_000, this.currentReplicaSet(deployment).createdMs + 600_000);
       pod.status = 'Running';
       pod.statusUntilMs = Infinity;
       pod.containerStartedMs = pod.createdMs + spec.startupSeconds[0] * 1000;
       // The container has been busy since before the drill: its counter does not start at zero.
       pod.cpuBaseline = (pod.containerStartedMs / 1000) * 0.4;
     }
+    return deployment;
   }
 
   /** The revisions before the drill: the current release and two or three before it, days apart. */
@@ -317,8 +335,8 @@ export class Cluster {
     return out;
   }
 
-  private uid(): string {
-    const hex = this.rng.token(32);
+  private uid(rng: Rng = this.rng): string {
+    const hex = rng.token(32);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
@@ -331,21 +349,21 @@ export class Cluster {
     return images;
   }
 
-  private newPod(deployment: Deployment): Pod {
+  private newPod(deployment: Deployment, rng: Rng = this.rng): Pod {
     const [minStart, maxStart] = deployment.startupSeconds;
-    const name = `${deployment.name}-${deployment.templateHash}-${this.rng.token(5, kubeSuffixAlphabet)}`;
-    const uid = this.uid();
+    const name = `${deployment.name}-${deployment.templateHash}-${rng.token(5, kubeSuffixAlphabet)}`;
+    const uid = this.uid(rng);
     const pod: Pod = {
       name,
       namespace: deployment.namespace,
       deployment: deployment.name,
       labels: { ...deployment.labels, 'pod-template-hash': deployment.templateHash },
       uid,
-      node: this.rng.pick(this.nodes).name,
-      ip: `10.244.${this.rng.int(0, 7)}.${this.rng.int(2, 250)}`,
+      node: rng.pick(this.nodes).name,
+      ip: `10.244.${rng.int(0, 7)}.${rng.int(2, 250)}`,
       createdMs: this.now(),
       status: 'ContainerCreating',
-      statusUntilMs: this.now() + this.rng.range(minStart, maxStart) * 1000,
+      statusUntilMs: this.now() + rng.range(minStart, maxStart) * 1000,
       restarts: 0,
       lastRestartMs: undefined,
       lastTerminationReason: undefined,
@@ -781,7 +799,7 @@ function containerRef(pod: Pod): InvolvedObject {
 }
 
 /** A stable, uid-shaped string from a name (for objects whose uid is not drawn from the world's rng). */
-function uidFromHash(text: string): string {
+export function uidFromHash(text: string): string {
   const hex = [0, 1, 2, 3].map((round) => hashString(text, 0x811c9dc5 ^ (round * 0x9e3779b9)).toString(16).padStart(8, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

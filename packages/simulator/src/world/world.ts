@@ -19,6 +19,7 @@ import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig
 import { createRng, hashString, type Rng } from './random';
 import { signalDrifts, stepDrifts, type SignalDrifts } from './signal-drift';
 import { AlertEvaluator, type AlertState } from './alerts';
+import { Background } from './background-noise';
 import { LogStream } from './log-stream';
 import { dependencyReading, seededDependencies, type Dependency, type DependencyReading } from './dependencies';
 import { dependencySymptom, dependencyTimeoutMs } from './dependency-symptoms';
@@ -38,6 +39,8 @@ const snapshotBytes = 128 * 1024;
 const baseHeapBytes = 1.1 * GiB;
 const taskStateBytes = 1.5 * MiB;
 const integrityCheckEveryMs = 60_000;
+/** How far back a failed integrity scan counts as recent: the corruption alert's window. */
+export const recentIntegrityFailureMs = 15 * 60_000;
 /** State records the integrity checker knows of; a quick scan reads a sixteenth of them. */
 export const stateRecords = 4_194_304;
 export const quickScanRecords = stateRecords / 16;
@@ -174,6 +177,8 @@ export class World {
   readonly seed: number;
   readonly rng: Rng;
   readonly cluster: Cluster;
+  /** What goes on in the cluster beside the incident: log volumes and their rotation, another team's workload. */
+  readonly background: Background;
   readonly alerts: AlertEvaluator;
   readonly logs: LogStream;
   config: SpeculationConfig = defaultConfig();
@@ -227,6 +232,8 @@ export class World {
   integrityChecks = 0;
   /** Integrity scans (background or on demand) that found inconsistent records. */
   integrityFailures = 0;
+  /** When each failed scan of the last `recentIntegrityFailureMs` finished, oldest first. */
+  private recentIntegrityFailures: number[] = [];
   affectedShards = new Set<number>();
   firstCorruptionMs: number | undefined;
   private lastIntegrityCheckMs = 0;
@@ -271,6 +278,7 @@ export class World {
     this.drivers = drivers;
     // The revisions that predate the drill come from a sequence of their own (see Cluster).
     this.cluster = new Cluster(this.rng, this.now, createRng(options.seed ^ 0x5eed5eed));
+    this.background = new Background(options.seed, drivers.background, this.cluster);
     this.alerts = new AlertEvaluator();
     this.logs = new LogStream(options.seed, this.now);
     this.validator = `agenc-validator-${this.rng.token(6)}`;
@@ -328,6 +336,7 @@ export class World {
     const now = this.now();
     const dt = TICK_MS / 1000;
     this.cluster.step();
+    this.background.step(now);
     const rng = this.rng;
     const config = this.config;
     const specPods = this.cluster.readyPods('speculation-engine');
@@ -551,6 +560,10 @@ export class World {
         case 'agenc-worker':
           busy = 0.24 + processed * 0.009;
           break;
+        case this.background.neighbour?.name:
+          // Another team's batch work: busy on its own schedule, whatever the service does.
+          busy = this.background.neighbourCores(this.now()) * (ready.get(deployment.name) ?? 0);
+          break;
         default:
           busy = 0.06 + processed * 0.0015;
       }
@@ -680,7 +693,12 @@ export class World {
     const full = kind === 'full';
     const found = full ? corrupt : Math.min(corrupt, Math.floor(corrupt / 16 + this.sampleRng.next()));
     this.integrityChecks++;
-    if (found > 0) this.integrityFailures++;
+    if (found > 0) {
+      this.integrityFailures++;
+      const now = this.now();
+      this.recentIntegrityFailures.push(now);
+      while (this.recentIntegrityFailures.length > 0 && now - this.recentIntegrityFailures[0]! >= recentIntegrityFailureMs) this.recentIntegrityFailures.shift();
+    }
     return {
       seq,
       kind,
@@ -844,6 +862,10 @@ export class World {
    * idle footprint and the same sawtooth.
    */
   podMemory(pod: Pod): number {
+    if (pod.deployment === this.background.neighbour?.name) {
+      if (pod.status === 'ContainerCreating') return 0.3 * this.background.neighbourMemory(pod, 0);
+      return pod.status === 'Running' || pod.status === 'Terminating' ? this.background.neighbourMemory(pod, this.now()) : 0;
+    }
     if (pod.deployment !== 'speculation-engine') {
       const base = this.cluster.deployments.get(pod.deployment)?.baseMemoryBytes ?? 0.35 * pod.memoryLimitBytes;
       if (pod.status === 'ContainerCreating') return 0.15 * base;
@@ -878,6 +900,8 @@ export class World {
       if (now - event.simMs < 86_400_000) slashedTokensLast24h += event.amount;
       if (now - event.simMs < 3_600_000) slashingEventsLastHour++;
     }
+    let integrityCheckFailuresRecent = 0;
+    for (const finishedMs of this.recentIntegrityFailures) if (now - finishedMs < recentIntegrityFailureMs) integrityCheckFailuresRecent++;
     this.cachedReadings = {
       simMs: now,
       speculationEnabled: this.config['speculation.enabled'],
@@ -893,6 +917,7 @@ export class World {
       agencWorkersReady: this.cluster.readyCount('agenc-worker'),
       corruptedRecords: Math.floor(this.corruptedRecords),
       integrityCheckFailures: this.integrityFailures,
+      integrityCheckFailuresRecent,
       slashedTokens: this.slashedTokens,
       slashedTokensLast24h,
       speculationPodsReady: this.cluster.readyCount('speculation-engine'),
@@ -903,6 +928,7 @@ export class World {
       failingPods,
       proofWorkersFailing,
       slashingEventsLastHour,
+      logVolumeAvailableRatio: this.background.lowestAvailableRatio(now),
     };
     return this.cachedReadings;
   }
