@@ -64,13 +64,22 @@ export function gradeSeverity(entries: readonly JournalEntry[], pageMs: number |
     }
   }
 
-  if (off <= 0) {
-    const grew = sustainedWorst(timeline, last.simMs + declarationWindowMs, endMs);
-    if (grew !== null && rank(grew.severity) < rank(last.declared)) {
+  // The incident grew and held a worse level while a call stood: raised late, or never.
+  judged.forEach((call, index) => {
+    const next = judged[index + 1];
+    if (index < judged.length - 1 ? rank(next!.declared) >= rank(call.declared) : off > 0) return;
+    const grew = sustainedWorst(timeline, call.simMs + declarationWindowMs, next?.simMs ?? endMs);
+    if (grew === null || rank(grew.severity) >= rank(call.declared)) return;
+    const what = `the incident grew to ${grew.severity} at ${sincePage(grew.sinceMs, pageMs)}${grew.sample.reasons[0] ? ` (${grew.sample.reasons[0]})` : ''} and held it`;
+    if (next === undefined) {
       points -= notRaisedCost;
-      parts.push(`the incident then grew to ${grew.severity} at ${sincePage(grew.sinceMs, pageMs)}${grew.sample.reasons[0] ? ` (${grew.sample.reasons[0]})` : ''} and held it, but the severity stayed ${last.declared}: raise it when the impact grows`);
+      parts.push(`${what}, but the severity stayed ${call.declared}: raise it when the impact grows`);
+    } else {
+      const lag = next.simMs - grew.sinceMs;
+      points = Math.min(points, correctionPoints.find((step) => lag <= step.withinMs)!.points);
+      parts.push(`${what}; the call was raised from ${call.declared} ${minutes(lag)} later`);
     }
-  }
+  });
   if (declarations.length > 1) parts.push(`${declarations.length} declarations`);
   return { points: clampPoints(points, max), max, reason: parts.join('; ') };
 }
