@@ -35,6 +35,7 @@ import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScan
 import { MetricSeries } from './metric-series';
 import { IncidentResolution, type Resolution, type RunningFault } from './incident-resolution';
 import { TraineeSession } from './trainee-session';
+import { SeverityWatch } from './severity-watch';
 import type { AlertNotice } from '../world/alert-webhook';
 import { GamedayError } from '../core/gameday-error';
 
@@ -83,6 +84,8 @@ export class Drill {
   series!: MetricSeries;
   /** Whether the incident is resolved, as a condition of the world (checked every tick). */
   private resolutionTracker!: IncidentResolution;
+  /** The severity the engine assesses, journaled when it changes (what severity and comms are graded against). */
+  private severityWatch!: SeverityWatch;
   /** How many of each machine's happenings have been applied to the world. */
   private appliedHappenings = new Map<Actor<AnyStateMachine>, number>();
   /** The stored record's id once the drill is finished (declared resolved). */
@@ -124,6 +127,7 @@ export class Drill {
     if (this.options.trainee !== undefined) this.trainee.name = this.options.trainee;
     this.series = new MetricSeries();
     this.resolutionTracker = new IncidentResolution();
+    this.severityWatch = new SeverityWatch();
     this.appliedHappenings = new Map();
     this.world.alerts.onTransition(({ alert, to }) => {
       this.journal.record({
@@ -248,6 +252,7 @@ export class Drill {
     for (const event of this.world.takeServiceEvents()) this.serviceActed(event);
     if (this.world.draining && this.world.drainComplete()) this.completeDrain();
     this.checkResolution();
+    this.watchSeverity();
     this.ticks++;
     if (this.ticks % observeEveryTicks === 0) {
       const observed = { type: 'world.observed' as const, readings: this.world.readings(), simMs: this.clock.now() };
@@ -287,6 +292,14 @@ export class Drill {
     if (change === undefined || faults.every((fault) => fault.spec === null)) return;
     const { condition } = this.resolutionTracker.current();
     this.journal.record({ source: 'world', action: change === 'resolved' ? 'incident.resolved' : 'incident.relapsed', outcome: 'info', detail: { condition } });
+  }
+
+  /** Journals the engine's assessment when it changes (a drill with no incident has none to follow). */
+  private watchSeverity(): void {
+    if (this.scenario.spec === null && this.faults.length === 0) return;
+    const facts = this.severityFacts();
+    const assessed = this.severityWatch.update(assessSeverity(facts), facts, this.clock.now());
+    if (assessed !== undefined) this.journal.record({ source: 'world', action: 'severity.assessed', outcome: 'info', detail: { ...assessed } });
   }
 
   /** Where the incident stands against its resolved condition. */

@@ -10,6 +10,7 @@ import { scenarios, type Difficulty } from '@gameday/scenarios';
 import { GamedayError } from '../core/gameday-error';
 import type { ActionJournal } from './action-journal';
 import { Drill } from './drill';
+import { readMessage } from './comms-message';
 import type { Channel, CommsTemplate, EscalationTarget, ImpactQuestionId, SeverityDeclaration } from './trainee-session';
 
 const incidentIds = scenarios.filter((scenario) => scenario.incident !== null).map((scenario) => scenario.id);
@@ -111,6 +112,8 @@ export function postUpdate(drill: Drill, post: { channel: Channel; template: Com
   drill.trainee.posts.push({ channel, template, text, simMs: drill.clock.now() });
   journal.detail.channel = channel;
   journal.detail.template = template;
+  // What the message says that comms are graded on: its [P{X}], Status word and promised next update.
+  Object.assign(journal.detail, readMessage(template, text));
   journal.detail.summary = `posted ${template} to ${channel}`;
   return { posts: drill.trainee.posts.length };
 }

@@ -63,6 +63,10 @@ describe('scoring facts', () => {
     expect(isDrillEvent(posing, 'drill.started')).toBe(false);
     expect(scoringFactKinds(posing)).toEqual([]);
     expect(scoreJournal([...drill.drill.journal.facts(), posing]).scenario).toBe('memory-exhaustion');
+    // Nor can one pose as the engine's assessment, which severity and comms are graded against.
+    const assessed: JournalEntry = { seq: 10, simMs: 0, wallMs: 0, source: 'agenc', action: 'severity.assessed', outcome: 'accepted', detail: { severity: 'P4' } };
+    expect([isDrillEvent(assessed, 'severity.assessed'), scoringFactKinds(assessed)]).toEqual([false, []]);
+    expect(scoringFactKinds({ ...assessed, source: 'world', outcome: 'info' })).toEqual(['severity.assessed']);
   });
 
   it('files nothing for junk: a wrong path, a refusal, a read no runbook step asks for', async () => {

@@ -9,11 +9,14 @@ import type { JournalEntry } from './journal';
 
 /** Events only the drill itself records (source `sim`): its start, reset, finish, injected faults. */
 export type DrillEventAction = 'drill.started' | 'drill.reset' | 'drill.finished' | 'fault.injected';
-/** Events only the world records (source `world`): the pager, the incident's phases, and its resolved condition met or lost. */
-export type WorldEventAction = 'alert.firing' | 'phase' | 'incident.resolved' | 'incident.relapsed';
+/**
+ * Events only the world records (source `world`): the pager, the incident's phases, its resolved
+ * condition met or lost, and the severity engine's assessment when it changes.
+ */
+export type WorldEventAction = 'alert.firing' | 'phase' | 'incident.resolved' | 'incident.relapsed' | 'severity.assessed';
 
 const drillEvents: ReadonlySet<string> = new Set<DrillEventAction>(['drill.started', 'drill.reset', 'drill.finished', 'fault.injected']);
-const worldEvents: ReadonlySet<string> = new Set<WorldEventAction>(['alert.firing', 'phase', 'incident.resolved', 'incident.relapsed']);
+const worldEvents: ReadonlySet<string> = new Set<WorldEventAction>(['alert.firing', 'phase', 'incident.resolved', 'incident.relapsed', 'severity.assessed']);
 
 /** The trainee's declarations the score reads, by the route that takes them. */
 export const declarationRoutes = ['/trainer/acknowledge', '/trainer/bridge', '/trainer/severity', '/trainer/declare', '/trainer/comms', '/trainer/escalations'] as const;

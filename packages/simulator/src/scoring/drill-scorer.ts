@@ -5,10 +5,14 @@
  * journal keeps whatever its ring evicts. Each dimension comes with its points and the reason,
  * in words a trainee can learn from.
  */
-import { alertNames, combineSpecs, findScenario, matchesAction, matrixEscalations, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
+import { alertNames, combineSpecs, findScenario, matchesAction, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
 import { detailText, type JournalEntry } from '../journal/journal';
 import { isChange, isDeclaration, isDrillEvent, isRequest, type DeclarationRoute } from '../journal/scoring-facts';
 import { acknowledgeTargetMs, scoringWeights, type ScoreDimensionId } from './scoring-weights';
+import type { Grade } from './grade';
+import { gradeSeverity } from './severity-grading';
+import { gradeComms } from './comms-grading';
+import { gradeEscalation } from './escalation-grading';
 
 export interface ScoreDimension {
   id: ScoreDimensionId;
@@ -67,6 +71,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
     const max = scoringWeights[id].points;
     dimensions.push({ id, label: scoringWeights[id].label, points: Math.min(max, points), max, reason });
   };
+  const addGrade = (id: ScoreDimensionId, grade: Grade) => add(id, grade.points, grade.reason);
 
   // Acknowledge.
   const ack = ui(inDrill, '/trainer/acknowledge')[0];
@@ -89,24 +94,7 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
   }
 
   // Severity.
-  const last = declarations[declarations.length - 1];
-  if (!last) add('severity', 0, 'no severity was declared');
-  else {
-    const declared = last.detail!.severity as Severity;
-    const expected = isSeverity(last.detail?.expectedSeverity) ? last.detail.expectedSeverity : (trueSeverity ?? declared);
-    const off = Math.abs(rank(declared) - rank(expected));
-    const first = declarations[0]!;
-    const firstRight = first.detail?.severity === first.detail?.expectedSeverity;
-    let points = off === 0 ? 15 : off === 1 ? 8 : 0;
-    let reason = `declared ${declared}; the runbook's matrix gave ${expected} at that moment${off === 1 ? ' (one level off)' : ''}`;
-    if (off === 0 && !firstRight) {
-      const correctedAfter = last.simMs - first.simMs;
-      points = correctedAfter <= 10 * 60_000 ? 13 : 10;
-      reason += `; first declared ${String(first.detail?.severity)}, corrected ${minutes(correctedAfter)} later`;
-    }
-    if (declarations.length > 1) reason += ` (${declarations.length} declarations)`;
-    add('severity', points, reason);
-  }
+  addGrade('severity', gradeSeverity(inDrill, pageMs));
 
   // Runbook actions, their order and deadlines.
   const commandEntries = inDrill.filter((entry) => isRequest(entry) && (pageMs === null || entry.simMs >= pageMs));
@@ -161,28 +149,10 @@ export function scoreJournal(entries: readonly JournalEntry[], specOverride?: Sc
   else add('resolve', ttrMs === null || ttrMs <= 60 * 60_000 ? 5 : 3, ttrMs === null ? 'declared resolved' : `declared resolved ${minutes(ttrMs)} after the page`);
 
   // Comms.
-  const updates = ui(inDrill, '/trainer/comms').filter((entry) => ['#incidents', '#platform-alerts'].includes(String(entry.detail?.channel)));
-  if (pageMs === null) add('comms', scoringWeights.comms.points, 'no incident to communicate');
-  else if (trueSeverity === 'P3' || trueSeverity === 'P4') add('comms', updates.length > 0 ? 5 : 0, updates.length > 0 ? 'an update was posted' : 'no update was posted');
-  else if (updates.length === 0) add('comms', 0, 'no update posted to #incidents or #platform-alerts (P1/P2: the first within 15 min)');
-  else {
-    const first = updates[0]!.simMs - pageMs;
-    let points = first <= 15 * 60_000 ? 3 : 1;
-    const end = resolvedMs ?? updates[updates.length - 1]!.simMs;
-    const times = [...updates.map((entry) => entry.simMs), end];
-    const longestGap = Math.max(...times.slice(1).map((time, index) => time - times[index]!));
-    if (longestGap <= 30 * 60_000) points += 2;
-    add('comms', points, `first update ${minutes(first)} after the page; longest gap ${minutes(longestGap)}`);
-  }
+  addGrade('comms', gradeComms(inDrill, pageMs));
 
   // Escalation.
-  const escalatedTo = new Set(ui(inDrill, '/trainer/escalations').map((entry) => String(entry.detail?.to)));
-  const needed = spec === null ? [] : [...new Set([...spec.escalateTo, ...(trueSeverity ? matrixEscalations(trueSeverity) : [])])];
-  if (needed.length === 0 || pageMs === null) add('escalation', scoringWeights.escalation.points, 'no escalation required');
-  else {
-    const done = needed.filter((target) => escalatedTo.has(target));
-    add('escalation', Math.round((scoringWeights.escalation.points * done.length) / needed.length * 10) / 10, `${done.length} of ${needed.length} required escalations (${needed.join(', ')})`);
-  }
+  addGrade('escalation', gradeEscalation(inDrill, pageMs, spec));
 
   const total = Math.round(dimensions.reduce((sum, dimension) => sum + dimension.points, 0) * 10) / 10;
   return {

@@ -103,6 +103,24 @@ async function expectOk(open: OpenDrill, call: Call): Promise<void> {
   if (response.statusCode >= 300) throw new Error(`${call.method} ${call.url} answered ${response.statusCode}: ${response.body}`);
 }
 
+const json = { 'content-type': 'application/json' };
+const declare = (open: OpenDrill, severity: Severity) => expectOk(open, { method: 'POST', url: '/trainer/severity', body: { severity, answers: {} }, headers: json });
+const post = (open: OpenDrill, channel: string, template: string, text: string) => expectOk(open, { method: 'POST', url: '/trainer/comms', body: { channel, template, text }, headers: json });
+
+/** The worst severity the engine has assessed since `fromMs` (the one standing then included): what a careful responder calls. */
+export function worstAssessedSince(drill: Drill, fromMs: number): Severity {
+  let worst: Severity = 'P4';
+  // The fact log, not the ring: a flood of requests may have pushed the assessments out of the ring.
+  for (const entry of drill.journal.facts()) {
+    if (entry.action !== 'severity.assessed') continue;
+    const severity = String(entry.detail?.severity);
+    if (!isSeverity(severity)) continue;
+    if (entry.simMs <= fromMs) worst = severity;
+    else if (severities.indexOf(severity) < severities.indexOf(worst)) worst = severity;
+  }
+  return worst;
+}
+
 /** Plays the drill to its resolution and returns the stored record. */
 export async function playHonestly(open: OpenDrill, hooks: PlayHooks = {}): Promise<FinishedDrill> {
   const { drill } = open;
@@ -110,22 +128,32 @@ export async function playHonestly(open: OpenDrill, hooks: PlayHooks = {}): Prom
   await hooks.beforePage?.(open);
   runUntil(drill, isPaged(drill), 60 * 60_000);
   if (!isPaged(drill)()) throw new Error(`${scenario} did not page within an hour`);
+  const pageMs = drill.clock.now();
   drill.clock.advanceBy(60_000);
-  const severity = drill.expectedSeverity();
+  let severity = worstAssessedSince(drill, pageMs);
   await expectOk(open, { method: 'POST', url: '/trainer/acknowledge' });
-  await expectOk(open, { method: 'POST', url: '/trainer/severity', body: { severity, answers: {} }, headers: { 'content-type': 'application/json' } });
+  await declare(open, severity);
   if (severity === 'P1') await expectOk(open, { method: 'POST', url: '/trainer/bridge' });
   const [first, ...rest] = immediateActions[scenario] ?? [];
   if (first) await expectOk(open, first);
   await hooks.midway?.(open);
   for (const call of rest) await expectOk(open, call);
-  await expectOk(open, { method: 'POST', url: '/trainer/comms', body: { channel: '#incidents', template: 'initial-alert', text: `[${severity}] ${findScenario(scenario)?.title ?? scenario}` }, headers: { 'content-type': 'application/json' } });
+  // The picture may have grown while the runbook's actions ran: the call follows it.
+  const now = worstAssessedSince(drill, pageMs);
+  if (now !== severity) {
+    severity = now;
+    await declare(open, severity);
+    if (severity === 'P1') await open.send({ method: 'POST', url: '/trainer/bridge' });
+  }
+  const title = findScenario(scenario)?.title ?? scenario;
+  await post(open, '#incidents', 'initial-alert', `🚨 [${severity}] Speculation Incident - ${title}\n\n**Status:** Investigating\n**Impact:** as the dashboard shows\n\nNext update in 15 minutes.`);
+  if (severity === 'P1') await post(open, 'customers', 'customer-initial', 'Subject: [Investigating] AgenC Speculation Service Degradation\n\nSome transactions may experience delays or failures.\n\nWe are actively working to resolve this and will provide updates every 30 minutes.');
   const spec = findScenario(scenario)?.spec;
   const escalations = [...new Set([...(spec?.escalateTo ?? []), ...(isSeverity(severity) ? matrixEscalations(severity) : [])])];
   for (const to of escalations) await expectOk(open, { method: 'POST', url: '/trainer/escalations', body: { to }, headers: { 'content-type': 'application/json' } });
   runUntil(drill, () => ['mitigated', 'recovered'].includes(drill.phase()), 30 * 60_000);
   drill.clock.advanceBy(2 * 60_000);
-  await expectOk(open, { method: 'POST', url: '/trainer/comms', body: { channel: '#incidents', template: 'update', text: 'Mitigated; watching.' }, headers: { 'content-type': 'application/json' } });
+  await post(open, '#incidents', 'update', `🔄 [${severity}] Speculation Incident Update\n\n**Status:** Monitoring\n**Impact:** mitigated; watching.\n\nNext update in 30 minutes.`);
   const resolved = await open.send({ method: 'POST', url: '/trainer/declare', body: { state: 'resolved' }, headers: { 'content-type': 'application/json' } });
   if (resolved.statusCode !== 200) throw new Error(`declare resolved answered ${resolved.statusCode}: ${resolved.body}`);
   const stored = open.store.get(resolved.json<{ drillId: string }>().drillId);
