@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scenarios } from '@gameday/scenarios';
 import { testWallClock } from '../../clock/test-wall-clock';
 import { traineeView } from '../../drill/trainee-view';
 import { adminAuth, facilitatorAuth, testTokens, useTestServer, worldFingerprint } from '../test-server';
@@ -107,7 +108,8 @@ describe('trainer actions', () => {
     const drill = t.slot.current;
     expect(drill).not.toBe(t.drill);
     expect(drill.trainee.name).toBe('Ada');
-    expect(drill.scenario.incident).toMatch(/^INC-SPEC-00\d$/);
+    // A surprise is any registered incident (the P3 pod incident's id is SEV-P3-POD, not INC-SPEC-…).
+    expect(scenarios.filter((scenario) => scenario.id !== 'baseline').map((scenario) => scenario.spec?.incident)).toContain(drill.scenario.incident);
     const started = drill.journal.list().find((entry) => entry.source === 'ui');
     expect(started?.detail?.summary).toBe('started a surprise drill (hard) as Ada');
     expect(started?.detail).not.toHaveProperty('scenario');
