@@ -6,7 +6,8 @@
  *
  * The built app is a handful of files, read into memory once at start-up and served from
  * there (hashed assets cached for a year, index.html never). @fastify/static cost ~40 ms of
- * start-up to import for what this does.
+ * start-up to import for what this does. The build writes each text file precompressed too
+ * (`.br`, `.gz`); a browser that accepts one gets it, so nothing is compressed per request.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
@@ -30,6 +31,30 @@ interface StaticFile {
   body: Buffer;
   type: string;
   immutable: boolean;
+  /** The same bytes compressed at build time, when the build wrote them. */
+  encoded: { br?: Buffer; gzip?: Buffer };
+}
+
+/** The precompressed copies the build writes beside a file, by the encoding they hold. */
+const encodings = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/**
+ * The encoding to answer with: brotli, else gzip, when the request accepts it (an explicit
+ * `;q=0` refuses one) and the build wrote it; else none.
+ */
+export function chooseEncoding(acceptEncoding: string | undefined, file: StaticFile): 'br' | 'gzip' | undefined {
+  if (!acceptEncoding) return undefined;
+  const accepted = new Set<string>();
+  for (const part of acceptEncoding.toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    const refused = params.some((param) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(param));
+    if (name && !refused) accepted.add(name.trim());
+  }
+  for (const { name } of encodings) if (file.encoded[name] && (accepted.has(name) || accepted.has('*'))) return name;
+  return undefined;
 }
 
 /** Read once per folder and process: a game-day's session servers all serve the same build. */
@@ -42,12 +67,15 @@ export function loadStaticFiles(dir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   loaded.set(dir, files);
   const walk = (folder: string) => {
-    for (const name of readdirSync(folder)) {
+    const names = readdirSync(folder);
+    for (const name of names) {
       const path = join(folder, name);
       if (statSync(path).isDirectory()) walk(path);
-      else {
+      else if (!encodings.some(({ suffix }) => name.endsWith(suffix) && names.includes(name.slice(0, -suffix.length)))) {
         const urlPath = `/${relative(dir, path).split('\\').join('/')}`;
-        files.set(urlPath, { body: readFileSync(path), type: contentTypes[extname(name)] ?? 'application/octet-stream', immutable: urlPath.startsWith('/assets/') });
+        const encoded: StaticFile['encoded'] = {};
+        for (const { name: encoding, suffix } of encodings) if (names.includes(name + suffix)) encoded[encoding] = readFileSync(path + suffix);
+        files.set(urlPath, { body: readFileSync(path), type: contentTypes[extname(name)] ?? 'application/octet-stream', immutable: urlPath.startsWith('/assets/'), encoded });
       }
     }
   };
@@ -73,12 +101,13 @@ const trainerUiRoutes: RoutesPlugin<{ uiDir?: string | undefined }> = async (fas
   for (const [path, file] of files) {
     const routes = path === '/index.html' ? ['/', path] : [path];
     for (const url of routes) {
-      fastify.get(url, { schema: { hide: true } }, async (_request, reply) =>
-        reply
-          .type(file.type)
-          .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-          .send(file.body),
-      );
+      fastify.get(url, { schema: { hide: true } }, async (request, reply) => {
+        const encoding = chooseEncoding(request.headers['accept-encoding'], file);
+        reply.type(file.type).header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        if (Object.keys(file.encoded).length > 0) reply.header('vary', 'accept-encoding');
+        if (encoding === undefined) return reply.send(file.body);
+        return reply.header('content-encoding', encoding).send(file.encoded[encoding]);
+      });
     }
   }
 };
