@@ -5,7 +5,7 @@
  * in), and nothing the service itself does not know yet (how many records are corrupt is known
  * after a full integrity check, not before).
  */
-import type { Readings } from '@gameday/scenarios';
+import { scenarios, type Readings } from '@gameday/scenarios';
 import { integrityStatus, regionReport, type IntegrityStatus, type RegionReport } from './service-reports';
 import type { Drill } from './drill';
 import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
@@ -26,7 +26,12 @@ export interface PageView {
   resolvedAt: string | null;
   /** How many times the pager has gone off for it: once, plus each re-notification. */
   notifications: number;
+  /** The runbook section the alert's rule links to (as an alert's runbook annotation does), for the runbook panel to open. */
+  runbookSection: string | null;
 }
+
+/** Each alert's runbook section, by alert name: declared with the rule's incident (`spec.runbookSection`). */
+const runbookSections = new Map(scenarios.flatMap((scenario) => (scenario.spec ? scenario.spec.alertRules.map((rule) => [rule.name, scenario.spec!.runbookSection] as const) : [])));
 
 export interface TimelineItem {
   at: string;
@@ -137,9 +142,10 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
         acknowledgedAt: acknowledged ? at(acknowledged.simMs) : null,
         resolvedAt: first ? null : at(shown.resolvedAtMs ?? now),
         notifications: acknowledged || !first ? 1 : 1 + Math.floor((now - (first.firedAtMs ?? now)) / renotifyEveryMs),
+        runbookSection: runbookSections.get(shown.name) ?? null,
       }
     : acknowledged
-      ? { alert: acknowledged.alert, trigger: '', value: 0, firedAt: at(acknowledged.simMs)!, acknowledgedAt: at(acknowledged.simMs), resolvedAt: null, notifications: 1 }
+      ? { alert: acknowledged.alert, trigger: '', value: 0, firedAt: at(acknowledged.simMs)!, acknowledgedAt: at(acknowledged.simMs), resolvedAt: null, notifications: 1, runbookSection: runbookSections.get(acknowledged.alert) ?? null }
       : null;
   const timeline: TimelineItem[] = [];
   for (const entry of drill.journal.list({ limit: 2000 })) {

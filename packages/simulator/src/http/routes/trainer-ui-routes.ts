@@ -1,7 +1,7 @@
 /**
  * The trainer UI: the built React app at `/` (open: it holds no drill, and the token arrives in
  * the address's fragment, which the browser never sends), and the trainee's view of the drill
- * at `/trainer/state` (a token of this drill). The trainee's view never names the scenario:
+ * at `/trainer/state` and the team's runbook at `/trainer/runbook` (a token of this drill). The trainee's view never names the scenario:
  * working out which incident this is belongs to the drill.
  *
  * The built app is a handful of files, read into memory once at start-up and served from
@@ -10,9 +10,12 @@
  * (`.br`, `.gz`); a browser that accepts one gets it, so nothing is compressed per request.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { open } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import { GamedayError } from '../../core/gameday-error';
+import { defaultRunbookPath } from '../../drill/drill-workspace';
 import { traineeView } from '../../drill/trainee-view';
-import { Report, authErrors } from '../schemas/common-schemas';
+import { ErrorSchema, Report, authErrors } from '../schemas/common-schemas';
 import { Type, type RoutesPlugin } from '../schemas/json-schema';
 
 const contentTypes: Record<string, string> = {
@@ -83,7 +86,40 @@ export function loadStaticFiles(dir: string): Map<string, StaticFile> {
   return files;
 }
 
-const trainerUiRoutes: RoutesPlugin<{ uiDir?: string | undefined }> = async (fastify, options) => {
+/** A runbook is a page of Markdown; past this it is not one, and the server will not hold it for every request. */
+export const runbookMaxBytes = 1024 * 1024;
+
+/** The runbook's text, read on each request so a team's edit shows on the next load. */
+async function readRunbook(path: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    throw new GamedayError('NOT_FOUND', `the runbook ${basename(path)} cannot be read; start gameday serve with --runbook FILE.md naming the team's runbook`, { field: 'runbook' });
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > runbookMaxBytes) throw new GamedayError('NOT_FOUND', `the runbook ${basename(path)} holds ${size} bytes; the UI shows a runbook of up to ${runbookMaxBytes} bytes`, { field: 'runbook' });
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+const trainerUiRoutes: RoutesPlugin<{ uiDir?: string | undefined; runbookPath?: string | undefined }> = async (fastify, options) => {
+  const runbookPath = options.runbookPath ?? defaultRunbookPath();
+  fastify.get(
+    '/trainer/runbook',
+    {
+      onRequest: fastify.requirePermission('view'),
+      schema: {
+        summary: "The team's runbook, as Markdown: the UI renders it beside the terminal",
+        response: { 200: Type.Object({ name: Type.String(), markdown: Type.String() }), ...authErrors, 404: ErrorSchema },
+      },
+    },
+    async () => ({ name: basename(runbookPath), markdown: await readRunbook(runbookPath) }),
+  );
+
   fastify.get(
     '/trainer/state',
     { onRequest: fastify.requirePermission('view'), schema: { summary: "The trainee's view of the drill", response: { 200: Report('TraineeView'), ...authErrors } } },
