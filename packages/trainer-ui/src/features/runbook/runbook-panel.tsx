@@ -83,7 +83,7 @@ export function RunbookPanel({ runbookSection, onType, load = loadRunbook }: { r
     event.preventDefault();
     const id = href.slice(1);
     setOpened((current) => ({ ...current, [id]: true }));
-    document.getElementById(`runbook-${id}`)?.scrollIntoView({ block: 'nearest' });
+    document.getElementById(`runbook-${id}`)?.scrollIntoView?.({ block: 'nearest' });
   };
 
   return (
