@@ -11,6 +11,7 @@ import type { Drill } from './drill';
 import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
 import type { SeriesSample } from './metric-series';
 import { channelMessagesReport, type ChannelMessageEntry } from './outside-reports';
+import { commanderSteps, requestStep, typedLine } from './commander-timeline';
 import type { CommsPost, SeverityDeclaration } from './trainee-session';
 
 /** The pager re-notifies an unacknowledged page this often (simulated). */
@@ -101,20 +102,22 @@ function describe(entry: ReturnType<Drill['journal']['list']>[number]): string |
       if (entry.action === 'integrity.checked') return `integrity check (${detail.full === true ? 'full' : 'quick'}) finished: ${String(detail.inconsistentRecords)} inconsistent records`;
       return undefined;
     case 'ui':
-      return typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${detail.command}` : undefined;
+      if (typeof detail.summary === 'string') return detail.summary;
+      return typeof detail.command === 'string' ? `$ ${typedLine(detail.command)}${detail.interrupted === true ? ' ^C' : ''}` : undefined;
     case 'admin':
     case 'agenc':
     case 'kube':
     case 'other':
-      return `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}${entry.status && entry.status >= 400 ? ` (${entry.status})` : ''}`;
+      return requestStep(entry);
+    // Game-day entries name their actor (the person, or the facilitator) in the timeline's "by".
     case 'sim':
-      if (entry.action === 'participant.joined') return `${String(detail.name)} joined as ${String(detail.role)}`;
-      if (entry.action === 'facilitator.start') return 'the facilitator started the game-day';
-      if (entry.action === 'facilitator.pause') return 'the facilitator paused the clock';
-      if (entry.action === 'facilitator.resume') return 'the facilitator resumed the clock';
-      if (entry.action === 'facilitator.speed') return `the facilitator set the speed to ×${String(detail.to)}`;
+      if (entry.action === 'participant.joined') return `joined as ${String(detail.role)}`;
+      if (entry.action === 'facilitator.start') return 'started the game-day';
+      if (entry.action === 'facilitator.pause') return 'paused the clock';
+      if (entry.action === 'facilitator.resume') return 'resumed the clock';
+      if (entry.action === 'facilitator.speed') return `set the speed to ×${String(detail.to)}`;
       if (entry.action === 'facilitator.hint') return `hint: ${String(detail.text)}`;
-      if (entry.action === 'facilitator.end') return 'the facilitator ended the game-day';
+      if (entry.action === 'facilitator.end') return 'ended the game-day';
       return undefined;
     case 'metrics':
       return undefined;
@@ -148,11 +151,10 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
       ? { alert: acknowledged.alert, trigger: '', value: 0, firedAt: at(acknowledged.simMs)!, acknowledgedAt: at(acknowledged.simMs), resolvedAt: null, notifications: 1, runbookSection: runbookSections.get(acknowledged.alert) ?? null }
       : null;
   const timeline: TimelineItem[] = [];
-  for (const entry of drill.journal.list({ limit: 2000 })) {
-    const what = describe(entry);
+  for (const { entry, what } of commanderSteps(drill.journal.list({ limit: 2000 }), describe)) {
     // In a solo drill the admin token is the trainee's own: its entries are "you", unnamed.
     const by = entry.actor === undefined || (entry.actor === 'admin' && session === null) ? null : entry.actor;
-    if (what !== undefined) timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', by, what });
+    timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', by, what });
   }
   return {
     drill: { trainee: trainee.name, difficulty: drill.options.difficulty, startedAt: drill.simDate(0).toISOString() },

@@ -78,6 +78,8 @@ export interface TerminalResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** The terminal refused the line (not allowed, or not a line it can read): nothing ran. */
+  refused?: true;
 }
 
 const outputLimit = 256 * 1024;
@@ -411,8 +413,8 @@ export async function runTerminalLine(line: string, context: TerminalContext): P
     }
     return result;
   } catch (error) {
-    if (error instanceof Refusal) return { stdout: '', stderr: `${error.message}\n`, exitCode: error.exitCode };
-    if (error instanceof CommandLineError) return { stdout: '', stderr: `${error.message}\n`, exitCode: 2 };
+    if (error instanceof Refusal) return { stdout: '', stderr: `${error.message}\n`, exitCode: error.exitCode, refused: true };
+    if (error instanceof CommandLineError) return { stdout: '', stderr: `${error.message}\n`, exitCode: 2, refused: true };
     throw error;
   }
 }

@@ -70,6 +70,9 @@ const terminalRoutes: RoutesPlugin<{ terminal?: TerminalOptions | undefined }> =
       const sandbox = terminalSandbox(await (given ?? detectSandbox()), { clientAddress: request.socket.remoteAddress, unsafe });
       const started = performance.now();
       request.journal.detail.command = request.body.command.slice(0, 500);
+      // What the line's programs ask of the service is journaled after this: the timeline folds
+      // those entries (by this user, up to the line's own) into the line.
+      request.journal.detail.sinceSeq = fastify.drill.journal.lastSeq;
       // A game-day participant's line runs as them: their token, folder and kubeconfig, so every
       // request it makes is theirs in the journal and limited by their role.
       const actor = request.actor;
@@ -86,8 +89,9 @@ const terminalRoutes: RoutesPlugin<{ terminal?: TerminalOptions | undefined }> =
       };
       reply.raw.once('close', gone);
       try {
-        const result = await runTerminalLine(request.body.command, { ...terminalContext(record, fastify.drill.simDate(), sandbox), signal: abort.signal });
+        const { refused, ...result } = await runTerminalLine(request.body.command, { ...terminalContext(record, fastify.drill.simDate(), sandbox), signal: abort.signal });
         request.journal.detail.exitCode = result.exitCode;
+        if (refused) request.journal.detail.refused = true;
         if (abort.signal.aborted) request.journal.detail.interrupted = true;
         return { ...result, durationMs: Math.round(performance.now() - started) };
       } finally {

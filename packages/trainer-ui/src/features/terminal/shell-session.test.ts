@@ -164,3 +164,15 @@ describe('commandsOf', () => {
     expect(commandsOf('# 1. Disable\ncurl -X POST http://localhost:9090/admin/config \\\n  -d \'{"a": 1}\'\n\nagenc admin status')).toEqual([`curl -X POST http://localhost:9090/admin/config    -d '{"a": 1}'`, 'agenc admin status']);
   });
 });
+
+describe('ShellSession: keys typed while Tab waits for the server', () => {
+  it('follow the completion, in order', async () => {
+    let answer: (value: { from: number; candidates: string[] }) => void = () => undefined;
+    const { fake, session } = setup({ complete: () => new Promise((resolve) => (answer = resolve)) });
+    fake.type('kubectl ge\tdeploy');
+    expect(session.line.text).toBe('kubectl ge');
+    answer({ from: 8, candidates: ['get'] });
+    await settle();
+    expect(session.line.text).toBe('kubectl get deploy');
+  });
+});

@@ -94,6 +94,8 @@ export class ShellSession {
   /** A command typed from the runbook while a line ran: it goes to the next prompt. */
   private pendingType: string | null = null;
   private disposed = false;
+  /** Keys typed while Tab waits for the server: they follow the completion, as they would in bash. */
+  private typeAhead: string[] | null = null;
 
   constructor(
     private readonly term: XtermLike,
@@ -165,9 +167,13 @@ export class ShellSession {
 
   private key(data: string): void {
     if (this.disposed) return;
+    if (this.typeAhead) {
+      this.typeAhead.push(data);
+      return;
+    }
     if (this.search) return this.searchKey(data);
     if (this.reading) {
-      if (data === '\t') return void this.complete();
+      if (data === '\t') return void this.completeThenReplay();
       if (data === '\x17') return this.eraseWord();
       if (data === '\x12') return this.startSearch();
     }
@@ -208,6 +214,20 @@ export class ShellSession {
 
   // ---- Tab ----------------------------------------------------------------------------------
 
+  private async completeThenReplay(): Promise<void> {
+    this.typeAhead = [];
+    try {
+      await this.complete();
+    } finally {
+      const typed = this.typeAhead;
+      this.typeAhead = null;
+      // After the completion is drawn (a listing starts a new read first).
+      this.afterDrawn(() => {
+        for (const data of typed) this.key(data);
+      });
+    }
+  }
+
   private async complete(): Promise<void> {
     const { text, cursor } = this.line;
     if (text.includes('\n')) return;
@@ -218,7 +238,7 @@ export class ShellSession {
       this.term.write(bell);
       return;
     }
-    // Typed on while the server answered: that answer is for a line that is gone.
+    // The line changed meanwhile (the drill ended, a runbook command was typed in): that answer is for a line that is gone.
     if (!this.reading || this.search || this.readline.getLine() !== text) return;
     const word = text.slice(completion.from, cursor);
     const matching = completion.candidates.filter((candidate) => candidate.startsWith(word));
