@@ -158,7 +158,7 @@ describe('the attack corpus against the in-browser terminal', () => {
     const attempt = await type(attacker, `@interrupt ${JSON.stringify({ runId })}`);
     expect(JSON.parse(attempt.text)).toEqual({ interrupted: false });
     const answer = await victimLine;
-    expect(JSON.parse(answer.text).exitCode).not.toBe(130);
+    expect((JSON.parse(answer.text) as { exitCode: number }).exitCode).not.toBe(130);
     expect(performance.now() - started).toBeGreaterThan(250);
   });
 

@@ -5,7 +5,7 @@
  * line, the requests one kubectl command made from someone's own shell (one `Kubectl-Session`)
  * are one entry, and a line the terminal refused stays in the journal only.
  */
-import type { JournalEntry } from '../journal/journal';
+import { detailText, type JournalEntry } from '../journal/journal';
 
 /** What a line typed in the terminal reads as: its first line, continuation lines joined. */
 export const typedLine = (command: string) => command.replace(/\\\r?\n\s*/g, ' ').split('\n')[0]!;
@@ -58,11 +58,11 @@ export function commanderSteps(entries: readonly JournalEntry[], describe: (entr
     if (folded.has(entry.seq) || isRefusedLine(entry)) continue;
     const session = entry.source === 'kube' ? entry.detail?.kubectlSession : undefined;
     // Discovery on its own (a client's first look, before any command) is nobody's step.
-    if (entry.source === 'kube' && session === undefined && discovery.test(String(entry.detail?.path ?? ''))) continue;
+    if (entry.source === 'kube' && session === undefined && discovery.test(detailText(entry.detail?.path))) continue;
     if (typeof session === 'string') {
       const key = `${entry.actor ?? ''}\n${session}`;
       const command = kubectlCommands.get(key);
-      const path = String(entry.detail?.path ?? '');
+      const path = detailText(entry.detail?.path);
       if (command) {
         // Discovery says nothing; the command's own request says what it was about.
         if (!discovery.test(path) && command.what === entry.action) command.what = `${requestStep(entry)} ${path}`;

@@ -67,8 +67,10 @@ export function codePieces(code: string): CodePiece[] {
   return pieces;
 }
 
-function sanitize(tokens: Token[], links: Tokens.Generic['links']): string {
-  const html = markdown.parser(Object.assign(tokens, { links }) as Token[] & { links: typeof links });
+type Links = ReturnType<Marked['lexer']>['links'];
+
+function sanitize(tokens: Token[], links: Links): string {
+  const html = markdown.parser(Object.assign(tokens, { links }));
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe'], FORBID_ATTR: ['style'] });
 }
 
@@ -84,15 +86,17 @@ export function parseRunbook(text: string): RunbookSection[] {
     pending = [];
   };
   for (const token of tokens) {
-    if (token.type === 'heading' && (token.depth === 2 || token.depth === 3)) {
+    const heading = token.type === 'heading' ? (token as Tokens.Heading) : undefined;
+    const code = token.type === 'code' ? (token as Tokens.Code) : undefined;
+    if (heading && (heading.depth === 2 || heading.depth === 3)) {
       flush();
       sections.push(current);
-      current = { id: headingId(token.text), title: token.text.replace(/[*_`]/g, ''), level: token.depth, parts: [] };
-    } else if (token.type === 'heading' && token.depth === 1 && current.title === '') {
-      current.title = token.text;
-    } else if (token.type === 'code' && shellLanguages.has((token.lang ?? '').toLowerCase())) {
+      current = { id: headingId(heading.text), title: heading.text.replace(/[*_`]/g, ''), level: heading.depth, parts: [] };
+    } else if (heading && heading.depth === 1 && current.title === '') {
+      current.title = heading.text;
+    } else if (code && shellLanguages.has((code.lang ?? '').toLowerCase())) {
       flush();
-      current.parts.push({ kind: 'code', lang: token.lang ?? '', pieces: codePieces(token.text) });
+      current.parts.push({ kind: 'code', lang: code.lang ?? '', pieces: codePieces(code.text) });
     } else pending.push(token);
   }
   flush();

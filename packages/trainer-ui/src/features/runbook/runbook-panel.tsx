@@ -39,7 +39,7 @@ function Part({ part, onType }: { part: RunbookPart; onType: ((command: string) 
 
 function Section({ section, open, onToggle, onType }: { section: RunbookSection; open: boolean; onToggle: (open: boolean) => void; onType: ((command: string) => void) | null }) {
   return (
-    <details id={`runbook-${section.id}`} className={`runbook-section level-${section.level}`} open={open} onToggle={(event) => onToggle((event.currentTarget as HTMLDetailsElement).open)}>
+    <details id={`runbook-${section.id}`} className={`runbook-section level-${section.level}`} open={open} onToggle={(event) => onToggle(event.currentTarget.open)}>
       <summary>{section.title}</summary>
       {section.parts.map((part, index) => (
         <Part key={index} part={part} onType={onType} />

@@ -5,11 +5,11 @@ import { TerminalPanel, type TerminalHandle } from './terminal-panel';
 import type { ShellHost } from './shell-session';
 import { fakeXterm } from './test-xterm';
 
-const host = (overrides: Partial<ShellHost> = {}): ShellHost => ({
-  run: vi.fn().mockResolvedValue({ stdout: 'NAME  READY\npod-a  1/1\n', stderr: '', exitCode: 0 }),
-  complete: vi.fn().mockResolvedValue({ from: 0, candidates: [] }),
-  interrupt: vi.fn().mockResolvedValue(true),
-  ...overrides,
+type MockHost = { [K in keyof ShellHost]: ReturnType<typeof vi.fn<ShellHost[K]>> };
+const host = (overrides: Partial<ShellHost> = {}): MockHost => ({
+  run: vi.fn<ShellHost['run']>(overrides.run ?? (() => Promise.resolve({ stdout: 'NAME  READY\npod-a  1/1\n', stderr: '', exitCode: 0 }))),
+  complete: vi.fn<ShellHost['complete']>(overrides.complete ?? (() => Promise.resolve({ from: 0, candidates: [] }))),
+  interrupt: vi.fn<ShellHost['interrupt']>(overrides.interrupt ?? (() => Promise.resolve(true))),
 });
 
 describe('TerminalPanel', () => {

@@ -30,7 +30,8 @@ export function fakeXterm(): { terminal: TerminalLike; type: (data: string) => v
   return {
     terminal,
     type: (data) => {
-      for (const key of data.match(/\x1b\[[0-9;]*[A-Za-z~]|[\s\S]/g) ?? []) listener(key);
+      // An escape sequence is one key; anything else one character at a time.
+      for (const key of data.match(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z~]|[\\s\\S]`, 'g')) ?? []) listener(key);
     },
     paste: (data) => listener(data),
     output: () => written.join(''),
