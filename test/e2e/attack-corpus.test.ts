@@ -50,11 +50,16 @@ async function join_(code: string, name: string, role: string): Promise<Joined> 
   return (await response.json()) as Joined;
 }
 
-async function type(person: Joined, command: string): Promise<{ status: number; text: string; stdout: string }> {
-  const response = await fetch(`${session.url}/trainer/terminal`, {
+/**
+ * Types a line; or, for a step `@complete BODY` or `@interrupt BODY`, sends BODY as it is (any
+ * text, JSON or not) where Tab and Ctrl+C go.
+ */
+async function type(person: Joined, command: string, runId?: string): Promise<{ status: number; text: string; stdout: string }> {
+  const keyPress = /^@(complete|interrupt) (.*)$/s.exec(command);
+  const response = await fetch(`${session.url}/trainer/terminal${keyPress ? `/${keyPress[1]!}` : ''}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${person.token}` },
-    body: JSON.stringify({ command }),
+    body: keyPress ? keyPress[2]! : JSON.stringify(runId === undefined ? { command } : { command, runId }),
     signal: AbortSignal.timeout(60_000),
   });
   const text = await response.text();
@@ -111,7 +116,7 @@ describe('the attack corpus against the in-browser terminal', () => {
   it('has at least 40 attacks in every class the issue names', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(40);
     expect(new Set(corpus.map((attack) => attack.kind))).toEqual(
-      new Set(['settings-file', 'at-file', 'url-trick', 'flag-as-value', 'template-file', 'write-out', 'script-overwrite', 'globbing', 'traversal', 'lookalike', 'other-participant']),
+      new Set(['settings-file', 'at-file', 'url-trick', 'flag-as-value', 'template-file', 'write-out', 'script-overwrite', 'globbing', 'traversal', 'lookalike', 'other-participant', 'completion', 'interrupt']),
     );
   });
 
@@ -143,6 +148,18 @@ describe('the attack corpus against the in-browser terminal', () => {
     for (const escaped of ['/tmp/escape', join(tmpdir(), 'escape.txt')]) expect(() => statSync(escaped)).toThrow();
     expect(await healthy(sim.url)).toBe(200);
     expect(await healthy(session.url)).toBe(200);
+  });
+
+  it("cannot stop another participant's running line with its run id", { timeout: 60_000 }, async () => {
+    const runId = 'victim-run-0001';
+    const started = performance.now();
+    const victimLine = type(victim, 'curl -s -X POST http://localhost:9090/admin/speculation/drain -H "Authorization: Bearer $ADMIN_TOKEN" --max-time 3', runId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const attempt = await type(attacker, `@interrupt ${JSON.stringify({ runId })}`);
+    expect(JSON.parse(attempt.text)).toEqual({ interrupted: false });
+    const answer = await victimLine;
+    expect((JSON.parse(answer.text) as { exitCode: number }).exitCode).not.toBe(130);
+    expect(performance.now() - started).toBeGreaterThan(250);
   });
 
   it('left the runbook working for the attacker afterwards', async () => {

@@ -99,7 +99,9 @@ describe('a game-day in three browsers', () => {
     await onCall.getByRole('region', { name: "Terminal: type the runbook's commands" }).click();
     await onCall.keyboard.type(`curl -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`);
     await onCall.keyboard.press('Enter');
-    await expect.poll(async () => (await commanderTimeline.textContent()) ?? '', { timeout: 10_000 }).toMatch(/Bob\s*POST \/admin\/config/);
+    // Issue 16: one entry for the line, under the person's name; the request it made is folded into it.
+    await expect.poll(async () => (await commanderTimeline.textContent()) ?? '', { timeout: 10_000 }).toMatch(/Bob\s*\$ curl -X POST http:\/\/localhost:9090\/admin\/config/);
+    expect((await commanderTimeline.textContent()) ?? '').not.toMatch(/Bob\s*POST \/admin\/config/);
     await expect.poll(async () => (await commander.getByRole('region', { name: 'Service' }).textContent()) ?? '', { timeout: 5000 }).toContain('speculation.enabled=false');
 
     // A hint and a pause reach everyone.

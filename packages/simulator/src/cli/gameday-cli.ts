@@ -3,7 +3,7 @@
  * environment that points a trainee's own shell at it.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -15,7 +15,7 @@ import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
 import { GameDayHub } from '../gameday/game-day-hub';
 import { createReadinessMetrics } from '../metrics/readiness-metrics';
-import { defaultDataDir, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
+import { defaultDataDir, defaultRunbookPath, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
 import { detectSandbox, type SandboxStatus } from '../terminal/sandbox';
 
@@ -37,6 +37,12 @@ function httpUrl(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('must be an http:// or https:// URL');
   return value;
+}
+
+function readableFile(value: string): string {
+  const path = resolve(value);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new InvalidArgumentError(`${value} is not a file; name the runbook's Markdown file`);
+  return path;
 }
 
 function positiveNumber(value: string): number {
@@ -61,6 +67,7 @@ interface ServeOptions {
   publicHost?: string;
   sessionPorts?: { from: number; to: number };
   unsafeTerminal?: boolean;
+  runbook: string;
 }
 
 function portRange(value: string): { from: number; to: number } {
@@ -129,13 +136,13 @@ async function serve(options: ServeOptions): Promise<void> {
       ...(webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {}),
       log: (message) => process.stderr.write(`gameday: ${message}\n`),
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
-      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, store, readiness, session, leaderboardFreeze: hub, terminal, logger: false }),
+      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub, terminal, logger: false }),
     });
   } catch (error) {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  const server = await createServer({ drill, slot, tokens, uiDir, store, readiness, hub, terminal, logger: options.log === 'silent' ? false : { level: options.log } });
+  const server = await createServer({ drill, slot, tokens, uiDir, runbookPath: options.runbook, store, readiness, hub, terminal, logger: options.log === 'silent' ? false : { level: options.log } });
   await server.listen({ port: options.port, host: options.host });
   // Announce the address once the UI's socket can connect too (a few ms after listening).
   await server.socketsReady();
@@ -208,6 +215,7 @@ export function gamedayProgram(): Command {
     .addOption(new Option('--announce-webhook <url>', 'post game-day announcements to this Slack-compatible incoming webhook').env('GAMEDAY_ANNOUNCE_WEBHOOK').argParser(httpUrl))
     .addOption(new Option('--public-host <name>', 'the host name browsers reach this machine by, for join and session links (with --host 0.0.0.0)'))
     .addOption(new Option('--session-ports <from-to>', 'ports for game-day sessions (default: any free port)').argParser(portRange))
+    .addOption(new Option('--runbook <file>', "the team's runbook (Markdown) the trainer UI shows beside the terminal").default(defaultRunbookPath(), 'the repository\'s scenarios/runbooks/speculation-incident-response.md').argParser(readableFile))
     .addOption(new Option('--unsafe-terminal', 'without a working bwrap, still let other machines use the in-browser terminal, its programs unsandboxed (they can then read what this server can)'))
     .addOption(new Option('--open-hint').hideHelp())
     .action(async (options: ServeOptions) => serve(options));

@@ -66,6 +66,14 @@ export function simulatorBinDir(): string {
   throw new Error('cannot find the simulator bin folder (packages/simulator/bin)');
 }
 
+/**
+ * The team's runbook that the trainer UI shows beside the terminal (`gameday serve --runbook`
+ * names another): the repository's copy of the speculation runbook.
+ */
+export function defaultRunbookPath(): string {
+  return resolve(simulatorBinDir(), '..', '..', '..', 'scenarios', 'runbooks', 'speculation-incident-response.md');
+}
+
 /** The data folder: `$GAMEDAY_DATA_DIR`, else `.gameday` at the repository root. */
 export function defaultDataDir(): string {
   return process.env.GAMEDAY_DATA_DIR ?? resolve(simulatorBinDir(), '..', '..', '..', '.gameday');

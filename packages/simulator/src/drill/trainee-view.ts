@@ -5,12 +5,13 @@
  * in), and nothing the service itself does not know yet (how many records are corrupt is known
  * after a full integrity check, not before).
  */
-import type { Readings } from '@gameday/scenarios';
+import { scenarios, type Readings } from '@gameday/scenarios';
 import { integrityStatus, regionReport, type IntegrityStatus, type RegionReport } from './service-reports';
 import type { Drill } from './drill';
 import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
 import type { SeriesSample } from './metric-series';
 import { channelMessagesReport, type ChannelMessageEntry } from './outside-reports';
+import { commanderSteps, requestStep, typedLine } from './commander-timeline';
 import type { CommsPost, SeverityDeclaration } from './trainee-session';
 
 /** The pager re-notifies an unacknowledged page this often (simulated). */
@@ -26,7 +27,12 @@ export interface PageView {
   resolvedAt: string | null;
   /** How many times the pager has gone off for it: once, plus each re-notification. */
   notifications: number;
+  /** The runbook section the alert's rule links to (as an alert's runbook annotation does), for the runbook panel to open. */
+  runbookSection: string | null;
 }
+
+/** Each alert's runbook section, by alert name: declared with the rule's incident (`spec.runbookSection`). */
+const runbookSections = new Map(scenarios.flatMap((scenario) => (scenario.spec ? scenario.spec.alertRules.map((rule) => [rule.name, scenario.spec!.runbookSection] as const) : [])));
 
 export interface TimelineItem {
   at: string;
@@ -96,20 +102,22 @@ function describe(entry: ReturnType<Drill['journal']['list']>[number]): string |
       if (entry.action === 'integrity.checked') return `integrity check (${detail.full === true ? 'full' : 'quick'}) finished: ${String(detail.inconsistentRecords)} inconsistent records`;
       return undefined;
     case 'ui':
-      return typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${detail.command}` : undefined;
+      if (typeof detail.summary === 'string') return detail.summary;
+      return typeof detail.command === 'string' ? `$ ${typedLine(detail.command)}${detail.interrupted === true ? ' ^C' : ''}` : undefined;
     case 'admin':
     case 'agenc':
     case 'kube':
     case 'other':
-      return `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}${entry.status && entry.status >= 400 ? ` (${entry.status})` : ''}`;
+      return requestStep(entry);
+    // Game-day entries name their actor (the person, or the facilitator) in the timeline's "by".
     case 'sim':
-      if (entry.action === 'participant.joined') return `${String(detail.name)} joined as ${String(detail.role)}`;
-      if (entry.action === 'facilitator.start') return 'the facilitator started the game-day';
-      if (entry.action === 'facilitator.pause') return 'the facilitator paused the clock';
-      if (entry.action === 'facilitator.resume') return 'the facilitator resumed the clock';
-      if (entry.action === 'facilitator.speed') return `the facilitator set the speed to ×${String(detail.to)}`;
+      if (entry.action === 'participant.joined') return `joined as ${String(detail.role)}`;
+      if (entry.action === 'facilitator.start') return 'started the game-day';
+      if (entry.action === 'facilitator.pause') return 'paused the clock';
+      if (entry.action === 'facilitator.resume') return 'resumed the clock';
+      if (entry.action === 'facilitator.speed') return `set the speed to ×${String(detail.to)}`;
       if (entry.action === 'facilitator.hint') return `hint: ${String(detail.text)}`;
-      if (entry.action === 'facilitator.end') return 'the facilitator ended the game-day';
+      if (entry.action === 'facilitator.end') return 'ended the game-day';
       return undefined;
     case 'metrics':
       return undefined;
@@ -143,16 +151,16 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
         acknowledgedAt: acknowledged !== null ? at(acknowledged) : null,
         resolvedAt: first ? null : at(shown.resolvedAtMs ?? now),
         notifications: acknowledged !== null || !first ? 1 : 1 + Math.floor((now - (first.firedAtMs ?? now)) / renotifyEveryMs),
+        runbookSection: runbookSections.get(shown.name) ?? null,
       }
     : trainee.acknowledged
-      ? { alert: trainee.acknowledged.alert, trigger: '', value: 0, firedAt: at(trainee.acknowledged.simMs)!, acknowledgedAt: at(trainee.acknowledged.simMs), resolvedAt: null, notifications: 1 }
+      ? { alert: trainee.acknowledged.alert, trigger: '', value: 0, firedAt: at(trainee.acknowledged.simMs)!, acknowledgedAt: at(trainee.acknowledged.simMs), resolvedAt: null, notifications: 1, runbookSection: runbookSections.get(trainee.acknowledged.alert) ?? null }
       : null;
   const timeline: TimelineItem[] = [];
-  for (const entry of drill.journal.list({ limit: 2000 })) {
-    const what = describe(entry);
+  for (const { entry, what } of commanderSteps(drill.journal.list({ limit: 2000 }), describe)) {
     // In a solo drill the admin token is the trainee's own: its entries are "you", unnamed.
     const by = entry.actor === undefined || (entry.actor === 'admin' && session === null) ? null : entry.actor;
-    if (what !== undefined) timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', by, what });
+    timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', by, what });
   }
   return {
     drill: { trainee: trainee.name, difficulty: drill.options.difficulty, startedAt: drill.simDate(0).toISOString() },

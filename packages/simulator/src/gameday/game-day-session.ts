@@ -70,6 +70,8 @@ export class GameDaySession {
   endpoint: SessionEndpoint | undefined;
   /** Secrets by participant id; a token is `<id>.<secret>`, so lookup never compares secrets by hash. */
   private readonly secrets = new Map<string, string>();
+  /** When each participant joined, on the session's simulated clock. */
+  private readonly joinedSimMs = new Map<string, number>();
 
   constructor(
     readonly code: string,
@@ -112,6 +114,7 @@ export class GameDaySession {
     prepare?.(participant, token);
     this.secrets.set(participant.id, secret);
     this.participants.push(participant);
+    this.joinedSimMs.set(participant.id, this.drill.clock.now());
     const row: AttendanceRow = { session: this.code, title: this.settings.title, team: this.settings.team, name: participant.name, role, joinedAt: participant.joinedAt };
     this.store.recordAttendance(row);
     this.journal('participant.joined', { name: participant.name, role }, participant.name);
@@ -196,7 +199,11 @@ export class GameDaySession {
       title: this.settings.title,
       team: this.settings.team,
       status: this.status,
-      participants: this.participants.map(({ name, role, joinedAt }) => ({ name, role, joinedAt })),
+      // On the session's clock, as every other moment participants see (the attendance keeps the wall clock's).
+      participants: this.participants.map(({ id, name, role, joinedAt }) => {
+        const simMs = this.joinedSimMs.get(id);
+        return { name, role, joinedAt: simMs === undefined ? joinedAt : this.drill.simDate(simMs).toISOString() };
+      }),
       hints: this.hints.map(({ text, at }) => ({ text, at })),
     };
   }

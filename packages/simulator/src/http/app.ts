@@ -30,6 +30,8 @@ import gameDayRoutes from './routes/game-day-routes';
 export interface AppOptions extends DrillContextOptions {
   /** The built trainer UI to serve at `/`, when there is one. */
   uiDir?: string | undefined;
+  /** The runbook Markdown the trainer UI shows (`GET /trainer/runbook`); the repository's copy when not given. */
+  runbookPath?: string | undefined;
   /** Where finished drills go; an in-memory SQLite store when not given. */
   store?: DrillStore | undefined;
   /** Drill outcome metrics shared by the process's servers; a set of its own when not given. */
@@ -77,7 +79,7 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(simRoutes);
   await fastify.register(terminalRoutes, { terminal: options.terminal });
   await fastify.register(trainerRoutes);
-  await fastify.register(trainerUiRoutes, { uiDir: options.uiDir });
+  await fastify.register(trainerUiRoutes, { uiDir: options.uiDir, runbookPath: options.runbookPath });
   if (options.hub) await fastify.register(gameDayRoutes);
   if (options.extend) await fastify.register(options.extend);
   fastify.get('/docs/json', { schema: { hide: true } }, async () => fastify.swagger());

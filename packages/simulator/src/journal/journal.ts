@@ -132,6 +132,11 @@ export class Journal {
     return result;
   }
 
+  /** The newest entry's sequence number (0 before any): entries recorded after now have larger ones. */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
   get size(): number {
     return this.entries.length;
   }

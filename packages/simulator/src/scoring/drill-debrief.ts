@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { alertNames, findScenario } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
+import { commanderSteps, typedLine } from '../drill/commander-timeline';
 import type { JournalEntry } from '../journal/journal';
 import { isDrillEvent } from '../journal/scoring-facts';
 import type { DrillStore, FinishedDrill } from '../storage/drill-store';
@@ -86,18 +87,21 @@ function pageOf(journal: readonly JournalEntry[], alerts: readonly string[]): nu
 }
 
 /** What the trainee did, relative to the page, as the debrief lists it. */
+/**
+ * What the trainee did, relative to the page, as the debrief lists it: one step per command or
+ * action (a terminal line's requests folded into it, a kubectl command's into one), and no line
+ * the terminal refused (the journal keeps those).
+ */
 function yourPath(journal: readonly JournalEntry[], pageMs: number): PathStep[] {
-  const steps: PathStep[] = [];
-  for (const entry of journal) {
+  const describe = (entry: JournalEntry): string | undefined => {
     const detail = entry.detail ?? {};
-    let step: string | undefined;
-    if (entry.source === 'ui' && entry.outcome === 'accepted') step = typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${detail.command.split('\n')[0]}` : undefined;
-    else if (entry.source === 'admin' || entry.source === 'agenc' || entry.source === 'kube' || entry.source === 'other') step = `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}`;
-    else if (isDrillEvent(entry, 'alert.firing')) step = `page: ${String(detail.alert)}`;
-    else if (isDrillEvent(entry, 'phase') && ['mitigated', 'recovered'].includes(String(detail.to))) step = `incident ${String(detail.to)}`;
-    if (step !== undefined) steps.push({ atMs: entry.simMs - pageMs, step: entry.effect === 'harmful' ? `${step} (harmful)` : step });
-  }
-  return steps;
+    if (entry.source === 'ui' && entry.outcome === 'accepted') return typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${typedLine(detail.command)}` : undefined;
+    if (entry.source === 'admin' || entry.source === 'agenc' || entry.source === 'kube' || entry.source === 'other') return `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}`;
+    if (isDrillEvent(entry, 'alert.firing')) return `page: ${String(detail.alert)}`;
+    if (isDrillEvent(entry, 'phase') && ['mitigated', 'recovered'].includes(String(detail.to))) return `incident ${String(detail.to)}`;
+    return undefined;
+  };
+  return commanderSteps(journal, describe).map(({ entry, what }) => ({ atMs: entry.simMs - pageMs, step: entry.effect === 'harmful' ? `${what} (harmful)` : what }));
 }
 
 export function debriefOf(finished: FinishedDrill): Debrief {

@@ -41,18 +41,15 @@ function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined 
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-/** A value check: undefined when the value is fine, else why not. */
-type ValueCheck = (value: string) => string | undefined;
+/** A value check: undefined when the value is fine, else why not; with the values it allows, when it allows a few (for Tab completion). */
+type ValueCheck = ((value: string) => string | undefined) & { choices?: readonly string[] };
 
 const printable = /^[\x20-\x7e]*$/;
 /** Text sent as-is to the drill's own service: any text but control characters (a CR or LF would start another header). */
 const literalText: ValueCheck = (value) => ([...value].some((char) => (char < ' ' && char !== '\t') || char === '\x7f') ? 'it holds a control character' : undefined);
 /** curl reads a file when a header, data or write-out value starts with `@`; here they are text only. */
 const literalNotFile: ValueCheck = (value) => (value.startsWith('@') ? 'a value starting with @ reads a file; give the text itself' : literalText(value));
-const oneOf =
-  (...allowed: string[]): ValueCheck =>
-  (value) =>
-    allowed.includes(value) ? undefined : `it is one of ${allowed.join(', ')}`;
+const oneOf = (...allowed: string[]): ValueCheck => Object.assign((value: string) => (allowed.includes(value) ? undefined : `it is one of ${allowed.join(', ')}`), { choices: allowed });
 const matching =
   (pattern: RegExp, what: string): ValueCheck =>
   (value) =>
@@ -277,13 +274,15 @@ const count = (max: number): ValueCheck => matching(new RegExp(`^(?:0|[1-9]\\d{0
  * `-o`: printed formats and an inline JSONPath template. Not the `*-file` forms
  * (`go-template-file=`, `jsonpath-file=`, `custom-columns-file=`), which read a local file.
  */
-const outputFormat =
-  (...formats: string[]): ValueCheck =>
-  (value) => {
-    if (formats.includes(value)) return undefined;
-    if (formats.includes('jsonpath=') && value.startsWith('jsonpath=') && value.length > 9 && value.length <= 512 && printable.test(value)) return undefined;
-    return `the formats are ${formats.map((format) => (format === 'jsonpath=' ? 'jsonpath=TEMPLATE' : format)).join(', ')}`;
-  };
+const outputFormat = (...formats: string[]): ValueCheck =>
+  Object.assign(
+    (value: string) => {
+      if (formats.includes(value)) return undefined;
+      if (formats.includes('jsonpath=') && value.startsWith('jsonpath=') && value.length > 9 && value.length <= 512 && printable.test(value)) return undefined;
+      return `the formats are ${formats.map((format) => (format === 'jsonpath=' ? 'jsonpath=TEMPLATE' : format)).join(', ')}`;
+    },
+    { choices: formats },
+  );
 
 const globalKubeFlags: KubeFlag[] = [
   { long: '--namespace', short: 'n', value: { name: 'NAMESPACE', check: oneOf(...namespaces) } },
@@ -319,6 +318,9 @@ function resources(types: readonly string[], options: { commaList: boolean; requ
     return badName === undefined ? undefined : `${shown(badName)} is not an object name`;
   };
 }
+
+/** rollout's actions and the flags each takes. */
+const rolloutFlags: Record<string, string[]> = { history: ['--revision'], status: ['--revision', '--timeout'], undo: ['--to-revision'] };
 
 /** `deployment NAME` or `deployment/NAME`: the one object scale and rollout act on. */
 function oneDeployment(words: string[]): string | undefined {
@@ -397,7 +399,7 @@ const kubeVerbs: Record<string, KubeVerb> = {
     ],
     positionals: (words, flags) => {
       const [action, ...rest] = words;
-      const uses: Record<string, string[]> = { history: ['--revision'], status: ['--revision', '--timeout'], undo: ['--to-revision'] };
+      const uses = rolloutFlags;
       const allowed = action === undefined ? undefined : own(uses, action);
       if (action === undefined || allowed === undefined) return `the rollout actions are ${Object.keys(uses).join(', ')}`;
       const misplaced = ['--revision', '--to-revision', '--timeout'].find((flag) => flags.has(flag) && !allowed.includes(flag));
@@ -704,3 +706,40 @@ export const terminalAllowances: readonly TerminalAllowance[] = [
   { program: 'grep, head, tail, wc, sort, cat', allows: 'grep -E -i -v -c -F -n -w -o PATTERN, head/tail -n N, wc -l, sort -n -r, on a pipe or a file in your folder' },
   { program: 'echo, date, ls, pwd, help', allows: 'echo [-n], date [+FORMAT], ls [-a]; > file and >> file into your folder' },
 ];
+
+// ---- what Tab completes, read from the same tables -------------------------------------------
+
+/** An option as completion offers it: its names, whether a value follows, and the values it allows when they are few. */
+export interface OptionWords {
+  long: string;
+  short?: string;
+  takesValue: boolean;
+  choices?: readonly string[];
+}
+
+/** Everything the terminal's Tab completion knows of the tools, from the tables that check their lines. */
+export interface AllowlistVocabulary {
+  curl: OptionWords[];
+  kubectl: { global: OptionWords[]; verbs: Record<string, OptionWords[]>; types: string[]; rolloutActions: string[] };
+  agenc: { program: OptionWords[]; commands: Record<string, OptionWords[]> };
+  filters: Record<LetterOptionProgram, string>;
+}
+
+const optionWords = (option: { long: string; short?: string; value?: { check: ValueCheck } }): OptionWords => ({
+  long: option.long,
+  ...(option.short ? { short: option.short } : {}),
+  takesValue: option.value !== undefined,
+  ...(option.value?.check.choices ? { choices: option.value.check.choices } : {}),
+});
+
+export const allowlistVocabulary: AllowlistVocabulary = {
+  curl: curlOptions.map(optionWords),
+  kubectl: {
+    global: globalKubeFlags.map(optionWords),
+    verbs: Object.fromEntries(Object.entries(kubeVerbs).map(([verb, entry]) => [verb, entry.flags.map(optionWords)])),
+    types: [...new Set(Object.values(kubeTypes))],
+    rolloutActions: Object.keys(rolloutFlags),
+  },
+  agenc: { program: agencProgramOptions.map(optionWords), commands: Object.fromEntries(Object.entries(agencCommands).map(([path, options]) => [path, options.map(optionWords)])) },
+  filters: { ...filterLetters },
+};

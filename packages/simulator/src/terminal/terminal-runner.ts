@@ -48,6 +48,8 @@ export interface TerminalContext {
   tools: ToolSettings;
   /** Runs every program under bubblewrap; null runs them directly (no working bwrap: loopback clients, or `--unsafe-terminal`). */
   sandbox: Sandbox | null;
+  /** Ctrl+C: aborting it kills the line's program (the sandbox and all in it) and ends the line with status 130. */
+  signal?: AbortSignal | undefined;
 }
 
 /** The terminal context of one user (the admin's record, or a participant's from participantRecord). */
@@ -76,12 +78,17 @@ export interface TerminalResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** The terminal refused the line (not allowed, or not a line it can read): nothing ran. */
+  refused?: true;
 }
 
 const outputLimit = 256 * 1024;
+/** A line stopped by Ctrl+C ends with the status a shell gives a program killed by SIGINT. */
+export const interruptedExitCode = 130;
 const runTimeoutMs = 150_000;
 export const healthScript = 'scripts/speculation-health.sh';
-const programs = ['curl', 'kubectl', 'agenc', `./${healthScript}`, 'grep', 'head', 'tail', 'wc', 'sort', 'echo', 'date', 'cat', 'ls', 'pwd', 'help'];
+/** The programs a line may start with (`help` says what each takes). */
+export const terminalPrograms = ['curl', 'kubectl', 'agenc', `./${healthScript}`, 'grep', 'head', 'tail', 'wc', 'sort', 'echo', 'date', 'cat', 'ls', 'pwd', 'help'];
 
 class Refusal extends Error {
   constructor(
@@ -93,7 +100,7 @@ class Refusal extends Error {
 }
 
 const notAvailable = (what: string) =>
-  new Refusal(`${what}: not available in this drill. Available: ${programs.join(', ')}. For anything else, use your own shell: eval "$(gameday env)"`, 127);
+  new Refusal(`${what}: not available in this drill. Available: ${terminalPrograms.join(', ')}. For anything else, use your own shell: eval "$(gameday env)"`, 127);
 
 // ---- running programs and filters ---------------------------------------------------------
 
@@ -133,6 +140,7 @@ function launch(run: ProgramRun, context: TerminalContext): { file: string; args
 
 function runProgram(run: ProgramRun, context: TerminalContext): Promise<TerminalResult> {
   const command = run.argv[0]!;
+  if (context.signal?.aborted) return Promise.resolve({ stdout: '', stderr: '', exitCode: interruptedExitCode });
   let started: ReturnType<typeof launch>;
   try {
     started = launch(run, context);
@@ -148,13 +156,26 @@ function runProgram(run: ProgramRun, context: TerminalContext): Promise<Terminal
     child.stdout.on('data', (chunk: Buffer) => (stdout = take(stdout, chunk)));
     child.stderr.on('data', (chunk: Buffer) => (stderr = take(stderr, chunk)));
     const timer = setTimeout(() => child.kill('SIGKILL'), runTimeoutMs);
-    child.once('error', (error) => {
+    // Killing bwrap ends its whole sandbox: the program is its namespace's only process tree,
+    // and --die-with-parent takes the rest down with it.
+    let interrupted = false;
+    const interrupt = () => {
+      interrupted = true;
+      child.kill('SIGKILL');
+    };
+    context.signal?.addEventListener('abort', interrupt, { once: true });
+    const done = () => {
       clearTimeout(timer);
+      context.signal?.removeEventListener('abort', interrupt);
+    };
+    child.once('error', (error) => {
+      done();
       resolveRun({ stdout, stderr: `${command}: ${error.message}\n`, exitCode: 127 });
     });
     child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolveRun({ stdout, stderr: signal === 'SIGKILL' ? `${stderr}${command}: stopped after ${runTimeoutMs / 1000} s\n` : stderr, exitCode: code ?? 1 });
+      done();
+      if (interrupted) resolveRun({ stdout, stderr, exitCode: interruptedExitCode });
+      else resolveRun({ stdout, stderr: signal === 'SIGKILL' ? `${stderr}${command}: stopped after ${runTimeoutMs / 1000} s\n` : stderr, exitCode: code ?? 1 });
     });
   });
 }
@@ -378,6 +399,8 @@ export async function runTerminalLine(line: string, context: TerminalContext): P
     const [head, ...rest] = pipeline.stages;
     if (!head) return { stdout: '', stderr: '', exitCode: 0 };
     let result = await firstStage(head, null, context, rest.length === 0 && pipeline.redirect === null);
+    // An interrupted line stops where it was: no later stage, no file written.
+    if (result.exitCode === interruptedExitCode && context.signal?.aborted) return result;
     for (const stage of rest) {
       if (!['grep', 'head', 'tail', 'wc', 'sort', 'cat'].includes(stage.program)) throw notAvailable(`${stage.program} after a pipe`);
       const next = filter(stage, result.stdout, context);
@@ -390,8 +413,8 @@ export async function runTerminalLine(line: string, context: TerminalContext): P
     }
     return result;
   } catch (error) {
-    if (error instanceof Refusal) return { stdout: '', stderr: `${error.message}\n`, exitCode: error.exitCode };
-    if (error instanceof CommandLineError) return { stdout: '', stderr: `${error.message}\n`, exitCode: 2 };
+    if (error instanceof Refusal) return { stdout: '', stderr: `${error.message}\n`, exitCode: error.exitCode, refused: true };
+    if (error instanceof CommandLineError) return { stdout: '', stderr: `${error.message}\n`, exitCode: 2, refused: true };
     throw error;
   }
 }

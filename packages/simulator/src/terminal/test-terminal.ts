@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Drill } from '../drill/drill';
+import { Drill, type DrillOptions } from '../drill/drill';
 import { writeDrillWorkspace, writeParticipantWorkspace, type ServeRecord } from '../drill/drill-workspace';
 import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
@@ -30,9 +30,9 @@ export interface TestDrill {
   close(): Promise<void>;
 }
 
-/** A virtual-clock baseline drill on a loopback port, with its folders in a fresh data folder. */
-export async function startTestDrill(options: { terminal?: TerminalOptions } = {}): Promise<TestDrill> {
-  const drill = new Drill({ scenario: 'baseline', seed: 1234, clock: 'virtual', speed: 1, difficulty: 'normal' });
+/** A virtual-clock baseline drill (unless `drill` says otherwise) on a loopback port, with its folders in a fresh data folder. */
+export async function startTestDrill(options: { terminal?: TerminalOptions; drill?: Partial<DrillOptions> } = {}): Promise<TestDrill> {
+  const drill = new Drill({ scenario: 'baseline', seed: 1234, clock: 'virtual', speed: 1, difficulty: 'normal', ...options.drill });
   drill.start();
   const slot = new DrillSlot(drill);
   const server = await createServer({ drill, slot, tokens: testTokens, terminal: options.terminal });

@@ -1,11 +1,15 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { setApiToken } from '../lib/api-client';
 import { readPageRoute } from '../lib/session-token';
 import { useDrillView } from '../lib/use-drill-view';
 import { LobbyPage, type StartedDrill } from '../features/lobby/lobby-page';
-import { DrillPage } from '../features/drill/drill-page';
-import { JoinPage } from '../features/gameday/join-page';
-import { FacilitatorConsole } from '../features/gameday/facilitator-console';
+
+// The lobby is the first page most people load; the drill page (terminal, runbook, charts) and
+// the game-day pages load when they are opened, so the lobby's first load stays small.
+const DrillPage = lazy(() => import('../features/drill/drill-page').then((module) => ({ default: module.DrillPage })));
+const JoinPage = lazy(() => import('../features/gameday/join-page').then((module) => ({ default: module.JoinPage })));
+const FacilitatorConsole = lazy(() => import('../features/gameday/facilitator-console').then((module) => ({ default: module.FacilitatorConsole })));
+const loading = <p role="status">Loading…</p>;
 
 const route = readPageRoute();
 if (route.kind === 'drill') setApiToken(route.token);
@@ -60,7 +64,7 @@ export function App() {
         <h1>gameday</h1>
         <span className="quiet">{route.kind === 'facilitator' ? 'facilitator console' : 'incident drills for the speculation service'}</span>
       </header>
-      {route.kind === 'facilitator' ? <FacilitatorConsole token={route.token} /> : route.kind === 'join' ? <JoinPage code={route.code} /> : <DrillApp token={route.token} />}
+      <Suspense fallback={loading}>{route.kind === 'facilitator' ? <FacilitatorConsole token={route.token} /> : route.kind === 'join' ? <JoinPage code={route.code} /> : <DrillApp token={route.token} />}</Suspense>
     </main>
   );
 }

@@ -120,6 +120,10 @@ export default fp(
       }
       const entry: JournalInput = { source: kind.source, action: kind.action, outcome: status < 400 || status === 499 ? 'accepted' : 'rejected', status, detail };
       if (request.journal.effect) entry.effect = request.journal.effect;
+      // kubectl's id for one command, shared by every request that command makes: the timeline
+      // shows them as one entry. Taken only in its own shape, so it is only ever an id.
+      const kubectlSession = kind.source === 'kube' ? request.headers['kubectl-session'] : undefined;
+      if (typeof kubectlSession === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(kubectlSession)) detail.kubectlSession = kubectlSession;
       // The token's owner, never a header: a participant by name, else 'admin' or 'facilitator'.
       const actor = request.actor?.name ?? request.tokenOwner;
       if (actor) entry.actor = actor;

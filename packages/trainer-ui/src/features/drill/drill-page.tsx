@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TraineeView } from '@gameday/simulator';
 import { ApiError, postJson } from '../../lib/api-client';
 import { recordPass } from '../../lib/onboarding-progress';
@@ -10,7 +10,9 @@ import { ReadingsPanel } from '../dashboard/readings-panel';
 import { ChartsPanel } from '../dashboard/charts-panel';
 import { PodsPanel } from '../dashboard/pods-panel';
 import { LogsPanel } from '../dashboard/logs-panel';
-import { TerminalPanel, type TerminalOutput } from '../terminal/terminal-panel';
+import { TerminalPanel, type TerminalHandle, type TerminalOutput } from '../terminal/terminal-panel';
+import type { Completion, ShellHost } from '../terminal/shell-session';
+import { RunbookPanel } from '../runbook/runbook-panel';
 import { CommsPanel } from '../comms/comms-panel';
 import { TimelinePanel } from '../timeline/timeline-panel';
 import { ShellSetupPanel } from '../shell-setup/shell-setup-panel';
@@ -18,12 +20,19 @@ import { DebriefPanel } from '../debrief/debrief-panel';
 import { SessionBanner } from '../gameday/session-banner';
 import type { Me } from '../../lib/use-drill-view';
 
-const runCommand = (command: string) => postJson<TerminalOutput>('/trainer/terminal', { command });
+/** The terminal's server side: run a line, stop it (Ctrl+C), complete a word (Tab). */
+const shellHost: ShellHost = {
+  run: (command, runId) => postJson<TerminalOutput>('/trainer/terminal', { command, runId }),
+  interrupt: async (runId) => (await postJson<{ interrupted: boolean }>('/trainer/terminal/interrupt', { runId })).interrupted,
+  complete: (line, cursor) => postJson<Completion>('/trainer/terminal/complete', { line, cursor }),
+};
 
 /** The drill: pager, dashboard, severity, terminal, comms, timeline, and the clock. */
 export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; me: Me | null; scenario: string | null; onLobby: (() => void) | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const terminal = useRef<TerminalHandle | null>(null);
+  const typeCommand = useCallback((command: string) => terminal.current?.type(command), []);
 
   const act = useCallback(async (path: string, body?: unknown) => {
     setBusy(true);
@@ -105,12 +114,13 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
         <ReadingsPanel view={view} />
         <ChartsPanel view={view} />
         {can('command') || !live ? (
-          <TerminalPanel run={runCommand} />
+          <TerminalPanel host={shellHost} handle={terminal} />
         ) : (
           <Panel title="Terminal" className="terminal">
             <p className="quiet">As {me?.role ?? 'an observer'} you watch; the incident commander and the primary on-call run the commands. Their commands appear in the timeline with their names.</p>
           </Panel>
         )}
+        <RunbookPanel runbookSection={view.page?.runbookSection ?? null} onType={can('command') || !live ? typeCommand : null} />
         <SeverityPanel current={view.trainee.severity} changes={view.trainee.severityChanges} busy={busy || !can('severity')} onDeclare={(input: SeverityDeclarationInput) => quietly(act('/trainer/severity', input))} />
         <CommsPanel
           trainee={view.trainee}

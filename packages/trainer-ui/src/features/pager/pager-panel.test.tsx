@@ -12,6 +12,7 @@ const page = (overrides: Partial<PageView> = {}): PageView => ({
   acknowledgedAt: null,
   resolvedAt: null,
   notifications: 1,
+  runbookSection: 'INC-SPEC-001: Cascading Rollback Storm',
   ...overrides,
 });
 

@@ -1,24 +1,20 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type MutableRefObject } from 'react';
 import { Panel } from '../../components/panel';
-import { LineEditor, prompt } from './line-editor';
+import { ShellSession, type ShellHost, type XtermLike } from './shell-session';
+
+export type { TerminalOutput } from './shell-session';
 
 /** What the panel needs of a terminal: xterm.js in the app, a fake in component tests. */
-export interface TerminalLike {
+export interface TerminalLike extends XtermLike {
   open(element: HTMLElement): void;
-  write(data: string): void;
-  onData(listener: (data: string) => void): { dispose(): void };
-  clear(): void;
   focus(): void;
   dispose(): void;
 }
 
-export interface TerminalOutput {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
+/** What the rest of the page can do with the terminal: the runbook panel types commands into it. */
+export interface TerminalHandle {
+  type(command: string): void;
 }
-
-const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
 
 async function createXterm(): Promise<TerminalLike> {
   const [{ Terminal }, { FitAddon }] = await Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]);
@@ -26,55 +22,50 @@ async function createXterm(): Promise<TerminalLike> {
   const terminal = new Terminal({ cursorBlink: true, convertEol: false, fontSize: 13, rows: 18, screenReaderMode: true, theme: { background: '#0b0e13' } });
   const fit = new FitAddon();
   terminal.loadAddon(fit);
-  return {
-    open: (element) => {
-      terminal.open(element);
+  return Object.assign(terminal, {
+    open: (element: HTMLElement) => {
+      Terminal.prototype.open.call(terminal, element);
       fit.fit();
     },
-    write: (data) => terminal.write(data),
-    onData: (listener) => terminal.onData(listener),
-    clear: () => terminal.clear(),
-    focus: () => terminal.focus(),
-    dispose: () => terminal.dispose(),
-  };
+  });
+}
+
+function BusyLine({ command }: { command: string }) {
+  const [seconds, setSeconds] = useState(0);
+  useEffect(() => {
+    const started = Date.now();
+    const timer = setInterval(() => setSeconds(Math.floor((Date.now() - started) / 1000)), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <p className="terminal-busy" role="status" data-testid="terminal-busy">
+      <span className="spinner" aria-hidden="true" /> running <code>{command.length > 60 ? `${command.slice(0, 57)}…` : command}</code> · {seconds} s · Ctrl+C stops it
+    </p>
+  );
 }
 
 /**
- * The in-browser terminal: the trainee types (or pastes) the runbook's commands; the server runs
- * them against the drill and the output comes back as a real shell would print it.
+ * The in-browser terminal: the trainee types (or pastes, or sends from the runbook) the
+ * runbook's commands; the server runs them against the drill and the output comes back as a
+ * real shell would print it. Line editing is a real readline's (shell-session.ts).
  */
-export function TerminalPanel({ run, createTerminal = createXterm }: { run: (command: string) => Promise<TerminalOutput>; createTerminal?: () => Promise<TerminalLike> }) {
+export function TerminalPanel({ host, createTerminal = createXterm, handle }: { host: ShellHost; createTerminal?: () => Promise<TerminalLike>; handle?: MutableRefObject<TerminalHandle | null> }) {
   const container = useRef<HTMLDivElement>(null);
   const [lastOutput, setLastOutput] = useState('');
   const [runs, setRuns] = useState(0);
-  const runRef = useRef(run);
-  runRef.current = run;
+  const [busy, setBusy] = useState<string | null>(null);
+  const hostRef = useRef(host);
+  hostRef.current = host;
 
   useEffect(() => {
     let disposed = false;
     let terminal: TerminalLike | undefined;
-    const editor = new LineEditor();
-    const queue: string[] = [];
-    let running = false;
-    const drain = async () => {
-      if (running) return;
-      running = true;
-      while (queue.length > 0 && !disposed) {
-        const command = queue.shift()!;
-        try {
-          const result = await runRef.current(command);
-          if (result.stdout) terminal?.write(crlf(result.stdout));
-          if (result.stderr) terminal?.write(`\x1b[31m${crlf(result.stderr)}\x1b[0m`);
-          setLastOutput(`${result.stdout}${result.stderr}`.trim() || `exit ${result.exitCode}`);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          terminal?.write(`\x1b[31m${crlf(message)}\x1b[0m\r\n`);
-          setLastOutput(message);
-        }
-        terminal?.write(prompt);
-        setRuns((count) => count + 1);
-      }
-      running = false;
+    let session: ShellSession | undefined;
+    // The host is read at each call, so a new one (a new token) needs no new terminal.
+    const current: ShellHost = {
+      run: (command, runId) => hostRef.current.run(command, runId),
+      complete: (line, cursor) => hostRef.current.complete(line, cursor),
+      interrupt: (runId) => hostRef.current.interrupt(runId),
     };
     void createTerminal().then((created) => {
       if (disposed || !container.current) {
@@ -83,30 +74,40 @@ export function TerminalPanel({ run, createTerminal = createXterm }: { run: (com
       }
       terminal = created;
       terminal.open(container.current);
-      terminal.write('Runbook commands run against this drill. Try: agenc admin status --component speculation\r\n');
-      terminal.write('Type help for what is available.\r\n' + prompt);
-      terminal.onData((data) => {
-        const result = editor.feed(data);
-        if (result.clear) {
-          terminal?.clear();
-          terminal?.write(`\r\x1b[K${prompt}${editor.current}`);
-        }
-        if (result.echo) terminal?.write(result.echo);
-        if (result.submitted.length > 0) {
-          queue.push(...result.submitted);
-          void drain();
-        }
+      session = new ShellSession(terminal, current, {
+        busy: setBusy,
+        ended: (text) => {
+          setLastOutput(text);
+          setRuns((count) => count + 1);
+        },
       });
+      session.start("Runbook commands run against this drill. Try: agenc admin status --component speculation\r\nType help for what is available; Tab completes, Ctrl+R searches what you ran, Ctrl+C stops a command.\r\n");
+      if (handle)
+        handle.current = {
+          type: (command) => {
+            session?.type(command);
+            terminal?.focus();
+          },
+        };
     });
     return () => {
       disposed = true;
+      if (handle) handle.current = null;
+      session?.dispose();
       terminal?.dispose();
     };
-  }, [createTerminal]);
+  }, [createTerminal, handle]);
 
   return (
     <Panel title="Terminal" className="terminal">
-      <div ref={container} className="xterm-host" role="region" aria-label="Terminal: type the runbook's commands" onClick={() => container.current?.querySelector('textarea')?.focus()} />
+      <div ref={container} className="xterm-host" role="region" aria-label="Terminal: type the runbook's commands" aria-busy={busy !== null} onClick={() => container.current?.querySelector('textarea')?.focus()} />
+      {busy !== null ? (
+        <BusyLine key={`${runs}-${busy}`} command={busy} />
+      ) : (
+        <p className="terminal-busy quiet" aria-hidden="true">
+          ready
+        </p>
+      )}
       <div className="sr-only" aria-live="polite" data-testid="terminal-output" data-runs={runs}>
         {lastOutput}
       </div>

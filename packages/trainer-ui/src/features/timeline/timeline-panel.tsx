@@ -1,14 +1,21 @@
 import type { TraineeView } from '@gameday/simulator';
 import { Panel } from '../../components/panel';
 
-/** Everything that happened, the trainee's actions and the system's, newest first. */
+/**
+ * What happened, newest first, as a commander reads it: one entry per command or action (the
+ * server folds the requests a command made into it), named by the person who took it, at the
+ * drill's simulated time.
+ */
 export function TimelinePanel({ timeline }: { timeline: TraineeView['timeline'] }) {
   return (
     <Panel title="Timeline" className="timeline">
       <ol reversed aria-label="Timeline, newest first">
         {[...timeline].reverse().map((item, index) => (
           <li key={`${item.simMs}-${index}`} className={item.who}>
-            <time dateTime={item.at}>{item.at.slice(11, 19)}</time> <span className="who">{item.by ?? (item.who === 'you' ? 'you' : 'system')}</span> {item.what}
+            <time dateTime={item.at}>{item.at.slice(11, 19)}</time> <span className="who" title={item.by ?? undefined}>
+              {item.by ?? (item.who === 'you' ? 'you' : 'system')}
+            </span>{' '}
+            <span className="what">{item.what}</span>
           </li>
         ))}
       </ol>
