@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'scenarios/src/**/*.test.ts'],
+          // The trainer UI's tests, .ts ones included, run once, in the browser-like project below.
+          exclude: ['packages/trainer-ui/**', '**/node_modules/**'],
           environment: 'node',
         },
       },
