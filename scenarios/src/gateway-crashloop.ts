@@ -11,7 +11,7 @@
  */
 import { assign, setup } from 'xstate';
 import { commonVariant, configChanges, incidentContext, peakCircumstances, rolloutUndoStep, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { normalSettings, type ScenarioSpec } from './scenario-spec';
+import { normalDemandPerSec, normalSettings, type ScenarioSpec } from './scenario-spec';
 import type { Happening, ScenarioContext, ScenarioDefinition, ScenarioInput, WorldEvent } from './scenario-types';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -211,6 +211,12 @@ export const gatewayCrashloopSpec: ScenarioSpec = {
   stabiliseFirst: false,
   escalateTo: [],
   onboardingRank: 6,
+  impact: {
+    unit: 'requests dropped',
+    description: "every second, each failing pod drops its share of the normal demand (the gateway's two pods take half each); a minute of speculation off costs a tenth of a minute of operations",
+    harmPerSecond: (now) => Math.min(1, now.failingPods / 2) * normalDemandPerSec,
+    unavailablePerMinute: 0.1 * normalDemandPerSec * 60,
+  },
 };
 
 export const gatewayCrashloopScenario: ScenarioDefinition = {

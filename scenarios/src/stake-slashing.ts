@@ -27,7 +27,7 @@ import {
   type TrackedConfig,
 } from './incident-kit';
 import { type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import { normalSettings, type ScenarioSpec } from './scenario-spec';
+import { growthOf, normalSettings, type ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts, significantLossTokens } from './severity';
 
 /** The engine team's fix: a speculation-engine release, announced before it rolls out. */
@@ -314,6 +314,12 @@ export const stakeSlashingSpec: ScenarioSpec = {
   stabiliseFirst: true,
   escalateTo: ['engineering-leadership', 'finance'],
   onboardingRank: 4,
+  impact: {
+    unit: 'tokens slashed',
+    description: 'every token the validator is slashed; a minute of speculation off costs 20 tokens',
+    harmPerSecond: (now, before) => growthOf(now.slashedTokens, before.slashedTokens),
+    unavailablePerMinute: 20,
+  },
 };
 
 export const stakeSlashingScenario: ScenarioDefinition = {

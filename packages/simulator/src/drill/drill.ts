@@ -24,6 +24,7 @@ import {
   type PrimaryRegion,
   type ScenarioContext,
   type ScenarioDefinition,
+  type ScenarioSpec,
   type SeverityAssessment,
   type SeverityFacts,
   type WorldEventBody,
@@ -31,6 +32,7 @@ import {
 import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScanResult } from '../world/world';
+import { ImpactMeter } from './impact-meter';
 import { MetricSeries } from './metric-series';
 import { IncidentResolution, type Resolution, type RunningFault } from './incident-resolution';
 import { TraineeSession } from './trainee-session';
@@ -80,6 +82,8 @@ export class Drill {
   actor!: Actor<AnyStateMachine>;
   trainee!: TraineeSession;
   series!: MetricSeries;
+  /** What the incident has cost so far, by its spec's impact declaration. */
+  impact!: ImpactMeter;
   /** Whether the incident is resolved, as a condition of the world (checked every tick). */
   private resolutionTracker!: IncidentResolution;
   /** How many of each machine's happenings have been applied to the world. */
@@ -122,6 +126,7 @@ export class Drill {
     this.trainee = new TraineeSession();
     if (this.options.trainee !== undefined) this.trainee.name = this.options.trainee;
     this.series = new MetricSeries();
+    this.impact = new ImpactMeter();
     this.resolutionTracker = new IncidentResolution();
     this.appliedHappenings = new Map();
     this.world.alerts.onTransition(({ alert, to }) => {
@@ -208,6 +213,9 @@ export class Drill {
         trainee: this.trainee.name,
         team: this.options.team ?? 'solo',
         ranked: this.options.ranked ?? false,
+        // What a replay needs to rebuild this world: the counterfactual runs start from these.
+        onsetDelayMs: this.options.onsetDelayMs ?? 0,
+        epochMs: this.epochMs,
       },
     });
     this.scheduleTick();
@@ -247,6 +255,7 @@ export class Drill {
     for (const event of this.world.takeServiceEvents()) this.serviceActed(event);
     if (this.world.draining && this.world.drainComplete()) this.completeDrain();
     this.checkResolution();
+    this.impact.step(this.runningSpecs(), this.world.readings());
     this.ticks++;
     if (this.ticks % observeEveryTicks === 0) {
       const observed = { type: 'world.observed' as const, readings: this.world.readings(), simMs: this.clock.now() };
@@ -254,6 +263,14 @@ export class Drill {
       for (const fault of this.faults) fault.actor.send(observed);
       this.series.sample(this.world, this.clock.now());
     }
+  }
+
+  /** The specs of the scenario and every injected fault (none for the healthy baseline). */
+  private runningSpecs(): ScenarioSpec[] {
+    const specs: ScenarioSpec[] = [];
+    if (this.scenario.spec) specs.push(this.scenario.spec);
+    for (const fault of this.faults) if (fault.scenario.spec) specs.push(fault.scenario.spec);
+    return specs;
   }
 
   /** Every running machine with its spec: the scenario's, then each injected fault's. */

@@ -5,7 +5,7 @@
  * agenc output, logs, alerts) is read from here. Responder actions are methods that change the
  * state and return what the service would answer.
  */
-import { rollbackAutoProtect, timedOutShare, type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
+import { normalDemandPerSec, proofQueueCapacity as declaredProofQueueCapacity, rollbackAutoProtect, timedOutShare, type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
 import { Cluster, type Pod } from './cluster';
 import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
 import { createRng, hashString, type Rng } from './random';
@@ -19,11 +19,12 @@ import { appendBounded, applyHappening, configHistoryLimit, type ChannelMessage,
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 export const TICK_MS = 1000;
-const baseDemandPerSec = 200;
+/** Declared with the incidents' impact, which counts operations against it. */
+const baseDemandPerSec = normalDemandPerSec;
 const opsPerWorkerPerSec = 80;
 const proofsPerWorkerPerSec = 60;
 const proofSlotsPerWorker = 4;
-export const proofQueueCapacity = 50_000;
+export const proofQueueCapacity = declaredProofQueueCapacity;
 /** Seconds a proof waits, on average, for its batch to fill: the healthy queue's depth in seconds of inflow. */
 const proofBatchWaitSeconds = 2.5;
 const snapshotBytes = 128 * 1024;
