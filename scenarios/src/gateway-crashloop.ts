@@ -213,9 +213,9 @@ export const gatewayCrashloopSpec: ScenarioSpec = {
   onboardingRank: 6,
   impact: {
     unit: 'requests dropped',
-    description: "every second, each failing pod drops its share of the normal demand (the gateway's two pods take half each); a minute of speculation off costs a tenth of a minute of operations",
-    harmPerSecond: (now) => Math.min(1, now.failingPods / 2) * normalDemandPerSec,
-    unavailablePerMinute: 0.1 * normalDemandPerSec * 60,
+    description: "every second, the share of the normal demand the gateway cannot take: half for each of its two pods not ready (restarting, backing off, or scaled away); a minute of speculation off costs an average minute of the incident left alone",
+    harmPerSecond: (now) => (1 - Math.min(1, now.gatewayPodsReady / 2)) * normalDemandPerSec,
+    unavailableWeight: 1,
   },
 };
 

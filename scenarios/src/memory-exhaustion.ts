@@ -444,9 +444,9 @@ export const memoryExhaustionSpec: ScenarioSpec = {
   onboardingRank: 1,
   impact: {
     unit: 'operations slowed or failed',
-    description: "every second, the operations hurt beyond a normal day's while speculation pods are OOM-killed and restarting, plus up to 30% of the demand slowed by GC thrashing as the fullest pod's memory goes from 80% to 100% of its limit; a minute of speculation off costs a tenth of a minute of operations",
+    description: "every second, the operations hurt beyond a normal day's while speculation pods are OOM-killed and restarting, plus up to 30% of the demand slowed by GC thrashing as the fullest pod's memory goes from 80% to 100% of its limit; a minute of speculation off costs an average minute of the incident left alone",
     harmPerSecond: (now) => operationsHurtPerSecond(now) + Math.min(1, Math.max(0, (now.memoryRatio - 0.8) / 0.2)) * 0.3 * normalDemandPerSec,
-    unavailablePerMinute: 0.1 * normalDemandPerSec * 60,
+    unavailableWeight: 1,
   },
 };
 

@@ -477,9 +477,9 @@ export const proofBacklogSpec: ScenarioSpec = {
   onboardingRank: 3,
   impact: {
     unit: 'proof-minutes past the SLA',
-    description: 'every second, the proofs queued beyond the healthy batch window (5% of the queue) wait a second longer than they should; a minute of speculation off (or its share for a cut rollout) costs 20,000 proof-minutes',
+    description: 'every second, the proofs queued beyond the healthy batch window (5% of the queue) wait a second longer than they should; a minute of speculation off costs an average minute of the incident left alone',
     harmPerSecond: (now) => (Math.max(0, now.proofQueueRatio - 0.05) * proofQueueCapacity) / 60,
-    unavailablePerMinute: 20_000,
+    unavailableWeight: 1,
   },
 };
 

@@ -31,7 +31,7 @@ import {
   type TrackedConfig,
 } from './incident-kit';
 import { seededEpochMs } from './primary-region';
-import { normalDemandPerSec, normalSettings, operationsHurtPerSecond, type ScenarioSpec, type Workaround } from './scenario-spec';
+import { normalSettings, operationsHurtPerSecond, type ScenarioSpec, type Workaround } from './scenario-spec';
 import { type DependencyFailure, type Drivers, type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -464,9 +464,9 @@ export const rollbackStormSpec: ScenarioSpec = {
   onboardingRank: 2,
   impact: {
     unit: 'operations rolled back or failed',
-    description: "every second, the operations the storm hurts (rolled back, failed or left waiting) beyond a normal day's; a minute of speculation off costs a tenth of a minute of operations",
+    description: "every second, the operations the storm hurts (rolled back, failed or left waiting) beyond a normal day's; a minute of speculation off costs an average minute of the incident left alone",
     harmPerSecond: (now) => operationsHurtPerSecond(now),
-    unavailablePerMinute: 0.1 * normalDemandPerSec * 60,
+    unavailableWeight: 1,
   },
 };
 

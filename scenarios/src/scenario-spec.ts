@@ -220,8 +220,9 @@ export interface ScenarioSpec {
  * What an incident costs, declared once with it: its own harm (failed operations, corrupted
  * records, slashed tokens…) in its own unit, accrued every simulated second from the world's
  * readings, plus what speculation being off or below its normal settings costs in the same
- * unit. The drill sums it each tick; the scorer compares the sum with the same drill left alone
- * and played along the ideal path.
+ * unit. The drill sums both every tick (the harm, and minutes of speculation missing); the scorer
+ * prices the missing minutes against the same drill left alone and compares the totals with it
+ * and with the drill played along the ideal path.
  */
 export interface ImpactSpec {
   /** What one unit is, plural: "operations rolled back or failed". */
@@ -230,8 +231,13 @@ export interface ImpactSpec {
   description: string;
   /** The incident's own harm in the simulated second that ended at `now` (`before` is the second before). */
   harmPerSecond(now: Readings, before: Readings): number;
-  /** What a whole minute of speculation off costs, in the same unit; settings below normal cost their share of it. */
-  unavailablePerMinute: number;
+  /**
+   * What a whole minute of speculation off costs, as a multiple of an average minute of the same
+   * drill left alone (its harm over the scoring horizon, per minute): scale-free, so a variant
+   * that slashes twenty times as much values the service the same against it. Settings below
+   * normal cost their share of it.
+   */
+  unavailableWeight: number;
 }
 
 /** The service's normal demand, operations per second (the world serves this on a normal day). */

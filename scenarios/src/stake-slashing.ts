@@ -316,9 +316,9 @@ export const stakeSlashingSpec: ScenarioSpec = {
   onboardingRank: 4,
   impact: {
     unit: 'tokens slashed',
-    description: 'every token the validator is slashed; a minute of speculation off costs 20 tokens',
+    description: 'every token the validator is slashed; a minute of speculation off costs an average minute of the incident left alone',
     harmPerSecond: (now, before) => growthOf(now.slashedTokens, before.slashedTokens),
-    unavailablePerMinute: 20,
+    unavailableWeight: 1,
   },
 };
 

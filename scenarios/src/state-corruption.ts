@@ -336,9 +336,9 @@ export const stateCorruptionSpec: ScenarioSpec = {
   onboardingRank: 5,
   impact: {
     unit: 'records corrupted',
-    description: 'every state record corrupted while the race runs (a restore puts them back, but they were wrong and read meanwhile); a minute of speculation off costs 5 records',
+    description: 'every state record corrupted while the race runs (a restore puts them back, but they were wrong and read meanwhile); a minute of speculation off costs an average minute of the incident left alone',
     harmPerSecond: (now, before) => growthOf(now.corruptedRecords, before.corruptedRecords),
-    unavailablePerMinute: 5,
+    unavailableWeight: 1,
   },
 };
 

@@ -10,7 +10,7 @@
 import { Drill } from '../drill/drill';
 import type { ImpactTotals } from '../drill/impact-meter';
 import { applyIntent, type ResponderIntent } from '../drill/responder-intents';
-import type { Difficulty } from '@gameday/scenarios';
+import { findScenario, type Difficulty } from '@gameday/scenarios';
 import { idealResponder, isWorldMove, responderStepMs, type Responder, type TakenStep } from './ideal-responders';
 
 /** Everything a run depends on but the responder: read from the drill's `drill.started` and `fault.injected` facts. */
@@ -33,9 +33,11 @@ export interface TimedIntent {
 
 /** What a run measured at the horizon. */
 export interface RunMeasure {
+  /** Harm plus the minutes of speculation missing at their price (`Counterfactuals.minutePrice`). */
+  total: number;
   totals: ImpactTotals;
-  /** The running total at the end of each simulated minute up to the horizon. */
-  perMinute: number[];
+  /** The running totals at the end of each simulated minute up to the horizon. */
+  perMinute: ImpactTotals[];
   /** When the world first met its resolved condition (null: not by the horizon). */
   resolvedAtMs: number | null;
   /** The ideal path's steps up to the horizon (empty for the other runs). */
@@ -100,11 +102,11 @@ class Run {
   /** The measure at `horizonMs`, a whole minute this run has reached: read from the per-minute samples, so a longer cached run reads the same. */
   measureAt(horizonMs: number): RunMeasure {
     const minute = horizonMs / 60_000;
-    const { perMinute, harmPerMinute } = this.drill.impact;
-    const total = minute > 0 ? (perMinute[minute - 1] ?? 0) : 0;
-    const harm = minute > 0 ? (harmPerMinute[minute - 1] ?? 0) : 0;
+    const { perMinute } = this.drill.impact;
+    const totals = (minute > 0 ? perMinute[minute - 1] : undefined) ?? { harm: 0, unavailableMinutes: 0 };
     return {
-      totals: { total, harm, unavailable: total - harm },
+      total: totals.harm,
+      totals,
       perMinute: perMinute.slice(0, minute),
       resolvedAtMs: this.resolvedAtMs !== null && this.resolvedAtMs <= horizonMs ? this.resolvedAtMs : null,
       steps: (this.responder?.taken ?? []).filter((step) => step.atMs <= horizonMs),
@@ -147,6 +149,8 @@ export const horizonAfterIdealMs = 30 * 60_000;
 export interface Counterfactuals {
   /** The moment every run is measured at: the drill's end, or later when the ideal path resolves later. */
   horizonMs: number;
+  /** What a minute of speculation missing costs: an average minute of the no-responder run's harm. */
+  minutePrice: number;
   noop: RunMeasure;
   ideal: RunMeasure;
   actual: RunMeasure;
@@ -173,7 +177,11 @@ export function counterfactuals(key: RunKey, durationMs: number, intents: readon
   };
   const actualRun = new Run(key, null, intents);
   try {
-    return { horizonMs, noop: measure(runs.noop), ideal: measure(ideal), actual: measure(actualRun) };
+    const noop = measure(runs.noop);
+    const weight = Math.max(0, ...[key.scenario, ...key.faults.map((fault) => fault.scenario)].map((id) => findScenario(id)?.spec?.impact.unavailableWeight ?? 0));
+    const minutePrice = (weight * noop.totals.harm) / (horizonMs / 60_000);
+    const priced = (run: RunMeasure): RunMeasure => ({ ...run, total: run.totals.harm + minutePrice * run.totals.unavailableMinutes });
+    return { horizonMs, minutePrice, noop: priced(noop), ideal: priced(measure(ideal)), actual: priced(measure(actualRun)) };
   } finally {
     actualRun.stop();
   }

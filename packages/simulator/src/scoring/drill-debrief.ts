@@ -36,7 +36,7 @@ export function incidentImpact(drill: Drill): Record<string, number> {
  * with every fact it evicted put back in order.
  */
 export function finishDrill(drill: Drill, store: DrillStore, onFinished?: (finished: FinishedDrill) => void): FinishedDrill {
-  const score = scoreJournal(drill.journal.facts());
+  const score = scoreJournal(drill.journal.facts(), { endMs: drill.clock.now() });
   const impact = incidentImpact(drill);
   const id = randomUUID();
   drill.record({ source: 'sim', action: 'drill.finished', outcome: 'info', detail: { drillId: id, score: score.total, impact } });

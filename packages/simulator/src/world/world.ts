@@ -838,6 +838,7 @@ export class World {
       proofQueueRatio: this.proofQueue / proofQueueCapacity,
       proofWorkersReady: this.cluster.readyCount('proof-worker'),
       agencWorkersReady: this.cluster.readyCount('agenc-worker'),
+      gatewayPodsReady: this.cluster.readyCount('agenc-gateway'),
       corruptedRecords: Math.floor(this.corruptedRecords),
       integrityCheckFailures: this.integrityFailures,
       slashedTokens: this.slashedTokens,
