@@ -60,6 +60,24 @@ export interface TakenStep {
   atMs: number;
   label: string;
   part: StepPart;
+  /** What its changes were, as `moveSignature`s (empty for a step of reads and declarations). */
+  changes?: string[];
+}
+
+/** A change, named so that the same change made another way (another replica count, a separate request) reads the same. */
+export function moveSignature(move: ResponderIntent): string[] {
+  switch (move.kind) {
+    case 'config':
+      return Object.entries(move.changes).map(([key, value]) => `config ${key}=${String(value)}`);
+    case 'scale':
+      return [`scale ${move.deployment} ${move.replicas === 0 ? 'to 0' : 'up'}`];
+    case 'rollout-undo':
+      return [`rollout undo ${move.deployment}`];
+    case 'set-template':
+      return [`set resources ${move.deployment}`];
+    default:
+      return [move.kind];
+  }
 }
 
 /** A responder the runs and the ladder drive: asked what to do after every few simulated seconds. */
@@ -109,7 +127,7 @@ export class ScriptedResponder implements Responder {
       if (!step.when({ ...view, lastStepMs: this.lastStepMs })) break;
       const made = step.moves({ ...view, lastStepMs: this.lastStepMs });
       moves.push(...made);
-      if (made.length > 0) this.taken.push({ atMs: nowMs, label: step.label, part: step.part });
+      if (made.length > 0) this.taken.push({ atMs: nowMs, label: step.label, part: step.part, changes: made.filter(isWorldMove).flatMap(moveSignature) });
       this.lastStepMs = nowMs;
       this.index++;
       if (made.some((move) => move.kind === 'comms')) this.lastCommsMs = nowMs;
