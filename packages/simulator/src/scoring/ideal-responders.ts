@@ -75,7 +75,12 @@ export function moveSignature(move: ResponderIntent): string[] {
       return [`rollout undo ${move.deployment}`];
     case 'set-template':
       return [`set resources ${move.deployment}`];
-    default:
+    case 'drain':
+    case 'gc':
+    case 'clear-snapshots':
+    case 'check-integrity':
+    case 'timeout-proofs':
+    case 'stake-status':
       return [move.kind];
   }
 }

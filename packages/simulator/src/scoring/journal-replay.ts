@@ -67,6 +67,7 @@ function intentOf(entry: JournalEntry): ResponderIntent | null {
       return { kind: 'timeout-proofs', olderThanMs: num(detail.olderThanMs) ?? 0 };
     case '/admin/stake/status':
       return { kind: 'stake-status' };
+    case undefined:
     default:
       return null;
   }
