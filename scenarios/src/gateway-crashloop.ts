@@ -11,7 +11,7 @@
  */
 import { assign, setup } from 'xstate';
 import { commonVariant, configChanges, incidentContext, peakCircumstances, rolloutUndoStep, variantFaker, withHarm, type CommonVariant } from './incident-kit';
-import { normalSettings, type ScenarioSpec } from './scenario-spec';
+import { normalDemandPerSec, normalSettings, type ScenarioSpec } from './scenario-spec';
 import type { Happening, ScenarioContext, ScenarioDefinition, ScenarioInput, WorldEvent } from './scenario-types';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -211,6 +211,12 @@ export const gatewayCrashloopSpec: ScenarioSpec = {
   stabiliseFirst: false,
   escalateTo: [],
   onboardingRank: 6,
+  impact: {
+    unit: 'requests dropped',
+    description: "every second, the share of the normal demand the gateway cannot take: half for each of its two pods not ready (restarting, backing off, or scaled away); a minute of speculation off costs an average minute of the incident left alone",
+    harmPerSecond: (now) => (1 - Math.min(1, now.gatewayPodsReady / 2)) * normalDemandPerSec,
+    unavailableWeight: 1,
+  },
 };
 
 export const gatewayCrashloopScenario: ScenarioDefinition = {

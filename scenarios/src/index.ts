@@ -11,7 +11,7 @@ export { assessSeverity, calmFacts, severities, significantLossTokens, worse } f
 export { businessHoursWindow, defaultPrimaryRegion, isBusinessHours, localTime, primaryRegions, seededEpochMs } from './primary-region';
 export type { LocalTime, PrimaryRegion } from './primary-region';
 export { combineDrivers, combineFacts, combineSpecs } from './combined-faults';
-export { alertNames, escalationTargets, liveSeverity, liveSeverityFacts, matchesAction, matrixEscalations, noIncidentFacts, normalSettings, readingsSatisfy, routeOf } from './scenario-spec';
+export { alertNames, escalationTargets, growthOf, liveSeverity, liveSeverityFacts, matchesAction, matrixEscalations, noIncidentFacts, normalDemandPerSec, normalSettings, operationsHurtPerSecond, proofQueueCapacity, readingsSatisfy, routeOf, speculationShortfall } from './scenario-spec';
 export type { SeededFaker } from './seeded-faker';
 export type { Severity, SeverityAssessment, SeverityFacts } from './severity';
 export type {
@@ -23,6 +23,7 @@ export type {
   EscalationTarget,
   HarmfulAction,
   HttpMethod,
+  ImpactSpec,
   IncidentFacts,
   ReadingCondition,
   RecoveryStep,

@@ -31,7 +31,7 @@ import {
   type TrackedConfig,
 } from './incident-kit';
 import { type Drivers, type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import { normalSettings, type ScenarioSpec, type Workaround } from './scenario-spec';
+import { normalDemandPerSec, normalSettings, operationsHurtPerSecond, type ScenarioSpec, type Workaround } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
 const MiB = 1024 ** 2;
@@ -442,6 +442,12 @@ export const memoryExhaustionSpec: ScenarioSpec = {
   stabiliseFirst: false,
   escalateTo: [],
   onboardingRank: 1,
+  impact: {
+    unit: 'operations slowed or failed',
+    description: "every second, the operations hurt beyond a normal day's while speculation pods are OOM-killed and restarting, plus up to 30% of the demand slowed by GC thrashing as the fullest pod's memory goes from 80% to 100% of its limit; a minute of speculation off costs an average minute of the incident left alone",
+    harmPerSecond: (now) => operationsHurtPerSecond(now) + Math.min(1, Math.max(0, (now.memoryRatio - 0.8) / 0.2)) * 0.3 * normalDemandPerSec,
+    unavailableWeight: 1,
+  },
 };
 
 export const memoryExhaustionScenario: ScenarioDefinition = {

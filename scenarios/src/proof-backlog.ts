@@ -29,7 +29,7 @@ import {
   type TrackedConfig,
 } from './incident-kit';
 import { type Drivers, type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import { normalSettings, type ScenarioSpec, type Workaround } from './scenario-spec';
+import { normalSettings, proofQueueCapacity, type ScenarioSpec, type Workaround } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 import type { SeededFaker } from './seeded-faker';
 
@@ -475,6 +475,12 @@ export const proofBacklogSpec: ScenarioSpec = {
   stabiliseFirst: false,
   escalateTo: [],
   onboardingRank: 3,
+  impact: {
+    unit: 'proof-minutes past the SLA',
+    description: 'every second, the proofs queued beyond the healthy batch window (5% of the queue) wait a second longer than they should; a minute of speculation off costs an average minute of the incident left alone',
+    harmPerSecond: (now) => (Math.max(0, now.proofQueueRatio - 0.05) * proofQueueCapacity) / 60,
+    unavailableWeight: 1,
+  },
 };
 
 export const proofBacklogScenario: ScenarioDefinition = {

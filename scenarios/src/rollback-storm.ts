@@ -31,7 +31,7 @@ import {
   type TrackedConfig,
 } from './incident-kit';
 import { seededEpochMs } from './primary-region';
-import { normalSettings, type ScenarioSpec, type Workaround } from './scenario-spec';
+import { normalSettings, operationsHurtPerSecond, type ScenarioSpec, type Workaround } from './scenario-spec';
 import { type DependencyFailure, type Drivers, type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import { assessSeverity, calmFacts } from './severity';
 
@@ -462,6 +462,12 @@ export const rollbackStormSpec: ScenarioSpec = {
   stabiliseFirst: true,
   escalateTo: [],
   onboardingRank: 2,
+  impact: {
+    unit: 'operations rolled back or failed',
+    description: "every second, the operations the storm hurts (rolled back, failed or left waiting) beyond a normal day's; a minute of speculation off costs an average minute of the incident left alone",
+    harmPerSecond: (now) => operationsHurtPerSecond(now),
+    unavailableWeight: 1,
+  },
 };
 
 export const rollbackStormScenario: ScenarioDefinition = {

@@ -212,6 +212,63 @@ export interface ScenarioSpec {
   escalateTo: EscalationTarget[];
   /** Position on the onboarding path: 1 is taken first. */
   onboardingRank: number;
+  /** What the incident costs, second by second: the outcome a score measures against its counterfactuals. */
+  impact: ImpactSpec;
+}
+
+/**
+ * What an incident costs, declared once with it: its own harm (failed operations, corrupted
+ * records, slashed tokens…) in its own unit, accrued every simulated second from the world's
+ * readings, plus what speculation being off or below its normal settings costs in the same
+ * unit. The drill sums both every tick (the harm, and minutes of speculation missing); the scorer
+ * prices the missing minutes against the same drill left alone and compares the totals with it
+ * and with the drill played along the ideal path.
+ */
+export interface ImpactSpec {
+  /** What one unit is, plural: "operations rolled back or failed". */
+  unit: string;
+  /** How it accrues, in words (the debrief and the README show it). */
+  description: string;
+  /** The incident's own harm in the simulated second that ended at `now` (`before` is the second before). */
+  harmPerSecond(now: Readings, before: Readings): number;
+  /**
+   * What a whole minute of speculation off costs, as a multiple of an average minute of the same
+   * drill left alone (its harm over the scoring horizon, per minute): scale-free, so a variant
+   * that slashes twenty times as much values the service the same against it. Settings below
+   * normal cost their share of it.
+   */
+  unavailableWeight: number;
+}
+
+/** The service's normal demand, operations per second (the world serves this on a normal day). */
+export const normalDemandPerSec = 200;
+
+/** Proofs the proof queue holds before it rejects more (`proofQueueRatio` is the share of it in use). */
+export const proofQueueCapacity = 50_000;
+
+/**
+ * How much of speculation's normal service is missing now (0..1): all of it while it is off;
+ * with it on, what a shallower depth or a partial rollout leaves out (depth counts half,
+ * in proportion to `max_depth` 4; the rollout scales what is left).
+ */
+export function speculationShortfall(readings: Pick<Readings, 'speculationEnabled' | 'maxDepth' | 'rolloutPercentage'>): number {
+  if (!readings.speculationEnabled) return 1;
+  const depth = 0.5 + 0.5 * Math.min(1, Math.max(0, readings.maxDepth) / 4);
+  return 1 - depth * Math.min(1, Math.max(0, readings.rolloutPercentage) / 100);
+}
+
+/**
+ * Operations an incident hurts each second beyond a normal day's (a healthy service rolls back
+ * about 2.5% of speculative work; up to 4% is the normal drift): the share of the normal demand
+ * rolled back, failed or left waiting on top of that.
+ */
+export function operationsHurtPerSecond(readings: Pick<Readings, 'operationsAffected'>): number {
+  return Math.max(0, readings.operationsAffected - 0.04) * normalDemandPerSec;
+}
+
+/** Harm from a running total that only grows while the incident lasts (a restore that lowers it is not harm undone). */
+export function growthOf(now: number, before: number): number {
+  return Math.max(0, now - before);
 }
 
 /** The names of the spec's alerts. */

@@ -116,6 +116,8 @@ export interface Readings {
   proofQueueRatio: number;
   proofWorkersReady: number;
   agencWorkersReady: number;
+  /** Gateway pods ready to take requests. */
+  gatewayPodsReady: number;
   /** Records corrupted so far: the truth, which no surface shows until a full integrity check finds it. */
   corruptedRecords: number;
   /** Integrity scans (background or on demand) that found inconsistent records. */

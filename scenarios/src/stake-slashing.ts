@@ -39,7 +39,7 @@ import {
   type TrackedConfig,
 } from './incident-kit';
 import { type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import { normalSettings, type ScenarioSpec } from './scenario-spec';
+import { growthOf, normalSettings, type ScenarioSpec } from './scenario-spec';
 import type { Difficulty } from './scenario-types';
 import { assessSeverity, calmFacts, significantLossTokens } from './severity';
 
@@ -503,6 +503,12 @@ export const stakeSlashingSpec: ScenarioSpec = {
   stabiliseFirst: true,
   escalateTo: ['engineering-leadership', 'finance'],
   onboardingRank: 4,
+  impact: {
+    unit: 'tokens slashed',
+    description: 'every token the validator is slashed; a minute of speculation off costs an average minute of the incident left alone',
+    harmPerSecond: (now, before) => growthOf(now.slashedTokens, before.slashedTokens),
+    unavailableWeight: 1,
+  },
 };
 
 export const stakeSlashingScenario: ScenarioDefinition = {

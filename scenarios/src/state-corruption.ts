@@ -39,7 +39,7 @@ import {
   type TrackedConfig,
 } from './incident-kit';
 import { type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
-import { normalSettings, type ScenarioSpec } from './scenario-spec';
+import { growthOf, normalSettings, type ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
 
 /** The release that fixes the race, as the engine team's CI ships it. */
@@ -434,6 +434,12 @@ export const stateCorruptionSpec: ScenarioSpec = {
   stabiliseFirst: true,
   escalateTo: [],
   onboardingRank: 5,
+  impact: {
+    unit: 'records corrupted',
+    description: 'every state record corrupted while the race runs (a restore puts them back, but they were wrong and read meanwhile); a minute of speculation off costs an average minute of the incident left alone',
+    harmPerSecond: (now, before) => growthOf(now.corruptedRecords, before.corruptedRecords),
+    unavailableWeight: 1,
+  },
 };
 
 export const stateCorruptionScenario: ScenarioDefinition = {

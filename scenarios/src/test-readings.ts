@@ -27,6 +27,7 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
     proofQueueRatio: 0,
     proofWorkersReady: 8,
     agencWorkersReady: 4,
+    gatewayPodsReady: 2,
     corruptedRecords: 0,
     integrityCheckFailures: 0,
     integrityCheckFailuresRecent: 0,

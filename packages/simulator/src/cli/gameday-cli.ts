@@ -15,6 +15,7 @@ import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
 import { GameDayHub } from '../gameday/game-day-hub';
 import { createReadinessMetrics } from '../metrics/readiness-metrics';
+import { rescoreStoredDrills } from '../scoring/drill-debrief';
 import { defaultDataDir, defaultRunbookPath, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
 import { detectSandbox, type SandboxStatus } from '../terminal/sandbox';
@@ -119,6 +120,8 @@ async function serve(options: ServeOptions): Promise<void> {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
+  // Drills scored by older rules are re-scored from their facts, so the leaderboard ranks by one set.
+  rescoreStoredDrills(store);
   // Drill outcomes of the solo drill and every game-day session, on the main server's /metrics.
   const readiness = createReadinessMetrics();
   let hub: GameDayHub;

@@ -50,6 +50,7 @@ function noteRollout(drill: Drill, result: RolloutResult, previousImage: string,
   }
   if (replicaSet.template.memoryLimitBytes !== previousMemoryLimitBytes) {
     detail.memoryLimit = formatBytes(replicaSet.template.memoryLimitBytes);
+    detail.memoryLimitBytes = replicaSet.template.memoryLimitBytes;
     detail.previousMemoryLimit = formatBytes(previousMemoryLimitBytes);
     detail.memoryLimitRaised = replicaSet.template.memoryLimitBytes > previousMemoryLimitBytes;
   }

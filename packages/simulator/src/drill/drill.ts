@@ -25,6 +25,7 @@ import {
   type PrimaryRegion,
   type ScenarioContext,
   type ScenarioDefinition,
+  type ScenarioSpec,
   type SeverityAssessment,
   type SeverityFacts,
   type WorldEventBody,
@@ -32,6 +33,7 @@ import {
 import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScanResult } from '../world/world';
+import { ImpactMeter } from './impact-meter';
 import { MetricSeries } from './metric-series';
 import { IncidentResolution, type Resolution, type RunningFault } from './incident-resolution';
 import { TraineeSession } from './trainee-session';
@@ -82,6 +84,8 @@ export class Drill {
   actor!: Actor<AnyStateMachine>;
   trainee!: TraineeSession;
   series!: MetricSeries;
+  /** What the incident has cost so far, by its spec's impact declaration. */
+  impact!: ImpactMeter;
   /** Whether the incident is resolved, as a condition of the world (checked every tick). */
   private resolutionTracker!: IncidentResolution;
   /** The severity the engine assesses, journaled when it changes (what severity and comms are graded against). */
@@ -126,6 +130,7 @@ export class Drill {
     this.trainee = new TraineeSession();
     if (this.options.trainee !== undefined) this.trainee.name = this.options.trainee;
     this.series = new MetricSeries();
+    this.impact = new ImpactMeter();
     this.resolutionTracker = new IncidentResolution();
     this.severityWatch = new SeverityWatch();
     this.appliedHappenings = new Map();
@@ -213,6 +218,9 @@ export class Drill {
         trainee: this.trainee.name,
         team: this.options.team ?? 'solo',
         ranked: this.options.ranked ?? false,
+        // What a replay needs to rebuild this world: the counterfactual runs start from these.
+        onsetDelayMs: this.options.onsetDelayMs ?? 0,
+        epochMs: this.epochMs,
       },
     });
     this.scheduleTick();
@@ -253,6 +261,7 @@ export class Drill {
     if (this.world.draining && this.world.drainComplete()) this.completeDrain();
     this.checkResolution();
     this.watchSeverity();
+    this.impact.step(this.runningSpecs(), this.world.readings());
     this.ticks++;
     if (this.ticks % observeEveryTicks === 0) {
       const observed = { type: 'world.observed' as const, readings: this.world.readings(), simMs: this.clock.now() };
@@ -260,6 +269,14 @@ export class Drill {
       for (const fault of this.faults) fault.actor.send(observed);
       this.series.sample(this.world, this.clock.now());
     }
+  }
+
+  /** The specs of the scenario and every injected fault (none for the healthy baseline). */
+  private runningSpecs(): ScenarioSpec[] {
+    const specs: ScenarioSpec[] = [];
+    if (this.scenario.spec) specs.push(this.scenario.spec);
+    for (const fault of this.faults) if (fault.scenario.spec) specs.push(fault.scenario.spec);
+    return specs;
   }
 
   /** Every running machine with its spec: the scenario's, then each injected fault's. */

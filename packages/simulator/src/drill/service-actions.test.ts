@@ -63,7 +63,7 @@ describe('the service and cluster actions (issue 14 item 8: what a command does 
     const { report, finished } = await runIntegrityCheck(drill, true, 110_000, journal);
     expect(finished).toBe(true);
     expect(drill.clock.now() - startedMs).toBeGreaterThanOrEqual(42_000);
-    expect(journal.detail).toEqual({ full: true, corruptedRecords: report.corruptedRecords });
+    expect(journal.detail).toEqual({ full: true, startedAtMs: expect.any(Number) as unknown, corruptedRecords: report.corruptedRecords });
   });
 
   it('counts snapshots on a dry run and deletes nothing', () => {

@@ -29,6 +29,8 @@ export async function drainSpeculation(drill: Drill, waitWallMs: number, journal
   const startedMs = alreadyDraining ? world.drainStartedMs : drill.clock.now();
   const drainedTasks = Math.round(world.activeTasks);
   world.startDrain();
+  // The entry is written when the answer goes out, after the drain: a replay starts it here.
+  journal.detail.startedAtMs = drill.clock.now();
   journal.detail.tasksInFlight = drainedTasks;
   journal.detail.joinedRunningDrain = alreadyDraining;
   const result = (status: 'drained' | 'draining'): DrainResult => ({
@@ -82,6 +84,7 @@ export function runGc(drill: Drill, force: boolean, journal: ActionJournal): Arr
  */
 export async function runIntegrityCheck(drill: Drill, full: boolean, waitWallMs: number, journal: ActionJournal): Promise<{ report: IntegrityReport; finished: boolean }> {
   journal.detail.full = full;
+  journal.detail.startedAtMs = drill.clock.now();
   const { scan, result, previousFull } = await drill.checkIntegrity(full, waitWallMs);
   const report = integrityReport(drill, scan, result, previousFull);
   if (result === undefined) return { report, finished: false };
@@ -102,6 +105,7 @@ export function clearSnapshots(drill: Drill, olderThanMs: number, dryRun: boolea
 /** Times out stuck proofs older than an age: they are requeued and their worker slots freed. */
 export function timeoutProofs(drill: Drill, olderThanMs: number, journal: ActionJournal): { timedOut: number; olderThanMs: number; stuckRemaining: number } {
   const timedOut = drill.world.timeoutProofs(olderThanMs);
+  journal.detail.olderThanMs = olderThanMs;
   journal.detail.timedOut = timedOut;
   journal.noteHarm(drill.notify({ type: 'proofs.timedOut', count: timedOut }));
   return { timedOut, olderThanMs, stuckRemaining: drill.world.stuckProofCount() };

@@ -301,7 +301,7 @@ describe('game-day sessions', () => {
     const teams = (await console<{ teams: Array<Record<string, unknown>> }>('GET', '/gameday/teams')).body.teams;
     expect(teams).toEqual([expect.objectContaining({ team: 'blue', session: a.code, score: results.score.total, acknowledge: expect.any(Number) as unknown, participants: 'Alice (incident-commander); Pat (primary-on-call); Olly (observer)' })]);
     const teamsCsv = await t.main.inject({ method: 'GET', url: '/gameday/teams?format=csv', headers: facilitator });
-    expect(teamsCsv.body.split('\n')[0]).toMatch(/^team,session,title,scenario,difficulty,score,acknowledge,.*,participants,finishedAt$/);
+    expect(teamsCsv.body.split('\n')[0]).toMatch(/^team,session,title,scenario,difficulty,score,outcome,restored,acknowledge,.*,participants,finishedAt$/);
     // Each control is journaled on the main server as the facilitator's.
     expect(t.main.drill.journal.list().filter((entry) => entry.source === 'sim').map((entry) => [entry.action, entry.actor])).toEqual(
       expect.arrayContaining([[`POST /gameday/sessions/${a.code}/start`, 'facilitator'], [`POST /gameday/sessions/${a.code}/end`, 'facilitator']]),

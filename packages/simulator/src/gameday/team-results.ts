@@ -89,8 +89,9 @@ export function teamResults(input: {
   if (done.length === 0) teamPoints += runbook;
   for (const action of done) credit(action.doneBy, 'runbook', runbook / done.length, action.description);
 
-  // Safety: each harmful action costs its author 10; what is left of the dimension is the team's.
-  const harmCost = 10;
+  // Safety: the points harm lost are taken from their authors, shared; what is left of the dimension is the team's.
+  const safety = score.dimensions.find((candidate) => candidate.id === 'safety');
+  const harmCost = safety && score.harmful.length > 0 ? (safety.max - safety.points) / score.harmful.length : 0;
   for (const harm of score.harmful) credit(harm.by, 'safety', -harmCost, `harmful: ${harm.why}`);
   teamPoints += dimension('safety') + harmCost * score.harmful.length;
 
@@ -100,7 +101,7 @@ export function teamResults(input: {
     if (entries.length === 0) teamPoints += points;
     for (const entry of entries) credit(entry.actor, id, points / entries.length, id === 'comms' ? `posted ${String(entry.detail?.template)} to ${String(entry.detail?.channel)}` : `escalated to ${String(entry.detail?.to)}`);
   }
-  for (const id of ['stabilise', 'mitigate', 'resolve'] as const) teamPoints += dimension(id);
+  for (const id of ['stabilise', 'outcome', 'restored'] as const) teamPoints += dimension(id);
 
   const participants = [...people.values()].map((person) => ({ ...person, points: round(person.points) })).sort((a, b) => b.points - a.points || a.joinedAt.localeCompare(b.joinedAt));
   return { session: input.session, title: input.title, team: input.team, scenario: score.scenario, status: input.status, score, teamPoints: round(teamPoints), participants };

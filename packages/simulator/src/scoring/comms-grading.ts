@@ -8,8 +8,13 @@ import type { Severity } from '@gameday/scenarios';
 import type { JournalEntry } from '../journal/journal';
 import { isDeclaration, isDrillEvent, isServiceWrite, worldResolvedAt } from '../journal/scoring-facts';
 import { clampPoints, type Grade } from './grade';
-import { scoringWeights } from './scoring-weights';
 import { assessmentTimeline, firstReached, incidentSeverity, isSeverity, lastMs, minutes, samplesBetween, sincePage } from './severity-timeline';
+
+/**
+ * Graded out of 5, the scale its rules are written in; the scorer gives the dimension the same
+ * share of its weight (scoring-weights.ts), so the weights can change without rewriting the rules.
+ */
+const gradeScale = 5;
 
 const internalChannels: readonly string[] = ['#incidents', '#platform-alerts'];
 /** The runbook's first update: the P1 announcement and the P2 initial assessment both come within 15 minutes. */
@@ -61,7 +66,7 @@ function declaredAt(declarations: readonly JournalEntry[], simMs: number): Sever
 const isCustomerNotice = (entry: JournalEntry) => entry.detail?.channel === 'customers' || (entry.detail?.channel === 'email' && String(entry.detail?.template).startsWith('customer-'));
 
 export function gradeComms(entries: readonly JournalEntry[], pageMs: number | null): Grade {
-  const max = scoringWeights.comms.points;
+  const max = gradeScale;
   if (pageMs === null) return { points: max, max, reason: 'no incident to communicate' };
   const posts = entries.filter((entry) => isDeclaration(entry, '/trainer/comms'));
   const updates = posts.filter((entry) => internalChannels.includes(String(entry.detail?.channel)));

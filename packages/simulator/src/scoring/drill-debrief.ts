@@ -10,8 +10,11 @@ import { commanderSteps, typedLine } from '../drill/commander-timeline';
 import type { JournalEntry } from '../journal/journal';
 import { isDrillEvent } from '../journal/scoring-facts';
 import type { DrillStore, FinishedDrill } from '../storage/drill-store';
-import { scoreJournal, type DrillScore } from './drill-scorer';
-import { acknowledgeTargetMs } from './scoring-weights';
+import { counterfactualsOf, scoreJournal, type DrillScore } from './drill-scorer';
+import type { RunMeasure } from './counterfactual-runs';
+import { moveSignature } from './ideal-responders';
+import { responderIntents } from './journal-replay';
+import { acknowledgeTargetMs, scoringRulesVersion } from './scoring-weights';
 
 /** What the incident cost, from the simulation. */
 export function incidentImpact(drill: Drill): Record<string, number> {
@@ -37,7 +40,7 @@ export function incidentImpact(drill: Drill): Record<string, number> {
  * with every fact it evicted put back in order.
  */
 export function finishDrill(drill: Drill, store: DrillStore, onFinished?: (finished: FinishedDrill) => void): FinishedDrill {
-  const score = scoreJournal(drill.journal.facts());
+  const score = scoreJournal(drill.journal.facts(), { endMs: drill.clock.now() });
   const impact = incidentImpact(drill);
   const id = randomUUID();
   drill.record({ source: 'sim', action: 'drill.finished', outcome: 'info', detail: { drillId: id, score: score.total, impact } });
@@ -61,6 +64,16 @@ export function finishDrill(drill: Drill, store: DrillStore, onFinished?: (finis
   return finished;
 }
 
+/** A stored drill's score under the current rules: its own when they scored it, else re-scored from its facts. */
+export function currentScore(finished: FinishedDrill): DrillScore {
+  return finished.score.rulesVersion === scoringRulesVersion ? finished.score : scoreJournal(finished.facts, { endMs: finished.durationMs });
+}
+
+/** Re-scores the stored drills older rules scored (at start-up); returns how many. */
+export function rescoreStoredDrills(store: DrillStore): number {
+  return store.rescoreOlder(scoringRulesVersion, currentScore);
+}
+
 export interface PathStep {
   /** Simulated ms after the page ("+3 min"); negative before it. */
   atMs: number;
@@ -80,6 +93,66 @@ export interface Debrief {
   yourPath: PathStep[];
   missed: Array<{ description: string; command: string; why: string }>;
   harmful: Array<{ action: string; why: string }>;
+  /** Where the outcome's points went: each step of the ideal path against when you made the same change, and what the difference cost. */
+  gaps: OutcomeGap[];
+}
+
+/** One step of the ideal path beside your response, from the counterfactual runs. */
+export interface OutcomeGap {
+  /** The ideal path's step. */
+  step: string;
+  /** When the ideal path took it, and when you made the same change (null: never), simulated ms after the page. */
+  idealAtMs: number;
+  yoursAtMs: number | null;
+  /** What your response cost beyond the ideal path's between those moments (to the horizon, if never), in `unit`. */
+  cost: number;
+  unit: string;
+  /** The sentence the debrief shows. */
+  text: string;
+}
+
+const at = (ms: number) => `T+${Math.round(ms / 60_000)}`;
+const amount = (value: number) => Math.round(value).toLocaleString('en-US');
+
+/** The running total of a run at a moment, from its per-minute samples, priced. */
+function totalAt(run: RunMeasure, price: number, simMs: number): number {
+  const minute = Math.min(run.perMinute.length, Math.max(0, Math.floor(simMs / 60_000)));
+  const sample = minute > 0 ? run.perMinute[minute - 1]! : { harm: 0, unavailableMinutes: 0 };
+  return sample.harm + price * sample.unavailableMinutes;
+}
+
+/**
+ * For each step of the ideal path that changed the service: when you made the same change, and
+ * what your response cost beyond the ideal path's meanwhile ("draining at T+3 instead of T+18
+ * would have saved 41,000 failed operations"). Steps you took as early as the ideal cost nothing
+ * and are left out.
+ */
+export function outcomeGaps(finished: FinishedDrill, pageMs: number): OutcomeGap[] {
+  const unit = finished.score.outcome?.unit;
+  if (!unit) return [];
+  const runs = counterfactualsOf(finished.facts, finished.durationMs);
+  if (runs === null) return [];
+  const yours = responderIntents(finished.facts).map((timed) => ({ atMs: timed.atMs, changes: moveSignature(timed.intent) }));
+  const gaps: OutcomeGap[] = [];
+  for (const step of runs.ideal.steps) {
+    if (!step.changes || step.changes.length === 0) continue;
+    const match = yours.find((change) => change.changes.some((signature) => step.changes!.includes(signature)));
+    const yoursAtMs = match ? match.atMs : null;
+    if (yoursAtMs !== null && yoursAtMs <= step.atMs + 60_000) continue;
+    const until = yoursAtMs ?? runs.horizonMs;
+    const extra = totalAt(runs.actual, runs.minutePrice, until) - totalAt(runs.actual, runs.minutePrice, step.atMs) - (totalAt(runs.ideal, runs.minutePrice, until) - totalAt(runs.ideal, runs.minutePrice, step.atMs));
+    const cost = Math.max(0, extra);
+    const when = yoursAtMs === null ? 'you never did' : `you did at ${at(yoursAtMs - pageMs)}`;
+    gaps.push({
+      step: step.label,
+      idealAtMs: step.atMs - pageMs,
+      yoursAtMs: yoursAtMs === null ? null : yoursAtMs - pageMs,
+      cost: Math.round(cost),
+      unit,
+      text: `${step.label}: the ideal path did it at ${at(step.atMs - pageMs)}, ${when}; ${cost >= 1 ? `doing it then would have saved ${amount(cost)} ${unit}` : 'it cost nothing measurable meanwhile'}`,
+    });
+  }
+  return gaps;
 }
 
 function pageOf(journal: readonly JournalEntry[], alerts: readonly string[]): number {
@@ -104,7 +177,8 @@ function yourPath(journal: readonly JournalEntry[], pageMs: number): PathStep[] 
   return commanderSteps(journal, describe).map(({ entry, what }) => ({ atMs: entry.simMs - pageMs, step: entry.effect === 'harmful' ? `${what} (harmful)` : what }));
 }
 
-export function debriefOf(finished: FinishedDrill): Debrief {
+export function debriefOf(stored: FinishedDrill): Debrief {
+  const finished = { ...stored, score: currentScore(stored) };
   const scenario = findScenario(finished.scenario);
   const spec = scenario?.spec ?? null;
   const pageMs = pageOf(finished.journal, spec ? alertNames(spec) : []);
@@ -135,5 +209,6 @@ export function debriefOf(finished: FinishedDrill): Debrief {
     yourPath: yourPath(finished.journal, pageMs),
     missed: finished.score.actions.filter((action) => action.doneAtMs === null).map((action) => ({ description: action.description, command: action.command, why: requiredById.get(action.id)?.why ?? '' })),
     harmful: finished.score.harmful.map((harm) => ({ action: harm.action, why: harm.why })),
+    gaps: outcomeGaps(finished, pageMs),
   };
 }

@@ -57,15 +57,22 @@ describe('a finished drill', () => {
     expect(stored.score.total).toBe(resolved.score);
     expect(scoreJournal(stored.facts)).toEqual(stored.score);
     expect(scoreJournal(stored.journal)).toEqual(stored.score);
-    expect(stored.score.total).toBeGreaterThan(80);
+    // Declared resolved three minutes after the Immediate Actions: the storm stopped, the service not restored.
+    expect(stored.score.outcome).toMatchObject({ unit: 'operations rolled back or failed' });
+    expect(stored.score.dimensions.find((dimension) => dimension.id === 'restored')?.points).toBe(0);
+    expect(stored.score.rulesVersion).toBe(2);
     expect(stored.journal.find((entry) => entry.action === 'drill.finished')?.detail).toMatchObject({ drillId: resolved.drillId, score: resolved.score });
     expect(stored).toMatchObject({ trainee: 'Ada', team: 'sre-blue', scenario: 'rollback-storm', ranked: false });
   });
 
   it('shows the debrief, writes the post-mortem, and keeps practice off the leaderboard', async () => {
     const { resolved } = await playStorm(false);
-    const debrief = (await send('GET', '/trainer/debrief')).json<{ score: { total: number }; idealPath: unknown[]; yourPath: Array<{ step: string }>; missed: unknown[] }>();
+    const debrief = (await send('GET', '/trainer/debrief')).json<{ score: { total: number }; idealPath: unknown[]; yourPath: Array<{ step: string }>; missed: unknown[]; gaps: Array<{ step: string; yoursAtMs: number | null; cost: number; text: string }> }>();
     expect(debrief.score.total).toBe(resolved.score);
+    // Declared resolved with speculation still off: the debrief says what restoring it would have saved.
+    const restart = debrief.gaps.find((gap) => gap.step.startsWith('re-enable speculation'));
+    expect(restart).toMatchObject({ yoursAtMs: null, text: expect.stringMatching(/the ideal path did it at T\+\d+, you never did; doing it then would have saved [\d,]+ operations rolled back or failed/) as unknown });
+    expect(restart!.cost).toBeGreaterThan(0);
     expect(debrief.idealPath.length).toBeGreaterThan(5);
     expect(debrief.yourPath.map((step) => step.step)).toContain('declared P1');
     const postmortem = await send('GET', `/trainer/drills/${resolved.drillId}/postmortem.md`);

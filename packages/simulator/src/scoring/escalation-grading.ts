@@ -10,8 +10,13 @@ import { matrixEscalations, type EscalationTarget, type ScenarioSpec } from '@ga
 import type { JournalEntry } from '../journal/journal';
 import { isDeclaration } from '../journal/scoring-facts';
 import { clampPoints, type Grade } from './grade';
-import { scoringWeights } from './scoring-weights';
 import { assessmentTimeline, firstReached, incidentSeverity, lastMs, minutes, samplesBetween, sincePage } from './severity-timeline';
+
+/**
+ * Graded out of 5, the scale its rules are written in; the scorer gives the dimension the same
+ * share of its weight (scoring-weights.ts), so the weights can change without rewriting the rules.
+ */
+const gradeScale = 5;
 
 /** The matrix's "immediate". */
 export const immediateMs = 15 * 60_000;
@@ -26,7 +31,7 @@ interface Needed {
 }
 
 export function gradeEscalation(entries: readonly JournalEntry[], pageMs: number | null, spec: ScenarioSpec | null): Grade {
-  const max = scoringWeights.escalation.points;
+  const max = gradeScale;
   if (pageMs === null || spec === null) return { points: max, max, reason: 'no escalation required' };
   const timeline = assessmentTimeline(entries);
   const endMs = lastMs(entries);

@@ -8,8 +8,13 @@ import type { Severity } from '@gameday/scenarios';
 import type { JournalEntry } from '../journal/journal';
 import { isDeclaration } from '../journal/scoring-facts';
 import { clampPoints, type Grade } from './grade';
-import { scoringWeights } from './scoring-weights';
 import { assessmentTimeline, declarationWindowMs, firstReached, isSeverity, lastMs, minutes, rank, sincePage, sustainedWorst, worstBetween, type AssessmentSample } from './severity-timeline';
+
+/**
+ * Graded out of 15, the scale its rules are written in; the scorer gives the dimension the same
+ * share of its weight (scoring-weights.ts), so the weights can change without rewriting the rules.
+ */
+const gradeScale = 15;
 
 /** Points for the last call, by how many levels it is off. */
 const offByPoints = [15, 8, 0, 0];
@@ -33,7 +38,7 @@ interface Judged {
 const because = (sample: AssessmentSample | null, pageMs: number | null) => (sample === null ? '' : ` (${sample.reasons[0] ?? `assessed ${sample.severity}`}, ${sincePage(sample.simMs, pageMs)})`);
 
 export function gradeSeverity(entries: readonly JournalEntry[], pageMs: number | null): Grade {
-  const max = scoringWeights.severity.points;
+  const max = gradeScale;
   const declarations = entries.filter((entry) => isDeclaration(entry, '/trainer/severity') && isSeverity(entry.detail?.severity));
   if (declarations.length === 0) return { points: 0, max, reason: 'no severity was declared' };
   const timeline = assessmentTimeline(entries);

@@ -80,6 +80,8 @@ export interface DrillStore {
   /** Each trainee's best ranked drill, best first; ties broken by time to resolve, then by who finished first. */
   leaderboard(query: LeaderboardQuery): LeaderboardRow[];
   count(): number;
+  /** Re-scores the drills scored by rules older than `version`; returns how many. */
+  rescoreOlder(version: number, rescore: (drill: FinishedDrill) => DrillScore): number;
   recordAttendance(row: AttendanceRow): void;
   /** Attendance in order of joining; one session's, or all. */
   attendance(session?: string): AttendanceRow[];

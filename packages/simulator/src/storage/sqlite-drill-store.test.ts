@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 const entry = (seq: number, action: string): JournalEntry => ({ seq, simMs: seq * 1000, wallMs: 0, source: 'sim', action, outcome: 'info' });
-const score = { total: 50, max: 100, scenario: 'rollback-storm', trueSeverity: 'P1', ttaMs: null, ttmMs: null, ttrMs: 60_000, dimensions: [], actions: [], harmful: [], injected: [] } satisfies DrillScore;
+const score = { total: 50, max: 100, scenario: 'rollback-storm', trueSeverity: 'P1', ttaMs: null, ttmMs: null, ttrMs: 60_000, dimensions: [], actions: [], harmful: [], injected: [], rulesVersion: 2, outcome: null } satisfies DrillScore;
 
 const drill = (facts: JournalEntry[], journal: JournalEntry[]): FinishedDrill => ({
   id: 'drill-1',
@@ -65,5 +65,22 @@ describe('SqliteDrillStore', () => {
     store.close();
     // Opened again, the column is there and nothing is added twice.
     new SqliteDrillStore(path).close();
+  });
+
+  it('re-scores the drills older rules scored, and only those, so the board ranks by one set of rules', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gameday-store-'));
+    folders.push(folder);
+    const store = new SqliteDrillStore(join(folder, 'gameday.db'));
+    const { rulesVersion: _version, outcome: _outcome, ...versionOne } = score;
+    store.save({ ...drill([entry(1, 'drill.started')], []), id: 'old', ranked: true, score: versionOne as unknown as DrillScore });
+    store.save({ ...drill([entry(1, 'drill.started')], []), id: 'new', ranked: true, trainee: 'Bo', score: { ...score, total: 60 } });
+    expect(store.get('old')?.score.rulesVersion).toBe(1);
+    const rescored: string[] = [];
+    expect(store.rescoreOlder(2, (old) => (rescored.push(old.id), { ...score, total: 71 }))).toBe(1);
+    expect(rescored).toEqual(['old']);
+    expect(store.get('old')?.score).toMatchObject({ rulesVersion: 2, total: 71 });
+    expect(store.leaderboard({}).map((row) => [row.drillId, row.score])).toEqual([['old', 71], ['new', 60]]);
+    expect(store.rescoreOlder(2, () => score)).toBe(0);
+    store.close();
   });
 });

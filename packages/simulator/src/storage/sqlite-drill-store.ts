@@ -44,7 +44,8 @@ const schema = `
     score_json TEXT NOT NULL,
     impact_json TEXT NOT NULL,
     journal_json TEXT NOT NULL,
-    facts_json TEXT
+    facts_json TEXT,
+    rules_version INTEGER NOT NULL DEFAULT 1
   );
   CREATE INDEX IF NOT EXISTS drills_board ON drills (ranked, scenario, difficulty, score DESC);
   CREATE TABLE IF NOT EXISTS attendance (
@@ -84,6 +85,8 @@ export class SqliteDrillStore implements DrillStore {
       // Stores made before the facts were kept apart: add the column; their rows keep NULL.
       const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('drills') as Array<{ name: string }>;
       if (!columns.some((column) => column.name === 'facts_json')) this.db.exec('ALTER TABLE drills ADD COLUMN facts_json TEXT');
+      // Drills scored before the rules carried a version were scored by version 1.
+      if (!columns.some((column) => column.name === 'rules_version')) this.db.exec('ALTER TABLE drills ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 1');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new StoreError(
@@ -95,8 +98,8 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   save(drill: FinishedDrill): void {
-    const insert = this.db.prepare(`INSERT INTO drills (id, trainee, team, scenario, difficulty, ranked, score, tta_ms, ttm_ms, ttr_ms, finished_at, duration_ms, score_json, impact_json, journal_json, facts_json)
-      VALUES (@id, @trainee, @team, @scenario, @difficulty, @ranked, @score, @tta, @ttm, @ttr, @finishedAt, @durationMs, @scoreJson, @impactJson, @journalJson, @factsJson)`);
+    const insert = this.db.prepare(`INSERT INTO drills (id, trainee, team, scenario, difficulty, ranked, score, tta_ms, ttm_ms, ttr_ms, finished_at, duration_ms, score_json, impact_json, journal_json, facts_json, rules_version)
+      VALUES (@id, @trainee, @team, @scenario, @difficulty, @ranked, @score, @tta, @ttm, @ttr, @finishedAt, @durationMs, @scoreJson, @impactJson, @journalJson, @factsJson, @rulesVersion)`);
     this.db.transaction(() =>
       insert.run({
         id: drill.id,
@@ -115,6 +118,7 @@ export class SqliteDrillStore implements DrillStore {
         impactJson: JSON.stringify(drill.impact),
         journalJson: JSON.stringify(drill.journal),
         factsJson: JSON.stringify(drill.facts),
+        rulesVersion: drill.score.rulesVersion ?? 1,
       }),
     )();
   }
@@ -130,13 +134,30 @@ export class SqliteDrillStore implements DrillStore {
       scenario: row.scenario,
       difficulty: row.difficulty,
       ranked: row.ranked === 1,
-      score: JSON.parse(row.score_json) as DrillScore,
+      score: { rulesVersion: 1, outcome: null, ...(JSON.parse(row.score_json) as Partial<DrillScore>) } as DrillScore,
       finishedAt: row.finished_at,
       durationMs: row.duration_ms,
       impact: JSON.parse(row.impact_json) as Record<string, number>,
       journal,
       facts: row.facts_json === null ? journal : (JSON.parse(row.facts_json) as JournalEntry[]),
     };
+  }
+
+  /**
+   * Re-scores every drill scored by rules older than `version` with `rescore` (from its stored
+   * facts), in one transaction, so the leaderboard ranks by one set of rules. Returns how many.
+   */
+  rescoreOlder(version: number, rescore: (drill: FinishedDrill) => DrillScore): number {
+    const ids = (this.db.prepare('SELECT id FROM drills WHERE rules_version < ?').all(version) as Array<{ id: string }>).map((row) => row.id);
+    const update = this.db.prepare('UPDATE drills SET score = @score, tta_ms = @tta, ttm_ms = @ttm, ttr_ms = @ttr, score_json = @scoreJson, rules_version = @rulesVersion WHERE id = @id');
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const drill = this.get(id)!;
+        const score = rescore(drill);
+        update.run({ id, score: score.total, tta: score.ttaMs, ttm: score.ttmMs, ttr: score.ttrMs, scoreJson: JSON.stringify(score), rulesVersion: score.rulesVersion });
+      }
+    })();
+    return ids.length;
   }
 
   leaderboard(query: LeaderboardQuery): LeaderboardRow[] {

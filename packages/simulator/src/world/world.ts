@@ -11,6 +11,8 @@ import {
   lateSigningSlackMs,
   lateSigningSlashingPerHour,
   looseValidationCorruptionPerMin,
+  normalDemandPerSec,
+  proofQueueCapacity as declaredProofQueueCapacity,
   rollbackAutoProtect,
   timedOutShare,
   type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
@@ -28,11 +30,12 @@ import { appendBounded, applyHappening, configHistoryLimit, type ChannelMessage,
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 export const TICK_MS = 1000;
-const baseDemandPerSec = 200;
+/** Declared with the incidents' impact, which counts operations against it. */
+const baseDemandPerSec = normalDemandPerSec;
 const opsPerWorkerPerSec = 80;
 const proofsPerWorkerPerSec = 60;
 const proofSlotsPerWorker = 4;
-export const proofQueueCapacity = 50_000;
+export const proofQueueCapacity = declaredProofQueueCapacity;
 /** Seconds a proof waits, on average, for its batch to fill: the healthy queue's depth in seconds of inflow. */
 const proofBatchWaitSeconds = 2.5;
 const snapshotBytes = 128 * 1024;
@@ -915,6 +918,7 @@ export class World {
       proofQueueRatio: this.proofQueue / proofQueueCapacity,
       proofWorkersReady: this.cluster.readyCount('proof-worker'),
       agencWorkersReady: this.cluster.readyCount('agenc-worker'),
+      gatewayPodsReady: this.cluster.readyCount('agenc-gateway'),
       corruptedRecords: Math.floor(this.corruptedRecords),
       integrityCheckFailures: this.integrityFailures,
       integrityCheckFailuresRecent,

@@ -17,6 +17,7 @@ const view = (overrides: Partial<Pick<TraineeView, 'integrity' | 'autoDisabledAt
     proofQueueRatio: 0,
     proofWorkersReady: 8,
     agencWorkersReady: 4,
+    gatewayPodsReady: 2,
     integrityCheckFailures: 3,
     integrityCheckFailuresRecent: 1,
     slashedTokens: 200,

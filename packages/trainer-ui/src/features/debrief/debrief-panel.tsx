@@ -63,6 +63,19 @@ export function DebriefPanel({ resolvedAt }: { resolvedAt: string }) {
           ))}
         </tbody>
       </table>
+      {score.outcome && (
+        <p className="outcome">
+          Left alone the incident cost {score.outcome.noResponder.toLocaleString('en-US')} {score.outcome.unit}; the ideal path {score.outcome.ideal.toLocaleString('en-US')}; your response{' '}
+          {score.outcome.yours.toLocaleString('en-US')}.
+        </p>
+      )}
+      {debrief.gaps.length > 0 && (
+        <ul className="lessons" aria-label="Where the outcome went">
+          {debrief.gaps.map((gap) => (
+            <li key={`${gap.step}-${gap.idealAtMs}`}>{gap.text}.</li>
+          ))}
+        </ul>
+      )}
       {(debrief.missed.length > 0 || debrief.harmful.length > 0) && (
         <ul className="lessons" aria-label="What would have changed">
           {debrief.missed.map((action) => (
