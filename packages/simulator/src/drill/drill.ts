@@ -32,6 +32,7 @@ import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScanResult } from '../world/world';
 import { MetricSeries } from './metric-series';
+import { ScrapeGaps } from '../world/scrape-gaps';
 import { IncidentResolution, type Resolution, type RunningFault } from './incident-resolution';
 import { TraineeSession } from './trainee-session';
 import type { AlertNotice } from '../world/alert-webhook';
@@ -58,6 +59,11 @@ export interface DrillOptions {
   wallNow?: () => number;
   /** The instant simulated time 0 stands for (default: from the seed, `seededEpochMs`), so local times are the seed's. */
   epochMs?: number;
+  /**
+   * Whether `/metrics` has the odd failed scrape its difficulty brings (default true). The
+   * runbook checker turns it off: it judges the runbook's commands, not the exporter's luck.
+   */
+  scrapeGaps?: boolean;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -80,6 +86,8 @@ export class Drill {
   actor!: Actor<AnyStateMachine>;
   trainee!: TraineeSession;
   series!: MetricSeries;
+  /** When the metrics exporter fails a scrape: fixed by the seed and difficulty, so a reset keeps it. */
+  readonly scrapeGaps: ScrapeGaps;
   /** Whether the incident is resolved, as a condition of the world (checked every tick). */
   private resolutionTracker!: IncidentResolution;
   /** How many of each machine's happenings have been applied to the world. */
@@ -107,6 +115,7 @@ export class Drill {
     this.scenario = scenario;
     this.epochMs = options.epochMs ?? seededEpochMs(options.seed);
     this.handledEvents = new Set(scenario.machine.events);
+    this.scrapeGaps = options.scrapeGaps === false ? new ScrapeGaps(options.seed, 0) : ScrapeGaps.forDrill(options.seed, options.difficulty, scenario.incident !== null);
     this.build();
   }
 
@@ -252,7 +261,8 @@ export class Drill {
       const observed = { type: 'world.observed' as const, readings: this.world.readings(), simMs: this.clock.now() };
       this.actor.send(observed);
       for (const fault of this.faults) fault.actor.send(observed);
-      this.series.sample(this.world, this.clock.now());
+      // A scrape the exporter failed leaves a gap in the dashboard's series, as in Prometheus.
+      this.series.sample(this.world, this.clock.now(), this.scrapeGaps.at(this.clock.now()) === undefined);
     }
   }
 
