@@ -18,6 +18,7 @@ export type {
   ActionMatcher,
   ActionRecord,
   AlertRuleSpec,
+  ChartedReading,
   CauseSpec,
   Condition,
   EscalationTarget,

@@ -349,6 +349,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
       trigger: 'State integrity check failures, inconsistent data',
       expr: 'speculation_integrity_check_failures_total > 0',
       forMs: 0,
+      threshold: { reading: 'integrityCheckFailures', above: 0 },
       holds: (readings) => readings.integrityCheckFailures > 0,
       value: (readings) => readings.integrityCheckFailures,
     },

@@ -5,7 +5,8 @@
  * in), and nothing the service itself does not know yet (how many records are corrupt is known
  * after a full integrity check, not before).
  */
-import type { Readings } from '@gameday/scenarios';
+import type { ChartedReading, Readings } from '@gameday/scenarios';
+import { alertRules } from '../world/alerts';
 import { integrityStatus, regionReport, type IntegrityStatus, type RegionReport } from './service-reports';
 import type { Drill } from './drill';
 import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
@@ -56,7 +57,21 @@ export interface TraineeView {
   /** The service's primary region and its local time: whether it is business hours there. */
   region: RegionReport;
   page: PageView | null;
-  alerts: Array<{ name: string; runbook: string; trigger: string; state: string; firedAt: string | null; value: number }>;
+  /**
+   * Every alerting rule of the service (all incidents', as a team's Prometheus has them all), with
+   * its `for` and the line a dashboard draws for it: the charts' thresholds are the rules' own.
+   */
+  alerts: Array<{
+    name: string;
+    runbook: string;
+    trigger: string;
+    severity: 'critical' | 'warning';
+    state: string;
+    firedAt: string | null;
+    value: number;
+    forMs: number;
+    threshold: { reading: ChartedReading; above: number } | null;
+  }>;
   readings: TraineeReadings;
   /** What the integrity checker has found so far, and when. */
   integrity: IntegrityStatus;
@@ -153,7 +168,20 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     clock: { mode: drill.clock.mode, simMs: now, simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
     region: regionReport(drill),
     page,
-    alerts: alerts.map((alert) => ({ name: alert.name, runbook: alert.runbook, trigger: alert.trigger, state: alert.state, firedAt: at(alert.firedAtMs ?? null), value: alert.value })),
+    alerts: alerts.map((alert) => {
+      const rule = alertRules.find((candidate) => candidate.name === alert.name);
+      return {
+        name: alert.name,
+        runbook: alert.runbook,
+        trigger: alert.trigger,
+        severity: alert.severity,
+        state: alert.state,
+        firedAt: at(alert.firedAtMs ?? null),
+        value: alert.value,
+        forMs: rule?.forMs ?? 0,
+        threshold: rule?.threshold ?? null,
+      };
+    }),
     readings: traineeReadings(world.readings()),
     integrity: integrityStatus(drill),
     autoDisabledAt: world.autoDisabled ? at(world.autoDisabled.atMs) : null,
