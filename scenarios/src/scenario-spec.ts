@@ -219,6 +219,11 @@ export interface ScenarioSpec {
   stabiliseFirst: boolean;
   /** Escalations this incident's section asks for, whatever the severity (the matrix's come on top). */
   escalateTo: EscalationTarget[];
+  /**
+   * What someone escalated to says in this incident instead of their usual acknowledgement
+   * (`incident-people.ts` has the usual lines and when each is said): questions, never answers.
+   */
+  people?: Partial<Record<EscalationTarget, string>>;
   /** Position on the onboarding path: 1 is taken first. */
   onboardingRank: number;
 }

@@ -12,6 +12,7 @@ import type { Drill } from './drill';
 import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
 import type { SeriesSample } from './metric-series';
 import { channelMessagesReport, type ChannelMessageEntry } from './outside-reports';
+import { peopleReplies } from './people-replies';
 import type { CommsPost, SeverityDeclaration } from './trainee-session';
 
 /** The pager re-notifies an unacknowledged page this often (simulated). */
@@ -81,7 +82,10 @@ export interface TraineeView {
   deployments: Array<{ name: string; desired: number; ready: number }>;
   pods: Array<{ name: string; deployment: string; status: string; restarts: number }>;
   logs: Array<{ at: string; pod: string; level: string; message: string }>;
-  /** What other teams posted in the drill's channels, oldest first: the UI shows them in their channel. */
+  /**
+   * What other teams posted in the drill's channels, and what the people the responder escalated
+   * to (and the bridge) said back, oldest first: the UI shows each in its channel.
+   */
   messages: ChannelMessageEntry[];
   latestSample: SeriesSample | null;
   trainee: {
@@ -189,7 +193,7 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     deployments: [...world.cluster.deployments.values()].map((deployment) => ({ name: deployment.name, desired: deployment.replicas, ready: world.cluster.readyCount(deployment.name) })),
     pods: world.cluster.pods.map((pod) => ({ name: pod.name, deployment: pod.deployment, status: pod.status, restarts: pod.restarts })),
     logs: world.logs.recent(50).map((line) => ({ at: at(line.simMs)!, pod: line.pod, level: line.level, message: line.message })),
-    messages: channelMessagesReport(drill, Number.POSITIVE_INFINITY, null).messages,
+    messages: [...channelMessagesReport(drill, Number.POSITIVE_INFINITY, null).messages, ...peopleReplies(drill)].sort((a, b) => a.at.localeCompare(b.at)),
     latestSample: drill.series.latest() ?? null,
     trainee: {
       severity: trainee.severity,
