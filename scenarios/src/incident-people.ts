@@ -24,6 +24,9 @@ export const incidentPeople: Readonly<Record<EscalationTarget | 'secondary', Per
   secondary: { name: 'Lee Chen', role: 'secondary on-call' },
 };
 
+/** The incident bridge a responder joins, and the link a message gives for it. */
+export const incidentBridge = { name: 'speculation incident bridge', url: 'https://meet.agenc.io/speculation-incident' } as const;
+
 /** The runbook's cadence for updates in #incidents ("Next update in 15 minutes"). */
 export const updateCadenceMs = 15 * 60_000;
 /** How late an update is before the platform lead asks for it. */

@@ -46,7 +46,7 @@ export type {
   WorldEventBody,
 } from './scenario-types';
 export { alertRulesYaml } from './alert-rules-file';
-export { incidentPeople, scriptedReplies, updateCadenceMs, type Person, type ReplyInput, type ScriptedReply } from './incident-people';
+export { incidentBridge, incidentPeople, scriptedReplies, updateCadenceMs, type Person, type ReplyInput, type ScriptedReply } from './incident-people';
 export { defaultTrackedConfig, freshFixMs, restoringTooFast, trackedConfigAfter } from './incident-kit';
 export type { TrackedConfig } from './incident-kit';
 export { scenarioTableMarkdown, withScenarioTable } from './scenario-docs';

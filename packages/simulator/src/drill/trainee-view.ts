@@ -5,7 +5,7 @@
  * in), and nothing the service itself does not know yet (how many records are corrupt is known
  * after a full integrity check, not before).
  */
-import type { ChartedReading, Readings } from '@gameday/scenarios';
+import { incidentBridge, updateCadenceMs, type ChartedReading, type Readings } from '@gameday/scenarios';
 import { alertRules } from '../world/alerts';
 import { integrityStatus, regionReport, type IntegrityStatus, type RegionReport } from './service-reports';
 import type { Drill } from './drill';
@@ -66,6 +66,7 @@ export interface TraineeView {
     name: string;
     runbook: string;
     trigger: string;
+    summary: string;
     severity: 'critical' | 'warning';
     state: string;
     firedAt: string | null;
@@ -88,6 +89,8 @@ export interface TraineeView {
    */
   messages: ChannelMessageEntry[];
   latestSample: SeriesSample | null;
+  /** The incident bridge and the update cadence the runbook asks for: what a message template fills in. */
+  comms: { bridgeUrl: string; updateEveryMinutes: number };
   trainee: {
     severity: SeverityDeclaration | null;
     severityChanges: number;
@@ -178,6 +181,7 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
         name: alert.name,
         runbook: alert.runbook,
         trigger: alert.trigger,
+        summary: alert.summary,
         severity: alert.severity,
         state: alert.state,
         firedAt: at(alert.firedAtMs ?? null),
@@ -195,6 +199,7 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     logs: world.logs.recent(50).map((line) => ({ at: at(line.simMs)!, pod: line.pod, level: line.level, message: line.message })),
     messages: [...channelMessagesReport(drill, Number.POSITIVE_INFINITY, null).messages, ...peopleReplies(drill)].sort((a, b) => a.at.localeCompare(b.at)),
     latestSample: drill.series.latest() ?? null,
+    comms: { bridgeUrl: incidentBridge.url, updateEveryMinutes: updateCadenceMs / 60_000 },
     trainee: {
       severity: trainee.severity,
       severityChanges: trainee.severities.length,

@@ -22,6 +22,7 @@ const rule = (name: string, above: number, forMs: number, severity: 'critical' |
   name,
   runbook: 'INC-SPEC-001',
   trigger: '',
+  summary: '',
   severity,
   state,
   firedAt: null,
