@@ -29,6 +29,7 @@ describe('chart scales (issue 16: charts that read like Grafana)', () => {
     const stake = valueScale([1_250_000, 1_249_000], { fromZero: false, heightPx: 118 });
     expect(stake.min).toBeGreaterThan(1_000_000);
     expect(stake.ticks.length).toBeGreaterThanOrEqual(2);
+    expect(valueScale([0, 0], { fromZero: true, heightPx: 118, integer: true }).ticks).toEqual([0, 1]);
   });
 
   it('gives the value labels the room their longest label needs (no clipped stake axis)', () => {

@@ -60,9 +60,9 @@ export interface ValueScale {
 /**
  * The value axis for `values` (and the thresholds, which must be in view): from zero, or
  * hugging the data when `fromZero` is off (a stake in the millions barely moves), up to
- * `ceiling` when the quantity has one (a ratio).
+ * `ceiling` when the quantity has one (a ratio), on whole numbers for a count (`integer`).
  */
-export function valueScale(values: number[], options: { fromZero: boolean; ceiling?: number; heightPx: number }): ValueScale {
+export function valueScale(values: number[], options: { fromZero: boolean; ceiling?: number; heightPx: number; integer?: boolean }): ValueScale {
   const tickCount = Math.max(2, Math.floor(options.heightPx / 32));
   const finite = values.filter((value) => Number.isFinite(value));
   let low = finite.length === 0 ? 0 : Math.min(...finite);
@@ -74,7 +74,8 @@ export function valueScale(values: number[], options: { fromZero: boolean; ceili
     high += room;
     if (!options.fromZero) low -= room;
   }
-  const step = niceStep(high - low, tickCount);
+  // A count has no half-failures: its ticks are whole numbers.
+  const step = options.integer ? Math.max(1, niceStep(high - low, tickCount)) : niceStep(high - low, tickCount);
   const min = Math.floor(low / step) * step;
   const max = Math.ceil(high / step) * step;
   const ticks: number[] = [];

@@ -8,12 +8,12 @@ import { count, percent } from './chart-scale';
 /** The metrics the runbook's triggers are about; the rules that alert on each draw their own lines. */
 const charts: ChartSpec[] = [
   { title: 'Rollback rate', reading: 'rollbackRate', pick: (values) => values.rollbackRate, format: percent, ceiling: 1 },
-  { title: 'Active speculative tasks', pick: (values) => values.activeTasks, format: count },
+  { title: 'Active speculative tasks', pick: (values) => values.activeTasks, format: count, integer: true },
   { title: 'Errors per second', pick: (values) => values.errorRate, format: count },
   { title: 'Memory vs limit (highest pod)', reading: 'memoryRatio', pick: (values) => values.memoryRatio, format: percent, ceiling: 1 },
   { title: 'Proof queue vs capacity', reading: 'proofQueueRatio', pick: (values) => values.proofQueueRatio, format: percent, ceiling: 1 },
-  { title: 'Integrity check failures', reading: 'integrityCheckFailures', pick: (values) => values.integrityFailures, format: count },
-  { title: 'Stake (tokens)', pick: (values) => values.stakeTokens, format: count, fromZero: false },
+  { title: 'Integrity check failures', reading: 'integrityCheckFailures', pick: (values) => values.integrityFailures, format: count, integer: true },
+  { title: 'Stake (tokens)', pick: (values) => values.stakeTokens, format: count, fromZero: false, integer: true },
 ];
 
 /** The time ranges a responder can look at, as Grafana's picker offers them. */

@@ -12,6 +12,8 @@ export interface ChartSpec {
   ceiling?: number;
   /** Start the axis at zero (default); off for a quantity that is large and moves little. */
   fromZero?: boolean;
+  /** A count: whole-number ticks. */
+  integer?: boolean;
 }
 
 /** An alerting rule's line on this chart: its own value, name, `for` and whether it fires now. */
@@ -69,6 +71,7 @@ export function MetricChart({
   const answered = visible.filter((sample): sample is Answered => sample.up === 1);
   const scale = valueScale([...answered.map(spec.pick), ...thresholds.map((threshold) => threshold.above)], {
     fromZero: spec.fromZero !== false,
+    integer: spec.integer === true,
     heightPx: height - margin.top - margin.bottom,
     ...(spec.ceiling === undefined ? {} : { ceiling: spec.ceiling }),
   });
