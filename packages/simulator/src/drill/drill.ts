@@ -32,7 +32,7 @@ import { SimClock, type ClockMode } from '../clock/sim-clock';
 import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScanResult } from '../world/world';
 import { MetricSeries } from './metric-series';
-import { ScrapeGaps } from '../world/scrape-gaps';
+import { ScrapeGaps, type ScrapeGap } from '../world/scrape-gaps';
 import { IncidentResolution, type Resolution, type RunningFault } from './incident-resolution';
 import { TraineeSession } from './trainee-session';
 import type { AlertNotice } from '../world/alert-webhook';
@@ -262,7 +262,7 @@ export class Drill {
       this.actor.send(observed);
       for (const fault of this.faults) fault.actor.send(observed);
       // A scrape the exporter failed leaves a gap in the dashboard's series, as in Prometheus.
-      this.series.sample(this.world, this.clock.now(), this.scrapeGaps.at(this.clock.now()) === undefined);
+      this.series.sample(this.world, this.clock.now(), this.failedScrape() === undefined);
     }
   }
 
@@ -354,6 +354,16 @@ export class Drill {
       });
     }
     return { scan, result: finished(), previousFull };
+  }
+
+  /**
+   * The scrape gap `/metrics` is in now, if any: the seed's schedule, but only while the service
+   * is under pressure (an alert firing). A quiet service, before the page or once it has
+   * recovered, answers every scrape.
+   */
+  failedScrape(): ScrapeGap | undefined {
+    if (this.scrapeGaps.chance <= 0 || this.world.alerts.firing().length === 0) return undefined;
+    return this.scrapeGaps.at(this.clock.now());
   }
 
   /** Resolves when the drain in progress completes. */

@@ -1,7 +1,7 @@
 /**
  * When the service's metrics exporter fails a scrape, as a real one does under pressure: rare
  * windows of simulated time in which `/metrics` answers 503, or answers later than a scraper's
- * timeout. Prometheus records such a scrape as `up 0` and no samples; the dashboard's series
+ * timeout (the drill applies them only while an alert fires: `Drill.failedScrape`). Prometheus records such a scrape as `up 0` and no samples; the dashboard's series
  * records a gap. The schedule is hashed from the seed and each window's index rather than drawn
  * from the world's Rng, so the same seed has its gaps at the same simulated moments on every
  * replay, and asking about a gap never moves the world's random sequence.

@@ -19,9 +19,9 @@ const metricsRoutes: RoutesPlugin = async (fastify) => {
     '/metrics',
     { schema: { summary: 'The service metrics in Prometheus text format (now and then a scrape fails, as under pressure)', response: { 200: Type.String() } } },
     async (_request, reply) => {
-      // The odd failed scrape, at the moments the drill's seed fixes (world/scrape-gaps.ts): only
-      // this route fails, never the admin API a responder acts through.
-      const gap = fastify.drill.scrapeGaps.at(fastify.drill.clock.now());
+      // The odd failed scrape while the service is under pressure, at the moments the drill's seed
+      // fixes (world/scrape-gaps.ts): only this route fails, never the admin API a responder acts through.
+      const gap = fastify.drill.failedScrape();
       if (gap?.failure === 'unavailable') throw new GamedayError('UNAVAILABLE', 'the exporter did not finish collecting in time; the next scrape may succeed');
       if (gap?.failure === 'slow' && fastify.drill.clock.mode === 'realtime') await new Promise((resolve) => setTimeout(resolve, slowScrapeWallMs));
       // The drill's service metrics, its cluster as kube-state-metrics and cAdvisor show it, then

@@ -88,7 +88,7 @@ describe('comms templates filled with what the drill knows (issue 16 item 7)', (
       posted.push(input.text);
     };
     const { rerender } = render(<CommsPanel trainee={trainee()} facts={facts} actions={{ ...actions, post }} />);
-    const box = screen.getByRole('textbox') as HTMLTextAreaElement;
+    const box = screen.getByRole<HTMLTextAreaElement>('textbox');
     expect(box.value).toContain('[P2] Speculation Incident - Cascading rollback storm');
     fireEvent.click(screen.getByRole('button', { name: 'Post' }));
     await screen.findByText(/fill in the template's placeholders first/);

@@ -125,7 +125,7 @@ describe('ChartsPanel (issue 16: charts that read like Grafana)', () => {
     for (const label of labels) {
       expect(label.textContent).toMatch(/M$/);
       // Right-aligned 6 px left of the plot, with room for its characters before the SVG's edge.
-      expect(Number(label.getAttribute('x')) - label.textContent!.length * 7).toBeGreaterThanOrEqual(0);
+      expect(Number(label.getAttribute('x')) - (label.textContent ?? '').length * 7).toBeGreaterThanOrEqual(0);
       expect(Number(label.getAttribute('x'))).toBeLessThan(Number(area.getAttribute('x')));
     }
   });
