@@ -18,6 +18,7 @@ export type {
   ActionMatcher,
   ActionRecord,
   AlertRuleSpec,
+  ChartedReading,
   CauseSpec,
   Condition,
   EscalationTarget,
@@ -48,6 +49,7 @@ export type {
 export { alertRulesYaml } from './alert-rules-file';
 export { backgroundNoise, logGrowthPerHour, logRotateJob, logVolume, logVolumeAlert, logVolumeAlertBelow, noisyNeighbour, planRedHerrings, quietBackground, redHerringAlertRules, redHerringRunbook } from './red-herrings';
 export type { BackgroundNoise, RedHerringPlan } from './red-herrings';
+export { incidentBridge, incidentPeople, scriptedReplies, updateCadenceMs, type Person, type ReplyInput, type ScriptedReply } from './incident-people';
 export { defaultTrackedConfig, freshFixMs, restoringTooFast, trackedConfigAfter } from './incident-kit';
 export type { TrackedConfig } from './incident-kit';
 export { scenarioTableMarkdown, withScenarioTable } from './scenario-docs';

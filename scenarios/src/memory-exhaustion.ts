@@ -365,6 +365,7 @@ export const memoryExhaustionSpec: ScenarioSpec = {
       expr: 'max(speculation_memory_usage_bytes / speculation_memory_limit_bytes) > 0.95 or max(speculation_oomkilled_pods) > 0',
       // A pod brushing its limit on one GC cycle does not page; OOMKilled pods count for five minutes after the kill.
       forMs: 60_000,
+      threshold: { reading: 'memoryRatio', above: 0.95 },
       holds: (readings) => readings.memoryRatio > 0.95 || readings.oomKilledPods > 0,
       value: (readings) => readings.memoryRatio,
     },

@@ -379,6 +379,7 @@ export const proofBacklogSpec: ScenarioSpec = {
       trigger: 'Proof queue > 95%',
       expr: 'max(proof_queue_depth / proof_queue_capacity) > 0.95',
       forMs: 60_000,
+      threshold: { reading: 'proofQueueRatio', above: 0.95 },
       holds: (readings) => readings.proofQueueRatio > 0.95,
       value: (readings) => readings.proofQueueRatio,
     },

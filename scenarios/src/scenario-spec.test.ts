@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesAction, routeOf, type ActionMatcher, type ActionRecord } from './scenario-spec';
+import { scenarios } from './scenario-registry';
+import { readings } from './test-readings';
 
 /** A journaled request as the simulator records it. */
 const request = (method: string, route: string, detail: Record<string, unknown> = {}, outcome = 'accepted', source = 'admin', action = `${method} ${route}`): ActionRecord => ({
@@ -38,5 +40,22 @@ describe('matchesAction', () => {
     expect(routeOf({ path: '/admin/speculation/drain' })).toBe('/admin/speculation/drain');
     expect(routeOf({ path: '/admin/%67c', route: '/admin/gc' })).toBe('/admin/gc');
     expect(matchesAction({ kind: 'request', method: 'POST', route: '/admin/speculation/drain' }, { source: 'admin', action: 'POST /admin/speculation/drain', outcome: 'accepted', detail: { method: 'POST', path: '/admin/speculation/drain' } })).toBe(true);
+  });
+});
+
+describe('alert rule thresholds (issue 16: charts draw the rules’ own lines)', () => {
+  const rules = scenarios.flatMap((scenario) => scenario.spec?.alertRules ?? []);
+  it('declares a threshold for every rule that charts one reading over a line, and the line is the rule’s own', () => {
+    expect(rules.filter((rule) => rule.threshold).map((rule) => rule.name)).toEqual(
+      expect.arrayContaining(['SpeculationRollbackStorm', 'SpeculationRollbackRateElevated', 'SpeculationMemoryExhaustion', 'ProofQueueSaturated', 'SpeculationStateCorruption']),
+    );
+    for (const rule of rules) {
+      if (!rule.threshold) continue;
+      const { reading, above } = rule.threshold;
+      const step = above === 0 ? 1 : 0.001;
+      expect(rule.holds(readings({ [reading]: above })), rule.name).toBe(false);
+      expect(rule.holds(readings({ [reading]: above + step })), rule.name).toBe(true);
+      expect(rule.expr, rule.name).toContain(`> ${above}`);
+    }
   });
 });

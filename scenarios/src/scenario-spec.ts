@@ -149,10 +149,19 @@ export interface AlertRuleSpec {
   /** PromQL over the metrics gameday exports; must hold exactly when `holds` does. */
   expr: string;
   forMs: number;
+  /**
+   * Where a dashboard draws the rule: the reading its `expr` compares and the value it must
+   * exceed (the trainer UI's charts draw this line, labelled with the rule). Only for a rule
+   * that is one reading over a line; a test holds it to `holds` and `expr`.
+   */
+  threshold?: { reading: ChartedReading; above: number };
   holds(readings: Readings): boolean;
   /** The value shown on the pager (a ratio, a count). */
   value(readings: Readings): number;
 }
+
+/** Readings a dashboard charts over time, and so the ones a rule's threshold can be drawn on. */
+export type ChartedReading = 'rollbackRate' | 'memoryRatio' | 'proofQueueRatio' | 'integrityCheckFailuresRecent';
 
 /** Who the runbook has a responder escalate to. */
 export const escalationTargets = ['platform-lead', 'engineering-leadership', 'finance', 'legal'] as const;
@@ -210,6 +219,11 @@ export interface ScenarioSpec {
   stabiliseFirst: boolean;
   /** Escalations this incident's section asks for, whatever the severity (the matrix's come on top). */
   escalateTo: EscalationTarget[];
+  /**
+   * What someone escalated to says in this incident instead of their usual acknowledgement
+   * (`incident-people.ts` has the usual lines and when each is said): questions, never answers.
+   */
+  people?: Partial<Record<EscalationTarget, string>>;
   /** Position on the onboarding path: 1 is taken first. */
   onboardingRank: number;
   /** What the incident costs, second by second: the outcome a score measures against its counterfactuals. */

@@ -502,6 +502,9 @@ export const stakeSlashingSpec: ScenarioSpec = {
   ],
   stabiliseFirst: true,
   escalateTo: ['engineering-leadership', 'finance'],
+  people: {
+    finance: "Finance here. What's our exposure on the slashing: how many tokens so far, and is it still going? We need a number before the treasury call.",
+  },
   onboardingRank: 4,
   impact: {
     unit: 'tokens slashed',

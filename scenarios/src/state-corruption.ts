@@ -351,6 +351,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
       // again (restored, the race fixed) the scans pass and the alert resolves.
       expr: 'increase(speculation_integrity_check_failures_total[15m]) > 0',
       forMs: 0,
+      threshold: { reading: 'integrityCheckFailuresRecent', above: 0 },
       holds: (readings) => readings.integrityCheckFailuresRecent > 0,
       value: (readings) => readings.integrityCheckFailuresRecent,
     },

@@ -11,7 +11,7 @@ export type { DrillState } from './drill/drill-state';
 export { traineeView } from './drill/trainee-view';
 export type { PageView, TimelineItem, TraineeReadings, TraineeView } from './drill/trainee-view';
 export type { ChannelMessageEntry, ChannelMessagesReport, ConfigHistoryEntry, ConfigHistoryReport } from './drill/outside-reports';
-export type { SeriesSample } from './drill/metric-series';
+export type { SeriesSample, SeriesValues } from './drill/metric-series';
 export { channels, commsTemplates, escalationTargets, impactQuestions } from './drill/trainee-session';
 export type { Channel, CommsTemplate, EscalationTarget, ImpactQuestionId } from './drill/trainee-session';
 export type { DrillOutcome } from './drill/drill-progress';

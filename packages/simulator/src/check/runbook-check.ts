@@ -193,7 +193,7 @@ async function checkSection(section: RunbookSection, host: CheckHost, parsed: Re
     return result;
   }
 
-  const drill = new Drill({ scenario: scenarioId, seed: options.seed ?? parsed.options.seed ?? 1, clock: 'virtual', speed: 1, difficulty: 'normal' });
+  const drill = new Drill({ scenario: scenarioId, seed: options.seed ?? parsed.options.seed ?? 1, clock: 'virtual', speed: 1, difficulty: 'normal', scrapeGaps: false });
   host.slot.current = drill;
   drill.start();
   const { env, workDir } = host;

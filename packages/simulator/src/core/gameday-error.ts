@@ -24,6 +24,7 @@ export const errorCodes = [
   'UNSUPPORTED_MEDIA_TYPE',
   'HEADERS_TOO_LARGE',
   'CONFLICT',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

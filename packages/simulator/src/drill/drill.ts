@@ -35,6 +35,7 @@ import { Journal, type JournalInput } from '../journal/journal';
 import { TICK_MS, World, integrityScanMs, type IntegrityScan, type IntegrityScanResult } from '../world/world';
 import { ImpactMeter } from './impact-meter';
 import { MetricSeries } from './metric-series';
+import { ScrapeGaps, type ScrapeGap } from '../world/scrape-gaps';
 import { IncidentResolution, type Resolution, type RunningFault } from './incident-resolution';
 import { TraineeSession } from './trainee-session';
 import { SeverityWatch } from './severity-watch';
@@ -62,6 +63,11 @@ export interface DrillOptions {
   wallNow?: () => number;
   /** The instant simulated time 0 stands for (default: from the seed, `seededEpochMs`), so local times are the seed's. */
   epochMs?: number;
+  /**
+   * Whether `/metrics` has the odd failed scrape its difficulty brings (default true). The
+   * runbook checker turns it off: it judges the runbook's commands, not the exporter's luck.
+   */
+  scrapeGaps?: boolean;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -86,6 +92,8 @@ export class Drill {
   series!: MetricSeries;
   /** What the incident has cost so far, by its spec's impact declaration. */
   impact!: ImpactMeter;
+  /** When the metrics exporter fails a scrape: fixed by the seed and difficulty, so a reset keeps it. */
+  readonly scrapeGaps: ScrapeGaps;
   /** Whether the incident is resolved, as a condition of the world (checked every tick). */
   private resolutionTracker!: IncidentResolution;
   /** The severity the engine assesses, journaled when it changes (what severity and comms are graded against). */
@@ -115,6 +123,7 @@ export class Drill {
     this.scenario = scenario;
     this.epochMs = options.epochMs ?? seededEpochMs(options.seed);
     this.handledEvents = new Set(scenario.machine.events);
+    this.scrapeGaps = options.scrapeGaps === false ? new ScrapeGaps(options.seed, 0) : ScrapeGaps.forDrill(options.seed, options.difficulty, scenario.incident !== null);
     this.build();
   }
 
@@ -267,7 +276,8 @@ export class Drill {
       const observed = { type: 'world.observed' as const, readings: this.world.readings(), simMs: this.clock.now() };
       this.actor.send(observed);
       for (const fault of this.faults) fault.actor.send(observed);
-      this.series.sample(this.world, this.clock.now());
+      // A scrape the exporter failed leaves a gap in the dashboard's series, as in Prometheus.
+      this.series.sample(this.world, this.clock.now(), this.failedScrape() === undefined);
     }
   }
 
@@ -375,6 +385,16 @@ export class Drill {
       });
     }
     return { scan, result: finished(), previousFull };
+  }
+
+  /**
+   * The scrape gap `/metrics` is in now, if any: the seed's schedule, but only while the service
+   * is under pressure (an alert firing). A quiet service, before the page or once it has
+   * recovered, answers every scrape.
+   */
+  failedScrape(): ScrapeGap | undefined {
+    if (this.scrapeGaps.chance <= 0 || this.world.alerts.firing().length === 0) return undefined;
+    return this.scrapeGaps.at(this.clock.now());
   }
 
   /** Resolves when the drain in progress completes. */

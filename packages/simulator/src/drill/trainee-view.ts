@@ -5,13 +5,15 @@
  * in), and nothing the service itself does not know yet (how many records are corrupt is known
  * after a full integrity check, not before).
  */
-import { scenarios, type Readings } from '@gameday/scenarios';
+import { incidentBridge, scenarios, updateCadenceMs, type ChartedReading, type Readings } from '@gameday/scenarios';
+import { alertRules } from '../world/alerts';
 import { integrityStatus, regionReport, type IntegrityStatus, type RegionReport } from './service-reports';
 import type { Drill } from './drill';
 import { drillOutcome, onboardingHints, type DrillOutcome } from './drill-progress';
 import type { SeriesSample } from './metric-series';
 import { channelMessagesReport, type ChannelMessageEntry } from './outside-reports';
 import { commanderSteps, requestStep, typedLine } from './commander-timeline';
+import { peopleReplies } from './people-replies';
 import type { CommsPost, SeverityDeclaration } from './trainee-session';
 
 /** The pager re-notifies an unacknowledged page this often (simulated). */
@@ -62,7 +64,22 @@ export interface TraineeView {
   /** The service's primary region and its local time: whether it is business hours there. */
   region: RegionReport;
   page: PageView | null;
-  alerts: Array<{ name: string; runbook: string; trigger: string; state: string; firedAt: string | null; value: number }>;
+  /**
+   * Every alerting rule of the service (all incidents', as a team's Prometheus has them all), with
+   * its `for` and the line a dashboard draws for it: the charts' thresholds are the rules' own.
+   */
+  alerts: Array<{
+    name: string;
+    runbook: string;
+    trigger: string;
+    summary: string;
+    severity: 'critical' | 'warning';
+    state: string;
+    firedAt: string | null;
+    value: number;
+    forMs: number;
+    threshold: { reading: ChartedReading; above: number } | null;
+  }>;
   readings: TraineeReadings;
   /** What the integrity checker has found so far, and when. */
   integrity: IntegrityStatus;
@@ -72,9 +89,14 @@ export interface TraineeView {
   deployments: Array<{ name: string; desired: number; ready: number }>;
   pods: Array<{ name: string; deployment: string; status: string; restarts: number }>;
   logs: Array<{ at: string; pod: string; level: string; message: string }>;
-  /** What other teams posted in the drill's channels, oldest first: the UI shows them in their channel. */
+  /**
+   * What other teams posted in the drill's channels, and what the people the responder escalated
+   * to (and the bridge) said back, oldest first: the UI shows each in its channel.
+   */
   messages: ChannelMessageEntry[];
   latestSample: SeriesSample | null;
+  /** The incident bridge and the update cadence the runbook asks for: what a message template fills in. */
+  comms: { bridgeUrl: string; updateEveryMinutes: number };
   trainee: {
     severity: SeverityDeclaration | null;
     severityChanges: number;
@@ -167,7 +189,21 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     clock: { mode: drill.clock.mode, simMs: now, simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
     region: regionReport(drill),
     page,
-    alerts: alerts.map((alert) => ({ name: alert.name, runbook: alert.runbook, trigger: alert.trigger, state: alert.state, firedAt: at(alert.firedAtMs ?? null), value: alert.value })),
+    alerts: alerts.map((alert) => {
+      const rule = alertRules.find((candidate) => candidate.name === alert.name);
+      return {
+        name: alert.name,
+        runbook: alert.runbook,
+        trigger: alert.trigger,
+        summary: alert.summary,
+        severity: alert.severity,
+        state: alert.state,
+        firedAt: at(alert.firedAtMs ?? null),
+        value: alert.value,
+        forMs: rule?.forMs ?? 0,
+        threshold: rule?.threshold ?? null,
+      };
+    }),
     readings: traineeReadings(world.readings()),
     integrity: integrityStatus(drill),
     autoDisabledAt: world.autoDisabled ? at(world.autoDisabled.atMs) : null,
@@ -175,8 +211,9 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     deployments: [...world.cluster.deployments.values()].map((deployment) => ({ name: deployment.name, desired: deployment.replicas, ready: world.cluster.readyCount(deployment.name) })),
     pods: world.cluster.pods.map((pod) => ({ name: pod.name, deployment: pod.deployment, status: pod.status, restarts: pod.restarts })),
     logs: world.logs.recent(50).map((line) => ({ at: at(line.simMs)!, pod: line.pod, level: line.level, message: line.message })),
-    messages: channelMessagesReport(drill, Number.POSITIVE_INFINITY, null).messages,
+    messages: [...channelMessagesReport(drill, Number.POSITIVE_INFINITY, null).messages, ...peopleReplies(drill)].sort((a, b) => a.at.localeCompare(b.at)),
     latestSample: drill.series.latest() ?? null,
+    comms: { bridgeUrl: incidentBridge.url, updateEveryMinutes: updateCadenceMs / 60_000 },
     trainee: {
       severity: trainee.severity,
       severityChanges: trainee.severities.length,

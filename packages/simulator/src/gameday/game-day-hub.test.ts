@@ -57,6 +57,20 @@ async function twoSessions() {
 }
 
 describe('game-day sessions', () => {
+  it('lets a person back in by the token their browser kept, as the same person; another session or a stranger’s token is refused (issue 16)', async () => {
+    const { a, b } = await twoSessions();
+    const bob = await join(a.code, 'Bob', 'primary-on-call');
+    const again = await t.main.inject({ method: 'POST', url: `/gameday/join/${a.code}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'Bob', role: 'primary-on-call' }) });
+    expect(again.statusCode).toBe(409);
+    const rejoin = (code: string, token: string) => t.main.inject({ method: 'POST', url: `/gameday/join/${code}/rejoin`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token }) });
+    const back = await rejoin(a.code, bob.token);
+    expect(back.statusCode).toBe(200);
+    expect(back.json()).toMatchObject({ participant: { id: bob.participant.id, name: 'Bob', role: 'primary-on-call' }, token: bob.token, url: bob.url, env: bob.env });
+    expect(t.hub.get(a.code).participants).toHaveLength(1);
+    expect((await rejoin(b.code, bob.token)).json()).toMatchObject({ error: 'UNAUTHORIZED', field: 'token' });
+    expect((await rejoin(a.code, `${bob.participant.id}.not-the-secret`)).statusCode).toBe(401);
+  });
+
   it('creates a session with a join code and link, on its own port with its own admin token', async () => {
     const { a, b } = await twoSessions();
     expect(a.code).toMatch(/^[A-Z2-9]{6}$/);

@@ -226,6 +226,23 @@ export class GameDayHub {
     };
   }
 
+  /**
+   * Lets a person back in by the token their browser kept from joining (a closed tab, a new
+   * one): the same person, role and folder, with the same link. A token that is no one's in
+   * this session is refused, and says how to join instead.
+   */
+  rejoin(code: string, token: string): { participant: Participant; token: string; url: string; env: string[] } {
+    const session = this.get(code);
+    const endpoint = session.endpoint!;
+    const participant = session.rejoin(token);
+    return {
+      participant,
+      token,
+      url: `${this.browserUrl(endpoint)}/#token=${encodeURIComponent(token)}`,
+      env: envLines(participantRecord(endpoint.record, participant.id, token), { cd: true }),
+    };
+  }
+
   /** Sends a session's participants the current view now (after a control or a join). */
   push(code: string): void {
     this.servers.get(code.toUpperCase())?.pushView();

@@ -121,6 +121,14 @@ export class GameDaySession {
     return { participant, token };
   }
 
+  /** The participant coming back with the token they joined with (a closed tab); refused once the game-day has ended. */
+  rejoin(token: string): Participant {
+    const participant = this.authenticate(token);
+    if (!participant) throw new GamedayError('UNAUTHORIZED', `that token is no one's in ${this.code}; join with your name and a role`, { field: 'token' });
+    if (this.status === 'ended') throw new GamedayError('CONFLICT', `game-day ${this.code} has ended; ask the facilitator for the next one`);
+    return participant;
+  }
+
   /** The participant a token belongs to (secrets compared in constant time). */
   authenticate(token: string): Participant | undefined {
     const dot = token.indexOf('.');

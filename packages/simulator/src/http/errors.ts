@@ -24,6 +24,7 @@ export const errorStatus: { readonly [Code in ErrorCode]: { readonly status: num
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type' },
   HEADERS_TOO_LARGE: { status: 431, title: 'Request Header Fields Too Large' },
   CONFLICT: { status: 409, title: 'Conflict' },
+  UNAVAILABLE: { status: 503, title: 'Service Unavailable' },
   INTERNAL: { status: 500, title: 'Internal Server Error' },
 };
 

@@ -80,6 +80,19 @@ const gameDayRoutes: RoutesPlugin = async (fastify) => {
     },
   );
 
+  fastify.post(
+    '/gameday/join/:code/rejoin',
+    {
+      schema: {
+        summary: 'Come back as the person a token joined as (the browser keeps it): the same answer as joining',
+        params: CodeParams,
+        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: Report('{ participant, token, url, env }'), 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => hub.rejoin(request.params.code, request.body.token),
+  );
+
   // Everything below is the facilitator's.
   await fastify.register(async (instance) => {
     const facilitator = instance.withTypeProvider<SchemaTypeProvider>();

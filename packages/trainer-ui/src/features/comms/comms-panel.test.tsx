@@ -1,7 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { TraineeView } from '@gameday/simulator';
 import { CommsPanel } from './comms-panel';
+import { fillTemplate, commsTemplateTexts, type TemplateFacts } from './comms-templates';
 
 const trainee = (posts: TraineeView['trainee']['posts'] = []): TraineeView['trainee'] => ({
   severity: null,
@@ -31,7 +32,7 @@ describe('CommsPanel channels (issue 14)', () => {
       .map((item) => item.textContent);
     expect(alerts).toEqual([
       '10:05:00 chain-infra: investigating elevated latency on rpc-eu-2',
-      '10:10:00 you: [P2] Speculation Incident Update',
+      '10:10:00 you: [P2] Speculation Incident Update\nStatus: Mitigating',
       '10:25:00 chain-infra: rpc-eu-2 is serving normally again',
     ]);
     expect(within(screen.getByRole('list', { name: '#incidents' })).getByRole('listitem').textContent).toBe('10:02:00 you: [P2] Speculation Incident Declared');
@@ -44,5 +45,77 @@ describe('CommsPanel channels (issue 14)', () => {
     expect(screen.queryByRole('list', { name: '#platform-alerts' })).toBeNull();
     rerender(<CommsPanel trainee={trainee()} messages={[{ at: '2026-11-28T10:30:00.000Z', channel: '#platform-alerts', from: 'oracle-team', text: 'price feed lag resolved' }]} actions={actions} />);
     expect(within(screen.getByRole('list', { name: '#platform-alerts' })).getByRole('listitem').textContent).toBe('10:30:00 oracle-team: price feed lag resolved');
+  });
+});
+
+const facts: TemplateFacts = {
+  name: 'Ada',
+  severity: 'P2',
+  bridgeUrl: 'https://meet.agenc.io/speculation-incident',
+  summary: 'Cascading rollback storm',
+  pagedAt: '2026-11-28T10:02:00.000Z',
+  now: '2026-11-28T10:14:30.000Z',
+  updateEveryMinutes: 15,
+};
+const templateText = (id: string) => commsTemplateTexts.find((template) => template.id === id)!.text;
+
+describe('comms templates filled with what the drill knows (issue 16 item 7)', () => {
+  it('fills the severity, name, bridge link, description, start, duration and cadence, and leaves the rest to the responder', () => {
+    const initial = fillTemplate(templateText('initial-alert'), facts);
+    expect(initial).toContain('🚨 [P2] Speculation Incident - Cascading rollback storm');
+    expect(initial).toContain('**Incident Lead:** @Ada');
+    expect(initial).toContain('**Bridge:** https://meet.agenc.io/speculation-incident');
+    expect(initial).toContain('{Brief impact statement}');
+    const update = fillTemplate(templateText('update'), facts);
+    expect(update).toContain('**Duration:** 12 minutes');
+    expect(update).toContain('Next update in 15 minutes.');
+    const email = fillTemplate(templateText('escalation-email'), facts);
+    expect(email).toContain('Subject: Escalation Required - P2 Speculation Incident');
+    expect(email).toContain('- Started: 10:02 UTC');
+    expect(email).toContain('**Bridge:** https://meet.agenc.io/speculation-incident\n**Ticket:** {Link}');
+    expect(email).toMatch(/--Ada$/);
+    expect(fillTemplate(templateText('customer-update'), facts)).toContain('Update as of 10:14 UTC:');
+    // What is not known yet stays to be filled.
+    expect(fillTemplate(templateText('initial-alert'), { ...facts, severity: null, pagedAt: null })).toContain('[P{X}]');
+    expect(fillTemplate(templateText('update'), { ...facts, pagedAt: null })).toContain('**Duration:** {X} minutes');
+  });
+
+  it('pre-fills the box, shows the whole posted text, clears the box after posting and a stale error once the text changes', async () => {
+    const posted: string[] = [];
+    let refuse = true;
+    const post = async (input: { text: string }) => {
+      if (refuse) throw new Error("fill in the template's placeholders first: {Brief impact statement}");
+      posted.push(input.text);
+    };
+    const { rerender } = render(<CommsPanel trainee={trainee()} facts={facts} actions={{ ...actions, post }} />);
+    const box = screen.getByRole<HTMLTextAreaElement>('textbox');
+    expect(box.value).toContain('[P2] Speculation Incident - Cascading rollback storm');
+    fireEvent.click(screen.getByRole('button', { name: 'Post' }));
+    await screen.findByText(/fill in the template's placeholders first/);
+    fireEvent.change(box, { target: { value: '[P2] Storm\nImpact: 30% of tasks rolled back' } });
+    expect(screen.queryByText(/fill in the template's placeholders first/)).toBeNull();
+    refuse = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Post' }));
+    await waitFor(() => expect(posted).toEqual(['[P2] Storm\nImpact: 30% of tasks rolled back']));
+    await waitFor(() => expect(box.value).toBe(''));
+    rerender(<CommsPanel trainee={trainee([{ channel: '#incidents', template: 'initial-alert', text: posted[0]!, simMs: 0, at: '2026-11-28T10:15:00.000Z' }])} facts={facts} actions={{ ...actions, post }} />);
+    expect(within(screen.getByRole('list', { name: '#incidents' })).getByRole('listitem').textContent).toBe('10:15:00 you: [P2] Storm\nImpact: 30% of tasks rolled back');
+    fireEvent.click(screen.getByRole('button', { name: 'Start again from the template' }));
+    expect(box.value).toContain('**Incident Lead:** @Ada');
+  });
+
+  it('shows what people answered in their channel: the bridge, and acknowledgements in #incidents', () => {
+    render(
+      <CommsPanel
+        trainee={trainee()}
+        messages={[
+          { at: '2026-11-28T10:12:00.000Z', channel: '#incidents', from: 'Priya Raman (platform lead)', text: "Ack, Ada, I'm with you." },
+          { at: '2026-11-28T10:13:00.000Z', channel: 'bridge', from: 'Lee Chen (secondary on-call)', text: "Hi Ada, I'm on as secondary." },
+        ]}
+        actions={actions}
+      />,
+    );
+    expect(within(screen.getByRole('list', { name: 'Incident bridge' })).getByRole('listitem').textContent).toBe("10:13:00 Lee Chen (secondary on-call): Hi Ada, I'm on as secondary.");
+    expect(screen.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual(['#incidents', 'Incident bridge']);
   });
 });

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { TraineeView } from '@gameday/simulator';
 import { Panel } from '../../components/panel';
 import { FormError } from '../../components/form-error';
-import { commsTemplateTexts } from './comms-templates';
+import { commsTemplateTexts, fillTemplate, type TemplateFacts } from './comms-templates';
 
 const escalations = [
   { id: 'platform-lead', label: 'Platform lead' },
@@ -11,8 +11,9 @@ const escalations = [
   { id: 'legal', label: 'Legal' },
 ] as const;
 const channelNames = ['#incidents', '#platform-alerts', 'customers', 'email'] as const;
-/** The order channels are listed in: where the trainee posts, then where others post (#deploys). */
-const channelOrder = ['#incidents', '#platform-alerts', '#deploys', 'customers', 'email'];
+/** The order channels are listed in: where the trainee posts and is answered, then where others post (#deploys). */
+const channelOrder = ['#incidents', 'bridge', '#platform-alerts', '#deploys', 'customers', 'email'];
+const channelLabel = (channel: string) => (channel === 'bridge' ? 'Incident bridge' : channel);
 
 interface ChannelLine {
   at: string;
@@ -60,8 +61,11 @@ export function CommsPanel({
   actions,
   busy,
   allowed,
+  facts,
 }: {
   trainee: TraineeView['trainee'];
+  /** What the drill knows, filled into a template when it is chosen. */
+  facts?: TemplateFacts;
   /** What other teams posted in the drill's channels. */
   messages?: TraineeView['messages'];
   actions: CommsActions;
@@ -71,23 +75,31 @@ export function CommsPanel({
   const [templateId, setTemplateId] = useState(commsTemplateTexts[0]!.id);
   const template = commsTemplateTexts.find((candidate) => candidate.id === templateId)!;
   const [channel, setChannel] = useState<string>(template.channel);
-  const [text, setText] = useState(template.text);
+  // Until the responder types, the box shows the template filled with what the drill knows now.
+  const [edited, setEdited] = useState<string | null>(null);
   const [problem, setProblem] = useState<string>();
+  const [posting, setPosting] = useState(false);
+  const text = edited ?? (facts ? fillTemplate(template.text, facts) : template.text);
 
   const choose = (id: string) => {
     const next = commsTemplateTexts.find((candidate) => candidate.id === id)!;
     setTemplateId(next.id);
     setChannel(next.channel);
-    setText(next.text);
+    setEdited(null);
     setProblem(undefined);
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setPosting(true);
     try {
       await actions.post({ channel, template: templateId, text });
+      // Posted: the box is cleared for the next message, and any old complaint with it.
+      setEdited('');
       setProblem(undefined);
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));
+    } finally {
+      setPosting(false);
     }
   };
 
@@ -125,20 +137,30 @@ export function CommsPanel({
         </label>
         <label className="message">
           Message (fill in every {'{placeholder}'})
-          <textarea value={text} onChange={(event) => setText(event.target.value)} rows={7} />
+          <textarea
+            value={text}
+            onChange={(event) => {
+              setEdited(event.target.value);
+              setProblem(undefined);
+            }}
+            rows={9}
+          />
         </label>
         <FormError message={problem} />
-        <button type="submit" disabled={busy || allowed?.comms === false} title={allowed?.comms === false ? 'Your role does not post communications' : undefined}>
+        <button type="submit" disabled={busy || posting || text.trim() === '' || allowed?.comms === false} title={allowed?.comms === false ? 'Your role does not post communications' : undefined}>
           Post
+        </button>{' '}
+        <button type="button" onClick={() => choose(templateId)} disabled={edited === null}>
+          Start again from the template
         </button>
       </form>
       {channelLines(trainee.posts, messages).map(([name, lines]) => (
-        <section key={name} className="channel" aria-label={`Channel ${name}`}>
-          <h3>{name}</h3>
-          <ul className="posts" aria-label={name}>
+        <section key={name} className="channel" aria-label={`Channel ${channelLabel(name)}`}>
+          <h3>{channelLabel(name)}</h3>
+          <ul className="posts" aria-label={channelLabel(name)}>
             {lines.map((line, index) => (
               <li key={index} className={line.own ? 'own' : 'other'}>
-                {line.at.slice(11, 19)} <strong>{line.from}</strong>: {line.own ? line.text.split('\n')[0] : line.text}
+                {line.at.slice(11, 19)} <strong>{line.from}</strong>: <span className="post-text">{line.text}</span>
               </li>
             ))}
           </ul>

@@ -50,3 +50,45 @@ export const commsTemplateTexts: CommsTemplateText[] = [
     text: 'Subject: [Resolved] AgenC Speculation Service Degradation\n\nThe issue affecting speculative task execution has been resolved as of {Time} UTC.\n\nDuration: {X hours/minutes}\nRoot Cause: {Customer-appropriate summary}\nResolution: {What was done}\n\nAll services are now operating normally. We apologize for any inconvenience.\n\nA full post-mortem will be published within {X} days.',
   },
 ];
+
+/** What the drill knows that a template asks for; each is filled in only when known. */
+export interface TemplateFacts {
+  /** Who is posting: the trainee, or the participant in a game-day. */
+  name: string;
+  /** The declared severity, e.g. P2; null before one is declared. */
+  severity: string | null;
+  bridgeUrl: string;
+  /** The paged alert's summary: the incident's short description as the page gave it. */
+  summary: string | null;
+  /** When the page fired and the simulated now, as ISO instants. */
+  pagedAt: string | null;
+  now: string;
+  updateEveryMinutes: number;
+}
+
+const hhmm = (iso: string) => iso.slice(11, 16);
+
+/**
+ * A template with what the drill knows filled in: the severity, the poster's name, the bridge
+ * link, the start, the duration so far, the next update's cadence, the page's description.
+ * What only the responder knows (impact, progress, next steps) stays a placeholder to fill.
+ */
+export function fillTemplate(text: string, facts: TemplateFacts): string {
+  const minutes = facts.pagedAt === null ? null : Math.max(0, Math.floor((Date.parse(facts.now) - Date.parse(facts.pagedAt)) / 60_000));
+  const rules: Array<[RegExp, string | null]> = [
+    [/P\{X\}/g, facts.severity],
+    [/\{Short Description\}|\{One-line description\}/g, facts.summary],
+    [/@\{name\}/g, `@${facts.name}`],
+    [/\{Your name\}/g, facts.name],
+    [/\{zoom link\}/g, facts.bridgeUrl],
+    [/(\*\*Bridge:\*\* )\{Link\}/g, `$1${facts.bridgeUrl}`],
+    [/(\*\*Duration:\*\* )\{X\} minutes/g, minutes === null ? null : `$1${minutes} minutes`],
+    [/\{Total time\}|\{X hours\/minutes\}/g, minutes === null ? null : `${minutes} minutes`],
+    [/Started: \{Time\}( UTC)?/g, facts.pagedAt === null ? null : `Started: ${hhmm(facts.pagedAt)} UTC`],
+    [/as of \{Time\} UTC/g, `as of ${hhmm(facts.now)} UTC`],
+    [/Next update in \{X\} minutes/g, `Next update in ${facts.updateEveryMinutes} minutes`],
+  ];
+  let filled = text;
+  for (const [pattern, replacement] of rules) if (replacement !== null) filled = filled.replace(pattern, replacement);
+  return filled;
+}

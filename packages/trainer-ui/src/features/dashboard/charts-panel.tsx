@@ -2,25 +2,43 @@ import { useEffect, useState } from 'react';
 import type { SeriesSample, TraineeView } from '@gameday/simulator';
 import { getJson } from '../../lib/api-client';
 import { Panel } from '../../components/panel';
-import { MetricChart, type ChartSpec } from './metric-chart';
+import { MetricChart, type ChartSpec, type ChartThreshold } from './metric-chart';
+import { count, percent } from './chart-scale';
 
-const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
-const count = (value: number) => (Math.abs(value) >= 10_000 ? `${(value / 1000).toFixed(0)}k` : value.toFixed(value < 10 && value % 1 !== 0 ? 1 : 0));
-
-/** The metrics the runbook's triggers are about, with the thresholds its alerts use. */
+/** The metrics the runbook's triggers are about; the rules that alert on each draw their own lines. */
 const charts: ChartSpec[] = [
-  { title: 'Rollback rate', pick: (sample) => sample.rollbackRate, threshold: { value: 0.5, label: 'INC-SPEC-001 trigger' }, format: percent, max: 1 },
-  { title: 'Active speculative tasks', pick: (sample) => sample.activeTasks, format: count },
-  { title: 'Errors per second', pick: (sample) => sample.errorRate, format: count },
-  { title: 'Memory vs limit (highest pod)', pick: (sample) => sample.memoryRatio, threshold: { value: 0.95, label: 'INC-SPEC-002 trigger' }, format: percent, max: 1.05 },
-  { title: 'Proof queue vs capacity', pick: (sample) => sample.proofQueueRatio, threshold: { value: 0.95, label: 'INC-SPEC-003 trigger' }, format: percent, max: 1.05 },
-  { title: 'Integrity check failures', pick: (sample) => sample.integrityFailures, format: count },
-  { title: 'Stake (tokens)', pick: (sample) => sample.stakeTokens, format: count },
+  { title: 'Rollback rate', reading: 'rollbackRate', pick: (values) => values.rollbackRate, format: percent, ceiling: 1 },
+  { title: 'Active speculative tasks', pick: (values) => values.activeTasks, format: count, integer: true },
+  { title: 'Errors per second', pick: (values) => values.errorRate, format: count },
+  { title: 'Memory vs limit (highest pod)', reading: 'memoryRatio', pick: (values) => values.memoryRatio, format: percent, ceiling: 1 },
+  { title: 'Proof queue vs capacity', reading: 'proofQueueRatio', pick: (values) => values.proofQueueRatio, format: percent, ceiling: 1 },
+  { title: 'Failed integrity scans, last 15 min', reading: 'integrityCheckFailuresRecent', pick: (values) => values.integrityFailures, format: count, integer: true },
+  { title: 'Stake (tokens)', pick: (values) => values.stakeTokens, format: count, fromZero: false, integer: true },
 ];
 
-/** Live charts: the series is loaded once per drill, then follows the newest sample. */
-export function ChartsPanel({ view }: { view: TraineeView }) {
+/** The time ranges a responder can look at, as Grafana's picker offers them. */
+export const timeRanges = [
+  { id: '15m', label: '15 m', ms: 15 * 60_000 },
+  { id: '1h', label: '1 h', ms: 60 * 60_000 },
+  { id: 'drill', label: 'Whole drill', ms: null },
+] as const;
+type RangeId = (typeof timeRanges)[number]['id'];
+
+/** As many samples as the server keeps (six simulated hours). */
+const keptSamples = 4320;
+
+/** The lines each chart draws: every alerting rule over the chart's reading, from the rules themselves. */
+export function chartThresholds(alerts: TraineeView['alerts'], reading: string | undefined): ChartThreshold[] {
+  if (reading === undefined) return [];
+  return alerts
+    .filter((alert) => alert.threshold?.reading === reading)
+    .map((alert) => ({ rule: alert.name, above: alert.threshold!.above, forMs: alert.forMs, severity: alert.severity, firing: alert.state === 'firing' }));
+}
+
+/** Live charts: the series is loaded once per drill, then follows the newest sample; one time range for all. */
+export function ChartsPanel({ view }: { view: Pick<TraineeView, 'drill' | 'latestSample' | 'alerts' | 'clock'> }) {
   const [samples, setSamples] = useState<SeriesSample[]>([]);
+  const [range, setRange] = useState<RangeId>('15m');
   const drillKey = `${view.drill.startedAt}|${view.drill.trainee}`;
 
   useEffect(() => {
@@ -43,11 +61,11 @@ export function ChartsPanel({ view }: { view: TraineeView }) {
     setSamples((current) => {
       const last = current[current.length - 1];
       if (last && last.simMs >= latest.simMs) return current;
-      if (!last || latest.simMs - last.simMs <= 5000) return [...current, latest].slice(-720);
+      if (!last || latest.simMs - last.simMs <= 5000) return [...current, latest].slice(-keptSamples);
       // Time jumped (fast-forward, virtual clock): fetch what lies between.
       getJson<{ samples: SeriesSample[] }>(`/trainer/series?since=${last.simMs}`)
         .then((body) => {
-          if (!cancelled) setSamples((now) => [...now.filter((sample) => sample.simMs <= last.simMs), ...body.samples].slice(-720));
+          if (!cancelled) setSamples((now) => [...now.filter((sample) => sample.simMs <= last.simMs), ...body.samples].slice(-keptSamples));
         })
         .catch(() => undefined);
       return current;
@@ -58,11 +76,22 @@ export function ChartsPanel({ view }: { view: TraineeView }) {
   }, [latest]);
 
   const epochMs = Date.parse(view.drill.startedAt);
+  const toMs = samples[samples.length - 1]?.simMs ?? view.clock.simMs;
+  const chosen = timeRanges.find((candidate) => candidate.id === range)!;
+  const fromMs = chosen.ms === null ? Math.min(samples[0]?.simMs ?? 0, toMs - 60_000) : toMs - chosen.ms;
   return (
     <Panel title="Dashboard" className="charts">
+      <div className="chart-range" role="radiogroup" aria-label="Time range">
+        {timeRanges.map((candidate) => (
+          <button key={candidate.id} type="button" role="radio" aria-checked={candidate.id === range} className={candidate.id === range ? 'selected' : ''} onClick={() => setRange(candidate.id)}>
+            {candidate.label}
+          </button>
+        ))}
+        <span className="quiet"> times in UTC</span>
+      </div>
       <div className="chart-grid">
         {charts.map((spec) => (
-          <MetricChart key={spec.title} spec={spec} samples={samples} epochMs={epochMs} />
+          <MetricChart key={spec.title} spec={spec} samples={samples} fromMs={fromMs} toMs={toMs} epochMs={epochMs} thresholds={chartThresholds(view.alerts, spec.reading)} />
         ))}
       </div>
     </Panel>

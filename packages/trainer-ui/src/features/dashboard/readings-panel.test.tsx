@@ -60,4 +60,15 @@ describe('ReadingsPanel (issue 14)', () => {
     render(<ReadingsPanel view={{ ...view({ autoDisabledAt: '2025-03-04T10:20:05.000Z' }), config: { ...view().config, 'speculation.enabled': false } }} />);
     expect(screen.getByText(/turned off by the service itself at 10:20:05 UTC/)).toBeTruthy();
   });
+
+  it('reads what the dashboard charts from the charts’ newest sample, and says no data when that scrape failed', () => {
+    const sample = { simMs: 5000, up: 1 as const, rollbackRate: 0.42, activeTasks: 500, errorRate: 0, memoryRatio: 0.97, proofQueueRatio: 0.1, integrityFailures: 0, stakeTokens: 1 };
+    const { rerender } = render(<ReadingsPanel view={{ ...view(), latestSample: sample }} />);
+    expect(row('Rollback rate (1m)').textContent).toContain('42.0%');
+    expect(row('Memory, highest pod').className).toBe('bad');
+    const failed = { simMs: 10_000, up: 0 as const, rollbackRate: null, activeTasks: null, errorRate: null, memoryRatio: null, proofQueueRatio: null, integrityFailures: null, stakeTokens: null };
+    rerender(<ReadingsPanel view={{ ...view(), latestSample: failed }} />);
+    expect(row('Rollback rate (1m)').textContent).toContain('no data (scrape failed)');
+    expect(row('Operations affected').textContent).toContain('18.4%');
+  });
 });

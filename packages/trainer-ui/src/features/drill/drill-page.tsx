@@ -127,9 +127,19 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
           messages={view.messages}
           busy={busy}
           allowed={{ bridge: can('bridge'), comms: can('comms'), escalate: can('escalate') }}
+          facts={{
+            name: me?.name ?? view.drill.trainee,
+            severity: view.trainee.severity?.severity ?? null,
+            bridgeUrl: view.comms.bridgeUrl,
+            summary: view.alerts.find((alert) => alert.name === view.page?.alert)?.summary ?? null,
+            pagedAt: view.page?.firedAt ?? null,
+            now: view.clock.simTime,
+            updateEveryMinutes: view.comms.updateEveryMinutes,
+          }}
           actions={{
             joinBridge: () => quietly(act('/trainer/bridge')),
-            post: (input) => act('/trainer/comms', input),
+            // The comms box shows a refusal itself, beside the text, and clears it when the text changes.
+            post: async (input) => void (await postJson('/trainer/comms', input)),
             escalate: (to) => quietly(act('/trainer/escalations', { to })),
           }}
         />

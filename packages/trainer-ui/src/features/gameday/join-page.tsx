@@ -19,9 +19,28 @@ const roleHelp: Record<string, string> = {
   observer: 'watches the shared view; takes no action',
 };
 
-/** Joining a game-day by its code: a name and a role, then straight into the shared drill. */
+interface KeptJoin {
+  token: string;
+  name: string;
+  role: string;
+}
+
+/** Where this browser keeps who it joined a game-day as: by join code, so a closed tab can come back as the same person. */
+const keptKey = (code: string) => `gameday.join.${code.toUpperCase()}`;
+
+function readKept(code: string): KeptJoin | null {
+  try {
+    const kept = JSON.parse(localStorage.getItem(keptKey(code)) ?? 'null') as KeptJoin | null;
+    return kept && typeof kept.token === 'string' && typeof kept.name === 'string' ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Joining a game-day by its code: a name and a role, then straight into the shared drill; or back in as who this browser joined as. */
 export function JoinPage({ code }: { code: string }) {
   const [info, setInfo] = useState<JoinInfo>();
+  const [kept, setKept] = useState<KeptJoin | null>(() => readKept(code));
   const [name, setName] = useState('');
   const [role, setRole] = useState('primary-on-call');
   const [error, setError] = useState<string>();
@@ -42,9 +61,28 @@ export function JoinPage({ code }: { code: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const joined = await postJson<{ url: string }>(`/gameday/join/${encodeURIComponent(code)}`, { name: name.trim(), role });
+      const joined = await postJson<{ url: string; token: string; participant: { name: string; role: string } }>(`/gameday/join/${encodeURIComponent(code)}`, { name: name.trim(), role });
+      localStorage.setItem(keptKey(code), JSON.stringify({ token: joined.token, name: joined.participant.name, role: joined.participant.role } satisfies KeptJoin));
       window.location.assign(joined.url);
     } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+      setBusy(false);
+    }
+  };
+
+  const rejoin = async () => {
+    if (!kept) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const back = await postJson<{ url: string }>(`/gameday/join/${encodeURIComponent(code)}/rejoin`, { token: kept.token });
+      window.location.assign(back.url);
+    } catch (caught) {
+      // The server no longer knows that token (a restarted server, another game-day): join afresh.
+      if (caught instanceof ApiError && (caught.status === 401 || caught.status === 404)) {
+        localStorage.removeItem(keptKey(code));
+        setKept(null);
+      }
       setError(caught instanceof ApiError ? caught.message : String(caught));
       setBusy(false);
     }
@@ -58,12 +96,21 @@ export function JoinPage({ code }: { code: string }) {
           <p>
             <strong>{info.title}</strong> <span className="tag">{info.team}</span> <span className="tag">{info.status}</span>
           </p>
+          {info.status !== 'ended' && kept && (
+            <p className="rejoin">
+              This browser joined as <strong>{kept.name}</strong> ({kept.role}).{' '}
+              <button type="button" className="primary" disabled={busy} onClick={() => void rejoin()}>
+                Rejoin as {kept.name}
+              </button>{' '}
+              <span className="quiet">or join below as someone else.</span>
+            </p>
+          )}
           {info.status === 'ended' ? (
             <p>This game-day has ended.</p>
           ) : (
             <form onSubmit={(event) => void join(event)} aria-label="Join">
               <label>
-                Your name <input value={name} onChange={(event) => setName(event.target.value)} maxLength={40} autoComplete="name" autoFocus />
+                Your name <input value={name} onChange={(event) => setName(event.target.value)} maxLength={40} autoComplete="name" autoFocus={kept === null} />
               </label>
               <fieldset>
                 <legend>Your role</legend>

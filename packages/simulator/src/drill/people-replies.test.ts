@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { incidentPeople } from '@gameday/scenarios';
+import type { ActionJournal } from './action-journal';
+import { Drill } from './drill';
+import { escalate, joinBridge } from './trainee-actions';
+import { traineeView } from './trainee-view';
+
+const drills: Drill[] = [];
+afterEach(() => {
+  for (const drill of drills.splice(0)) drill.stop();
+});
+
+function drill(scenario: string, seed: number): Drill {
+  const made = new Drill({ scenario, seed, clock: 'virtual', speed: 1, difficulty: 'normal', trainee: 'Ada' });
+  drills.push(made);
+  made.start();
+  made.skipUntil(() => made.world.alerts.firing().length > 0, 60 * 60_000, 'test: wait for the page');
+  return made;
+}
+const notes = (): ActionJournal => ({ detail: {}, noteHarm: () => undefined });
+const people = Object.values(incidentPeople).map((person) => person.name);
+const said = (made: Drill) => traineeView(made).messages.filter((message) => people.some((name) => message.from.startsWith(name)));
+
+describe('people answer in the drill (issue 16 item 7)', () => {
+  it('an escalation is acknowledged in #incidents within 2-4 simulated minutes, the same on a replay', () => {
+    const run = () => {
+      const made = drill('rollback-storm', 16);
+      escalate(made, 'platform-lead', notes());
+      expect(said(made)).toEqual([]);
+      made.clock.advanceBy(4 * 60_000 + 1000);
+      return said(made);
+    };
+    const first = run();
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ channel: '#incidents', from: 'Priya Raman (platform lead)', text: expect.stringContaining('Ack, Ada') as unknown });
+    expect(run()).toEqual(first);
+  });
+
+  it('the bridge answers, and finance asks for the exposure in stake slashing', () => {
+    const made = drill('stake-slashing', 4);
+    joinBridge(made, notes());
+    escalate(made, 'finance', notes());
+    made.clock.advanceBy(9 * 60_000);
+    const messages = said(made);
+    expect(messages.map((message) => message.channel).sort()).toEqual(['#incidents', 'bridge']);
+    expect(messages.find((message) => message.channel === '#incidents')!.text).toContain("What's our exposure on the slashing");
+  });
+});
