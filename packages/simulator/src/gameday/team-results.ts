@@ -1,13 +1,18 @@
 /**
- * A game-day's results: the team's score (the scoring issue's breakdown, unchanged) and who
- * earned which part of it. Points go to the person whose action earned them (the first to
- * acknowledge, the last to declare the severity, whoever ran each required runbook action,
- * whoever posted the updates); a harmful action costs its author; what only the team earns
- * together (mitigating, resolving, stabilising first) stays the team's.
+ * A game-day's results: the team's score, by the same rules as any drill (the drill's own
+ * score), and who earned which part of it. The outcome's impact points follow each person's own
+ * changes: the drill replayed without them (scoring/person-effects.ts) shows the impact they
+ * avoided or added, and that share of the points is theirs, negative for harm. Process points
+ * go to the person whose action earned them (the first to acknowledge, the last to declare the
+ * severity, whoever ran each required runbook action, posted the updates, escalated); a
+ * harmful action costs its author. What only the team earns together stays the team's: the
+ * service restored, stabilising first, and the part of the outcome no one person's changes
+ * made alone.
  */
 import type { JournalEntry } from '../journal/journal';
 import { isDeclaration, type DeclarationRoute } from '../journal/scoring-facts';
 import type { DrillScore, ScoreDimension } from '../scoring/drill-scorer';
+import { personEffects, type PersonEffect } from '../scoring/person-effects';
 import type { AttendanceRow } from '../storage/drill-store';
 
 export interface Credit {
@@ -25,6 +30,8 @@ export interface ParticipantResult {
   commands: number;
   rejected: number;
   credits: Credit[];
+  /** Their changes' effect on the outcome (the drill replayed without them); null when it was not measured. */
+  effect: Pick<PersonEffect, 'changes' | 'without' | 'actual' | 'avoided' | 'points' | 'reason'> | null;
 }
 
 export interface TeamResult {
@@ -53,7 +60,7 @@ export function teamResults(input: {
 }): TeamResult {
   const { journal, score } = input;
   const people = new Map<string, ParticipantResult>();
-  for (const person of input.participants) people.set(person.name, { name: person.name, role: person.role, joinedAt: person.joinedAt, points: 0, commands: 0, rejected: 0, credits: [] });
+  for (const person of input.participants) people.set(person.name, { name: person.name, role: person.role, joinedAt: person.joinedAt, points: 0, commands: 0, rejected: 0, credits: [], effect: null });
   let teamPoints = 0;
   const credit = (name: string | null | undefined, dimension: ScoreDimension['id'], points: number, what: string) => {
     const person = name ? people.get(name) : undefined;
@@ -101,7 +108,20 @@ export function teamResults(input: {
     if (entries.length === 0) teamPoints += points;
     for (const entry of entries) credit(entry.actor, id, points / entries.length, id === 'comms' ? `posted ${String(entry.detail?.template)} to ${String(entry.detail?.channel)}` : `escalated to ${String(entry.detail?.to)}`);
   }
-  for (const id of ['stabilise', 'outcome', 'restored'] as const) teamPoints += dimension(id);
+  for (const id of ['stabilise', 'restored'] as const) teamPoints += dimension(id);
+
+  // The outcome: each person's share is what their own changes avoided or added; the rest is what they did together.
+  const effects = score.outcome === null ? null : personEffects(journal, [...people.keys()]);
+  let outcomeLeft = dimension('outcome');
+  for (const effect of effects ?? []) {
+    const { name, ...measured } = effect;
+    const person = people.get(name)!;
+    person.effect = { ...measured, without: Math.round(measured.without), actual: Math.round(measured.actual), avoided: Math.round(measured.avoided) };
+    if (effect.changes === 0) continue;
+    credit(name, 'outcome', effect.points, effect.reason);
+    outcomeLeft -= effect.points;
+  }
+  teamPoints += outcomeLeft;
 
   const participants = [...people.values()].map((person) => ({ ...person, points: round(person.points) })).sort((a, b) => b.points - a.points || a.joinedAt.localeCompare(b.joinedAt));
   return { session: input.session, title: input.title, team: input.team, scenario: score.scenario, status: input.status, score, teamPoints: round(teamPoints), participants };

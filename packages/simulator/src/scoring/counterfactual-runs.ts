@@ -29,6 +29,8 @@ export interface RunKey {
 export interface TimedIntent {
   atMs: number;
   intent: ResponderIntent;
+  /** Who made it (a game-day participant's name, `admin`…); null when the journal does not say. */
+  actor?: string | null;
 }
 
 /** What a run measured at the horizon. */
@@ -187,8 +189,38 @@ export function counterfactuals(key: RunKey, durationMs: number, intents: readon
   }
 }
 
+/** Replays kept by what they replay: a team's results are asked for again and again while a game-day is watched. */
+const replayCacheSize = 32;
+const replays = new Map<string, number>();
+
+/**
+ * The priced impact at `horizonMs` of the drill replayed with `intents` alone (a leave-one-out
+ * run: the drill without one person's changes), as `counterfactuals` prices its runs.
+ */
+export function replayedImpact(key: RunKey, runs: Pick<Counterfactuals, 'horizonMs' | 'minutePrice'>, intents: readonly TimedIntent[]): number {
+  const text = JSON.stringify([keyText(key), runs.horizonMs, runs.minutePrice, intents.map(({ atMs, intent }) => [atMs, intent])]);
+  const known = replays.get(text);
+  if (known !== undefined) {
+    replays.delete(text);
+    replays.set(text, known);
+    return known;
+  }
+  const run = new Run(key, null, intents);
+  try {
+    run.advanceTo(runs.horizonMs + 1000);
+    const { totals } = run.measureAt(runs.horizonMs);
+    const total = totals.harm + runs.minutePrice * totals.unavailableMinutes;
+    replays.set(text, total);
+    while (replays.size > replayCacheSize) replays.delete(replays.keys().next().value!);
+    return total;
+  } finally {
+    run.stop();
+  }
+}
+
 /** Forgets the cached runs (tests that measure a cold start). */
 export function clearCounterfactualCache(): void {
+  replays.clear();
   for (const runs of cache.values()) {
     runs.noop.stop();
     runs.ideal.stop();

@@ -117,7 +117,11 @@ describe('scoreJournal', () => {
   });
 
   it('comms and escalation follow the runbook for P1 (comms-grading and escalation-grading test the rules in full)', () => {
-    expect(points(journal().start().page().post(30).entries, 'comms')).toMatchObject({ points: 2.4, reason: expect.stringContaining('the first update came at page+20 min') as unknown });
+    // A journal with no assessments in it is one stored before customer impact was noted: its P1 counts as reaching customers, so a customer notice is due too.
+    const late = points(journal().start().page().post(30).entries, 'comms');
+    expect(late).toMatchObject({ points: 1.5, reason: expect.stringContaining('the first update came at page+20 min') as unknown });
+    expect(late.reason).toContain('a customer-impacting P1 gets a customer notice');
+    expect(points(journal().start().page().post(30).post(31, 'customers').entries, 'comms')).toMatchObject({ points: 2.4, reason: expect.not.stringContaining('customer notice') as unknown });
     expect(points(journal().start().page().entries, 'comms').points).toBe(0);
     expect(points(journal().start().page().entries, 'escalation')).toMatchObject({ points: 0, reason: expect.stringContaining('engineering-leadership: never escalated') as unknown });
     expect(points(journal().start('stake-slashing').page(10, 'P1', 'StakeSlashingDetected').escalate(12, 'engineering-leadership').entries, 'escalation').points).toBe(1.5);

@@ -74,7 +74,7 @@ export interface ScoreOptions {
 }
 
 /** The moment a drill ended, from its facts. */
-function endOf(entries: readonly JournalEntry[]): number {
+export function endOf(entries: readonly JournalEntry[]): number {
   const finished = entries.find((entry) => isEvent(entry, 'drill.finished'));
   return finished?.simMs ?? entries.at(-1)?.simMs ?? 0;
 }

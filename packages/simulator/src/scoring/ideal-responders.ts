@@ -9,9 +9,11 @@
  * same script through the HTTP API, so the ideal a score is measured against is the one the
  * ladder shows scores at least 90.
  */
-import { alertNames, matrixEscalations, severities, type EscalationTarget, type ScenarioContext, type Severity } from '@gameday/scenarios';
+import { alertNames, type EscalationTarget, type ScenarioContext, type Severity } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
 import type { ResponderIntent } from '../drill/responder-intents';
+import type { Channel, CommsTemplate } from '../drill/trainee-session';
+import { CommanderProcess, type ProcessOptions } from './commander-process';
 
 /** A look a responder takes: no effect on the world, but some runbook steps are exactly these. */
 export type ReadIntent = { kind: 'read'; what: 'rollbacks' | 'proof-worker-status' | 'slashing-history' | 'pods' | 'previous-logs' | 'rollout-history' | 'rollout-status'; pod?: string; deployment?: string };
@@ -21,7 +23,7 @@ export type DeclarationIntent =
   | { kind: 'acknowledge' }
   | { kind: 'severity'; severity: Severity }
   | { kind: 'bridge' }
-  | { kind: 'comms'; template: 'initial-alert' | 'update' | 'resolution'; text: string }
+  | { kind: 'comms'; template: CommsTemplate; text: string; channel?: Channel }
   | { kind: 'escalate'; to: EscalationTarget }
   | { kind: 'declare-resolved' };
 
@@ -44,6 +46,8 @@ export interface ScriptView {
   pageMs: number | null;
   /** When the previous step was taken. */
   lastStepMs: number;
+  /** The commander's process: the severity called, the updates, the escalations. */
+  process: CommanderProcess;
 }
 
 /** Which part of the path a step belongs to: the ladder's weaker responders leave some out. */
@@ -96,35 +100,41 @@ export interface Responder {
 export const responderStepMs = 5_000;
 
 const watchMs = 3 * 60_000;
-const commsEveryMs = 15 * 60_000;
 
-export interface ScriptOptions {
+export interface ScriptOptions extends ProcessOptions {
   /** How long after the page the opening moves come (the ideal: a minute). */
   openingDelayMs?: number;
-  /** The severity declared; the engine's at that moment unless a test wants it wrong. */
-  severity?: (expected: Severity) => Severity;
   /** Parts of the path left out (the ladder's "stops at mitigation" leaves out fix and recover). */
   skip?: readonly StepPart[];
   /** Declare resolved once this holds (default: once the world says the incident is resolved). */
   declareWhen?: (view: ScriptView) => boolean;
 }
 
-/** Runs the steps in order: each waits for its `when`, then makes its moves and the next one is up. */
+/**
+ * Runs the steps in order: each waits for its `when`, then makes its moves and the next one is
+ * up. Once a step has opened the incident through the commander's process, the process is kept
+ * between steps (the call raised, escalations, updates on their cadence) until it is closed.
+ */
 export class ScriptedResponder implements Responder {
   private index = 0;
   private pageMs: number | null = null;
   private lastStepMs = 0;
-  private lastCommsMs: number | null = null;
   private declared = false;
+  private readonly process: CommanderProcess;
   readonly taken: TakenStep[] = [];
 
-  constructor(private readonly steps: readonly ScriptStep[]) {}
+  constructor(
+    private readonly steps: readonly ScriptStep[],
+    options: ProcessOptions = {},
+  ) {
+    this.process = new CommanderProcess(options);
+  }
 
   act(drill: Drill): Move[] {
     const nowMs = drill.clock.now();
     const spec = drill.scenario.spec;
     if (this.pageMs === null && spec && alertNames(spec).some((alert) => drill.world.alerts.firing().includes(alert))) this.pageMs = nowMs;
-    const view: ScriptView = { drill, context: drill.actor.getSnapshot().context as ScriptView['context'], nowMs, pageMs: this.pageMs, lastStepMs: this.lastStepMs };
+    const view: ScriptView = { drill, context: drill.actor.getSnapshot().context as ScriptView['context'], nowMs, pageMs: this.pageMs, lastStepMs: this.lastStepMs, process: this.process };
     const moves: Move[] = [];
     // Several steps may be due at once (a fix right after the opening); each is taken in order.
     while (this.index < this.steps.length && !this.declared) {
@@ -133,16 +143,12 @@ export class ScriptedResponder implements Responder {
       const made = step.moves({ ...view, lastStepMs: this.lastStepMs });
       moves.push(...made);
       if (made.length > 0) this.taken.push({ atMs: nowMs, label: step.label, part: step.part, changes: made.filter(isWorldMove).flatMap(moveSignature) });
+      this.process.noteMoves(made);
       this.lastStepMs = nowMs;
       this.index++;
-      if (made.some((move) => move.kind === 'comms')) this.lastCommsMs = nowMs;
       if (made.some((move) => move.kind === 'declare-resolved')) this.declared = true;
     }
-    // The template's cadence: an update every 15 minutes until resolved.
-    if (!this.declared && this.lastCommsMs !== null && nowMs - this.lastCommsMs >= commsEveryMs) {
-      moves.push({ kind: 'comms', template: 'update', text: 'Update: still working the runbook; next update in 15 minutes' });
-      this.lastCommsMs = nowMs;
-    }
+    if (!this.declared && this.pageMs !== null) moves.push(...this.process.keep(drill, this.pageMs));
     return moves;
   }
 }
@@ -245,6 +251,12 @@ const incidentPaths: Record<string, () => IncidentPath> = {
   'state-corruption': () => ({
     immediate: () => [config({ 'speculation.enabled': false }), { kind: 'scale', deployment: 'agenc-worker', replicas: 0 }, { kind: 'check-integrity', full: true }],
     after: [
+      {
+        label: 'put speculation.commit_validation back to strict (the teammate loosened it)',
+        part: 'fix',
+        when: () => true,
+        moves: (view) => ((view.context.variant as { validationChange: unknown }).validationChange ? [config({ 'speculation.commit_validation': 'strict' })] : []),
+      },
       // The engine team's fix and the data team's restore come from outside; a clean full check is the proof.
       { label: 'validate the data with a full integrity check', part: 'recover', when: (view) => causeGone(view) && view.context.restored === true, moves: () => [{ kind: 'check-integrity', full: true }] },
       // The restore may not be finished at the first check: again every three minutes until one is clean.
@@ -259,7 +271,22 @@ const incidentPaths: Record<string, () => IncidentPath> = {
   }),
   'stake-slashing': () => ({
     immediate: () => [config({ 'speculation.enabled': false }), { kind: 'stake-status' }, { kind: 'read', what: 'slashing-history' }],
-    after: shallowRestart(causeGone),
+    after: [
+      {
+        // The bug's fix comes from the engine team; the penalty's and the late signing's are the responder's.
+        label: 'shut the duplicate signer (the penalty), put the clock-skew tolerance back (hard)',
+        part: 'fix',
+        when: () => true,
+        moves: (view) => {
+          const variant = view.context.variant as { kind: 'bug' | 'penalty'; toleranceChange: unknown };
+          const changes: Record<string, boolean | number> = {};
+          if (variant.kind === 'penalty') changes['stake.standby_signer.enabled'] = false;
+          if (variant.toleranceChange) changes['stake.signer.clock_skew_tolerance_ms'] = 500;
+          return Object.keys(changes).length > 0 ? [config(changes)] : [];
+        },
+      },
+      ...shallowRestart(causeGone),
+    ],
   }),
   'gateway-crashloop': () => ({
     immediate: (view) => [
@@ -277,11 +304,6 @@ const incidentPaths: Record<string, () => IncidentPath> = {
 /** The incidents with an ideal path (every registered incident). */
 export const incidentsWithIdealPath = Object.keys(incidentPaths);
 
-const severityOf = (drill: Drill): Severity => {
-  const expected = drill.expectedSeverity();
-  return (severities as readonly string[]).includes(expected) ? (expected as Severity) : 'P2';
-};
-
 /**
  * The steps of an incident's path with `options` applied. Null for a scenario without one (the
  * healthy baseline has nothing to respond to).
@@ -297,29 +319,15 @@ export function pathSteps(scenario: string, options: ScriptOptions = {}): Script
     part: 'open',
     when: paged(openingDelayMs),
     moves: (view) => {
-      const expected = severityOf(view.drill);
-      const severity = options.severity ? options.severity(expected) : expected;
-      const spec = view.drill.scenario.spec!;
-      const escalations = [...new Set([...spec.escalateTo, ...matrixEscalations(expected)])];
       const immediate = path.immediate(view).filter((move) => !(skip.has('fix') && move.kind === 'rollout-undo'));
-      return [
-        { kind: 'acknowledge' },
-        { kind: 'severity', severity },
-        ...(expected === 'P1' ? [{ kind: 'bridge' } as const] : []),
-        ...immediate,
-        { kind: 'comms', template: 'initial-alert', text: `[${severity}] ${view.drill.scenario.title}: investigating. Next update in 15 minutes` },
-        ...escalations.map((to) => ({ kind: 'escalate', to }) as const),
-      ];
+      return [...view.process.opening(view.drill, view.pageMs!), ...immediate, ...view.process.announce(view.drill, view.pageMs!)];
     },
   };
   const close: ScriptStep = {
     label: 'declare resolved, with the resolution update',
     part: 'close',
     when: options.declareWhen ?? ((view) => view.drill.resolution().state === 'resolved'),
-    moves: () => [
-      { kind: 'comms', template: 'resolution', text: 'Resolved: the service is back at its normal settings' },
-      { kind: 'declare-resolved' },
-    ],
+    moves: (view) => view.process.close(view.drill, view.pageMs),
   };
   return [opening, ...path.after.filter((step) => !skip.has(step.part)), close];
 }
@@ -327,5 +335,5 @@ export function pathSteps(scenario: string, options: ScriptOptions = {}): Script
 /** The ideal responder of a scenario, or null for the baseline. */
 export function idealResponder(scenario: string, options: ScriptOptions = {}): ScriptedResponder | null {
   const steps = pathSteps(scenario, options);
-  return steps === null ? null : new ScriptedResponder(steps);
+  return steps === null ? null : new ScriptedResponder(steps, options.severity ? { severity: options.severity } : {});
 }

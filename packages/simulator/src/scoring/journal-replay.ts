@@ -94,7 +94,7 @@ export function responderIntents(facts: readonly JournalEntry[]): TimedIntent[] 
     const stakeRead = entry.outcome === 'accepted' && entry.source !== 'world' && entry.source !== 'sim' && routeOf(entry.detail) === '/admin/stake/status';
     if (!isServiceWrite(entry) && !stakeRead) continue;
     const atMs = num(entry.detail?.startedAtMs) ?? entry.simMs;
-    for (const intent of intentsOf(entry)) intents.push({ atMs, intent });
+    for (const intent of intentsOf(entry)) intents.push({ atMs, intent, actor: entry.actor ?? null });
   }
   // Facts come in journal order, which is the order the answers went out: a drain's entry comes
   // after the changes made while it ran, so order by when each began (stable for ties).

@@ -1,6 +1,7 @@
 /**
  * Issue 15: the strategy ladder. Scripted responders (test-strategy-responders.ts) play every
- * incident on three seeds through the app, as real requests, and each finished drill is scored
+ * incident on three seeds at normal difficulty and one at hard (the second causes), through the
+ * app, as real requests, and each finished drill is scored
  * as a real one is: the outcome against its counterfactual runs, then the process. The bounds
  * are the issue's: the ideal path scores at least 90; a response that never restores the
  * service at most 70, one 40 minutes late at most 60, a lazy one 40, a harmful one 35, none 20;
@@ -8,6 +9,7 @@
  * writes the scores into BENCHMARKS.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { stakeSlashingVariant, type Difficulty } from '@gameday/scenarios';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scoreJournal, type DrillScore } from './drill-scorer';
 import { incidentsWithIdealPath } from './ideal-responders';
@@ -15,7 +17,24 @@ import { scoringWeights } from './scoring-weights';
 import { openDrill } from './test-drill-play';
 import { playStrategy, strategies, type StrategyName } from './test-strategy-responders';
 
-const seeds = [11, 12, 13];
+interface LadderCase {
+  seed: number;
+  difficulty: Difficulty;
+}
+/**
+ * Three seeds at normal and one at hard, where every incident has its second cause. Stake
+ * slashing's normal 11 and 12 and hard 7 are its penalty variant, normal 13 its bug; hard 11
+ * adds the bug with the raised clock-skew tolerance.
+ */
+const cases: LadderCase[] = [
+  { seed: 11, difficulty: 'normal' },
+  { seed: 12, difficulty: 'normal' },
+  { seed: 13, difficulty: 'normal' },
+  { seed: 7, difficulty: 'hard' },
+];
+const extraCases: Record<string, LadderCase[]> = { 'stake-slashing': [{ seed: 11, difficulty: 'hard' }] };
+const casesOf = (scenario: string) => [...cases, ...(extraCases[scenario] ?? [])];
+const caseName = (ladderCase: LadderCase) => (ladderCase.difficulty === 'normal' ? String(ladderCase.seed) : `${ladderCase.difficulty} ${ladderCase.seed}`);
 const incidents = (process.env.LADDER_INCIDENTS?.split(',') ?? incidentsWithIdealPath);
 const names = Object.keys(strategies) as StrategyName[];
 const bounds: Partial<Record<StrategyName, { atLeast?: number; atMost?: number }>> = {
@@ -28,23 +47,28 @@ const bounds: Partial<Record<StrategyName, { atLeast?: number; atMost?: number }
 };
 
 const scores = new Map<string, DrillScore>();
-const key = (scenario: string, seed: number, name: StrategyName) => `${scenario}/${seed}/${name}`;
+const key = (scenario: string, ladderCase: LadderCase, name: StrategyName) => `${scenario}/${caseName(ladderCase)}/${name}`;
 
-async function play(scenario: string, seed: number, name: StrategyName): Promise<DrillScore> {
-  const open = await openDrill(scenario, seed);
+async function play(scenario: string, ladderCase: LadderCase, name: StrategyName): Promise<DrillScore> {
+  const open = await openDrill(scenario, ladderCase.seed, ladderCase.difficulty);
   try {
     const finished = await playStrategy(open, strategies[name](scenario));
-    scores.set(key(scenario, seed, name), finished.score);
+    scores.set(key(scenario, ladderCase, name), finished.score);
     return finished.score;
   } finally {
     await open.close();
   }
 }
 
+it("stake-slashing's ladder cases hold its penalty variant, at normal and at hard, and its bug", () => {
+  const kinds = casesOf('stake-slashing').map(({ seed, difficulty }) => `${difficulty} ${stakeSlashingVariant({ seed, difficulty, onsetDelayMs: 0 }).kind}`);
+  expect(kinds).toEqual(expect.arrayContaining(['normal penalty', 'hard penalty', 'normal bug', 'hard bug']));
+});
+
 describe.each(incidents)('%s', (scenario) => {
-  it.each(seeds)('seed %i: every strategy lands within its bounds', async (seed) => {
+  it.each(casesOf(scenario).map((ladderCase) => ({ ...ladderCase, name: caseName(ladderCase) })))('seed $name: every strategy lands within its bounds', async (ladderCase) => {
     const got: Partial<Record<StrategyName, DrillScore>> = {};
-    for (const name of names) got[name] = await play(scenario, seed, name);
+    for (const name of names) got[name] = await play(scenario, ladderCase, name);
     const outcome = (score: DrillScore) => (score.outcome ? `${score.outcome.share}: ${score.outcome.yours} of ${score.outcome.noResponder}, ideal ${score.outcome.ideal}, to minute ${score.outcome.horizonMs / 60_000}` : '-');
     const summary = names.map((name) => `${name} ${got[name]!.total} (${outcome(got[name]!)})`).join('; ');
     for (const [name, bound] of Object.entries(bounds) as Array<[StrategyName, { atLeast?: number; atMost?: number }]>) {
@@ -77,7 +101,7 @@ it('re-scores a ladder drill from its facts to the same score', async () => {
 afterAll(() => {
   if (!process.env.GAMEDAY_LADDER_TABLE) return;
   const rows = names.map((name) => {
-    const cells = incidents.map((scenario) => seeds.map((seed) => scores.get(key(scenario, seed, name))?.total ?? '–').join(' / '));
+    const cells = incidents.map((scenario) => casesOf(scenario).map((ladderCase) => scores.get(key(scenario, ladderCase, name))?.total ?? '–').join(' / '));
     return `| ${name} | ${cells.join(' | ')} |`;
   });
   const table = [`| strategy | ${incidents.join(' | ')} |`, `| --- | ${incidents.map(() => '---').join(' | ')} |`, ...rows].join('\n');

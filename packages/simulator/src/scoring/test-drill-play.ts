@@ -5,7 +5,7 @@
  * Hooks let a test do something else at a given moment (flood the server, say).
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { alertNames, findScenario, matrixEscalations, severities, type Severity } from '@gameday/scenarios';
+import { alertNames, findScenario, matrixEscalations, severities, type Difficulty, type Severity } from '@gameday/scenarios';
 
 const isSeverity = (value: string): value is Severity => (severities as readonly string[]).includes(value);
 import { Drill } from '../drill/drill';
@@ -14,6 +14,8 @@ import { createServer } from '../http/server';
 import { adminAuth, testTokens } from '../http/test-server';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import type { FinishedDrill } from '../storage/drill-store';
+import { worstAssessedSince } from './commander-process';
+
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
 export interface Call {
@@ -33,8 +35,8 @@ export interface OpenDrill {
 }
 
 /** A fresh virtual-clock drill of `scenario` (fixed seed), its server and an in-memory store. */
-export async function openDrill(scenario: string, seed = 11): Promise<OpenDrill> {
-  const drill = new Drill({ scenario, seed, clock: 'virtual', speed: 1, difficulty: 'normal', trainee: 'Ada', team: 'sre-blue' });
+export async function openDrill(scenario: string, seed = 11, difficulty: Difficulty = 'normal'): Promise<OpenDrill> {
+  const drill = new Drill({ scenario, seed, clock: 'virtual', speed: 1, difficulty, trainee: 'Ada', team: 'sre-blue' });
   drill.start();
   const store = new SqliteDrillStore(':memory:');
   const server = await createServer({ drill, slot: new DrillSlot(drill), store, tokens: testTokens });
@@ -106,20 +108,6 @@ async function expectOk(open: OpenDrill, call: Call): Promise<void> {
 const json = { 'content-type': 'application/json' };
 const declare = (open: OpenDrill, severity: Severity) => expectOk(open, { method: 'POST', url: '/trainer/severity', body: { severity, answers: {} }, headers: json });
 const post = (open: OpenDrill, channel: string, template: string, text: string) => expectOk(open, { method: 'POST', url: '/trainer/comms', body: { channel, template, text }, headers: json });
-
-/** The worst severity the engine has assessed since `fromMs` (the one standing then included): what a careful responder calls. */
-export function worstAssessedSince(drill: Drill, fromMs: number): Severity {
-  let worst: Severity = 'P4';
-  // The fact log, not the ring: a flood of requests may have pushed the assessments out of the ring.
-  for (const entry of drill.journal.facts()) {
-    if (entry.action !== 'severity.assessed') continue;
-    const severity = String(entry.detail?.severity);
-    if (!isSeverity(severity)) continue;
-    if (entry.simMs <= fromMs) worst = severity;
-    else if (severities.indexOf(severity) < severities.indexOf(worst)) worst = severity;
-  }
-  return worst;
-}
 
 /** Plays the drill to its resolution and returns the stored record. */
 export async function playHonestly(open: OpenDrill, hooks: PlayHooks = {}): Promise<FinishedDrill> {

@@ -8,7 +8,7 @@
 import { escalationTargets, matrixEscalations, severities, type Severity } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
 import { finishDrill } from './drill-debrief';
-import { idealResponder, pathSteps, ScriptedResponder, responderStepMs, type Move, type Responder, type ScriptStep, type ScriptView } from './ideal-responders';
+import { idealResponder, ScriptedResponder, responderStepMs, type Move, type Responder, type ScriptStep, type ScriptView } from './ideal-responders';
 import type { Call, OpenDrill } from './test-drill-play';
 import type { FinishedDrill } from '../storage/drill-store';
 
@@ -95,11 +95,21 @@ async function callsOf(open: OpenDrill, move: Move): Promise<Call[]> {
     case 'bridge':
       return [{ method: 'POST', url: '/trainer/bridge' }];
     case 'comms':
-      return [{ method: 'POST', url: '/trainer/comms', body: { channel: '#incidents', template: move.template, text: move.text }, headers: json }];
+      return [{ method: 'POST', url: '/trainer/comms', body: { channel: move.channel ?? '#incidents', template: move.template, text: move.text }, headers: json }];
     case 'escalate':
       return [{ method: 'POST', url: '/trainer/escalations', body: { to: move.to }, headers: json }];
     case 'declare-resolved':
       return [{ method: 'POST', url: '/trainer/declare', body: { state: 'resolved' }, headers: json }];
+  }
+}
+
+/**
+ * The pager acknowledges the alert firing longest: a platform warning that fired before the
+ * page is acknowledged first, as a responder clearing the pager would, until the page is.
+ */
+async function acknowledgeThePage(open: OpenDrill): Promise<void> {
+  for (let tries = 0; tries < 8 && open.drill.trainee.acknowledged === null; tries++) {
+    if ((await open.send({ method: 'POST', url: '/trainer/acknowledge' })).statusCode !== 200) return;
   }
 }
 
@@ -201,9 +211,7 @@ export const strategies = {
   ideal: (scenario: string): LadderPlayer => ({ responder: idealResponder(scenario)!, giveUpAfterMs: hours(4) }),
   /** The Immediate Actions and the declarations, then resolved once mitigated: never fixes the cause nor restores service. */
   'never restores': (scenario: string): LadderPlayer => ({
-    responder: new ScriptedResponder(
-      pathSteps(scenario, { skip: ['fix', 'recover'], declareWhen: (view) => ['mitigated', 'recovered'].includes(view.drill.phase()) || (view.pageMs !== null && view.nowMs - view.pageMs >= 45 * 60_000) })!,
-    ),
+    responder: idealResponder(scenario, { skip: ['fix', 'recover'], declareWhen: (view) => ['mitigated', 'recovered'].includes(view.drill.phase()) || (view.pageMs !== null && view.nowMs - view.pageMs >= 45 * 60_000) })!,
     giveUpAfterMs: hours(4),
   }),
   /** The ideal, 40 minutes late. */
@@ -250,6 +258,10 @@ export async function playStrategy(open: OpenDrill, player: LadderPlayer): Promi
     if (nextActMs > drill.clock.now()) drill.clock.advanceTo(nextActMs);
     if (pageMs === null && drill.world.alerts.firing().length > 0) pageMs = drill.clock.now();
     for (const move of player.responder.act(drill)) {
+      if (move.kind === 'acknowledge') {
+        await acknowledgeThePage(open);
+        continue;
+      }
       for (const call of await callsOf(open, move)) {
         const response = await open.send(call);
         if (move.kind === 'declare-resolved' && response.statusCode === 200) {

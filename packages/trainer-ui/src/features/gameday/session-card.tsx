@@ -141,6 +141,7 @@ export function SessionCard({ session, api, incidents, onChange }: { session: Se
               <th>Participant</th>
               <th>Role</th>
               <th>Points</th>
+              <th>Outcome share</th>
               <th>Commands</th>
               <th>Credited for</th>
             </tr>
@@ -151,6 +152,7 @@ export function SessionCard({ session, api, incidents, onChange }: { session: Se
                 <td>{person.name}</td>
                 <td>{person.role}</td>
                 <td>{person.points}</td>
+                <td title={person.effect?.reason}>{person.effect && person.effect.changes > 0 ? person.effect.points : '–'}</td>
                 <td>{person.commands}</td>
                 <td>{person.credits.map((credit) => `${credit.what} (${credit.points})`).join('; ')}</td>
               </tr>
