@@ -22,7 +22,7 @@ import type { Me } from '../../lib/use-drill-view';
 
 /** The terminal's server side: run a line, stop it (Ctrl+C), complete a word (Tab). */
 const shellHost: ShellHost = {
-  run: (command, runId) => postJson<TerminalOutput>('/trainer/terminal', { command, runId }),
+  run: (command, runId, columns) => postJson<TerminalOutput>('/trainer/terminal', { command, runId, columns: Math.min(500, Math.max(20, columns)) }),
   interrupt: async (runId) => (await postJson<{ interrupted: boolean }>('/trainer/terminal/interrupt', { runId })).interrupted,
   complete: (line, cursor) => postJson<Completion>('/trainer/terminal/complete', { line, cursor }),
 };
