@@ -23,7 +23,7 @@ export function MetricChart({ spec, samples, epochMs }: { spec: ChartSpec; sampl
     if (spec.threshold) series.push({ label: spec.threshold.label, stroke: '#e5484d', dash: [5, 4], width: 1, points: { show: false } });
     plot.current = new uPlot(
       {
-        width: Math.max(220, host.current.clientWidth),
+        width: host.current.clientWidth || 260,
         height: 120,
         legend: { show: false },
         cursor: { show: true },
@@ -42,6 +42,17 @@ export function MetricChart({ spec, samples, epochMs }: { spec: ChartSpec; sampl
       plot.current?.destroy();
       plot.current = null;
     };
+  }, [spec]);
+
+  // The chart follows its box (a window resized, a phone turned), as the grid's column does.
+  useEffect(() => {
+    const box = host.current;
+    if (!box || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (plot.current && box.clientWidth > 0 && Math.abs(plot.current.width - box.clientWidth) > 1) plot.current.setSize({ width: box.clientWidth, height: 120 });
+    });
+    observer.observe(box);
+    return () => observer.disconnect();
   }, [spec]);
 
   useEffect(() => {
