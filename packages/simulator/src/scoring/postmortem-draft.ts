@@ -14,7 +14,11 @@ import { debriefOf } from './drill-debrief';
 const hhmm = (wallMs: number) => new Date(wallMs).toISOString().slice(11, 16);
 /** Two weeks after the drill: a practice item's due date. */
 const dueDate = (finishedAt: string) => new Date(Date.parse(finishedAt) + 14 * 86_400_000).toISOString().slice(0, 10);
-const minutes = (ms: number | null) => (ms === null ? 'not reached' : `${Math.round(ms / 60_000)} minutes`);
+const minutes = (ms: number | null) => {
+  if (ms === null) return 'not reached';
+  const whole = Math.round(ms / 60_000);
+  return `${whole} minute${whole === 1 ? '' : 's'}`;
+};
 const thousands = (value: number) => value.toLocaleString('en-US');
 
 /** A section only people can write: marked so, never passed off as the drill's own words. */

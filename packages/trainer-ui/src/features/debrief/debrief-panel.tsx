@@ -11,7 +11,7 @@ function PathList({ title, steps }: { title: string; steps: PathStep[] }) {
   return (
     <div>
       <h3>{title}</h3>
-      <ol className="path" aria-label={title}>
+      <ol className="path" aria-label={title} tabIndex={0}>
         {steps.map((step, index) => (
           <li key={`${step.atMs}-${index}`}>
             <time>{offset(step.atMs)}</time> {step.step}
