@@ -93,6 +93,8 @@ async function checkEveryWidth(name: string, ready: () => Promise<unknown>): Pro
     // The resize observers (terminal, charts) answer within a frame or two; give layout a moment.
     await expect.poll(measure, { timeout: 5000 }).toEqual({ scrollWidth: width, innerWidth: width, overflowing: [] });
     expect(await accessibilityViolations(), `${name} at ${width} px`).toEqual([]);
+    // From the top: a ringing pager is sticky, and a full-page shot taken scrolled would show it mid-page.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(artifacts, `${name}-${width}.png`), fullPage: true });
   }
 }
