@@ -36,7 +36,9 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
   const [runbookShown, setRunbookShown] = useState(true);
   const pager = useRef<HTMLDivElement>(null);
   // A drill started from far down the lobby would open scrolled past its pager: bring it into view.
-  useEffect(() => pager.current?.scrollIntoView?.({ block: 'nearest' }), []);
+  useEffect(() => {
+    pager.current?.scrollIntoView?.({ block: 'nearest' });
+  }, []);
 
   const act = useCallback(async (path: string, body?: unknown) => {
     setBusy(true);
