@@ -73,6 +73,38 @@ describe.each(incidents)('%s, left alone for 40 minutes', (scenarioId) => {
   });
 });
 
+describe.each(incidents)('%s: the cause the simulation knows (issue 16, item 8)', (scenarioId) => {
+  it('is in nothing a trainee can read while the drill runs, and in the post-mortem once it is over', async () => {
+    const built = await buildTestServer({ scenario: scenarioId, seed: 21 });
+    opened.push(built);
+    const { server, drill } = built;
+    const cause = scenarios.find((scenario) => scenario.id === scenarioId)!.spec!.cause;
+    // Whole phrases of the cause: its description, its fix, and what each piece of evidence is said to show.
+    const secrets = [cause.description, cause.fix, ...cause.evidence.map((item) => item.shows)];
+    drill.clock.advanceBy(40 * 60_000);
+    const read = async (url: string) => {
+      const response = await server.inject({ method: 'GET', url, headers: adminAuth });
+      expect(response.statusCode, url).toBe(url === '/trainer/debrief' ? 409 : 200);
+      return response.body;
+    };
+    const surfaces: Record<string, string> = {
+      ...(await visibleText(server)),
+      '/trainer/state (the whole view, pager and timeline included)': await read('/trainer/state'),
+      '/trainer/series': await read('/trainer/series?since=-1'),
+      '/trainer/runbook': await read('/trainer/runbook'),
+      '/trainer/scenarios': await read('/trainer/scenarios'),
+      '/trainer/debrief': await read('/trainer/debrief'),
+    };
+    for (const [surface, text] of Object.entries(surfaces)) for (const secret of secrets) expect(text.includes(secret), `${surface} says "${secret}"`).toBe(false);
+
+    const declared = await server.inject({ method: 'POST', url: '/trainer/declare', headers: adminAuth, payload: { state: 'resolved' } });
+    const { drillId } = declared.json<{ drillId: string }>();
+    const postmortem = await read(`/trainer/drills/${drillId}/postmortem.md`);
+    expect(postmortem).toContain(cause.description);
+    expect(postmortem).toContain(cause.fix);
+  });
+});
+
 describe('corrupt records (issue 14)', () => {
   it('are counted nowhere a trainee looks until a full integrity check has run, then everywhere', async () => {
     const built = await buildTestServer({ scenario: 'state-corruption', seed: 2 });

@@ -4,6 +4,7 @@
  * leaderboard and readiness metrics of that finished drill.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { findScenario } from '@gameday/scenarios';
 import type { FastifyInstance } from 'fastify';
 import { Drill } from '../drill/drill';
 import { DrillSlot } from '../http/plugins/drill-context';
@@ -12,6 +13,7 @@ import { adminAuth, testTokens } from '../http/test-server';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { scoreJournal } from './drill-scorer';
 import { isPaged } from './test-drill-play';
+import { teamPromptMark } from './postmortem-draft';
 
 let server: FastifyInstance;
 let slot: DrillSlot;
@@ -82,6 +84,19 @@ describe('a finished drill', () => {
     expect(postmortem.body).toContain('| Time | Event |');
     expect(postmortem.body).toMatch(/\| \d\d:\d\d \| On-call acknowledged \|/);
     expect(postmortem.body).toContain('- Time to Mitigate (TTM): ');
+    // Issue 16, item 8: the drill is over, so the cause the simulation knew is said, with its evidence and fix;
+    // the impact stands beside the counterfactual runs; no template placeholder is left where the drill
+    // knows the answer, and what only the team can write is marked as theirs.
+    const cause = findScenario('rollback-storm')!.spec!.cause;
+    expect(postmortem.body).toContain(`**The cause the simulation knew** (said now that the drill is over): ${cause.description}.`);
+    expect(postmortem.body).toContain(`**What took it away:** ${cause.fix}.`);
+    for (const evidence of cause.evidence) expect(postmortem.body).toContain(`- \`${evidence.command}\`: ${evidence.shows}`);
+    expect(postmortem.body).toMatch(/\| Left alone \(no responder\) \| [\d,]+ \|\n\| The ideal path \| [\d,]+ \|\n\| This response \| [\d,]+ \|/);
+    expect(postmortem.body).toContain(restart!.text);
+    expect(postmortem.body).toMatch(/### Contributing Factors\n- /);
+    expect(postmortem.body.match(/\{[A-Z][^}]*\}|YYYY-MM-DD|P\{X\}|X minutes/g)).toBeNull();
+    expect(postmortem.body).toContain(`**Reviewers:** *${teamPromptMark} who reviews this draft*`);
+    for (const section of ['## Where We Got Lucky', '## Lessons Learned']) expect(postmortem.body.split(section)[1]!.split('---')[0]).toContain(teamPromptMark);
     expect((await send('GET', '/trainer/leaderboard')).json()).toEqual({ rows: [], frozenAt: null });
     expect((await send('POST', '/trainer/declare', { state: 'resolved' })).statusCode).toBe(409);
   });

@@ -1,7 +1,9 @@
 /**
- * The runbook's post-mortem template, filled from a finished drill's journal: the timeline
- * table, TTD/TTM/TTR, impact figures from the simulation, and the actions taken. What a
- * journal cannot know (the five whys, lessons) stays as the template's prompts.
+ * The runbook's post-mortem template, filled from a finished drill: the timeline table,
+ * TTD/TTM/TTR, the impact figures from the simulation and its counterfactual runs, the cause the
+ * scenario declared (the drill is over, so it may be said), contributing factors, what went well
+ * and poorly, action items and the actions taken. What only the team can write (reviewers, the
+ * deeper whys, luck, lessons) stays a prompt, marked as one for the team.
  */
 import { alertNames, findScenario } from '@gameday/scenarios';
 import { detailText } from '../journal/journal';
@@ -10,8 +12,18 @@ import type { FinishedDrill } from '../storage/drill-store';
 import { debriefOf } from './drill-debrief';
 
 const hhmm = (wallMs: number) => new Date(wallMs).toISOString().slice(11, 16);
-const minutes = (ms: number | null) => (ms === null ? 'not reached' : `${Math.round(ms / 60_000)} minutes`);
+/** Two weeks after the drill: a practice item's due date. */
+const dueDate = (finishedAt: string) => new Date(Date.parse(finishedAt) + 14 * 86_400_000).toISOString().slice(0, 10);
+const minutes = (ms: number | null) => {
+  if (ms === null) return 'not reached';
+  const whole = Math.round(ms / 60_000);
+  return `${whole} minute${whole === 1 ? '' : 's'}`;
+};
 const thousands = (value: number) => value.toLocaleString('en-US');
+
+/** A section only people can write: marked so, never passed off as the drill's own words. */
+export const teamPromptMark = '✍ For the team:';
+const forTheTeam = (prompt: string) => `*${teamPromptMark} ${prompt}*`;
 
 export function postmortemDraft(finished: FinishedDrill): string {
   const debrief = debriefOf(finished);
@@ -24,7 +36,7 @@ export function postmortemDraft(finished: FinishedDrill): string {
   // The incident's page, as the scorer reads it: a platform warning firing beside it is not.
   const pages = scenario?.spec ? alertNames(scenario.spec) : null;
   const page = journal.find((entry) => isDrillEvent(entry, 'alert.firing') && (pages === null || pages.includes(String(entry.detail?.alert))));
-  const score = finished.score;
+  const score = debrief.score;
   const title = `${scenario?.incident ?? 'Drill'} ${scenario?.title ?? finished.scenario} (game-day drill)`;
   const firstOf = (predicate: (entry: (typeof journal)[number]) => boolean) => journal.find(predicate);
   const ack = firstOf((entry) => isDeclaration(entry, '/trainer/acknowledge'));
@@ -52,13 +64,22 @@ export function postmortemDraft(finished: FinishedDrill): string {
   timeline.sort((a, b) => a[0] - b[0]);
 
   const impact = finished.impact;
+  const cause = scenario?.spec?.cause;
+  const outcome = score.outcome;
+  const alertsFired = [...new Set(journal.filter((entry) => isDrillEvent(entry, 'alert.firing')).map((entry) => String(entry.detail?.alert)))];
+  const dimensions = score.dimensions;
+  const contributing = [
+    ...debrief.harmful.map((harm) => `A harmful action during the response: \`${harm.action}\` (${harm.why})`),
+    ...debrief.gaps.filter((gap) => gap.cost >= 1).map((gap) => `Later than the ideal path: ${gap.text}`),
+    ...debrief.missed.map((action) => `A runbook step not taken: ${action.description} (\`${action.command.replaceAll('`', "'")}\`)`),
+  ];
   return `# Incident Post-Mortem: ${title}
 
 **Date:** ${finished.finishedAt.slice(0, 10)}
 **Duration:** ${minutes(score.ttrMs)} from the page to the resolution
 **Severity:** ${typeof severity === 'string' ? severity : 'not declared'} (the runbook's matrix gave ${score.trueSeverity ?? 'n/a'})
 **Author:** ${finished.trainee}${finished.team !== 'solo' ? ` (${finished.team})` : ''}
-**Reviewers:** {Names}
+**Reviewers:** ${forTheTeam('who reviews this draft')}
 
 ---
 
@@ -88,8 +109,24 @@ ${timeline.map(([simMs, event]) => `| ${at(simMs)} | ${event.replaceAll('|', '\\
 
 ### System Impact
 - Speculation service${(impact.oomKills ?? 0) > 0 ? `; ${impact.oomKills} OOMKilled container restarts` : ''}
-- {SLO breaches}
+- Alerts that fired: ${alertsFired.length > 0 ? alertsFired.join(', ') : 'none'}
+- ${forTheTeam('which SLOs this breached, and by how much')}
+${
+  outcome
+    ? `
+### Against the counterfactual runs
+The same incident (scenario, seed, difficulty) was run again to minute ${Math.round(outcome.horizonMs / 60_000)}: left alone, and along the runbook's ideal path.
 
+| Run | ${outcome.unit} |
+|-----|------|
+| Left alone (no responder) | ${thousands(Math.round(outcome.noResponder))} |
+| The ideal path | ${thousands(Math.round(outcome.ideal))} |
+| This response | ${thousands(Math.round(outcome.yours))} |
+
+This response avoided ${Math.round(Math.max(-1, Math.min(1, outcome.share)) * 100)}% of what the ideal path avoided.${debrief.gaps.length > 0 ? `\n\n${debrief.gaps.map((gap) => `- ${gap.text}`).join('\n')}` : ''}
+`
+    : ''
+}
 ### Duration
 - Time to Detect (TTD): 0 minutes (alerting paged at the trigger)
 - Time to Acknowledge: ${minutes(score.ttaMs)}
@@ -101,42 +138,47 @@ ${timeline.map(([simMs, event]) => `| ${at(simMs)} | ${event.replaceAll('|', '\\
 ## Root Cause Analysis
 
 ### What Happened
-${scenario?.summary ?? '{Detailed technical explanation of the failure}'}${
-    scenario?.spec
+${scenario?.summary ?? ''}${
+    cause
       ? `
 
-The cause (declared by the scenario, now that the drill is over): ${scenario.spec.cause.description}. It is taken away by: ${scenario.spec.cause.fix}.
-Where its evidence was: ${scenario.spec.cause.evidence.map((item) => `\`${item.command}\` (${item.shows})`).join('; ')}.`
-      : ''
+**The cause the simulation knew** (said now that the drill is over): ${cause.description}.
+
+**What took it away:** ${cause.fix}.
+
+**Where the evidence was:**
+
+${cause.evidence.map((item) => `- \`${item.command}\`: ${item.shows}`).join('\n')}`
+      : `\n\n${forTheTeam('a detailed technical explanation of the failure')}`
   }
 
 ### Why It Happened
-1. Why? {First level}
-2. Why? {Second level}
-3. Why? {Third level}
-4. Why? {Fourth level}
-5. Why? {Root cause}
+1. Why? ${cause ? `${cause.description.charAt(0).toUpperCase()}${cause.description.slice(1)}.` : forTheTeam('the first level')}
+2. Why? ${forTheTeam('why that could happen')}
+3. Why? ${forTheTeam('the level below')}
+4. Why? ${forTheTeam('the level below')}
+5. Why? ${forTheTeam('the root cause in how the system or the team works')}
 
 ### Contributing Factors
-- {Factor 1}
+${contributing.map((factor) => `- ${factor}`).join('\n') || `- ${forTheTeam('what made it worse or slower to fix; the drill saw no harmful, late or missed step')}`}
 
 ---
 
 ## What Went Well
 
-${score.dimensions.filter((dimension) => dimension.points >= dimension.max).map((dimension) => `- ${dimension.label}: ${dimension.reason}`).join('\n') || '- {Thing that worked}'}
+${dimensions.filter((dimension) => dimension.points >= dimension.max).map((dimension) => `- ${dimension.label}: ${dimension.reason}`).join('\n') || `- ${forTheTeam('what worked; no scored dimension earned full points')}`}
 
 ---
 
 ## What Went Poorly
 
-${score.dimensions.filter((dimension) => dimension.points < dimension.max).map((dimension) => `- ${dimension.label}: ${dimension.reason}`).join('\n') || '- {Thing that did not work}'}
+${dimensions.filter((dimension) => dimension.points < dimension.max).map((dimension) => `- ${dimension.label}: ${dimension.reason}`).join('\n') || `- ${forTheTeam('what did not work; every scored dimension earned full points')}`}
 
 ---
 
 ## Where We Got Lucky
 
-- {Near miss or thing that could have been worse}
+- ${forTheTeam('a near miss, or what could have been worse')}
 
 ---
 
@@ -144,13 +186,20 @@ ${score.dimensions.filter((dimension) => dimension.points < dimension.max).map((
 
 | ID | Action | Owner | Priority | Due Date | Status |
 |----|--------|-------|----------|----------|--------|
-${debrief.missed.map((action, index) => `| ${index + 1} | Practise: ${action.description} (${action.command.replaceAll('|', '\\|')}) | @${finished.trainee} | P2 | YYYY-MM-DD | Open |`).join('\n') || '| 1 | {Action description} | @name | P1/P2/P3 | YYYY-MM-DD | Open |'}
+${
+  [
+    ...debrief.missed.map((action) => `Practise: ${action.description} (${action.command.replaceAll('|', '\\|')})`),
+    ...debrief.gaps.filter((gap) => gap.cost >= 1).map((gap) => `Practise reaching "${gap.step.replaceAll('|', '\\|')}" sooner`),
+  ]
+    .map((action, index) => `| ${index + 1} | ${action} | @${finished.trainee} | P2 | ${dueDate(finished.finishedAt)} | Open |`)
+    .join('\n') || `| 1 | ${forTheTeam('what the team will change')} | | | | Open |`
+}
 
 ---
 
 ## Lessons Learned
 
-{Key takeaways for the team and organization}
+${forTheTeam('the key takeaways for the team and the organisation')}
 
 ---
 

@@ -50,6 +50,8 @@ export interface TerminalContext {
   sandbox: Sandbox | null;
   /** Ctrl+C: aborting it kills the line's program (the sandbox and all in it) and ends the line with status 130. */
   signal?: AbortSignal | undefined;
+  /** The browser terminal's width in characters: programs get it as COLUMNS, as a shell gives a terminal's, and help wraps to it. */
+  columns?: number | undefined;
 }
 
 /** The terminal context of one user (the admin's record, or a participant's from participantRecord). */
@@ -122,8 +124,9 @@ function settingsPaths(context: TerminalContext): { kubeconfig: string; kubeCach
 }
 
 /** The command that starts `run`: bwrap around it, or (without a sandbox) the program with a clean environment. */
-function launch(run: ProgramRun, context: TerminalContext): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
+function launch(given: ProgramRun, context: TerminalContext): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
   const { tools, sandbox } = context;
+  const run = context.columns === undefined ? given : { ...given, env: { ...given.env, COLUMNS: String(context.columns) } };
   if (sandbox) {
     return sandbox.command({
       programs: run.programs,
@@ -184,6 +187,29 @@ function lines(text: string): string[] {
   const all = text.split('\n');
   if (all[all.length - 1] === '') all.pop();
   return all;
+}
+
+/**
+ * A line cut at spaces to fit `columns`, continuation lines indented under the first's text, so
+ * a phone's narrow terminal shows whole words rather than xterm's hard breaks mid-word.
+ */
+export function wrapLine(line: string, columns: number | undefined): string[] {
+  if (columns === undefined || line.length <= columns) return [line];
+  const indent = ' '.repeat(Math.min(/^\s*/.exec(line)![0].length + 2, Math.floor(columns / 3)));
+  const rows: string[] = [];
+  let row = '';
+  for (const word of line.trim().split(/ +/)) {
+    const prefix = rows.length === 0 && row === '' ? /^\s*/.exec(line)![0] : row === '' ? indent : '';
+    const candidate = row === '' ? `${prefix}${word}` : `${row} ${word}`;
+    if (candidate.length <= columns || row === '') row = candidate;
+    else {
+      rows.push(row);
+      row = `${indent}${word}`;
+    }
+  }
+  if (row !== '') rows.push(row);
+  // A word longer than a row is cut where the row ends, as the terminal itself would.
+  return rows.flatMap((whole) => Array.from({ length: Math.ceil(whole.length / columns) }, (_, index) => whole.slice(index * columns, (index + 1) * columns)));
 }
 
 const joinLines = (items: string[]) => (items.length === 0 ? '' : `${items.join('\n')}\n`);
@@ -348,12 +374,15 @@ function builtin(stage: Stage, context: TerminalContext): TerminalResult | undef
     }
     case 'pwd':
       return { stdout: `${context.cwd}\n`, stderr: '', exitCode: 0 };
-    case 'help':
-      return {
-        stdout: `This terminal runs the runbook's commands against the drill. What each program takes here:\n${terminalAllowances.map(({ program, allows }) => `  ${program}: ${allows}\n`).join('')}Pipes (| grep -E …, | head -50) and > file work; $ADMIN_TOKEN and $(date +FORMAT) are expanded.\nFor anything else, use your own shell: eval "$(gameday env)"\n`,
-        stderr: '',
-        exitCode: 0,
-      };
+    case 'help': {
+      const text = [
+        "This terminal runs the runbook's commands against the drill. What each program takes here:",
+        ...terminalAllowances.map(({ program, allows }) => `  ${program}: ${allows}`),
+        'Pipes (| grep -E …, | head -50) and > file work; $ADMIN_TOKEN and $(date +FORMAT) are expanded.',
+        'For anything else, use your own shell: eval "$(gameday env)"',
+      ];
+      return { stdout: joinLines(text.flatMap((line) => wrapLine(line, context.columns))), stderr: '', exitCode: 0 };
+    }
     default:
       return undefined;
   }

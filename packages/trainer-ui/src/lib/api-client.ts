@@ -59,6 +59,8 @@ async function download(path: string, filename: string, bearer: string | null, a
 
 export const getJson = <T>(path: string) => request<T>('GET', path, undefined, token);
 export const postJson = <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}, token);
+/** A text file of the drill (the post-mortem draft) to show on the page, fetched with the page's token. */
+export const getText = async (path: string, accept = 'text/markdown') => (await send('GET', path, undefined, token, accept)).text();
 /** A file of the drill (the post-mortem draft), fetched with the page's token. */
 export const downloadFile = (path: string, filename: string, accept = 'text/markdown') => download(path, filename, token, accept);
 

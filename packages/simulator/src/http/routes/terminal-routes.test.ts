@@ -85,6 +85,17 @@ describe('Ctrl+C and Tab in the terminal', () => {
     expect(await post('/trainer/terminal/interrupt', { runId: 'no-such-run-id' })).toEqual({ status: 200, body: { interrupted: false } });
   });
 
+  it("follows the browser terminal's width: help wraps at whole words to the columns it is given", async () => {
+    t = await startTestDrill({ terminal: { sandbox: noBwrap } });
+    const narrow = (await post('/trainer/terminal', { command: 'help', columns: 40 })).body as unknown as { stdout: string; exitCode: number };
+    expect(narrow.exitCode).toBe(0);
+    const rows = narrow.stdout.trimEnd().split('\n');
+    expect(rows.every((row) => row.length <= 40)).toBe(true);
+    expect(narrow.stdout.replace(/\s+/g, ' ')).toContain('For anything else, use your own shell: eval "$(gameday env)"');
+    const wide = (await post('/trainer/terminal', { command: 'help', columns: 400 })).body as unknown as { stdout: string };
+    expect(wide.stdout.trimEnd().split('\n').length).toBeLessThan(rows.length);
+  });
+
   it('validates what Ctrl+C and Tab send, naming the field', async () => {
     t = await startTestDrill({ terminal: { sandbox: noBwrap } });
     for (const body of [{ runId: '../../etc' }, { runId: 'short' }, { runId: 'x'.repeat(65) }, {}, { runId: 'run-0001-abcd', extra: 1 }]) {
@@ -96,6 +107,7 @@ describe('Ctrl+C and Tab in the terminal', () => {
       expect(answer.status).toBe(400);
     }
     expect((await post('/trainer/terminal', { command: 'ls', runId: 'bad id!' })).status).toBe(400);
+    for (const columns of [19, 501, 80.5]) expect((await post('/trainer/terminal', { command: 'help', columns })).status).toBe(400);
     expect((await post('/trainer/terminal/complete', { line: 'kubectl get', cursor: 11 }, { authorization: 'Bearer wrong' })).status).toBe(401);
   });
 

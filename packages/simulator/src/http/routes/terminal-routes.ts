@@ -55,7 +55,14 @@ const terminalRoutes: RoutesPlugin<{ terminal?: TerminalOptions | undefined }> =
       onRequest: fastify.requireAdmin,
       schema: {
         summary: 'Run one terminal line against the drill',
-        body: Type.Object({ command: Type.String({ maxLength: maxLine, description: 'The line as typed; pipes and > file work' }), runId: Type.Optional(RunId) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            command: Type.String({ maxLength: maxLine, description: 'The line as typed; pipes and > file work' }),
+            runId: Type.Optional(RunId),
+            columns: Type.Optional(Type.Integer({ minimum: 20, maximum: 500, description: "The terminal's width in characters: the programs' COLUMNS" })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({ stdout: Type.String(), stderr: Type.String(), exitCode: Type.Integer(), durationMs: Type.Number() }),
           ...authErrors,
@@ -89,7 +96,7 @@ const terminalRoutes: RoutesPlugin<{ terminal?: TerminalOptions | undefined }> =
       };
       reply.raw.once('close', gone);
       try {
-        const { refused, ...result } = await runTerminalLine(request.body.command, { ...terminalContext(record, fastify.drill.simDate(), sandbox), signal: abort.signal });
+        const { refused, ...result } = await runTerminalLine(request.body.command, { ...terminalContext(record, fastify.drill.simDate(), sandbox), signal: abort.signal, columns: request.body.columns });
         request.journal.detail.exitCode = result.exitCode;
         if (refused) request.journal.detail.refused = true;
         if (abort.signal.aborted) request.journal.detail.interrupted = true;

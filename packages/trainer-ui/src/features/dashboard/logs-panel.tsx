@@ -5,7 +5,8 @@ import { Panel } from '../../components/panel';
 export function LogsPanel({ logs }: { logs: TraineeView['logs'] }) {
   return (
     <Panel title="Logs" className="logs">
-      <pre>
+      {/* It scrolls, so it takes focus: a keyboard can scroll it too. */}
+      <pre tabIndex={0} aria-label="Recent log lines, newest first">
         {[...logs].reverse().map((line, index) => (
           <div key={`${line.at}-${index}`} className={`log ${line.level}`}>
             {line.at.slice(11, 19)} {line.level.toUpperCase().padEnd(5)} {line.pod.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')}: {line.message}

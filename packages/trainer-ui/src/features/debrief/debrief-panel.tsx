@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Debrief, PathStep } from '@gameday/simulator';
-import { ApiError, downloadFile, getJson } from '../../lib/api-client';
+import { ApiError, downloadFile, getJson, getText } from '../../lib/api-client';
+import { renderMarkdown } from '../../lib/markdown';
 import { Panel } from '../../components/panel';
 import { FormError } from '../../components/form-error';
 
@@ -10,7 +11,7 @@ function PathList({ title, steps }: { title: string; steps: PathStep[] }) {
   return (
     <div>
       <h3>{title}</h3>
-      <ol className="path" aria-label={title}>
+      <ol className="path" aria-label={title} tabIndex={0}>
         {steps.map((step, index) => (
           <li key={`${step.atMs}-${index}`}>
             <time>{offset(step.atMs)}</time> {step.step}
@@ -21,7 +22,32 @@ function PathList({ title, steps }: { title: string; steps: PathStep[] }) {
   );
 }
 
-/** After a drill: the score and its reasons, the trainee's path beside the ideal one, what to change. */
+/**
+ * The post-mortem draft as the team would read it: the server's Markdown (the same file the
+ * download gives), rendered by the UI's one sanitizing renderer.
+ */
+function PostmortemPreview({ path }: { path: string }) {
+  const [html, setHtml] = useState<string>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let current = true;
+    getText(path)
+      .then((text) => current && setHtml(renderMarkdown(text)))
+      .catch((caught: unknown) => current && setError(caught instanceof ApiError ? caught.message : String(caught)));
+    return () => {
+      current = false;
+    };
+  }, [path]);
+  return (
+    <details className="postmortem" open>
+      <summary>The post-mortem draft</summary>
+      <FormError message={error} />
+      {html === undefined ? !error && <p className="quiet">Loading the post-mortem…</p> : <article className="markdown" aria-label="Post-mortem draft" dangerouslySetInnerHTML={{ __html: html }} />}
+    </details>
+  );
+}
+
+/** After a drill: the score and its reasons, the trainee's path beside the ideal one, what to change, and the post-mortem draft. */
 export function DebriefPanel({ resolvedAt }: { resolvedAt: string }) {
   const [debrief, setDebrief] = useState<Debrief>();
   const [error, setError] = useState<string>();
@@ -109,6 +135,7 @@ export function DebriefPanel({ resolvedAt }: { resolvedAt: string }) {
         </a>
       </p>
       {error && <FormError message={error} />}
+      <PostmortemPreview path={postmortemPath} />
     </Panel>
   );
 }

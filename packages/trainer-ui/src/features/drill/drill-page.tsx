@@ -22,7 +22,7 @@ import type { Me } from '../../lib/use-drill-view';
 
 /** The terminal's server side: run a line, stop it (Ctrl+C), complete a word (Tab). */
 const shellHost: ShellHost = {
-  run: (command, runId) => postJson<TerminalOutput>('/trainer/terminal', { command, runId }),
+  run: (command, runId, columns) => postJson<TerminalOutput>('/trainer/terminal', { command, runId, columns: Math.min(500, Math.max(20, columns)) }),
   interrupt: async (runId) => (await postJson<{ interrupted: boolean }>('/trainer/terminal/interrupt', { runId })).interrupted,
   complete: (line, cursor) => postJson<Completion>('/trainer/terminal/complete', { line, cursor }),
 };
@@ -33,6 +33,12 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
   const [error, setError] = useState<string>();
   const terminal = useRef<TerminalHandle | null>(null);
   const typeCommand = useCallback((command: string) => terminal.current?.type(command), []);
+  const [runbookShown, setRunbookShown] = useState(true);
+  const pager = useRef<HTMLDivElement>(null);
+  // A drill started from far down the lobby would open scrolled past its pager: bring it into view.
+  useEffect(() => {
+    pager.current?.scrollIntoView?.({ block: 'nearest' });
+  }, []);
 
   const act = useCallback(async (path: string, body?: unknown) => {
     setBusy(true);
@@ -81,6 +87,9 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
         <button type="button" className="primary" disabled={busy || ended || !can('declare')} onClick={() => quietly(act('/trainer/declare', { state: 'resolved' }))}>
           {ended ? `Resolved at ${view.trainee.resolvedAt!.slice(11, 16)}` : 'Declare resolved'}
         </button>
+        <button type="button" aria-controls="runbook-slot" aria-expanded={runbookShown} onClick={() => setRunbookShown((shown) => !shown)} title="The runbook sits beside the terminal on wide screens and below it on narrow ones; hide it to give the terminal the whole width">
+          {runbookShown ? 'Hide runbook' : 'Show runbook'}
+        </button>
         {onLobby && (
           <button type="button" onClick={onLobby}>
             Lobby
@@ -110,17 +119,25 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
         </aside>
       )}
       <div className="grid">
-        <PagerPanel page={view.page} busy={busy || !can('acknowledge')} onAcknowledge={() => quietly(act('/trainer/acknowledge'))} />
+        {/* While it rings, the pager stays at the top of a narrow screen (sticky), whatever is scrolled. */}
+        <div ref={pager} className={`pager-slot ${view.page !== null && view.page.acknowledgedAt === null && view.page.resolvedAt === null ? 'ringing' : ''}`}>
+          <PagerPanel page={view.page} busy={busy || !can('acknowledge')} onAcknowledge={() => quietly(act('/trainer/acknowledge'))} />
+        </div>
         <ReadingsPanel view={view} />
         <ChartsPanel view={view} />
-        {can('command') || !live ? (
-          <TerminalPanel host={shellHost} handle={terminal} />
-        ) : (
-          <Panel title="Terminal" className="terminal">
-            <p className="quiet">As {me?.role ?? 'an observer'} you watch; the incident commander and the primary on-call run the commands. Their commands appear in the timeline with their names.</p>
-          </Panel>
-        )}
-        <RunbookPanel runbookSection={view.page?.runbookSection ?? null} onType={can('command') || !live ? typeCommand : null} />
+        {/* The terminal takes the row's width; the runbook sits beside it on wide screens, below it on narrow ones, or hidden. */}
+        <div className={`workbench ${runbookShown ? '' : 'runbook-hidden'}`}>
+          {can('command') || !live ? (
+            <TerminalPanel host={shellHost} handle={terminal} />
+          ) : (
+            <Panel title="Terminal" className="terminal">
+              <p className="quiet">As {me?.role ?? 'an observer'} you watch; the incident commander and the primary on-call run the commands. Their commands appear in the timeline with their names.</p>
+            </Panel>
+          )}
+          <div id="runbook-slot" className="runbook-slot" hidden={!runbookShown}>
+            <RunbookPanel runbookSection={view.page?.runbookSection ?? null} onType={can('command') || !live ? typeCommand : null} />
+          </div>
+        </div>
         <SeverityPanel current={view.trainee.severity} changes={view.trainee.severityChanges} busy={busy || !can('severity')} onDeclare={(input: SeverityDeclarationInput) => quietly(act('/trainer/severity', input))} />
         <CommsPanel
           trainee={view.trainee}

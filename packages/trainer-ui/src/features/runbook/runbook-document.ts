@@ -4,8 +4,8 @@
  * commands a click types into the terminal. The runbook is a file a team edits, so its HTML is
  * untrusted: raw HTML in it is shown as text, and what marked renders goes through DOMPurify.
  */
-import DOMPurify from 'dompurify';
-import { Marked, type Token, type Tokens } from 'marked';
+import type { Token, Tokens } from 'marked';
+import { markdown, sanitizedHtml, type MarkdownLinks } from '../../lib/markdown';
 
 /** A run of the section's content: Markdown rendered to HTML, or a code block. */
 export type RunbookPart = { kind: 'html'; html: string } | { kind: 'code'; lang: string; pieces: CodePiece[] };
@@ -21,16 +21,6 @@ export interface RunbookSection {
   level: number;
   parts: RunbookPart[];
 }
-
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** marked with raw HTML shown as text: a runbook's `<script>` is words on the page, never markup. */
-const markdown = new Marked({
-  gfm: true,
-  renderer: {
-    html: ({ text }: Tokens.HTML | Tokens.Tag) => escapeHtml(text),
-  },
-});
 
 /** A heading's fragment as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
 export function headingId(title: string): string {
@@ -67,22 +57,15 @@ export function codePieces(code: string): CodePiece[] {
   return pieces;
 }
 
-type Links = ReturnType<Marked['lexer']>['links'];
-
-function sanitize(tokens: Token[], links: Links): string {
-  const html = markdown.parser(Object.assign(tokens, { links }));
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe'], FORBID_ATTR: ['style'] });
-}
-
 /** The runbook's sections, in the document's order. */
 export function parseRunbook(text: string): RunbookSection[] {
   const tokens = markdown.lexer(text);
-  const links = tokens.links;
+  const links: MarkdownLinks = tokens.links;
   const sections: RunbookSection[] = [];
   let current: RunbookSection = { id: 'top', title: '', level: 1, parts: [] };
   let pending: Token[] = [];
   const flush = () => {
-    if (pending.length > 0) current.parts.push({ kind: 'html', html: sanitize(pending, links) });
+    if (pending.length > 0) current.parts.push({ kind: 'html', html: sanitizedHtml(pending, links) });
     pending = [];
   };
   for (const token of tokens) {

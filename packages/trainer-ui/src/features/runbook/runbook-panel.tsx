@@ -27,7 +27,7 @@ function Part({ part, onType }: { part: RunbookPart; onType: ((command: string) 
             </pre>
             {onType && (
               <button type="button" className="type-command" onClick={() => onType(piece.command)} title="Types this command at the terminal's prompt; press Enter there to run it" aria-label={`Type into the terminal: ${piece.command.slice(0, 80)}`}>
-                ⌨ to terminal
+                <span aria-hidden="true">⌨ </span>Type
               </button>
             )}
           </div>

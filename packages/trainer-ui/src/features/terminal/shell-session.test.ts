@@ -32,7 +32,7 @@ describe('ShellSession: line editing from xterm-readline', () => {
     expect(session.line.text).toBe('# kubectl get pods');
     fake.type(`${home}\x1b[3~\x1b[3~${end} -n production\r`);
     await settle();
-    expect(run).toHaveBeenCalledWith('kubectl get pods -n production', 'run-1');
+    expect(run).toHaveBeenCalledWith('kubectl get pods -n production', 'run-1', 120);
   });
 
   it('Ctrl+A and Ctrl+E go to the start and end; Ctrl+K cuts to the end; Ctrl+U clears the line', () => {
@@ -75,7 +75,7 @@ describe('ShellSession: line editing from xterm-readline', () => {
     expect(session.line.text).toBe('kubectl get pods -n production');
     fake.type('\r');
     await settle();
-    expect(run).toHaveBeenLastCalledWith('kubectl get pods -n production', 'run-3');
+    expect(run).toHaveBeenLastCalledWith('kubectl get pods -n production', 'run-3', 120);
   });
 
   it('Ctrl+R then Ctrl+C gives back the line as it was; Esc takes the match to the prompt to edit', () => {

@@ -38,7 +38,8 @@ export interface Completion {
 
 /** The server side of the terminal. */
 export interface ShellHost {
-  run(command: string, runId: string): Promise<TerminalOutput>;
+  /** Runs a line; `columns` is the terminal's width now, for the programs' COLUMNS. */
+  run(command: string, runId: string, columns: number): Promise<TerminalOutput>;
   complete(line: string, cursor: number): Promise<Completion>;
   /** Ctrl+C: true when the server stopped the line. */
   interrupt(runId: string): Promise<boolean>;
@@ -366,7 +367,7 @@ export class ShellSession {
     this.events.busy(command);
     let printed = '';
     try {
-      const result = await this.host.run(command, runId);
+      const result = await this.host.run(command, runId, this.term.cols);
       if (result.stdout) this.term.write(crlf(result.stdout));
       if (result.stderr) this.term.write(`\x1b[31m${crlf(result.stderr)}\x1b[0m`);
       printed = `${result.stdout}${result.stderr}`;

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { TerminalPanel, type TerminalHandle } from './terminal-panel';
 import type { ShellHost } from './shell-session';
 import { fakeXterm } from './test-xterm';
+import { resizeObserved } from '../../test-setup';
 
 type MockHost = { [K in keyof ShellHost]: ReturnType<typeof vi.fn<ShellHost[K]>> };
 const host = (overrides: Partial<ShellHost> = {}): MockHost => ({
@@ -19,10 +20,26 @@ describe('TerminalPanel', () => {
     render(<TerminalPanel host={shell} createTerminal={() => Promise.resolve(fake.terminal)} />);
     await waitFor(() => expect(fake.output()).toContain('$ '));
     fake.type('kubectl get pods -n production\r');
-    await waitFor(() => expect(shell.run).toHaveBeenCalledWith('kubectl get pods -n production', expect.any(String)));
+    await waitFor(() => expect(shell.run).toHaveBeenCalledWith('kubectl get pods -n production', expect.any(String), 120));
     await waitFor(() => expect(fake.output()).toMatch(/NAME {2}READY\r\npod-a {2}1\/1\r\n[\s\S]*\$ /));
     expect(screen.getByTestId('terminal-output').textContent).toBe('NAME  READY\npod-a  1/1');
     expect(screen.getByRole('region', { name: "Terminal: type the runbook's commands" })).toBeTruthy();
+  });
+
+  it("fits itself to its box when the box changes size, and gives the server the new width", async () => {
+    const fake = fakeXterm();
+    const shell = host();
+    render(<TerminalPanel host={shell} createTerminal={() => Promise.resolve(fake.terminal)} />);
+    await waitFor(() => expect(fake.output()).toContain('$ '));
+    const region = screen.getByRole('region', { name: "Terminal: type the runbook's commands" });
+    // jsdom lays nothing out: give the box the width a phone's layout would.
+    Object.defineProperty(region, 'clientWidth', { configurable: true, value: 358 });
+    const before = fake.fits();
+    fake.terminal.cols = 44;
+    resizeObserved();
+    expect(fake.fits()).toBe(before + 1);
+    fake.type('help\r');
+    await waitFor(() => expect(shell.run).toHaveBeenCalledWith('help', expect.any(String), 44));
   });
 
   it('prints stderr in red, and what the server said when the request fails', async () => {
@@ -79,6 +96,6 @@ describe('TerminalPanel', () => {
     expect(fake.output()).toContain('agenc admin status --component speculation');
     expect(shell.run).not.toHaveBeenCalled();
     fake.type('\r');
-    await waitFor(() => expect(shell.run).toHaveBeenCalledWith('agenc admin status --component speculation', expect.any(String)));
+    await waitFor(() => expect(shell.run).toHaveBeenCalledWith('agenc admin status --component speculation', expect.any(String), 120));
   });
 });

@@ -9,6 +9,8 @@ export interface TerminalLike extends XtermLike {
   open(element: HTMLElement): void;
   focus(): void;
   dispose(): void;
+  /** Fits the columns and rows to the element it was opened in (xterm's fit addon). */
+  fit(): void;
 }
 
 /** What the rest of the page can do with the terminal: the runbook panel types commands into it. */
@@ -27,6 +29,7 @@ async function createXterm(): Promise<TerminalLike> {
       Terminal.prototype.open.call(terminal, element);
       fit.fit();
     },
+    fit: () => fit.fit(),
   });
 }
 
@@ -61,9 +64,10 @@ export function TerminalPanel({ host, createTerminal = createXterm, handle }: { 
     let disposed = false;
     let terminal: TerminalLike | undefined;
     let session: ShellSession | undefined;
+    let resized: ResizeObserver | undefined;
     // The host is read at each call, so a new one (a new token) needs no new terminal.
     const current: ShellHost = {
-      run: (command, runId) => hostRef.current.run(command, runId),
+      run: (command, runId, columns) => hostRef.current.run(command, runId, columns),
       complete: (line, cursor) => hostRef.current.complete(line, cursor),
       interrupt: (runId) => hostRef.current.interrupt(runId),
     };
@@ -74,6 +78,13 @@ export function TerminalPanel({ host, createTerminal = createXterm, handle }: { 
       }
       terminal = created;
       terminal.open(container.current);
+      // The terminal follows its box (a window resized, a phone turned, the runbook hidden):
+      // xterm's columns, and with them the width the server's programs are given.
+      const host = container.current;
+      resized = new ResizeObserver(() => {
+        if (host.clientWidth > 0) created.fit();
+      });
+      resized.observe(host);
       session = new ShellSession(terminal, current, {
         busy: setBusy,
         ended: (text) => {
@@ -92,6 +103,7 @@ export function TerminalPanel({ host, createTerminal = createXterm, handle }: { 
     });
     return () => {
       disposed = true;
+      resized?.disconnect();
       if (handle) handle.current = null;
       session?.dispose();
       terminal?.dispose();

@@ -5,10 +5,11 @@
 import type { TerminalLike } from './terminal-panel';
 
 /** `type` sends key by key, as typing does; `paste` sends the text as one chunk, as a paste does. */
-export function fakeXterm(): { terminal: TerminalLike; type: (data: string) => void; paste: (data: string) => void; output: () => string; clearOutput: () => void } {
+export function fakeXterm(): { terminal: TerminalLike & { cols: number }; type: (data: string) => void; paste: (data: string) => void; output: () => string; clearOutput: () => void; fits: () => number } {
   let listener: (data: string) => void = () => undefined;
   let written: string[] = [];
-  const terminal: TerminalLike = {
+  let fits = 0;
+  const terminal: TerminalLike & { cols: number } = {
     cols: 120,
     rows: 24,
     options: { tabStopWidth: 8 },
@@ -26,6 +27,9 @@ export function fakeXterm(): { terminal: TerminalLike; type: (data: string) => v
     attachCustomKeyEventHandler: () => undefined,
     focus: () => undefined,
     dispose: () => undefined,
+    fit: () => {
+      fits += 1;
+    },
   };
   return {
     terminal,
@@ -38,5 +42,6 @@ export function fakeXterm(): { terminal: TerminalLike; type: (data: string) => v
     clearOutput: () => {
       written = [];
     },
+    fits: () => fits,
   };
 }

@@ -9,7 +9,7 @@ import { Panel } from '../../components/panel';
 export function TimelinePanel({ timeline }: { timeline: TraineeView['timeline'] }) {
   return (
     <Panel title="Timeline" className="timeline">
-      <ol reversed aria-label="Timeline, newest first">
+      <ol tabIndex={0} reversed aria-label="Timeline, newest first">
         {[...timeline].reverse().map((item, index) => (
           <li key={`${item.simMs}-${index}`} className={item.who}>
             <time dateTime={item.at}>{item.at.slice(11, 19)}</time> <span className="who" title={item.by ?? undefined}>
