@@ -309,6 +309,8 @@ export class Drill {
         this.inputDepth--;
       }
     }
+    // Realtime: what moves time (a skip, a pause) catches up to the wall first; the input's moment is after that.
+    this.clock.catchUp();
     const simMs = this.clock.now();
     // Taken before the action, at the moment a replay compares it: just before applying the input.
     const checkpoint = sink.checkpointDue() ? worldCheckpoint(this) : undefined;
