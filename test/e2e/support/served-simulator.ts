@@ -30,11 +30,12 @@ export interface ServedSimulator {
 }
 
 /** Starts `gameday serve`; give `dataDir` to reuse one across restarts (it is then kept), `env` to add to its environment. */
-export async function startSimulator(args: string[] = [], options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServedSimulator> {
+export async function startSimulator(args: string[] = [], options: { dataDir?: string; env?: NodeJS.ProcessEnv; tokens?: { admin: string; facilitator: string } } = {}): Promise<ServedSimulator> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gameday-e2e-'));
   const keepData = options.dataDir !== undefined;
-  const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
-  const facilitatorToken = `facilitator-${Math.random().toString(36).slice(2)}`;
+  // A restart that resumes a live drill keeps that drill's tokens: give them to talk to it.
+  const adminToken = options.tokens?.admin ?? `admin-${Math.random().toString(36).slice(2)}`;
+  const facilitatorToken = options.tokens?.facilitator ?? `facilitator-${Math.random().toString(36).slice(2)}`;
   const child = spawn(process.execPath, [gamedayBin, 'serve', '--port', '0', '--data-dir', dataDir, '--log', 'error', ...args], {
     env: { ...process.env, ADMIN_TOKEN: adminToken, FACILITATOR_TOKEN: facilitatorToken, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
-import { Drill } from '../drill/drill';
+import { Drill, type DrillOptions } from '../drill/drill';
+import { replayDrill } from '../drill/drill-inputs';
+import { LiveDrillLog } from '../storage/live-drill-log';
 import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
@@ -96,22 +98,13 @@ async function serve(options: ServeOptions): Promise<void> {
     generated.push(name);
     return randomBytes(18).toString('base64url');
   };
-  const tokens = { admin: token('ADMIN_TOKEN'), facilitator: token('FACILITATOR_TOKEN') };
   // Probed once for every server of the process, while the main server starts (the probe runs
   // a sandboxed program: tens of ms that need not delay /healthz); printed once it answers.
   const terminal = { sandbox: detectSandbox(), unsafe: options.unsafeTerminal ?? false };
   let externalUrl = `http://${options.host}:${options.port}`;
   const webhook = options.alertWebhook ? new AlertWebhook(options.alertWebhook, () => externalUrl) : undefined;
-  const drill = new Drill({
-    scenario: options.scenario,
-    seed,
-    clock: options.clock,
-    speed: options.speed,
-    difficulty: options.difficulty,
-    ...(webhook ? { onAlert: (notice) => webhook.send(notice) } : {}),
-  });
+  const onAlert = webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {};
   const uiDir = resolve(simulatorBinDir(), '..', '..', 'trainer-ui', 'dist');
-  const slot = new DrillSlot(drill);
   let store: SqliteDrillStore;
   try {
     mkdirSync(options.dataDir, { recursive: true });
@@ -120,6 +113,37 @@ async function serve(options: ServeOptions): Promise<void> {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
+  // The drill this server ran on this port before a restart (a kill -9, a deploy) goes on where
+  // it was: rebuilt from its inputs, with its tokens. One that does not rebuild the same is kept
+  // readable, its clock stopped, and the log says what diverged.
+  const soloSlot = `solo:${options.port}`;
+  const resumed = options.port === 0 ? undefined : store.liveDrills().find((candidate) => candidate.slot === soloSlot);
+  let drill: Drill;
+  let tokens: { admin: string; facilitator: string };
+  let resumedLine: string | undefined;
+  let resumedLog: { id: string; count: number } | undefined;
+  if (resumed) {
+    const inputs = store.liveInputs(resumed.id);
+    const started = performance.now();
+    const { drill: rebuilt, divergence, applied } = replayDrill({ ...(resumed.options as unknown as DrillOptions), ...onAlert }, inputs);
+    drill = rebuilt;
+    tokens = { admin: String(resumed.extra.adminToken), facilitator: String(resumed.extra.facilitatorToken) };
+    const took = `${applied} inputs replayed in ${Math.round(performance.now() - started)} ms`;
+    if (divergence) {
+      process.stderr.write(
+        `gameday: ERROR: live drill ${resumed.id} did not rebuild the same: at input ${divergence.index} (simulated ${divergence.simMs} ms) ${divergence.parts.join('; ')}. It is kept readable as far as it was rebuilt, its clock stopped; start a new drill from the lobby.\n`,
+      );
+      store.endLive(resumed.id, `diverged at input ${divergence.index}`);
+      resumedLine = `DIVERGED at input ${divergence.index} (see the log); ${took}`;
+    } else {
+      resumedLog = { id: resumed.id, count: inputs.length };
+      resumedLine = `resumed where it was (${took})`;
+    }
+  } else {
+    tokens = { admin: token('ADMIN_TOKEN'), facilitator: token('FACILITATOR_TOKEN') };
+    drill = new Drill({ scenario: options.scenario, seed, clock: options.clock, speed: options.speed, difficulty: options.difficulty, ...onAlert });
+  }
+  const slot = new DrillSlot(drill);
   // Drills scored by older rules are re-scored from their facts, so the leaderboard ranks by one set.
   rescoreStoredDrills(store);
   // Drill outcomes of the solo drill and every game-day session, on the main server's /metrics.
@@ -150,7 +174,15 @@ async function serve(options: ServeOptions): Promise<void> {
   // Announce the address once the UI's socket can connect too (a few ms after listening).
   await server.socketsReady();
   const port = (server.server.address() as AddressInfo).port;
-  drill.start();
+  // Every input of the server's drill goes to the store as it happens; a drill started from the lobby takes the slot's log.
+  const liveExtra = { adminToken: tokens.admin, facilitatorToken: tokens.facilitator };
+  let liveLog = resumedLog ? LiveDrillLog.resume(store, resumedLog.id, drill, resumedLog.count) : resumed ? undefined : LiveDrillLog.begin(store, soloSlot, drill, liveExtra);
+  slot.onReplace = (next, previous) => {
+    previous.detachInputs();
+    liveLog?.end('replaced');
+    liveLog = LiveDrillLog.begin(store, soloSlot, next, liveExtra);
+  };
+  if (!resumed) drill.start();
   externalUrl = `http://${options.publicHost ?? (options.host === '0.0.0.0' ? '127.0.0.1' : options.host)}:${port}`;
   const record = writeDrillWorkspace({ dataDir: options.dataDir, host: options.host, port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
   slot.workspace = { record };
@@ -160,8 +192,9 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`gameday: serving on ${record.url}\n`);
   // The token rides in the fragment: the browser keeps it and never sends it in a request line.
   out.write(`  trainer UI    ${record.url}/#token=${encodeURIComponent(tokens.admin)}${existsSync(resolve(uiDir, 'index.html')) ? '' : '  (not built: run pnpm build)'}\n`);
-  out.write(`  clock         ${options.clock}${options.clock === 'realtime' ? ` x${options.speed}` : ' (advance with POST /_sim/clock/advance)'}\n`);
-  out.write(`  seed          ${seed}   difficulty ${options.difficulty}\n`);
+  out.write(`  clock         ${drill.clock.mode}${drill.clock.mode === 'realtime' ? ` x${drill.clock.speed}` : ' (advance with POST /_sim/clock/advance)'}\n`);
+  out.write(`  seed          ${drill.options.seed}   difficulty ${drill.options.difficulty}\n`);
+  if (resumedLine) out.write(`  live drill    ${drill.scenario.id}: ${resumedLine}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
   out.write(`  your folder   ${record.workDir}\n`);
   const sandbox = await terminal.sandbox;

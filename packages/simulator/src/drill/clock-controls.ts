@@ -12,17 +12,32 @@ export function advanceClock(drill: Drill, ms: number): void {
 }
 
 export function pauseClock(drill: Drill): void {
-  if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'the virtual clock only moves when advanced; there is nothing to pause');
-  drill.clock.pause();
+  return drill.asInput(
+    () => ({ kind: 'pause' }),
+    () => {
+      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'the virtual clock only moves when advanced; there is nothing to pause');
+      drill.clock.pause();
+    },
+  );
 }
 
 export function resumeClock(drill: Drill): void {
-  if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'the virtual clock only moves when advanced; there is nothing to resume');
-  drill.clock.resume();
+  return drill.asInput(
+    () => ({ kind: 'resume' }),
+    () => {
+      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'the virtual clock only moves when advanced; there is nothing to resume');
+      drill.clock.resume();
+    },
+  );
 }
 
 /** Simulated seconds per wall second (the clock itself checks the number). */
 export function setClockSpeed(drill: Drill, speed: number): void {
-  if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'speed applies to the realtime clock; this drill runs on the virtual clock (use /_sim/clock/advance)');
-  drill.clock.setSpeed(speed);
+  return drill.asInput(
+    () => ({ kind: 'speed', speed }),
+    () => {
+      if (drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'speed applies to the realtime clock; this drill runs on the virtual clock (use /_sim/clock/advance)');
+      drill.clock.setSpeed(speed);
+    },
+  );
 }

@@ -13,13 +13,18 @@ import type { Drill } from './drill';
 
 /** Scales a deployment to a number of replicas the caller has checked. */
 export function scaleDeployment(drill: Drill, deployment: Deployment, replicas: number, journal: ActionJournal): void {
-  const previous = deployment.replicas;
-  drill.world.cluster.scale(deployment.name, replicas);
-  journal.detail.deployment = deployment.name;
-  journal.detail.namespace = deployment.namespace;
-  journal.detail.replicas = replicas;
-  journal.detail.previousReplicas = previous;
-  journal.noteHarm(drill.notify({ type: 'deployment.scaled', name: deployment.name, replicas }));
+  return drill.asInput(
+    () => ({ kind: 'scale', deployment: deployment.name, replicas }),
+    () => {
+      const previous = deployment.replicas;
+      drill.world.cluster.scale(deployment.name, replicas);
+      journal.detail.deployment = deployment.name;
+      journal.detail.namespace = deployment.namespace;
+      journal.detail.replicas = replicas;
+      journal.detail.previousReplicas = previous;
+      journal.noteHarm(drill.notify({ type: 'deployment.scaled', name: deployment.name, replicas }));
+    },
+  );
 }
 
 /**
@@ -27,11 +32,16 @@ export function scaleDeployment(drill: Drill, deployment: Deployment, replicas: 
  * out as a new revision (or back to an old one) when it differs from the current one.
  */
 export function changeDeployment(drill: Drill, deployment: Deployment, change: DeploymentChange, journal: ActionJournal): void {
-  if (change.replicas !== deployment.replicas) scaleDeployment(drill, deployment, change.replicas, journal);
-  const { image, memoryLimitBytes } = deployment.template;
-  const result = drill.world.cluster.applyTemplate(deployment, change.template, change.changeCause);
-  if (result.changed) noteRollout(drill, result, image, memoryLimitBytes, journal);
-  else if (change.changeCause !== undefined) journal.detail.changeCause = change.changeCause;
+  return drill.asInput(
+    () => ({ kind: 'deployment', deployment: deployment.name, change }),
+    () => {
+      if (change.replicas !== deployment.replicas) scaleDeployment(drill, deployment, change.replicas, journal);
+      const { image, memoryLimitBytes } = deployment.template;
+      const result = drill.world.cluster.applyTemplate(deployment, change.template, change.changeCause);
+      if (result.changed) noteRollout(drill, result, image, memoryLimitBytes, journal);
+      else if (change.changeCause !== undefined) journal.detail.changeCause = change.changeCause;
+    },
+  );
 }
 
 /** A new template rolled out: the journal notes the revisions (scoring reads them), the scenario hears of it. */

@@ -3,6 +3,7 @@ import type { Readings, ScenarioContext, SeverityAssessment } from '@gameday/sce
 import type { AlertState } from '../world/alerts';
 import type { Drill } from './drill';
 import type { Resolution } from './incident-resolution';
+import { worldFingerprint } from './world-fingerprint';
 
 export interface DrillState {
   scenario: { id: string; incident: string | null; title: string };
@@ -25,6 +26,8 @@ export interface DrillState {
   harmfulActions: Array<{ action: string; why: string; simMs: number }>;
   /** The ring's size and what it evicted; `facts`: scoring facts kept apart from it (never evicted). */
   journal: { size: number; total: number; evicted: number; facts: number };
+  /** The world's fingerprint (`world-fingerprint.ts`): equal for a drill and its rebuild from its inputs. */
+  fingerprint: string;
 }
 
 export function drillState(drill: Drill): DrillState {
@@ -47,5 +50,6 @@ export function drillState(drill: Drill): DrillState {
     config: { ...drill.world.config },
     harmfulActions: drill.harmfulActions(),
     journal: { size: drill.journal.size, total: counters.total, evicted: counters.evicted, facts: counters.facts },
+    fingerprint: worldFingerprint(drill),
   };
 }

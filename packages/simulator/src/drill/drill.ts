@@ -41,6 +41,8 @@ import { TraineeSession } from './trainee-session';
 import { SeverityWatch } from './severity-watch';
 import type { AlertNotice } from '../world/alert-webhook';
 import { GamedayError } from '../core/gameday-error';
+import type { DrillInput, InputSink } from './drill-inputs';
+import { worldCheckpoint } from './world-fingerprint';
 
 export interface DrillOptions {
   scenario: string;
@@ -113,6 +115,14 @@ export class Drill {
   private running = false;
   /** Faults injected on top of the scenario (game-day mode), in order. */
   faults: InjectedFault[] = [];
+  /** Where this drill's inputs go as they happen (a live drill's store); none for in-process runs. */
+  private inputSink: InputSink | null = null;
+  /** Inside an input's action: what it does in turn (a drain's skip, a start in a reset) replays with it. */
+  private inputDepth = 0;
+  /** Being rebuilt from its inputs: the clock does not follow the wall, alerts are not sent again. */
+  private replaying = false;
+  /** The wall clock the journal stamps entries with (a replay stamps them with the inputs' own moments). */
+  private journalWall: () => number = Date.now;
 
   constructor(options: DrillOptions) {
     const scenario = findScenario(options.scenario);
@@ -131,6 +141,7 @@ export class Drill {
     const clock = new SimClock({ mode: this.options.clock, speed: this.options.speed, wallNow: this.options.wallNow });
     this.clock = clock;
     this.journal = new Journal(() => clock.now(), this.options.journalCapacity);
+    this.journal.wallNow = () => this.journalWall();
     this.actor = createActor(this.scenario.machine, {
       clock,
       input: { seed: this.options.seed, difficulty: this.options.difficulty, onsetDelayMs: this.options.onsetDelayMs ?? 0, epochMs: this.epochMs },
@@ -151,7 +162,7 @@ export class Drill {
         // The severity the runbook expects at this moment: scoring reads it from here.
         detail: { alert: alert.name, runbook: alert.runbook, value: alert.value, expectedSeverity: this.expectedSeverity() },
       });
-      this.options.onAlert?.({ alert, to, at: this.simDate(), startsAt: this.simDate(alert.firedAtMs ?? this.clock.now()) });
+      if (!this.replaying) this.options.onAlert?.({ alert, to, at: this.simDate(), startsAt: this.simDate(alert.firedAtMs ?? this.clock.now()) });
     });
     this.actor.subscribe((snapshot) => {
       const phase = String(typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value));
@@ -182,6 +193,10 @@ export class Drill {
    * the scorer's time to mitigate stay the first incident's.
    */
   inject(scenarioId: string): InjectedFault {
+    return this.asInput(() => ({ kind: 'inject', scenario: scenarioId }), () => this.injectNow(scenarioId));
+  }
+
+  private injectNow(scenarioId: string): InjectedFault {
     const scenario = findScenario(scenarioId);
     if (!scenario || scenario.incident === null) {
       const incidents = scenarioIds.filter((id) => findScenario(id)?.incident !== null);
@@ -211,6 +226,10 @@ export class Drill {
 
   start(): void {
     if (this.running) return;
+    this.asInput(() => ({ kind: 'start' }), () => this.startNow());
+  }
+
+  private startNow(): void {
     this.running = true;
     this.actor.start();
     for (const fault of this.faults) fault.actor.start();
@@ -233,7 +252,7 @@ export class Drill {
       },
     });
     this.scheduleTick();
-    this.clock.start();
+    if (!this.replaying) this.clock.start();
   }
 
   stop(): void {
@@ -248,11 +267,83 @@ export class Drill {
 
   /** Back to the start of the same scenario and seed: a fresh world, clock and journal. */
   reset(): void {
-    this.stop();
-    this.lastPhase = '';
-    this.build();
-    this.start();
-    this.journal.record({ source: 'sim', action: 'drill.reset', outcome: 'info' });
+    this.asInput(
+      () => ({ kind: 'reset' }),
+      () => {
+        this.stop();
+        this.lastPhase = '';
+        this.build();
+        this.start();
+        this.journal.record({ source: 'sim', action: 'drill.reset', outcome: 'info' });
+      },
+    );
+  }
+
+  /**
+   * Sends this drill's inputs to `sink` from now on: each input is appended when it has been
+   * applied, before the request's answer goes out. A drill already started (a lobby's new drill)
+   * has its start appended first.
+   */
+  attachInputs(sink: InputSink): void {
+    this.inputSink = sink;
+    if (this.running && sink.count() === 0) sink.append({ simMs: 0, wallMs: Date.now(), input: { kind: 'start' } });
+  }
+
+  /** Stops sending inputs (a drill that finished or was replaced is no longer live). */
+  detachInputs(): void {
+    this.inputSink = null;
+  }
+
+  /**
+   * Runs an action that is one of the drill's inputs and appends the input once it has been
+   * applied (a refused action throws first and appends nothing, as it changed nothing). What the
+   * action does in turn is not an input of its own: replaying the input does it again.
+   */
+  asInput<T>(input: () => DrillInput, act: () => T): T {
+    const sink = this.inputSink;
+    if (sink === null || this.inputDepth > 0) {
+      this.inputDepth++;
+      try {
+        return act();
+      } finally {
+        this.inputDepth--;
+      }
+    }
+    // Realtime: what moves time (a skip, a pause) catches up to the wall first; the input's moment is after that.
+    this.clock.catchUp();
+    const simMs = this.clock.now();
+    // Taken before the action, at the moment a replay compares it: just before applying the input.
+    const checkpoint = sink.checkpointDue() ? worldCheckpoint(this) : undefined;
+    this.inputDepth++;
+    let result: T;
+    try {
+      result = act();
+    } finally {
+      this.inputDepth--;
+    }
+    sink.append({ simMs, wallMs: Date.now(), input: input(), ...(checkpoint ? { checkpoint } : {}) });
+    return result;
+  }
+
+  /** Whether the drill is being rebuilt from its inputs. */
+  get isReplaying(): boolean {
+    return this.replaying;
+  }
+
+  /**
+   * Rebuilding from inputs: the clock moves only as the replay moves it, the journal stamps
+   * entries with `wallAt()`, and alerts are not delivered a second time.
+   */
+  beginReplay(wallAt: () => number): void {
+    this.replaying = true;
+    this.journalWall = wallAt;
+  }
+
+  /** Rebuilt: a running realtime drill follows the wall clock again from where the replay left it. */
+  endReplay(): void {
+    this.replaying = false;
+    this.journalWall = Date.now;
+    if (this.running) this.clock.start();
   }
 
   private scheduleTick(): void {
@@ -409,11 +500,26 @@ export class Drill {
    * On the realtime clock the drill then goes on at its speed from where the skip stopped.
    */
   skipUntil(done: () => boolean, maxMs: number, reason: string): boolean {
-    const { fromMs, toMs } = this.clock.advanceUntil(done, maxMs, TICK_MS);
-    if (toMs > fromMs) {
-      this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs, toMs, ms: toMs - fromMs, reason } });
-    }
+    let reached = 0;
+    this.asInput(
+      () => ({ kind: 'skip', toMs: reached, reason }),
+      () => {
+        const { fromMs, toMs } = this.clock.advanceUntil(done, maxMs, TICK_MS);
+        reached = toMs;
+        if (toMs > fromMs) this.journalSkip(fromMs, toMs, toMs - fromMs, reason);
+      },
+    );
     return done();
+  }
+
+  /** A skip replayed: to where the recorded one stopped (its condition is the request's, not kept). */
+  skipTo(targetMs: number, reason: string): void {
+    const { fromMs, toMs } = this.clock.advanceTo(targetMs);
+    if (toMs > fromMs) this.journalSkip(fromMs, toMs, toMs - fromMs, reason);
+  }
+
+  private journalSkip(fromMs: number, toMs: number, ms: number, reason: string): void {
+    this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs, toMs, ms, reason } });
   }
 
   /**
@@ -433,8 +539,12 @@ export class Drill {
     return added.length > 0 ? added.map((harm) => harm.why).join('; ') : undefined;
   }
 
+  /** Records an entry from outside the drill (a request, a game-day's note): an input, since only the inputs rebuild it. */
   record(input: JournalInput): void {
-    this.journal.record(input);
+    this.asInput(
+      () => ({ kind: 'journal', entry: input }),
+      () => this.journal.record(input),
+    );
   }
 
   /** The facts of the scenario and every injected fault that readings cannot show: the region, the workaround. */
@@ -495,7 +605,12 @@ export class Drill {
    * drill then goes on at its speed from the new moment.
    */
   skipTime(ms: number, reason: string): void {
-    const { fromMs, toMs } = this.clock.advanceBy(ms);
-    this.journal.record({ source: 'sim', action: 'clock.skip', outcome: 'info', detail: { fromMs, toMs, ms, reason } });
+    this.asInput(
+      () => ({ kind: 'advance', ms, reason }),
+      () => {
+        const { fromMs, toMs } = this.clock.advanceBy(ms);
+        this.journalSkip(fromMs, toMs, ms, reason);
+      },
+    );
   }
 }

@@ -23,7 +23,11 @@ export interface DrainResult {
  * On the virtual clock the clock skips to the moment the drain completes; on the realtime clock
  * it waits up to `waitWallMs` and then answers `draining` while the drain goes on.
  */
-export async function drainSpeculation(drill: Drill, waitWallMs: number, journal: ActionJournal): Promise<DrainResult> {
+export function drainSpeculation(drill: Drill, waitWallMs: number, journal: ActionJournal): Promise<DrainResult> {
+  return drill.asInput(() => ({ kind: 'drain' }), () => drainSpeculationNow(drill, waitWallMs, journal));
+}
+
+async function drainSpeculationNow(drill: Drill, waitWallMs: number, journal: ActionJournal): Promise<DrainResult> {
   const world = drill.world;
   const alreadyDraining = world.draining;
   const startedMs = alreadyDraining ? world.drainStartedMs : drill.clock.now();
@@ -61,28 +65,42 @@ export async function drainSpeculation(drill: Drill, waitWallMs: number, journal
  * (`parseConfigChanges` names the key and what it allows), so a refusal changes nothing.
  */
 export function changeConfig(drill: Drill, body: unknown, journal: ActionJournal, by: string): { applied: Record<string, ConfigValue>; previous: Partial<Record<ConfigKey, ConfigValue>> } {
-  const changes = parseConfigChanges(body);
-  const previous = drill.world.applyConfig(changes, { by });
-  const applied = Object.fromEntries(changes);
-  journal.detail.changes = applied;
-  journal.detail.previous = previous;
-  journal.noteHarm(drill.notify({ type: 'config.changed', changes: applied }));
-  return { applied, previous };
+  return drill.asInput(
+    () => ({ kind: 'config', body, by }),
+    () => {
+      const changes = parseConfigChanges(body);
+      const previous = drill.world.applyConfig(changes, { by });
+      const applied = Object.fromEntries(changes);
+      journal.detail.changes = applied;
+      journal.detail.previous = previous;
+      journal.noteHarm(drill.notify({ type: 'config.changed', changes: applied }));
+      return { applied, previous };
+    },
+  );
 }
 
 /** Runs GC on every speculation pod; a forced full GC frees retained garbage, a normal one little. */
 export function runGc(drill: Drill, force: boolean, journal: ActionJournal): Array<{ pod: string; beforeBytes: number; afterBytes: number }> {
-  const pods = drill.world.runGc(force);
-  journal.detail.force = force;
-  journal.noteHarm(drill.notify({ type: 'gc.forced' }));
-  return pods;
+  return drill.asInput(
+    () => ({ kind: 'gc', force }),
+    () => {
+      const pods = drill.world.runGc(force);
+      journal.detail.force = force;
+      journal.noteHarm(drill.notify({ type: 'gc.forced' }));
+      return pods;
+    },
+  );
 }
 
 /**
  * Runs an integrity check (or joins the one running) and reports it; `finished` is false when
  * the realtime wait ran out first (the scan goes on, and its result shows in the status).
  */
-export async function runIntegrityCheck(drill: Drill, full: boolean, waitWallMs: number, journal: ActionJournal): Promise<{ report: IntegrityReport; finished: boolean }> {
+export function runIntegrityCheck(drill: Drill, full: boolean, waitWallMs: number, journal: ActionJournal): Promise<{ report: IntegrityReport; finished: boolean }> {
+  return drill.asInput(() => ({ kind: 'integrity', full }), () => runIntegrityCheckNow(drill, full, waitWallMs, journal));
+}
+
+async function runIntegrityCheckNow(drill: Drill, full: boolean, waitWallMs: number, journal: ActionJournal): Promise<{ report: IntegrityReport; finished: boolean }> {
   journal.detail.full = full;
   journal.detail.startedAtMs = drill.clock.now();
   const { scan, result, previousFull } = await drill.checkIntegrity(full, waitWallMs);
@@ -94,27 +112,42 @@ export async function runIntegrityCheck(drill: Drill, full: boolean, waitWallMs:
 
 /** Deletes state snapshots older than an age (or, as a dry run, counts them). */
 export function clearSnapshots(drill: Drill, olderThanMs: number, dryRun: boolean, journal: ActionJournal): { removed: number; freedBytes: number; dryRun: boolean; remaining: number } {
-  const result = drill.world.clearSnapshots(olderThanMs, dryRun);
-  journal.detail.olderThanMs = olderThanMs;
-  journal.detail.dryRun = dryRun;
-  journal.detail.removed = result.removed;
-  if (!dryRun) journal.noteHarm(drill.notify({ type: 'snapshots.cleared', removed: result.removed, olderThanMs }));
-  return { ...result, dryRun, remaining: drill.world.snapshotCount() };
+  return drill.asInput(
+    () => ({ kind: 'clear-snapshots', olderThanMs, dryRun }),
+    () => {
+      const result = drill.world.clearSnapshots(olderThanMs, dryRun);
+      journal.detail.olderThanMs = olderThanMs;
+      journal.detail.dryRun = dryRun;
+      journal.detail.removed = result.removed;
+      if (!dryRun) journal.noteHarm(drill.notify({ type: 'snapshots.cleared', removed: result.removed, olderThanMs }));
+      return { ...result, dryRun, remaining: drill.world.snapshotCount() };
+    },
+  );
 }
 
 /** Times out stuck proofs older than an age: they are requeued and their worker slots freed. */
 export function timeoutProofs(drill: Drill, olderThanMs: number, journal: ActionJournal): { timedOut: number; olderThanMs: number; stuckRemaining: number } {
-  const timedOut = drill.world.timeoutProofs(olderThanMs);
-  journal.detail.olderThanMs = olderThanMs;
-  journal.detail.timedOut = timedOut;
-  journal.noteHarm(drill.notify({ type: 'proofs.timedOut', count: timedOut }));
-  return { timedOut, olderThanMs, stuckRemaining: drill.world.stuckProofCount() };
+  return drill.asInput(
+    () => ({ kind: 'timeout-proofs', olderThanMs }),
+    () => {
+      const timedOut = drill.world.timeoutProofs(olderThanMs);
+      journal.detail.olderThanMs = olderThanMs;
+      journal.detail.timedOut = timedOut;
+      journal.noteHarm(drill.notify({ type: 'proofs.timedOut', count: timedOut }));
+      return { timedOut, olderThanMs, stuckRemaining: drill.world.stuckProofCount() };
+    },
+  );
 }
 
 /** The validator's stake now; reading it is the runbook's "snapshot the stake" step, so the scenario hears of it. */
 export function snapshotStake(drill: Drill, journal: ActionJournal): StakeReport {
-  const report = stakeReport(drill);
-  journal.detail.stakedTokens = report.stakedTokens;
-  journal.noteHarm(drill.notify({ type: 'stake.snapshotted' }));
-  return report;
+  return drill.asInput(
+    () => ({ kind: 'stake-status' }),
+    () => {
+      const report = stakeReport(drill);
+      journal.detail.stakedTokens = report.stakedTokens;
+      journal.noteHarm(drill.notify({ type: 'stake.snapshotted' }));
+      return report;
+    },
+  );
 }

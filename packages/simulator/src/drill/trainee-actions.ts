@@ -61,24 +61,29 @@ export function startLobbyDrill(previous: Drill, choice: LobbyChoice, journal: A
  * incident and is not the page, so the page can still be acknowledged when it comes.
  */
 export function acknowledgePage(drill: Drill, journal: ActionJournal): { alert: string; acknowledgedAtMs: number } {
-  const trainee = drill.trainee;
-  const pages = new Set(drill.pageAlerts());
-  const all = drill.world
-    .alertStates()
-    .filter((alert) => alert.state === 'firing')
-    .sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0));
-  const firing = all.find((alert) => (pages.has(alert.name) ? trainee.acknowledged === null : !trainee.acknowledgedOthers.has(alert.name)));
-  if (!firing) {
-    if (trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${trainee.acknowledged.alert})`);
-    throw new GamedayError('CONFLICT', all.length === 0 ? 'no page to acknowledge: no alert is firing' : `no page to acknowledge: ${all.map((alert) => alert.name).join(', ')} already acknowledged`);
-  }
-  const now = drill.clock.now();
-  if (pages.has(firing.name)) trainee.acknowledged = { alert: firing.name, simMs: now };
-  else trainee.acknowledgedOthers.set(firing.name, now);
-  journal.detail.alert = firing.name;
-  journal.detail.secondsSinceFired = Math.round((now - (firing.firedAtMs ?? now)) / 1000);
-  journal.detail.summary = `acknowledged ${firing.name}`;
-  return { alert: firing.name, acknowledgedAtMs: now };
+  return drill.asInput(
+    () => ({ kind: 'acknowledge' }),
+    () => {
+      const trainee = drill.trainee;
+      const pages = new Set(drill.pageAlerts());
+      const all = drill.world
+        .alertStates()
+        .filter((alert) => alert.state === 'firing')
+        .sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0));
+      const firing = all.find((alert) => (pages.has(alert.name) ? trainee.acknowledged === null : !trainee.acknowledgedOthers.has(alert.name)));
+      if (!firing) {
+        if (trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${trainee.acknowledged.alert})`);
+        throw new GamedayError('CONFLICT', all.length === 0 ? 'no page to acknowledge: no alert is firing' : `no page to acknowledge: ${all.map((alert) => alert.name).join(', ')} already acknowledged`);
+      }
+      const now = drill.clock.now();
+      if (pages.has(firing.name)) trainee.acknowledged = { alert: firing.name, simMs: now };
+      else trainee.acknowledgedOthers.set(firing.name, now);
+      journal.detail.alert = firing.name;
+      journal.detail.secondsSinceFired = Math.round((now - (firing.firedAtMs ?? now)) / 1000);
+      journal.detail.summary = `acknowledged ${firing.name}`;
+      return { alert: firing.name, acknowledgedAtMs: now };
+    },
+  );
 }
 
 /** Declares (or changes) the severity, with the impact assessment answers; the journal keeps what the engine expected then. */
@@ -87,44 +92,64 @@ export function declareSeverity(
   declaration: { severity: SeverityDeclaration['severity']; answers: Partial<Record<ImpactQuestionId, boolean>> },
   journal: ActionJournal,
 ): { severity: SeverityDeclaration['severity']; changes: number } {
-  const { severity, answers } = declaration;
-  const previous = drill.trainee.severity;
-  drill.trainee.severities.push({ severity, answers, simMs: drill.clock.now() });
-  journal.detail.severity = severity;
-  journal.detail.expectedSeverity = drill.expectedSeverity();
-  journal.detail.answers = answers;
-  journal.detail.summary = previous ? `changed severity from ${previous.severity} to ${severity}` : `declared ${severity}`;
-  return { severity, changes: drill.trainee.severities.length };
+  return drill.asInput(
+    () => ({ kind: 'severity', declaration }),
+    () => {
+      const { severity, answers } = declaration;
+      const previous = drill.trainee.severity;
+      drill.trainee.severities.push({ severity, answers, simMs: drill.clock.now() });
+      journal.detail.severity = severity;
+      journal.detail.expectedSeverity = drill.expectedSeverity();
+      journal.detail.answers = answers;
+      journal.detail.summary = previous ? `changed severity from ${previous.severity} to ${severity}` : `declared ${severity}`;
+      return { severity, changes: drill.trainee.severities.length };
+    },
+  );
 }
 
 /** Joins the incident bridge, once. */
 export function joinBridge(drill: Drill, journal: ActionJournal): { joinedAtMs: number } {
-  if (drill.trainee.bridgeJoinedMs !== null) throw new GamedayError('CONFLICT', 'already on the bridge');
-  drill.trainee.bridgeJoinedMs = drill.clock.now();
-  journal.detail.summary = 'joined the incident bridge';
-  return { joinedAtMs: drill.trainee.bridgeJoinedMs };
+  return drill.asInput(
+    () => ({ kind: 'bridge' }),
+    () => {
+      if (drill.trainee.bridgeJoinedMs !== null) throw new GamedayError('CONFLICT', 'already on the bridge');
+      drill.trainee.bridgeJoinedMs = drill.clock.now();
+      journal.detail.summary = 'joined the incident bridge';
+      return { joinedAtMs: drill.trainee.bridgeJoinedMs };
+    },
+  );
 }
 
 /** Posts a message from a runbook template; a placeholder left in it is refused. */
 export function postUpdate(drill: Drill, post: { channel: Channel; template: CommsTemplate; text: string }, journal: ActionJournal): { posts: number } {
-  const { channel, template, text } = post;
-  if (/\{[^}]*\}/.test(text)) throw new GamedayError('INVALID_BODY', `fill in the template's placeholders first: ${[...new Set(text.match(/\{[^}]*\}/g))].join(', ')}`, { field: 'text' });
-  drill.trainee.posts.push({ channel, template, text, simMs: drill.clock.now() });
-  journal.detail.channel = channel;
-  journal.detail.template = template;
-  // What the message says that comms are graded on: its [P{X}], Status word and promised next update.
-  Object.assign(journal.detail, readMessage(template, text));
-  journal.detail.summary = `posted ${template} to ${channel}`;
-  return { posts: drill.trainee.posts.length };
+  return drill.asInput(
+    () => ({ kind: 'post', post }),
+    () => {
+      const { channel, template, text } = post;
+      if (/\{[^}]*\}/.test(text)) throw new GamedayError('INVALID_BODY', `fill in the template's placeholders first: ${[...new Set(text.match(/\{[^}]*\}/g))].join(', ')}`, { field: 'text' });
+      drill.trainee.posts.push({ channel, template, text, simMs: drill.clock.now() });
+      journal.detail.channel = channel;
+      journal.detail.template = template;
+      // What the message says that comms are graded on: its [P{X}], Status word and promised next update.
+      Object.assign(journal.detail, readMessage(template, text));
+      journal.detail.summary = `posted ${template} to ${channel}`;
+      return { posts: drill.trainee.posts.length };
+    },
+  );
 }
 
 /** Escalates to someone the runbook names, once each. */
 export function escalate(drill: Drill, to: EscalationTarget, journal: ActionJournal): { escalations: number } {
-  if (drill.trainee.escalations.some((escalation) => escalation.to === to)) throw new GamedayError('CONFLICT', `already escalated to ${to}`);
-  drill.trainee.escalations.push({ to, simMs: drill.clock.now() });
-  journal.detail.to = to;
-  journal.detail.summary = `escalated to ${to}`;
-  return { escalations: drill.trainee.escalations.length };
+  return drill.asInput(
+    () => ({ kind: 'escalate', to }),
+    () => {
+      if (drill.trainee.escalations.some((escalation) => escalation.to === to)) throw new GamedayError('CONFLICT', `already escalated to ${to}`);
+      drill.trainee.escalations.push({ to, simMs: drill.clock.now() });
+      journal.detail.to = to;
+      journal.detail.summary = `escalated to ${to}`;
+      return { escalations: drill.trainee.escalations.length };
+    },
+  );
 }
 
 /**
@@ -132,17 +157,22 @@ export function escalate(drill: Drill, to: EscalationTarget, journal: ActionJour
  * on a resolve (scoring and storing it) is the caller's: the drill layer knows no store.
  */
 export function declareIncident(drill: Drill, state: 'mitigated' | 'resolved', journal: ActionJournal): void {
-  const trainee = drill.trainee;
-  if (trainee.resolvedMs !== null) throw new GamedayError('CONFLICT', 'the incident is already declared resolved; start a new drill from the lobby');
-  if (state === 'mitigated') {
-    if (trainee.mitigatedMs !== null) throw new GamedayError('CONFLICT', 'already declared mitigated');
-    trainee.mitigatedMs = drill.clock.now();
-  } else {
-    trainee.resolvedMs = drill.clock.now();
-    trainee.mitigatedMs ??= trainee.resolvedMs;
-  }
-  journal.detail.state = state;
-  journal.detail.summary = `declared ${state}`;
+  return drill.asInput(
+    () => ({ kind: 'declare', state }),
+    () => {
+      const trainee = drill.trainee;
+      if (trainee.resolvedMs !== null) throw new GamedayError('CONFLICT', 'the incident is already declared resolved; start a new drill from the lobby');
+      if (state === 'mitigated') {
+        if (trainee.mitigatedMs !== null) throw new GamedayError('CONFLICT', 'already declared mitigated');
+        trainee.mitigatedMs = drill.clock.now();
+      } else {
+        trainee.resolvedMs = drill.clock.now();
+        trainee.mitigatedMs ??= trainee.resolvedMs;
+      }
+      journal.detail.state = state;
+      journal.detail.summary = `declared ${state}`;
+    },
+  );
 }
 
 /**
@@ -151,11 +181,16 @@ export function declareIncident(drill: Drill, state: 'mitigated' | 'resolved', j
  * it neither stops the skip nor refuses it.
  */
 export function fastForward(drill: Drill, minutes: number, journal: ActionJournal): { simMs: number } {
-  const pages = new Set(drill.pageAlerts());
-  const paging = () => drill.world.alerts.firing().filter((alert) => pages.has(alert));
-  const firing = paging();
-  if (firing.length > 0) throw new GamedayError('CONFLICT', `not a quiet stretch: ${firing.join(', ')} firing; fast-forward is for waiting, not for skipping an incident`);
-  drill.skipUntil(() => paging().length > 0, minutes * 60_000, 'trainee fast-forward');
-  journal.detail.summary = `fast-forwarded ${minutes} min`;
-  return { simMs: drill.clock.now() };
+  return drill.asInput(
+    () => ({ kind: 'fast-forward', minutes }),
+    () => {
+      const pages = new Set(drill.pageAlerts());
+      const paging = () => drill.world.alerts.firing().filter((alert) => pages.has(alert));
+      const firing = paging();
+      if (firing.length > 0) throw new GamedayError('CONFLICT', `not a quiet stretch: ${firing.join(', ')} firing; fast-forward is for waiting, not for skipping an incident`);
+      drill.skipUntil(() => paging().length > 0, minutes * 60_000, 'trainee fast-forward');
+      journal.detail.summary = `fast-forwarded ${minutes} min`;
+      return { simMs: drill.clock.now() };
+    },
+  );
 }

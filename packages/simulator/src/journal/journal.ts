@@ -57,6 +57,11 @@ export class Journal {
   private readonly counts: Omit<JournalCounters, 'facts' | 'factsDropped'> = { total: 0, evicted: 0, bySource: {}, byOutcome: { accepted: 0, rejected: 0, info: 0 } };
   private readonly factLog: FactLog;
   private readonly factKinds: (entry: JournalEntry) => readonly string[];
+  /**
+   * The wall clock entries are stamped with. A drill rebuilt from its inputs after a restart
+   * stamps what it replays with the wall moments the inputs were recorded at, not the replay's.
+   */
+  wallNow: () => number = Date.now;
 
   constructor(
     private readonly now: () => number,
@@ -72,7 +77,7 @@ export class Journal {
     // The input object becomes the entry: one allocation per request on the hot path.
     entry.seq = this.nextSeq++;
     entry.simMs = this.now();
-    entry.wallMs = Date.now();
+    entry.wallMs = this.wallNow();
     if (this.entries.length < this.capacity) {
       this.entries.push(entry);
     } else {

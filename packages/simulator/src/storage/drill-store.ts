@@ -4,6 +4,7 @@
  */
 import type { JournalEntry } from '../journal/journal';
 import type { DrillScore } from '../scoring/drill-scorer';
+import type { RecordedInput } from '../drill/drill-inputs';
 
 export interface FinishedDrill {
   id: string;
@@ -73,6 +74,18 @@ export interface LeaderboardRow {
   drillId: string;
 }
 
+/** A drill that is running (or was, when the process died): what rebuilds it with its inputs. */
+export interface LiveDrillRecord {
+  id: string;
+  /** Whose drill it is: `solo:<port>` for a server's own drill, `session:<code>` for a game-day's. */
+  slot: string;
+  /** The drill's options (`liveOptions`): scenario, seed, clock, epoch, onset, trainee… */
+  options: Record<string, unknown>;
+  /** What the owner needs besides the drill: tokens, a session's join code and participants' tokens. */
+  extra: Record<string, unknown>;
+  startedAt: string;
+}
+
 export interface DrillStore {
   /** Saves a finished drill in one transaction: all of it, or nothing. */
   save(drill: FinishedDrill): void;
@@ -88,6 +101,18 @@ export interface DrillStore {
   /** Inserts or updates a session's record. */
   saveSession(record: SessionRecord): void;
   sessions(): SessionRecord[];
+  /** Records a live drill (replacing one in the same slot, which is then ended). */
+  beginLive(record: LiveDrillRecord): void;
+  /** Appends a live drill's input, synchronously: it is on disk when this returns (WAL). */
+  appendInput(drillId: string, seq: number, input: RecordedInput): void;
+  /** The drill is no longer live: finished, replaced, or not rebuilt (`why`). */
+  endLive(drillId: string, why: string): void;
+  /** Updates what the owner keeps besides the drill (a participant joined: their token). */
+  updateLiveExtra(drillId: string, extra: Record<string, unknown>): void;
+  /** The drills still live, oldest first. */
+  liveDrills(): LiveDrillRecord[];
+  /** A live drill's inputs in order. */
+  liveInputs(drillId: string): RecordedInput[];
   close(): void;
 }
 

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { JournalEntry } from '../journal/journal';
-import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type LeaderboardQuery, type LeaderboardRow, type SessionRecord } from './drill-store';
+import type { RecordedInput } from '../drill/drill-inputs';
+import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
 
 interface DrillRow {
   id: string;
@@ -69,10 +70,31 @@ const schema = `
     ended_at TEXT,
     drill_id TEXT
   );
+  CREATE TABLE IF NOT EXISTS live_drills (
+    id TEXT PRIMARY KEY,
+    slot TEXT NOT NULL,
+    options_json TEXT NOT NULL,
+    extra_json TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    ended_why TEXT
+  );
+  CREATE INDEX IF NOT EXISTS live_drills_open ON live_drills (ended_at, slot);
+  CREATE TABLE IF NOT EXISTS live_inputs (
+    drill_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    sim_ms INTEGER NOT NULL,
+    wall_ms INTEGER NOT NULL,
+    input_json TEXT NOT NULL,
+    checkpoint_json TEXT,
+    PRIMARY KEY (drill_id, seq)
+  ) WITHOUT ROWID;
 `;
 
 export class SqliteDrillStore implements DrillStore {
   private readonly db: Database.Database;
+  /** Prepared once: an input is appended on every request of a live drill. */
+  private appendStatement: Database.Statement | undefined;
 
   /** Opens (or creates) the store; `:memory:` for tests. */
   constructor(readonly path: string) {
@@ -214,6 +236,44 @@ export class SqliteDrillStore implements DrillStore {
     return this.db
       .prepare('SELECT code, title, team, scenario, difficulty, seed, created_at AS createdAt, started_at AS startedAt, ended_at AS endedAt, drill_id AS drillId FROM sessions ORDER BY created_at')
       .all() as SessionRecord[];
+  }
+
+  beginLive(record: LiveDrillRecord): void {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE live_drills SET ended_at = ?, ended_why = 'replaced' WHERE slot = ? AND ended_at IS NULL").run(now, record.slot);
+      this.db
+        .prepare('INSERT INTO live_drills (id, slot, options_json, extra_json, started_at) VALUES (?, ?, ?, ?, ?)')
+        .run(record.id, record.slot, JSON.stringify(record.options), JSON.stringify(record.extra), record.startedAt);
+    })();
+  }
+
+  appendInput(drillId: string, seq: number, input: RecordedInput): void {
+    this.appendStatement ??= this.db.prepare('INSERT INTO live_inputs (drill_id, seq, sim_ms, wall_ms, input_json, checkpoint_json) VALUES (?, ?, ?, ?, ?, ?)');
+    this.appendStatement.run(drillId, seq, input.simMs, input.wallMs, JSON.stringify(input.input), input.checkpoint ? JSON.stringify(input.checkpoint) : null);
+  }
+
+  endLive(drillId: string, why: string): void {
+    this.db.prepare('UPDATE live_drills SET ended_at = ?, ended_why = ? WHERE id = ? AND ended_at IS NULL').run(new Date().toISOString(), why, drillId);
+  }
+
+  updateLiveExtra(drillId: string, extra: Record<string, unknown>): void {
+    this.db.prepare('UPDATE live_drills SET extra_json = ? WHERE id = ?').run(JSON.stringify(extra), drillId);
+  }
+
+  liveDrills(): LiveDrillRecord[] {
+    const rows = this.db.prepare('SELECT id, slot, options_json, extra_json, started_at FROM live_drills WHERE ended_at IS NULL ORDER BY started_at, rowid').all() as Array<{ id: string; slot: string; options_json: string; extra_json: string; started_at: string }>;
+    return rows.map((row) => ({ id: row.id, slot: row.slot, options: JSON.parse(row.options_json) as Record<string, unknown>, extra: JSON.parse(row.extra_json) as Record<string, unknown>, startedAt: row.started_at }));
+  }
+
+  liveInputs(drillId: string): RecordedInput[] {
+    const rows = this.db.prepare('SELECT sim_ms, wall_ms, input_json, checkpoint_json FROM live_inputs WHERE drill_id = ? ORDER BY seq').all(drillId) as Array<{ sim_ms: number; wall_ms: number; input_json: string; checkpoint_json: string | null }>;
+    return rows.map((row) => ({
+      simMs: row.sim_ms,
+      wallMs: row.wall_ms,
+      input: JSON.parse(row.input_json) as RecordedInput['input'],
+      ...(row.checkpoint_json === null ? {} : { checkpoint: JSON.parse(row.checkpoint_json) as NonNullable<RecordedInput['checkpoint']> }),
+    }));
   }
 
   close(): void {

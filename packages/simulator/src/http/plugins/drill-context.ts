@@ -39,7 +39,20 @@ export class DrillSlot {
   /** The drill's folders and the admin's settings, once the server has a port. */
   workspace: { record: ServeRecord } | undefined;
 
-  constructor(public current: Drill) {}
+  /** Told when another drill takes the slot (a drill started from the lobby): a live drill's log follows it. */
+  onReplace: ((next: Drill, previous: Drill) => void) | undefined;
+
+  constructor(private drill: Drill) {}
+
+  get current(): Drill {
+    return this.drill;
+  }
+
+  set current(next: Drill) {
+    const previous = this.drill;
+    this.drill = next;
+    if (next !== previous) this.onReplace?.(next, previous);
+  }
 }
 
 export interface DrillContextOptions {
