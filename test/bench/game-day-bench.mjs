@@ -58,7 +58,7 @@ export async function gameDayLoad({ sessions = 100, viewers = 5, seconds = 10 } 
     const viewsBefore = views;
     await new Promise((resolveWait) => setTimeout(resolveWait, seconds * 1000));
     const stats = await call('GET', '/gameday/stats');
-    return { sessions: stats.sessions, viewers: stats.viewers, p99: stats.eventLoopDelayMs.p99, max: stats.eventLoopDelayMs.max, rssMb: stats.rssBytes / 1e6, viewsPerSecond: (views - viewsBefore) / seconds, setupMs };
+    return { sessions: stats.sessions, viewers: stats.viewers, p99: stats.eventLoopDelayMs.p99, max: stats.eventLoopDelayMs.max, resolutionMs: stats.eventLoopDelayMs.resolutionMs, rssMb: stats.rssBytes / 1e6, viewsPerSecond: (views - viewsBefore) / seconds, setupMs };
   } finally {
     for (const socket of sockets) socket.close();
     const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
