@@ -172,6 +172,37 @@ for (const scenario of scenarioIds) {
   });
 }
 
+// Replay: a 60-minute drill rebuilt from its input log (what `gameday serve` does at start-up for
+// a live drill), checkpoints compared on the way, cold each time.
+{
+  const { advanceClock, applyIntent, liveOptions, replayDrill } = await import('../../packages/simulator/dist/index.js');
+  const inputs = [];
+  const drill = new Drill({ scenario: 'rollback-storm', seed: 7, clock: 'virtual', speed: 1, difficulty: 'normal' });
+  drill.attachInputs({ append: (input) => inputs.push(input), count: () => inputs.length, checkpointDue: () => inputs.length % 32 === 0 });
+  drill.start();
+  drill.clock.advanceBy(20 * 60_000);
+  applyIntent(drill, { kind: 'config', changes: { 'speculation.enabled': false } });
+  drill.clock.advanceBy(5 * 60_000);
+  applyIntent(drill, { kind: 'drain' });
+  // As `POST /_sim/clock/advance` does: the skip is an input, so the replay runs the whole hour.
+  advanceClock(drill, 60 * 60_000 - drill.clock.now());
+  const options = liveOptions(drill);
+  drill.stop();
+  const replay = () => {
+    const started = performance.now();
+    const { drill: rebuilt, divergence } = replayDrill(options, inputs);
+    const ms = performance.now() - started;
+    rebuilt.stop();
+    if (divergence) throw new Error(`replay diverged at input ${divergence.index}: ${divergence.parts.join(', ')}`);
+    if (rebuilt.clock.now() !== 60 * 60_000) throw new Error(`replay ended at ${rebuilt.clock.now()} ms, not at the hour`);
+    return ms;
+  };
+  replay();
+  replay();
+  const replays = [replay(), replay(), replay(), replay(), replay()];
+  rows.push({ name: `replaying a 60-minute drill (rollback-storm, ${inputs.length} inputs) from its input log, checkpoints compared, cold, median of 5 after 2 warm-ups (goal < 100 ms)`, value: `${median(replays).toFixed(0)} ms (${runs(replays)})`, command: 'pnpm bench (replay)' });
+}
+
 // gameday check on the seed runbook, simulator start included; and the share that is only the
 // start-up of the tools its steps run (12 agenc, 3 kubectl, 10 curl), each timed on its own.
 function timed(command, args, env = process.env) {

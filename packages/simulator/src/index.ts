@@ -53,6 +53,8 @@ export { scoringWeights } from './scoring/scoring-weights';
 export { debriefOf, finishDrill } from './scoring/drill-debrief';
 export { clearCounterfactualCache } from './scoring/counterfactual-runs';
 export { applyIntent } from './drill/responder-intents';
+export { liveOptions, replayDrill } from './drill/drill-inputs';
+export { advanceClock } from './drill/clock-controls';
 export type { Debrief, PathStep } from './scoring/drill-debrief';
 export { postmortemDraft } from './scoring/postmortem-draft';
 export { SqliteDrillStore } from './storage/sqlite-drill-store';
