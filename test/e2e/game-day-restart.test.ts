@@ -49,6 +49,13 @@ async function sessionState(sim: ServedSimulator, url: string): Promise<DrillSta
   return (await response.json()) as DrillState;
 }
 
+/** The session's journal, less the wall-clock stamps (a replayed entry keeps its moment, not its formatting). */
+async function sessionJournal(sim: ServedSimulator, url: string): Promise<Array<Record<string, unknown>>> {
+  const response = await fetch(`${url}/_sim/journal?limit=10000`, { headers: { authorization: `Bearer ${sim.facilitatorToken}` }, signal: AbortSignal.timeout(10_000) });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { entries: Array<Record<string, unknown>> }).entries.map(({ wallMs: _wall, at: _at, ...entry }) => entry);
+}
+
 /** A participant's own shell: their export lines (which cd into their folder), then the command, in real bash. */
 function shell(person: Joined, command: string) {
   const result = spawnSync('bash', ['-c', `${person.env.join('\n')}\n${command}`], {
@@ -90,6 +97,8 @@ describe('a game-day survives kill -9', () => {
       // Paused before the kill, so the two states can be compared exactly (the realtime clock would move on).
       await sim.control('POST', `/gameday/sessions/${created.code}/pause`);
       const before = await sessionState(sim, created.url);
+      const beforeJournal = await sessionJournal(sim, created.url);
+      expect(beforeJournal.filter((entry) => ['Ada', 'Ben', 'Cy'].includes(String(entry.actor)) && entry.source !== 'sim').length).toBeGreaterThanOrEqual(4);
       expect(before.fingerprint).toMatch(/^[0-9a-f]{16}$/);
       await sim.stop('SIGKILL');
 
@@ -97,6 +106,7 @@ describe('a game-day survives kill -9', () => {
       expect(await startupLine(sim, /game-day +\S+: .*/)).toMatch(new RegExp(`game-day +${created.code}: resumed on port ${new URL(created.url).port}, paused, 3 participants \\(\\d+ inputs replayed in \\d+ ms\\)`));
       const after = await sessionState(sim, created.url);
       expect(after).toEqual(before);
+      expect(await sessionJournal(sim, created.url)).toEqual(beforeJournal);
 
       // Live in the facilitator console, with its people; it goes on when resumed.
       const { sessions } = await sim.control<{ sessions: Summary[] }>('GET', '/gameday/sessions');
