@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,6 +77,34 @@ describe('a game-day session survives a restart of its server', () => {
     expect(await post(`${rebuilt.endpoint!.url}/admin/config`, people[1]!.token, { 'speculation.max_depth': 3 })).toBe(200);
     expect(store.sessions().find((row) => row.code === session.code)).toMatchObject({ endedAt: null, startedAt: before.summary.startedAt });
   }, 30_000);
+
+  it('listens on another port when its own is taken, with the participants\' folders and kubeconfigs laid out anew there', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gameday-restore-'));
+    const store = new SqliteDrillStore(join(dataDir, 'gameday.db'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }), () => store.close());
+    const first = hubOn(store, dataDir);
+    const session = await first.createSession({ scenario: 'rollback-storm', team: 'blue', seed: 3 });
+    const ada = first.join(session.code, 'Ada', 'primary-on-call');
+    const oldPort = session.endpoint!.port;
+    await first.closeAll();
+    const squatter = createNetServer();
+    await new Promise<void>((resolve) => squatter.listen(oldPort, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+
+    const second = hubOn(store, dataDir);
+    cleanup.push(() => second.closeAll());
+    const [line] = await second.restore();
+    const rebuilt = second.get(session.code);
+    const port = rebuilt.endpoint!.port;
+    expect(port).not.toBe(oldPort);
+    expect(line).toContain(`resumed on port ${port} (port ${oldPort} was taken`);
+    const own = participantRecord(rebuilt.endpoint!.record, ada.participant.id, ada.token);
+    expect(own.workDir).toContain(join('drills', String(port), 'participants'));
+    expect(readFileSync(own.kubeconfig, 'utf8')).toContain(`${rebuilt.endpoint!.url}/as/`);
+    expect(second.rejoin(session.code, ada.token).env.some((line) => line.startsWith('cd ') && line.includes(own.workDir))).toBe(true);
+    // The record says where it is now: a second restart looks there first.
+    expect(store.liveDrills().find((record) => record.slot === `session:${session.code}`)?.extra).toMatchObject({ port });
+  });
 
   it('ends a session row it cannot rebuild, with the reason, instead of leaving it started', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gameday-restore-'));

@@ -3,7 +3,7 @@
  * install. WAL journaling and one transaction per finished drill, so a `kill -9` mid-drill
  * leaves every finished drill intact and never half a row.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { JournalEntry } from '../journal/journal';
@@ -102,6 +102,9 @@ export class SqliteDrillStore implements DrillStore {
     const existed = path !== ':memory:' && existsSync(path);
     try {
       this.db = new Database(path, { fileMustExist: false });
+      // Live drills' records hold their tokens (the solo drill's, every game-day participant's):
+      // the file is the operator's alone. SQLite gives its -wal and -shm files the database's mode.
+      if (path !== ':memory:') for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(schema);
