@@ -186,6 +186,8 @@ async function serve(options: ServeOptions): Promise<void> {
   externalUrl = `http://${options.publicHost ?? (options.host === '0.0.0.0' ? '127.0.0.1' : options.host)}:${port}`;
   const record = writeDrillWorkspace({ dataDir: options.dataDir, host: options.host, port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
   slot.workspace = { record };
+  // Every game-day session a crash or a restart left live is rebuilt from its inputs, on its port.
+  const restored = await hub.restore();
   hub.start();
 
   const out = process.stdout;
@@ -195,6 +197,8 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`  clock         ${drill.clock.mode}${drill.clock.mode === 'realtime' ? ` x${drill.clock.speed}` : ' (advance with POST /_sim/clock/advance)'}\n`);
   out.write(`  seed          ${drill.options.seed}   difficulty ${drill.options.difficulty}\n`);
   if (resumedLine) out.write(`  live drill    ${drill.scenario.id}: ${resumedLine}\n`);
+  for (const line of restored) out.write(`  game-day      ${line}\n`);
+  for (const line of restored.filter((candidate) => candidate.includes(': ENDED: '))) process.stderr.write(`gameday: game-day ${line}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
   out.write(`  your folder   ${record.workDir}\n`);
   const sandbox = await terminal.sandbox;

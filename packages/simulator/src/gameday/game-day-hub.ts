@@ -4,22 +4,28 @@
  * session folder's `.curlrc`); the schedules that open sessions; the announcements; and the
  * leaderboard freeze of a competition. The facilitator drives it through `/gameday/...` on the
  * main server; participants talk only to their session's own server.
+ *
+ * Every live session's drill sends its inputs to the store (slot `session:<code>`), its own
+ * inputs among them (joins with their tokens, its start, hints, pauses), so `restore()` rebuilds
+ * each session a crash or a restart left live: same code, tokens, people, drill and port.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { scenarios, type Difficulty } from '@gameday/scenarios';
 import type { ClockMode } from '../clock/sim-clock';
-import { Drill } from '../drill/drill';
+import { Drill, type DrillOptions } from '../drill/drill';
+import { replayDrill } from '../drill/drill-inputs';
 import { envLines, participantRecord, removeServeRecord, writeDrillWorkspace, writeParticipantWorkspace } from '../drill/drill-workspace';
 import { GamedayError } from '../core/gameday-error';
 import { scoreJournal } from '../scoring/drill-scorer';
 import type { ScoreDimensionId } from '../scoring/scoring-weights';
-import type { DrillStore, FinishedDrill } from '../storage/drill-store';
+import type { DrillStore, FinishedDrill, LiveDrillRecord } from '../storage/drill-store';
+import { LiveDrillLog } from '../storage/live-drill-log';
 import type { AlertNotice } from '../world/alert-webhook';
 import { GameDayScheduler, systemClock, type SchedulerClock } from './game-day-scheduler';
 import type { Schedule } from './game-day-schedule';
-import { GameDaySession, newJoinCode, type Hint, type Participant, type SessionStatus } from './game-day-session';
+import { GameDaySession, newJoinCode, replayClockInput, type Hint, type Participant, type SessionInput, type SessionSettings, type SessionStatus } from './game-day-session';
 import type { Role } from './session-roles';
 import { announce, type AnnounceResult } from './slack-announcer';
 import { teamResults, type TeamResult } from './team-results';
@@ -93,6 +99,18 @@ export interface SessionSummary {
 
 export const maxSessions = 200;
 
+/** What a session's live drill record keeps besides the drill: what rebuilds the session around it. */
+interface SessionExtra {
+  code: string;
+  adminToken: string;
+  settings: SessionSettings;
+  createdAt: string;
+  /** Where its server listened: a rebuilt session listens there again when it can. */
+  port: number;
+}
+
+const sessionSlot = (code: string) => `session:${code}`;
+
 /** One team's finished game-day: its score, the score's dimensions, its times, its people. */
 export type TeamStanding = {
   team: string;
@@ -112,6 +130,8 @@ export class GameDayHub {
   private readonly sessions = new Map<string, GameDaySession>();
   private readonly servers = new Map<string, FastifyInstance>();
   private readonly announcements = new Map<string, AnnounceResult>();
+  /** Each live session's input log. */
+  private readonly logs = new Map<string, LiveDrillLog>();
   readonly scheduler: GameDayScheduler;
   /** While set, leaderboards show only drills finished up to this instant (to all but the facilitator). */
   frozenAt: string | null = null;
@@ -171,18 +191,101 @@ export class GameDayHub {
     const server = await this.listen(session);
     // Recorded only once it is reachable: a session that could not listen leaves no trace.
     session.save();
+    this.logs.set(code, LiveDrillLog.begin(this.options.store, sessionSlot(code), drill, this.extra(session)));
     this.sessions.set(code, session);
     this.servers.set(code, server);
     if (input.announce) await this.announce(session, [`${session.settings.team}: a game-day is open (${difficulty}).`]);
     return session;
   }
 
-  /** A session's own server, on a port of its own, with its folder and serve record. */
-  private async listen(session: GameDaySession): Promise<FastifyInstance> {
+  private extra(session: GameDaySession): Record<string, unknown> {
+    const extra: SessionExtra = { code: session.code, adminToken: session.adminToken, settings: session.settings, createdAt: session.createdAt, port: session.endpoint!.port };
+    return { ...extra };
+  }
+
+  /**
+   * Rebuilds every session a crash or a restart left live, from its drill's inputs: the same
+   * code, admin token, participants and tokens, the same drill (its fingerprint equal), its
+   * server on its port again (another one, with the folders laid out anew under it, when that
+   * port is taken), and its row running again. One that cannot be rebuilt is ended with the
+   * reason, in its row and its live record, never left "started". Returns a line per session.
+   */
+  async restore(): Promise<string[]> {
+    const store = this.options.store;
+    const live = new Map(store.liveDrills().filter((record) => record.slot.startsWith('session:')).map((record) => [record.slot.slice('session:'.length), record]));
+    const lines: string[] = [];
+    for (const row of store.sessions()) {
+      if (row.endedAt !== null || this.sessions.has(row.code)) continue;
+      const record = live.get(row.code);
+      live.delete(row.code);
+      const endRow = (why: string) => {
+        store.saveSession({ ...row, endedAt: new Date().toISOString(), endedWhy: why });
+        lines.push(`${row.code}: ENDED: ${why}`);
+      };
+      if (!record) {
+        endRow('the server stopped and the session has no input log to rebuild it from');
+        continue;
+      }
+      try {
+        lines.push(await this.rebuild(record));
+      } catch (error) {
+        const why = `could not be rebuilt after a restart: ${error instanceof Error ? error.message : String(error)}`;
+        store.endLive(record.id, why);
+        endRow(why);
+      }
+    }
+    // Logs whose session row had ended (a drill the team declared resolved) are not live.
+    for (const record of live.values()) store.endLive(record.id, 'its session had ended');
+    return lines;
+  }
+
+  private async rebuild(record: LiveDrillRecord): Promise<string> {
+    const extra = record.extra as unknown as SessionExtra;
+    const inputs = this.options.store.liveInputs(record.id);
+    const waiting: SessionInput[] = [];
+    const started = performance.now();
+    const { drill, divergence, applied } = replayDrill({ ...(record.options as unknown as DrillOptions), ...(this.options.onAlert ? { onAlert: this.options.onAlert } : {}) }, inputs, {
+      other: (input, rebuilt) => {
+        if (!replayClockInput(input, rebuilt)) waiting.push(input);
+      },
+    });
+    if (divergence) throw new GamedayError('INTERNAL', `its drill did not rebuild the same: at input ${divergence.index} (simulated ${divergence.simMs} ms) ${divergence.parts.join('; ')}`);
+    const took = Math.round(performance.now() - started);
+    const session = new GameDaySession(extra.code, extra.settings, drill, extra.adminToken, this.options.store, extra.createdAt);
+    for (const input of waiting) session.replay(input);
+    let server: FastifyInstance;
+    try {
+      server = await this.listen(session, extra.port);
+    } catch (error) {
+      drill.stop();
+      throw error;
+    }
+    const endpoint = session.endpoint!;
+    // Their folders and kubeconfigs again (kept as they were on the same port; laid anew under another).
+    for (const { participant, token } of session.participantTokens()) writeParticipantWorkspace(endpoint.record, participant.id, token);
+    this.logs.set(session.code, LiveDrillLog.resume(this.options.store, record.id, drill, inputs.length));
+    if (endpoint.port !== extra.port) this.options.store.updateLiveExtra(record.id, this.extra(session));
+    session.save();
+    this.sessions.set(session.code, session);
+    this.servers.set(session.code, server);
+    const where = endpoint.port === extra.port ? `on port ${endpoint.port}` : `on port ${endpoint.port} (port ${extra.port} was taken: participants' folders are now under ${endpoint.record.drillDir})`;
+    return `${session.code}: resumed ${where}, ${session.status}, ${session.participants.length} participants (${applied} inputs replayed in ${took} ms)`;
+  }
+
+  /** A session's own server, on a port of its own (`preferred` first, when given), with its folder and serve record. */
+  private async listen(session: GameDaySession, preferred?: number): Promise<FastifyInstance> {
     const server = await this.options.startServer(session);
     const range = this.options.ports;
     let port: number | undefined;
-    for (let candidate = range?.from ?? 0; ; candidate++) {
+    if (preferred !== undefined) {
+      try {
+        await server.listen({ port: preferred, host: this.options.host });
+        port = preferred;
+      } catch {
+        // Taken by another program since: any port, as for a new session.
+      }
+    }
+    for (let candidate = range?.from ?? 0; port === undefined; candidate++) {
       try {
         await server.listen({ port: candidate, host: this.options.host });
         port = (server.server.address() as { port: number }).port;
@@ -278,13 +381,22 @@ export class GameDayHub {
     const session = this.get(code);
     const server = this.servers.get(session.code);
     session.end(server ? (finished) => server.readiness.observe(finished) : undefined);
+    this.endLog(session.code, 'ended');
     return session;
+  }
+
+  /** The session's drill is no longer live: its log is closed (a finished drill closed it already). */
+  private endLog(code: string, why: string): void {
+    const log = this.logs.get(code);
+    this.logs.delete(code);
+    log?.end(why);
   }
 
   /** Ends the session if needed and stops its server; its records stay in the store. */
   async close(code: string): Promise<void> {
     const session = this.get(code);
     if (session.endedAt === null) this.end(session.code);
+    this.endLog(session.code, 'closed');
     await this.stopServer(session);
     this.sessions.delete(session.code);
   }
@@ -376,12 +488,17 @@ export class GameDayHub {
     return standings.sort((a, b) => b.score - a.score || (a.ttrMs ?? Infinity) - (b.ttrMs ?? Infinity) || a.finishedAt.localeCompare(b.finishedAt));
   }
 
+  /**
+   * Stops every session's server. A live session stays live: its log is kept, and the next
+   * `gameday serve` on this data folder rebuilds it (a deploy of the trainer, as after a crash).
+   */
   async closeAll(): Promise<void> {
     this.scheduler.stop();
     for (const session of this.sessions.values()) {
-      if (session.endedAt === null && session.drill.started) this.end(session.code);
+      session.drill.detachInputs();
       await this.stopServer(session);
     }
     this.sessions.clear();
+    this.logs.clear();
   }
 }

@@ -8,6 +8,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Difficulty } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
+import { setClockSpeed } from '../drill/clock-controls';
+import type { DrillInput } from '../drill/drill-inputs';
 import type { ServeRecord } from '../drill/drill-workspace';
 import type { SessionView } from '../drill/trainee-view';
 import { GamedayError } from '../core/gameday-error';
@@ -41,6 +43,9 @@ export interface Hint {
 
 export type SessionStatus = 'open' | 'running' | 'paused' | 'ended';
 
+/** A session's own input (a join, its start, a hint, a pause), kept in its drill's input log. */
+export type SessionInput = Extract<DrillInput, { kind: 'session' }>;
+
 /** Where the session's own server listens and keeps its folder. */
 export interface SessionEndpoint {
   url: string;
@@ -58,13 +63,25 @@ export function newJoinCode(): string {
 
 export const maxParticipants = 50;
 
+/**
+ * A session input met while its drill is replayed: a pause or a resume acts on the drill's clock
+ * at its moment (true); the others wait for the rebuilt session (`GameDaySession.replay`).
+ */
+export function replayClockInput(input: SessionInput, drill: Drill): boolean {
+  if (input.action === 'pause') drill.clock.pause();
+  else if (input.action === 'resume') drill.clock.resume();
+  else return false;
+  return true;
+}
+
 /** Actors the journal names that are not people: see the journal hook and the hub. */
 const tokenHolderNames = new Set(['admin', 'facilitator', 'scheduler']);
 
 export class GameDaySession {
-  readonly createdAt = new Date().toISOString();
   startedAt: string | null = null;
   endedAt: string | null = null;
+  /** Why the session ended without the facilitator ending it (it could not be rebuilt after a restart). */
+  endedWhy: string | null = null;
   readonly participants: Participant[] = [];
   readonly hints: Hint[] = [];
   endpoint: SessionEndpoint | undefined;
@@ -79,6 +96,7 @@ export class GameDaySession {
     readonly drill: Drill,
     readonly adminToken: string,
     private readonly store: DrillStore,
+    readonly createdAt: string = new Date().toISOString(),
   ) {}
 
   /** Keeps the session's record (the hub calls it once the session's server listens). */
@@ -115,6 +133,8 @@ export class GameDaySession {
     this.secrets.set(participant.id, secret);
     this.participants.push(participant);
     this.joinedSimMs.set(participant.id, this.drill.clock.now());
+    // The secret goes to the input log with the join: a rebuilt session knows the same tokens.
+    this.note('join', { ...participant, secret, simMs: this.drill.clock.now() });
     const row: AttendanceRow = { session: this.code, title: this.settings.title, team: this.settings.team, name: participant.name, role, joinedAt: participant.joinedAt };
     this.store.recordAttendance(row);
     this.journal('participant.joined', { name: participant.name, role }, participant.name);
@@ -142,19 +162,27 @@ export class GameDaySession {
     if (this.status !== 'open') throw new GamedayError('CONFLICT', `game-day ${this.code} is ${this.status}; only an open session can start`);
     this.drill.start();
     this.startedAt = new Date().toISOString();
+    this.note('start', { at: this.startedAt });
     this.journal('facilitator.start', { participants: this.participants.length });
     this.save();
   }
 
   pause(): void {
     if (this.status !== 'running') throw new GamedayError('CONFLICT', `game-day ${this.code} is ${this.status}; only a running session can pause`);
-    this.drill.clock.pause();
+    // A session input, not the drill's `pause`: the session pauses the virtual clock too (it refuses actions while paused).
+    this.drill.asInput(
+      () => ({ kind: 'session', action: 'pause', args: {} }),
+      () => this.drill.clock.pause(),
+    );
     this.journal('facilitator.pause', {});
   }
 
   resume(): void {
     if (this.status !== 'paused') throw new GamedayError('CONFLICT', `game-day ${this.code} is ${this.status}; only a paused session can resume`);
-    this.drill.clock.resume();
+    this.drill.asInput(
+      () => ({ kind: 'session', action: 'resume', args: {} }),
+      () => this.drill.clock.resume(),
+    );
     this.journal('facilitator.resume', {});
   }
 
@@ -162,7 +190,7 @@ export class GameDaySession {
     this.live('change speed');
     if (this.drill.clock.mode === 'virtual') throw new GamedayError('CONFLICT', 'this session runs on the virtual clock; speed applies to realtime sessions');
     const from = this.drill.clock.speed;
-    this.drill.clock.setSpeed(speed);
+    setClockSpeed(this.drill, speed);
     this.journal('facilitator.speed', { from, to: speed });
   }
 
@@ -177,6 +205,7 @@ export class GameDaySession {
     this.live('send a hint');
     const hint: Hint = { text, simMs: this.drill.clock.now(), at: this.drill.simDate().toISOString() };
     this.hints.push(hint);
+    this.note('hint', { ...hint });
     this.journal('facilitator.hint', { text });
     return hint;
   }
@@ -198,6 +227,38 @@ export class GameDaySession {
     this.drill.stop();
     this.endedAt = new Date().toISOString();
     this.save();
+  }
+
+  /** Each participant with their token, to lay out their folders again after a restart. */
+  participantTokens(): Array<{ participant: Participant; token: string }> {
+    return this.participants.map((participant) => ({ participant, token: `${participant.id}.${this.secrets.get(participant.id)!}` }));
+  }
+
+  /**
+   * Applies a session input of the log to a rebuilt session: the same people with the same
+   * tokens, its start, its hints. The drill's own inputs were replayed before (the journal's
+   * entries of the join and the hint among them); a pause and a resume act on the drill's clock
+   * during that replay (`replayClockInput`).
+   */
+  replay(input: SessionInput): void {
+    const args = input.args;
+    switch (input.action) {
+      case 'join': {
+        const participant: Participant = { id: String(args.id), name: String(args.name), role: args.role as Role, joinedAt: String(args.joinedAt) };
+        this.secrets.set(participant.id, String(args.secret));
+        this.participants.push(participant);
+        this.joinedSimMs.set(participant.id, Number(args.simMs));
+        return;
+      }
+      case 'start':
+        this.startedAt = String(args.at);
+        return;
+      case 'hint':
+        this.hints.push({ text: String(args.text), simMs: Number(args.simMs), at: String(args.at) });
+        return;
+      default:
+        throw new GamedayError('INVALID_PARAMETER', `a game-day session has no input "${input.action}" to replay`);
+    }
   }
 
   /** What participants see of the session. */
@@ -227,12 +288,21 @@ export class GameDaySession {
       createdAt: this.createdAt,
       startedAt: this.startedAt,
       endedAt: this.endedAt,
+      endedWhy: this.endedWhy,
       drillId: this.drill.finishedId,
     };
   }
 
   private live(what: string): void {
     if (this.status === 'ended') throw new GamedayError('CONFLICT', `game-day ${this.code} has ended; cannot ${what}`);
+  }
+
+  /** Appends a session input to the drill's log (it changes nothing in the world: it is the session's). */
+  private note(action: string, args: Record<string, unknown>): void {
+    this.drill.asInput(
+      () => ({ kind: 'session', action, args }),
+      () => undefined,
+    );
   }
 
   private journal(action: string, detail: Record<string, unknown>, actor = 'facilitator'): void {

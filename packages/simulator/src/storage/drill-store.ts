@@ -58,6 +58,8 @@ export interface SessionRecord {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** Why it ended without the facilitator ending it: it could not be rebuilt after a restart. */
+  endedWhy?: string | null | undefined;
   /** The finished drill's id, once scored. */
   drillId: string | null;
 }

@@ -2,7 +2,7 @@
  * The store keeps a finished drill's facts beside its journal (issue 13, 7), and still reads
  * drills stored before the facts were kept apart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -82,5 +82,21 @@ describe('SqliteDrillStore', () => {
     expect(store.leaderboard({}).map((row) => [row.drillId, row.score])).toEqual([['old', 71], ['new', 60]]);
     expect(store.rescoreOlder(2, () => score)).toBe(0);
     store.close();
+  });
+});
+
+describe('the database file', () => {
+  it('is the operator\'s alone, with its write-ahead log: it holds live drills\' tokens', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gameday-store-'));
+    folders.push(folder);
+    const path = join(folder, 'gameday.db');
+    const store = new SqliteDrillStore(path);
+    store.saveSession({ code: 'ABCDEF', title: 'T', team: 'blue', scenario: 'rollback-storm', difficulty: 'normal', seed: 1, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, endedAt: null, drillId: null });
+    try {
+      for (const file of [path, `${path}-wal`]) expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(store.sessions()).toEqual([expect.objectContaining({ code: 'ABCDEF', endedWhy: null })]);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -3,7 +3,7 @@
  * install. WAL journaling and one transaction per finished drill, so a `kill -9` mid-drill
  * leaves every finished drill intact and never half a row.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { JournalEntry } from '../journal/journal';
@@ -68,7 +68,8 @@ const schema = `
     created_at TEXT NOT NULL,
     started_at TEXT,
     ended_at TEXT,
-    drill_id TEXT
+    drill_id TEXT,
+    ended_why TEXT
   );
   CREATE TABLE IF NOT EXISTS live_drills (
     id TEXT PRIMARY KEY,
@@ -101,6 +102,9 @@ export class SqliteDrillStore implements DrillStore {
     const existed = path !== ':memory:' && existsSync(path);
     try {
       this.db = new Database(path, { fileMustExist: false });
+      // Live drills' records hold their tokens (the solo drill's, every game-day participant's):
+      // the file is the operator's alone. SQLite gives its -wal and -shm files the database's mode.
+      if (path !== ':memory:') for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(schema);
@@ -109,6 +113,9 @@ export class SqliteDrillStore implements DrillStore {
       if (!columns.some((column) => column.name === 'facts_json')) this.db.exec('ALTER TABLE drills ADD COLUMN facts_json TEXT');
       // Drills scored before the rules carried a version were scored by version 1.
       if (!columns.some((column) => column.name === 'rules_version')) this.db.exec('ALTER TABLE drills ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 1');
+      // Stores made before a session could end for want of its input log.
+      const sessionColumns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('sessions') as Array<{ name: string }>;
+      if (!sessionColumns.some((column) => column.name === 'ended_why')) this.db.exec('ALTER TABLE sessions ADD COLUMN ended_why TEXT');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new StoreError(
@@ -225,16 +232,16 @@ export class SqliteDrillStore implements DrillStore {
   saveSession(record: SessionRecord): void {
     this.db
       .prepare(
-        `INSERT INTO sessions (code, title, team, scenario, difficulty, seed, created_at, started_at, ended_at, drill_id)
-         VALUES (@code, @title, @team, @scenario, @difficulty, @seed, @createdAt, @startedAt, @endedAt, @drillId)
-         ON CONFLICT (code) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, drill_id = excluded.drill_id`,
+        `INSERT INTO sessions (code, title, team, scenario, difficulty, seed, created_at, started_at, ended_at, drill_id, ended_why)
+         VALUES (@code, @title, @team, @scenario, @difficulty, @seed, @createdAt, @startedAt, @endedAt, @drillId, @endedWhy)
+         ON CONFLICT (code) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, drill_id = excluded.drill_id, ended_why = excluded.ended_why`,
       )
-      .run(record);
+      .run({ ...record, endedWhy: record.endedWhy ?? null });
   }
 
   sessions(): SessionRecord[] {
     return this.db
-      .prepare('SELECT code, title, team, scenario, difficulty, seed, created_at AS createdAt, started_at AS startedAt, ended_at AS endedAt, drill_id AS drillId FROM sessions ORDER BY created_at')
+      .prepare('SELECT code, title, team, scenario, difficulty, seed, created_at AS createdAt, started_at AS startedAt, ended_at AS endedAt, drill_id AS drillId, ended_why AS endedWhy FROM sessions ORDER BY created_at')
       .all() as SessionRecord[];
   }
 
