@@ -96,4 +96,22 @@ describe('a live drill survives kill -9', () => {
       }
     }, 120_000);
   }
+
+  it('started again with a different --scenario: the live drill is ended, said so, and the drill asked for runs', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gameday-live-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    let sim = await startSimulator(['--clock', 'virtual', '--scenario', 'rollback-storm', '--seed', '4242', '--port', String(port)], { dataDir });
+    try {
+      await sim.control('POST', '/_sim/clock/advance', { ms: 60_000 });
+      await sim.stop('SIGKILL');
+      sim = await startSimulator(['--clock', 'virtual', '--scenario', 'memory-exhaustion', '--port', String(port)], { dataDir });
+      expect(await startupLine(sim, /live drill .*/)).toMatch(/live drill +rollback-storm \(seed 4242\) ended: you asked for --scenario memory-exhaustion; starting the drill asked for/);
+      const state = await sim.control<DrillState>('GET', '/_sim/state');
+      expect(state.scenario.id).toBe('memory-exhaustion');
+      expect(state.clock.simMs).toBe(0);
+    } finally {
+      await sim.stop();
+    }
+  }, 60_000);
 });

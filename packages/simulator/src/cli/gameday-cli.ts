@@ -71,6 +71,8 @@ interface ServeOptions {
   sessionPorts?: { from: number; to: number };
   unsafeTerminal?: boolean;
   runbook: string;
+  /** The drill's own options given on the command line (not defaults): a live drill that differs from them is set aside. */
+  asked?: Partial<Record<'scenario' | 'seed' | 'clock' | 'speed' | 'difficulty', unknown>>;
 }
 
 function portRange(value: string): { from: number; to: number } {
@@ -117,7 +119,17 @@ async function serve(options: ServeOptions): Promise<void> {
   // it was: rebuilt from its inputs, with its tokens. One that does not rebuild the same is kept
   // readable, its clock stopped, and the log says what diverged.
   const soloSlot = `solo:${options.port}`;
-  const resumed = options.port === 0 ? undefined : store.liveDrills().find((candidate) => candidate.slot === soloSlot);
+  let resumed = options.port === 0 ? undefined : store.liveDrills().find((candidate) => candidate.slot === soloSlot);
+  // Asked on the command line for a different drill than the live one: that is a new drill, and
+  // the old one is ended (its inputs stay in the store), said plainly rather than ignored.
+  let setAsideLine: string | undefined;
+  const differs = resumed ? Object.entries(options.asked ?? {}).filter(([name, value]) => resumed!.options[name] !== value) : [];
+  if (resumed && differs.length > 0) {
+    const what = differs.map(([name, value]) => `--${name} ${String(value)}`).join(' ');
+    store.endLive(resumed.id, `set aside: serve started with ${what}`);
+    setAsideLine = `${String(resumed.options.scenario)} (seed ${String(resumed.options.seed)}) ended: you asked for ${what}`;
+    resumed = undefined;
+  }
   let drill: Drill;
   let tokens: { admin: string; facilitator: string };
   let resumedLine: string | undefined;
@@ -197,6 +209,7 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`  clock         ${drill.clock.mode}${drill.clock.mode === 'realtime' ? ` x${drill.clock.speed}` : ' (advance with POST /_sim/clock/advance)'}\n`);
   out.write(`  seed          ${drill.options.seed}   difficulty ${drill.options.difficulty}\n`);
   if (resumedLine) out.write(`  live drill    ${drill.scenario.id}: ${resumedLine}\n`);
+  if (setAsideLine) out.write(`  live drill    ${setAsideLine}; starting the drill asked for\n`);
   for (const line of restored) out.write(`  game-day      ${line}\n`);
   for (const line of restored.filter((candidate) => candidate.includes(': ENDED: '))) process.stderr.write(`gameday: game-day ${line}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
@@ -258,7 +271,11 @@ export function gamedayProgram(): Command {
     .addOption(new Option('--runbook <file>', "the team's runbook (Markdown) the trainer UI shows beside the terminal").default(defaultRunbookPath(), 'the repository\'s scenarios/runbooks/speculation-incident-response.md').argParser(readableFile))
     .addOption(new Option('--unsafe-terminal', 'without a working bwrap, still let other machines use the in-browser terminal, its programs unsandboxed (they can then read what this server can)'))
     .addOption(new Option('--open-hint').hideHelp())
-    .action(async (options: ServeOptions) => serve(options));
+    .action(async (options: ServeOptions, command: Command) => {
+      const drillOptions = ['scenario', 'seed', 'clock', 'speed', 'difficulty'] as const;
+      const asked = Object.fromEntries(drillOptions.filter((name) => command.getOptionValueSource(name) === 'cli').map((name) => [name, options[name]]));
+      await serve({ ...options, asked });
+    });
 
   program
     .command('env')
