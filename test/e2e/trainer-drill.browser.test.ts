@@ -131,6 +131,10 @@ describe('a whole drill in the browser', () => {
 
   runIt('ranks a surprise drill: its debrief, the post-mortem download, and the leaderboard', async () => {
     await page.getByRole('button', { name: 'Lobby' }).click();
+    // Issue 16: a reload after Lobby shows the lobby, not the finished drill.
+    await page.reload();
+    await page.getByRole('button', { name: 'Surprise me' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Outcome' }).count()).toBe(0);
     await page.getByLabel('Your name').fill('Hopper');
     await page.getByLabel('Team').fill('sre-red');
     await page.getByRole('button', { name: 'Surprise me' }).click();
