@@ -29,7 +29,7 @@ const shellHost: ShellHost = {
 };
 
 /** The drill: pager, dashboard, severity, terminal, comms, timeline, and the clock. */
-export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; me: Me | null; scenario: string | null; onLobby: (() => void) | null }) {
+export function DrillPage({ view, me, scenario, drill, onLobby }: { view: TraineeView; me: Me | null; scenario: string | null; drill: string; onLobby: (() => void) | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const terminal = useRef<TerminalHandle | null>(null);
@@ -124,7 +124,7 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
         {/* The terminal takes the row's width; the runbook sits beside it on wide screens, below it on narrow ones, or hidden. */}
         <div className={`workbench ${runbookShown ? '' : 'runbook-hidden'}`}>
           {can('command') || !live ? (
-            <TerminalPanel host={shellHost} handle={terminal} />
+            <TerminalPanel host={shellHost} drill={drill} handle={terminal} />
           ) : (
             <Panel title="Terminal" className="terminal">
               <p className="quiet">As {me?.role ?? 'an observer'} you watch; the incident commander and the primary on-call run the commands. Their commands appear in the timeline with their names.</p>
