@@ -20,6 +20,8 @@ describe('scripted people (issue 16: comms and people that answer)', () => {
     expect(scriptedReplies({ ...input, nowMs: ack!.simMs - 1000 })).toEqual([]);
     // With a severity declared before the answer, the lead says so.
     expect(scriptedReplies({ ...input, severities: [{ severity: 'P2', simMs: minutes(9) }] })[0]!.text).toContain('Treating it as P2.');
+    // Escalated by someone else in a game-day: they are the one answered.
+    expect(scriptedReplies({ ...input, escalations: [{ to: 'platform-lead', simMs: minutes(8), by: 'Bob' }] })[0]!.text).toMatch(/^Ack, Bob, /);
   });
 
   it('the platform lead asks for an update when the 15-minute cadence slips, and not while updates keep coming or after resolution', () => {

@@ -61,7 +61,8 @@ export interface ReplyInput {
   responder: string;
   /** When the page fired, if it has. */
   pagedAtMs: number | null;
-  escalations: ReadonlyArray<{ to: EscalationTarget; simMs: number }>;
+  /** Each escalation, with who made it when not the responder (a game-day's participant): they are answered. */
+  escalations: ReadonlyArray<{ to: EscalationTarget; simMs: number; by?: string }>;
   severities: ReadonlyArray<{ severity: string; simMs: number }>;
   bridgeJoinedMs: number | null;
   /** When the responder posted in #incidents. */
@@ -113,7 +114,7 @@ export function scriptedReplies(input: ReplyInput): ScriptedReply[] {
     const script = acknowledgements[escalation.to];
     const at = escalation.simMs + delay(input.seed, `ack:${escalation.to}`, script.afterMs);
     ackAt.set(escalation.to, at);
-    const text = input.lines?.[escalation.to] ?? script.text({ responder: input.responder, severity: severityAt(at) });
+    const text = input.lines?.[escalation.to] ?? script.text({ responder: escalation.by ?? input.responder, severity: severityAt(at) });
     if (at <= input.nowMs) replies.push({ simMs: at, channel: '#incidents', from: speaker(incidentPeople[escalation.to]), text });
   }
 

@@ -61,6 +61,19 @@ describe('a whole drill in the browser', () => {
     await page.getByLabel('Your name').fill('Grace');
     await page.getByRole('button', { name: 'Practice Cascading rollback storm' }).click();
     await page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
+    // Issue 16: before a page there is nothing to declare; the buttons wait and say why.
+    expect(await page.getByRole('button', { name: 'Declare resolved' }).isDisabled()).toBe(true);
+    await page.getByText('Nothing to declare yet: no page has come').waitFor();
+    // Issue 16: with a sample or two, the charts' time axis spans minutes, not years.
+    for (const range of ['15 m', 'Whole drill']) {
+      await page.getByRole('radio', { name: range }).click();
+      const label = (await page.getByRole('img', { name: /^Rollback rate from / }).getAttribute('aria-label'))!;
+      const [from, to] = [...label.matchAll(/(\d\d):(\d\d)/g)].map((match) => Number(match[1]) * 60 + Number(match[2]));
+      expect((to! - from! + 1440) % 1440, label).toBeLessThanOrEqual(15);
+      const ticks = await page.locator('.chart').first().locator('.chart-time-label').allTextContents();
+      for (const tick of ticks) expect(tick).toMatch(/^\d\d:\d\d(:\d\d)?$/);
+    }
+    await page.getByRole('radio', { name: '15 m' }).click();
 
     // Virtual time: move the drill on until it pages.
     for (let minute = 0; minute < 40; minute++) {
@@ -131,6 +144,10 @@ describe('a whole drill in the browser', () => {
 
   runIt('ranks a surprise drill: its debrief, the post-mortem download, and the leaderboard', async () => {
     await page.getByRole('button', { name: 'Lobby' }).click();
+    // Issue 16: a reload after Lobby shows the lobby, not the finished drill.
+    await page.reload();
+    await page.getByRole('button', { name: 'Surprise me' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Outcome' }).count()).toBe(0);
     await page.getByLabel('Your name').fill('Hopper');
     await page.getByLabel('Team').fill('sre-red');
     await page.getByRole('button', { name: 'Surprise me' }).click();

@@ -49,7 +49,8 @@ export type DrillInput =
   | { kind: 'severity'; declaration: { severity: SeverityDeclaration['severity']; answers: Partial<Record<ImpactQuestionId, boolean>> } }
   | { kind: 'bridge' }
   | { kind: 'post'; post: { channel: Channel; template: CommsTemplate; text: string } }
-  | { kind: 'escalate'; to: EscalationTarget }
+  /** `by`: the game-day participant who escalated (absent in a solo drill, and in logs from before it was kept). */
+  | { kind: 'escalate'; to: EscalationTarget; by?: string }
   | { kind: 'declare'; state: 'mitigated' | 'resolved' }
   | { kind: 'fast-forward'; minutes: number }
   /** An input of a layer above the drill (a game-day session's join, its facilitator's start): that layer replays it. */
@@ -136,7 +137,7 @@ export function applyInput(drill: Drill, input: DrillInput, other?: (input: Extr
     case 'post':
       return void postUpdate(drill, input.post, scratch());
     case 'escalate':
-      return void escalate(drill, input.to, scratch());
+      return void escalate(drill, input.to, scratch(), input.by);
     case 'declare':
       return declareIncident(drill, input.state, scratch());
     case 'fast-forward':

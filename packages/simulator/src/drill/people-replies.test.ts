@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { incidentPeople } from '@gameday/scenarios';
 import type { ActionJournal } from './action-journal';
 import { Drill } from './drill';
+import { applyInput } from './drill-inputs';
 import { escalate, joinBridge } from './trainee-actions';
 import { traineeView } from './trainee-view';
 
@@ -44,5 +45,18 @@ describe('people answer in the drill (issue 16 item 7)', () => {
     const messages = said(made);
     expect(messages.map((message) => message.channel).sort()).toEqual(['#incidents', 'bridge']);
     expect(messages.find((message) => message.channel === '#incidents')!.text).toContain("What's our exposure on the slashing");
+  });
+
+  it('in a game-day, the person escalated to answers whoever escalated, also when the drill is rebuilt from its inputs', () => {
+    const live = drill('rollback-storm', 16);
+    escalate(live, 'platform-lead', notes(), 'Bob');
+    expect(live.trainee.escalations).toEqual([{ to: 'platform-lead', simMs: live.clock.now(), by: 'Bob' }]);
+    const replayed = drill('rollback-storm', 16);
+    applyInput(replayed, { kind: 'escalate', to: 'platform-lead', by: 'Bob' });
+    for (const made of [live, replayed]) made.clock.advanceBy(4 * 60_000 + 1000);
+    const [ack] = said(live);
+    expect(ack!.text).toMatch(/^Ack, Bob, /);
+    expect(ack!.text).not.toContain('Ada');
+    expect(said(replayed)).toEqual(said(live));
   });
 });

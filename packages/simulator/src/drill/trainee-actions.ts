@@ -138,13 +138,16 @@ export function postUpdate(drill: Drill, post: { channel: Channel; template: Com
   );
 }
 
-/** Escalates to someone the runbook names, once each. */
-export function escalate(drill: Drill, to: EscalationTarget, journal: ActionJournal): { escalations: number } {
+/**
+ * Escalates to someone the runbook names, once each. `by` is the game-day participant who
+ * escalated (the journal's actor), whom the person escalated to answers; a solo drill's is its trainee.
+ */
+export function escalate(drill: Drill, to: EscalationTarget, journal: ActionJournal, by?: string): { escalations: number } {
   return drill.asInput(
-    () => ({ kind: 'escalate', to }),
+    () => ({ kind: 'escalate', to, ...(by === undefined ? {} : { by }) }),
     () => {
       if (drill.trainee.escalations.some((escalation) => escalation.to === to)) throw new GamedayError('CONFLICT', `already escalated to ${to}`);
-      drill.trainee.escalations.push({ to, simMs: drill.clock.now() });
+      drill.trainee.escalations.push({ to, simMs: drill.clock.now(), ...(by === undefined ? {} : { by }) });
       journal.detail.to = to;
       journal.detail.summary = `escalated to ${to}`;
       return { escalations: drill.trainee.escalations.length };

@@ -49,7 +49,8 @@ export class TraineeSession {
   severities: SeverityDeclaration[] = [];
   bridgeJoinedMs: number | null = null;
   posts: CommsPost[] = [];
-  escalations: Array<{ to: EscalationTarget; simMs: number }> = [];
+  /** `by`: who escalated, in a game-day (the trainee otherwise). */
+  escalations: Array<{ to: EscalationTarget; simMs: number; by?: string }> = [];
   mitigatedMs: number | null = null;
   resolvedMs: number | null = null;
 

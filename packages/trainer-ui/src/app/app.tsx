@@ -29,12 +29,19 @@ function readStarted(): StartedDrill | null {
 function DrillApp({ token }: { token: string | null }) {
   const { view, me, error } = useDrillView(token);
   const [started, setStarted] = useState<StartedDrill | null>(readStarted);
-  const [inLobby, setInLobby] = useState(started === null);
+  // Back in the lobby stays in the lobby on a reload: the tab remembers it beside the drill it left.
+  const [inLobby, setInLobby] = useState(() => started === null || sessionStorage.getItem('gameday.in-lobby') === 'true');
 
-  const onStarted = (drill: StartedDrill) => {
+  const onStarted = (begun: StartedDrill) => {
+    const drill = { ...begun, id: `solo-${Date.now().toString(36)}` };
     sessionStorage.setItem('gameday.drill', JSON.stringify(drill));
+    sessionStorage.removeItem('gameday.in-lobby');
     setStarted(drill);
     setInLobby(false);
+  };
+  const onLobby = () => {
+    sessionStorage.setItem('gameday.in-lobby', 'true');
+    setInLobby(true);
   };
 
   return (
@@ -45,11 +52,11 @@ function DrillApp({ token }: { token: string | null }) {
         </p>
       )}
       {view?.session ? (
-        <DrillPage view={view} me={me} scenario={null} onLobby={null} />
+        <DrillPage view={view} me={me} scenario={null} drill={`gameday-${view.session.code}`} onLobby={null} />
       ) : inLobby || !started ? (
         <LobbyPage onStarted={onStarted} trainee={started?.trainee ?? ''} />
       ) : view ? (
-        <DrillPage view={view} me={me} scenario={started.scenario} onLobby={() => setInLobby(true)} />
+        <DrillPage view={view} me={me} scenario={started.scenario} drill={started.id ?? 'solo'} onLobby={onLobby} />
       ) : (
         !error && <p role="status">Connecting to the drill…</p>
       )}

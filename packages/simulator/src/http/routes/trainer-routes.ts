@@ -183,7 +183,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       },
     },
     async (request) => {
-      const escalated = escalate(fastify.drill, request.body.to, request.journal);
+      const escalated = escalate(fastify.drill, request.body.to, request.journal, request.actor?.name);
       fastify.pushView();
       return escalated;
     },

@@ -129,4 +129,25 @@ describe('ChartsPanel (issue 16: charts that read like Grafana)', () => {
       expect(Number(label.getAttribute('x'))).toBeLessThan(Number(area.getAttribute('x')));
     }
   });
+
+  it('with a single sample (a drill just started), each range is a window of minutes around it, not a span of years', async () => {
+    served.samples = [values(0)];
+    render(<ChartsPanel view={view(served.samples as SeriesSample[])} />);
+    await screen.findByText(/^Rollback rate:/);
+    for (const [range, from] of [
+      ['15 m', '12:45'],
+      ['1 h', '12:00'],
+      ['Whole drill', '12:59'],
+    ] as const) {
+      fireEvent.click(screen.getByRole('radio', { name: range }));
+      const figure = chart('Rollback rate');
+      expect(figure.querySelector('svg')!.getAttribute('aria-label')).toMatch(new RegExp(`^Rollback rate from ${from} to 13:00 UTC, now 5%$`));
+      const labels = [...figure.querySelectorAll('.chart-time-label')].map((label) => label.textContent);
+      expect(labels.length, range).toBeGreaterThan(0);
+      for (const label of labels) expect(label, range).toMatch(/^(12|13):\d\d(:\d\d)?$/);
+      // The one sample is drawn at the right edge, inside the plot.
+      const path = figure.querySelector('.chart-line')!.getAttribute('d')!;
+      expect(path, range).toMatch(/^M[\d.]+ [\d.]+$/);
+    }
+  });
 });

@@ -17,6 +17,7 @@ import { CommsPanel } from '../comms/comms-panel';
 import { TimelinePanel } from '../timeline/timeline-panel';
 import { ShellSetupPanel } from '../shell-setup/shell-setup-panel';
 import { DebriefPanel } from '../debrief/debrief-panel';
+import { DeclareButtons } from './declare-buttons';
 import { SessionBanner } from '../gameday/session-banner';
 import type { Me } from '../../lib/use-drill-view';
 
@@ -28,7 +29,7 @@ const shellHost: ShellHost = {
 };
 
 /** The drill: pager, dashboard, severity, terminal, comms, timeline, and the clock. */
-export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; me: Me | null; scenario: string | null; onLobby: (() => void) | null }) {
+export function DrillPage({ view, me, scenario, drill, onLobby }: { view: TraineeView; me: Me | null; scenario: string | null; drill: string; onLobby: (() => void) | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const terminal = useRef<TerminalHandle | null>(null);
@@ -81,12 +82,7 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
         <button type="button" disabled={busy || !quiet || ended || !can('fast-forward')} onClick={() => quietly(act('/trainer/fast-forward', { minutes: 5 }))} title="Skip ahead through a quiet stretch; stops when the pager goes off">
           Fast-forward 5 min
         </button>
-        <button type="button" disabled={busy || ended || view.trainee.mitigatedAt !== null || !can('declare')} onClick={() => quietly(act('/trainer/declare', { state: 'mitigated' }))}>
-          {view.trainee.mitigatedAt ? `Mitigated at ${view.trainee.mitigatedAt.slice(11, 16)}` : 'Declare mitigated'}
-        </button>
-        <button type="button" className="primary" disabled={busy || ended || !can('declare')} onClick={() => quietly(act('/trainer/declare', { state: 'resolved' }))}>
-          {ended ? `Resolved at ${view.trainee.resolvedAt!.slice(11, 16)}` : 'Declare resolved'}
-        </button>
+        <DeclareButtons page={view.page} trainee={view.trainee} ended={ended} disabled={busy || !can('declare')} onDeclare={(state) => quietly(act('/trainer/declare', { state }))} />
         <button type="button" aria-controls="runbook-slot" aria-expanded={runbookShown} onClick={() => setRunbookShown((shown) => !shown)} title="The runbook sits beside the terminal on wide screens and below it on narrow ones; hide it to give the terminal the whole width">
           {runbookShown ? 'Hide runbook' : 'Show runbook'}
         </button>
@@ -128,7 +124,7 @@ export function DrillPage({ view, me, scenario, onLobby }: { view: TraineeView; 
         {/* The terminal takes the row's width; the runbook sits beside it on wide screens, below it on narrow ones, or hidden. */}
         <div className={`workbench ${runbookShown ? '' : 'runbook-hidden'}`}>
           {can('command') || !live ? (
-            <TerminalPanel host={shellHost} handle={terminal} />
+            <TerminalPanel host={shellHost} drill={drill} handle={terminal} />
           ) : (
             <Panel title="Terminal" className="terminal">
               <p className="quiet">As {me?.role ?? 'an observer'} you watch; the incident commander and the primary on-call run the commands. Their commands appear in the timeline with their names.</p>

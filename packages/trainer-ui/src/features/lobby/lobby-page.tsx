@@ -17,6 +17,8 @@ export interface StartedDrill {
   trainee: string;
   /** Null for a surprise: the trainee has to work out which incident it is. */
   scenario: string | null;
+  /** Told apart from this browser's other drills (the terminal keeps one drill's history); set when it starts. */
+  id?: string;
 }
 
 /** A game-day's join code, typed in: opens its join page. */

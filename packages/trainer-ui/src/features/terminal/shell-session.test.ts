@@ -1,19 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commandsOf, ShellSession, type ShellHost } from './shell-session';
 import { fakeXterm } from './test-xterm';
+import { CommandHistory } from './command-history';
 
 const left = '\x1b[D';
 const home = '\x1b[H';
 const end = '\x1b[F';
 
-function setup(host: Partial<ShellHost> = {}) {
+function setup(host: Partial<ShellHost> = {}, drill = 'drill') {
   const fake = fakeXterm();
   const run = vi.fn(host.run ?? (() => Promise.resolve({ stdout: 'ok\n', stderr: '', exitCode: 0 })));
   const complete = vi.fn(host.complete ?? (() => Promise.resolve({ from: 0, candidates: [] })));
   const interrupt = vi.fn(host.interrupt ?? (() => Promise.resolve(true)));
   const busy = vi.fn();
   let id = 0;
-  const session = new ShellSession(fake.terminal, { run, complete, interrupt }, { busy, ended: () => undefined }, () => `run-${++id}`);
+  const session = new ShellSession(fake.terminal, { run, complete, interrupt }, { busy, ended: () => undefined }, () => `run-${++id}`, new CommandHistory(drill));
   session.start('hello\r\n');
   return { fake, session, run, complete, interrupt, busy };
 }
@@ -80,7 +81,7 @@ describe('ShellSession: line editing from xterm-readline', () => {
 
   it('Ctrl+R then Ctrl+C gives back the line as it was; Esc takes the match to the prompt to edit', () => {
     const { fake, session } = setup();
-    window.localStorage.setItem('history', JSON.stringify(['agenc admin status']));
+    window.localStorage.setItem('gameday.history.drill', JSON.stringify(['agenc admin status']));
     const again = setup();
     again.fake.type('half typed');
     again.fake.type('\x12adm\x03');
@@ -174,5 +175,33 @@ describe('ShellSession: keys typed while Tab waits for the server', () => {
     answer({ from: 8, candidates: ['get'] });
     await settle();
     expect(session.line.text).toBe('kubectl get deploy');
+  });
+
+  it('keeps history per drill, never a line holding a token, and drops a finished drill’s when a new one starts (issue 16)', async () => {
+    window.localStorage.setItem('history', JSON.stringify(['export ADMIN_TOKEN=left-by-an-older-page']));
+    const first = setup({}, 'solo-a');
+    expect(window.localStorage.getItem('history')).toBeNull();
+    first.fake.type(`curl -H "Authorization: Bearer $ADMIN_TOKEN" http://localhost:9090/admin/status\r`);
+    await settle();
+    first.fake.type('curl -H "Authorization: Bearer 3f9c2a7be1d04c55a8f1" http://localhost:9090/admin/status\r');
+    await settle();
+    first.fake.type('export ADMIN_TOKEN=3f9c2a7be1d04c55a8f1\r');
+    await settle();
+    expect(JSON.parse(window.localStorage.getItem('gameday.history.solo-a')!)).toEqual(['curl -H "Authorization: Bearer $ADMIN_TOKEN" http://localhost:9090/admin/status']);
+    expect(JSON.stringify({ ...window.localStorage })).not.toContain('3f9c2a7be1d04c55a8f1');
+    // ↑ still recalls the line in this page, as a shell would: only storage leaves it out.
+    first.fake.type('\x1b[A');
+    expect(first.session.line.text).toBe('export ADMIN_TOKEN=3f9c2a7be1d04c55a8f1');
+
+    // The same drill again (a reload) finds its lines; a new drill finds none and the old ones are gone.
+    const again = setup({}, 'solo-a');
+    again.fake.type('\x1b[A');
+    expect(again.session.line.text).toBe('curl -H "Authorization: Bearer $ADMIN_TOKEN" http://localhost:9090/admin/status');
+    const next = setup({}, 'gameday-K7QX2M');
+    next.fake.type('\x1b[A');
+    expect(next.session.line.text).toBe('');
+    next.fake.type('\x12curl');
+    expect(next.fake.output()).toContain("(failed reverse-i-search)`curl': ");
+    expect(window.localStorage.getItem('gameday.history.solo-a')).toBeNull();
   });
 });

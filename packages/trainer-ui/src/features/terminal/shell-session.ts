@@ -10,6 +10,7 @@
  */
 import { Readline } from 'xterm-readline';
 import type { Terminal } from '@xterm/xterm';
+import { CommandHistory } from './command-history';
 
 export const prompt = '$ ';
 
@@ -71,6 +72,13 @@ function commonPrefix(words: readonly string[]): string {
   return prefix;
 }
 
+/** The part of xterm-readline's private History the session replaces. */
+interface ReadlineHistory {
+  entries: string[];
+  saveToLocalStorage(): void;
+  restoreFromLocalStorage(): void;
+}
+
 interface Search {
   query: string;
   /** How many older matches Ctrl+R has stepped past. */
@@ -103,7 +111,24 @@ export class ShellSession {
     private readonly host: ShellHost,
     private readonly events: ShellEvents,
     private readonly newRunId: () => string = () => crypto.randomUUID(),
-  ) {}
+    private readonly kept: CommandHistory = new CommandHistory('drill'),
+  ) {
+    this.keepReadlineHistory();
+  }
+
+  /**
+   * xterm-readline (1.2.2) writes its history under one global key on every line; its history
+   * object is private, so the session swaps that object's storage for this drill's store.
+   */
+  private keepReadlineHistory(): void {
+    const history = (this.readline as unknown as { history?: ReadlineHistory }).history;
+    if (!history || !Array.isArray(history.entries)) throw new Error('xterm-readline has no history to keep per drill: was it upgraded?');
+    history.saveToLocalStorage = () => this.kept.save(history.entries);
+    history.restoreFromLocalStorage = () => {
+      history.entries = this.kept.load();
+    };
+    history.restoreFromLocalStorage();
+  }
 
   start(banner: string): void {
     const term = this.term;
@@ -338,14 +363,9 @@ export class ShellSession {
 
   // ---- running lines ------------------------------------------------------------------------
 
-  /** readline's own history, which it keeps in the browser's storage: Ctrl+R searches it too. */
+  /** This drill's lines kept in the browser (newest first there): Ctrl+R searches them too. */
   private storedHistory(): string[] {
-    try {
-      const stored: unknown = JSON.parse(window.localStorage.getItem('history') ?? '[]');
-      return Array.isArray(stored) ? stored.filter((line): line is string => typeof line === 'string').reverse() : [];
-    } catch {
-      return [];
-    }
+    return this.kept.load().reverse();
   }
 
   private async submit(text: string): Promise<void> {

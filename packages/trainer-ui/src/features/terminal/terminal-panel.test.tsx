@@ -17,7 +17,7 @@ describe('TerminalPanel', () => {
   it('runs a typed command on the server and prints its output, then a new prompt', async () => {
     const fake = fakeXterm();
     const shell = host();
-    render(<TerminalPanel host={shell} createTerminal={() => Promise.resolve(fake.terminal)} />);
+    render(<TerminalPanel drill="d1" host={shell} createTerminal={() => Promise.resolve(fake.terminal)} />);
     await waitFor(() => expect(fake.output()).toContain('$ '));
     fake.type('kubectl get pods -n production\r');
     await waitFor(() => expect(shell.run).toHaveBeenCalledWith('kubectl get pods -n production', expect.any(String), 120));
@@ -29,7 +29,7 @@ describe('TerminalPanel', () => {
   it("fits itself to its box when the box changes size, and gives the server the new width", async () => {
     const fake = fakeXterm();
     const shell = host();
-    render(<TerminalPanel host={shell} createTerminal={() => Promise.resolve(fake.terminal)} />);
+    render(<TerminalPanel drill="d1" host={shell} createTerminal={() => Promise.resolve(fake.terminal)} />);
     await waitFor(() => expect(fake.output()).toContain('$ '));
     const region = screen.getByRole('region', { name: "Terminal: type the runbook's commands" });
     // jsdom lays nothing out: give the box the width a phone's layout would.
@@ -48,7 +48,7 @@ describe('TerminalPanel', () => {
       .fn()
       .mockResolvedValueOnce({ stdout: '', stderr: 'rm: not available in this drill\n', exitCode: 127 })
       .mockRejectedValueOnce(new Error('Cannot reach the gameday server.'));
-    render(<TerminalPanel host={host({ run })} createTerminal={() => Promise.resolve(fake.terminal)} />);
+    render(<TerminalPanel drill="d1" host={host({ run })} createTerminal={() => Promise.resolve(fake.terminal)} />);
     await waitFor(() => expect(fake.output()).toContain('$ '));
     fake.type('rm -rf /\r');
     await waitFor(() => expect(fake.output()).toContain('\x1b[31mrm: not available in this drill\r\n\x1b[0m'));
@@ -63,7 +63,7 @@ describe('TerminalPanel', () => {
       order.push(command);
       return Promise.resolve({ stdout: `${command}\n`, stderr: '', exitCode: 0 });
     });
-    render(<TerminalPanel host={host({ run })} createTerminal={() => Promise.resolve(fake.terminal)} />);
+    render(<TerminalPanel drill="d1" host={host({ run })} createTerminal={() => Promise.resolve(fake.terminal)} />);
     await waitFor(() => expect(fake.output()).toContain('$ '));
     fake.paste('echo one\recho two');
     fake.type('\r');
@@ -74,7 +74,7 @@ describe('TerminalPanel', () => {
     const fake = fakeXterm();
     let finish: (value: { stdout: string; stderr: string; exitCode: number }) => void = () => undefined;
     const shell = host({ run: () => new Promise((resolve) => (finish = resolve)) });
-    render(<TerminalPanel host={shell} createTerminal={() => Promise.resolve(fake.terminal)} />);
+    render(<TerminalPanel drill="d1" host={shell} createTerminal={() => Promise.resolve(fake.terminal)} />);
     await waitFor(() => expect(fake.output()).toContain('$ '));
     fake.type('curl -s -X POST http://localhost:9090/admin/speculation/drain --max-time 120\r');
     await waitFor(() => expect(screen.getByTestId('terminal-busy').textContent).toContain('running curl -s -X POST'));
@@ -90,7 +90,7 @@ describe('TerminalPanel', () => {
     const fake = fakeXterm();
     const shell = host();
     const handle = createRef<TerminalHandle>() as { current: TerminalHandle | null };
-    render(<TerminalPanel host={shell} handle={handle} createTerminal={() => Promise.resolve(fake.terminal)} />);
+    render(<TerminalPanel drill="d1" host={shell} handle={handle} createTerminal={() => Promise.resolve(fake.terminal)} />);
     await waitFor(() => expect(handle.current).not.toBeNull());
     handle.current!.type('agenc admin status --component speculation');
     expect(fake.output()).toContain('agenc admin status --component speculation');

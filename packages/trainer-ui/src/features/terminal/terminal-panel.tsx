@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type MutableRefObject } from 'react';
 import { Panel } from '../../components/panel';
 import { ShellSession, type ShellHost, type XtermLike } from './shell-session';
+import { CommandHistory } from './command-history';
 
 export type { TerminalOutput } from './shell-session';
 
@@ -52,7 +53,18 @@ function BusyLine({ command }: { command: string }) {
  * runbook's commands; the server runs them against the drill and the output comes back as a
  * real shell would print it. Line editing is a real readline's (shell-session.ts).
  */
-export function TerminalPanel({ host, createTerminal = createXterm, handle }: { host: ShellHost; createTerminal?: () => Promise<TerminalLike>; handle?: MutableRefObject<TerminalHandle | null> }) {
+export function TerminalPanel({
+  host,
+  drill,
+  createTerminal = createXterm,
+  handle,
+}: {
+  host: ShellHost;
+  /** Names the drill whose command history the terminal keeps (and a new one drops the others'). */
+  drill: string;
+  createTerminal?: () => Promise<TerminalLike>;
+  handle?: MutableRefObject<TerminalHandle | null>;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const [lastOutput, setLastOutput] = useState('');
   const [runs, setRuns] = useState(0);
@@ -85,13 +97,19 @@ export function TerminalPanel({ host, createTerminal = createXterm, handle }: { 
         if (host.clientWidth > 0) created.fit();
       });
       resized.observe(host);
-      session = new ShellSession(terminal, current, {
-        busy: setBusy,
-        ended: (text) => {
-          setLastOutput(text);
-          setRuns((count) => count + 1);
+      session = new ShellSession(
+        terminal,
+        current,
+        {
+          busy: setBusy,
+          ended: (text) => {
+            setLastOutput(text);
+            setRuns((count) => count + 1);
+          },
         },
-      });
+        undefined,
+        new CommandHistory(drill),
+      );
       session.start("Runbook commands run against this drill. Try: agenc admin status --component speculation\r\nType help for what is available; Tab completes, Ctrl+R searches what you ran, Ctrl+C stops a command.\r\n");
       if (handle)
         handle.current = {
@@ -108,7 +126,7 @@ export function TerminalPanel({ host, createTerminal = createXterm, handle }: { 
       session?.dispose();
       terminal?.dispose();
     };
-  }, [createTerminal, handle]);
+  }, [createTerminal, handle, drill]);
 
   return (
     <Panel title="Terminal" className="terminal">

@@ -1,0 +1,55 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { PageView } from '@gameday/simulator';
+import { DeclareButtons } from './declare-buttons';
+
+const page = (overrides: Partial<PageView> = {}): PageView => ({
+  alert: 'SpeculationRollbackStorm',
+  trigger: 'Rollback rate > 50% for > 2 minutes',
+  value: 0.62,
+  firedAt: '2026-11-28T10:14:00.000Z',
+  acknowledgedAt: null,
+  resolvedAt: null,
+  notifications: 1,
+  runbookSection: 'INC-SPEC-001: Cascading Rollback Storm',
+  ...overrides,
+});
+const open = { mitigatedAt: null, resolvedAt: null };
+const resolved = () => screen.getByRole('button', { name: /Declare resolved|Resolved at|Ended/ });
+const mitigated = () => screen.getByRole('button', { name: /Declare mitigated|Mitigated at/ });
+
+describe('DeclareButtons (issue 16: what an on-call does first is the primary action)', () => {
+  it('waits, saying why, before any page: nothing primary, nothing to declare', () => {
+    render(<DeclareButtons page={null} trainee={open} ended={false} disabled={false} onDeclare={() => undefined} />);
+    for (const button of [resolved(), mitigated()]) {
+      expect((button as HTMLButtonElement).disabled).toBe(true);
+      expect(button.className).not.toContain('primary');
+      expect(button.getAttribute('aria-describedby')).toBe('declare-reason');
+    }
+    expect(screen.getByText('Nothing to declare yet: no page has come').id).toBe('declare-reason');
+  });
+
+  it('leaves the primary action to the pager while the page rings, and takes it once the page is answered', async () => {
+    const onDeclare = vi.fn();
+    const { rerender } = render(<DeclareButtons page={page()} trainee={open} ended={false} disabled={false} onDeclare={onDeclare} />);
+    expect((resolved() as HTMLButtonElement).disabled).toBe(false);
+    expect(resolved().className).not.toContain('primary');
+    expect(screen.queryByText(/Nothing to declare yet/)).toBeNull();
+    rerender(<DeclareButtons page={page({ acknowledgedAt: '2026-11-28T10:15:00.000Z' })} trainee={open} ended={false} disabled={false} onDeclare={onDeclare} />);
+    expect(resolved().className).toContain('primary');
+    await userEvent.click(mitigated());
+    await userEvent.click(resolved());
+    expect(onDeclare.mock.calls).toEqual([['mitigated'], ['resolved']]);
+  });
+
+  it('says when it was resolved, or that the drill ended without a resolution', () => {
+    const { rerender } = render(<DeclareButtons page={page()} trainee={{ mitigatedAt: '2026-11-28T10:20:00.000Z', resolvedAt: '2026-11-28T10:31:00.000Z' }} ended disabled={false} onDeclare={() => undefined} />);
+    expect(resolved().textContent).toBe('Resolved at 10:31');
+    expect(mitigated().textContent).toBe('Mitigated at 10:20');
+    expect(resolved().className).not.toContain('primary');
+    rerender(<DeclareButtons page={null} trainee={open} ended disabled={false} onDeclare={() => undefined} />);
+    expect(resolved().textContent).toBe('Ended');
+    expect(screen.queryByText(/Nothing to declare yet/)).toBeNull();
+  });
+});
