@@ -177,6 +177,22 @@ describe('ShellSession: keys typed while Tab waits for the server', () => {
     expect(session.line.text).toBe('kubectl get deploy');
   });
 
+  it('keep their order when more keys arrive after the answer but before the terminal has drawn it', async () => {
+    let answer: (value: { from: number; candidates: string[] }) => void = () => undefined;
+    const { fake, session } = setup({ complete: () => new Promise((resolve) => (answer = resolve)) });
+    // A busy page: the terminal runs write callbacks late.
+    const held: Array<() => void> = [];
+    const write = fake.terminal.write.bind(fake.terminal);
+    fake.terminal.write = (data, callback) => write(data, callback ? () => held.push(callback) : undefined);
+    fake.type('kubectl ge\td');
+    answer({ from: 8, candidates: ['get'] });
+    await settle();
+    fake.type('eploy');
+    for (const callback of held.splice(0)) callback();
+    await settle();
+    expect(session.line.text).toBe('kubectl get deploy');
+  });
+
   it('keeps history per drill, never a line holding a token, and drops a finished drill’s when a new one starts (issue 16)', async () => {
     window.localStorage.setItem('history', JSON.stringify(['export ADMIN_TOKEN=left-by-an-older-page']));
     const first = setup({}, 'solo-a');

@@ -245,10 +245,11 @@ export class ShellSession {
     try {
       await this.complete();
     } finally {
-      const typed = this.typeAhead;
-      this.typeAhead = null;
-      // After the completion is drawn (a listing starts a new read first).
+      // After the completion is drawn (a listing starts a new read first). Keys keep queueing
+      // until then: one arriving before the replay would otherwise jump ahead of those queued.
       this.afterDrawn(() => {
+        const typed = this.typeAhead ?? [];
+        this.typeAhead = null;
         for (const data of typed) this.key(data);
       });
     }
