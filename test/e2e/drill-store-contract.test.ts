@@ -1,0 +1,211 @@
+/**
+ * One suite for every DrillStore (issue 17, 2): the embedded SQLite store and PostgreSQL (a real
+ * server started here on a free loopback port) must keep and answer the same. Then what only a
+ * shared store does: two stores on one database see each other's writes, migrate once when they
+ * start together, and keep values as values (parameters, never SQL text).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresDrillStore, SqliteDrillStore, StoreError, type DrillScore, type DrillStore, type FinishedDrill } from '@gameday/simulator';
+import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
+
+const score = (total: number, ttrMs: number | null, rulesVersion = 2): DrillScore =>
+  ({ total, max: 100, scenario: 'rollback-storm', trueSeverity: 'P1', ttaMs: 1000, ttmMs: null, ttrMs, dimensions: [], actions: [], harmful: [], injected: [], rulesVersion, outcome: null }) as DrillScore;
+
+const drill = (id: string, trainee: string, total: number, options: Partial<FinishedDrill> = {}): FinishedDrill => ({
+  id,
+  trainee,
+  team: 'blue',
+  scenario: 'rollback-storm',
+  difficulty: 'normal',
+  ranked: true,
+  score: score(total, 120_000),
+  finishedAt: '2026-01-01T00:00:00.000Z',
+  durationMs: 3_600_000_000,
+  impact: { rollbacks: 3, errors: 1.5 },
+  journal: [{ seq: 1, simMs: 0, wallMs: 1_767_225_600_000, source: 'sim', action: 'drill.started', outcome: 'info' }],
+  facts: [{ seq: 1, simMs: 0, wallMs: 1_767_225_600_000, source: 'sim', action: 'drill.started', outcome: 'info' }],
+  ...options,
+});
+
+const binaries = postgresBinDir();
+if ('missing' in binaries) {
+  // Said once, plainly: CI installs the server, so there this never skips.
+  process.stderr.write(`drill-store-contract: PostgreSQL tests skipped: ${binaries.missing}\n`);
+}
+
+let postgres: PostgresServer | undefined;
+let databases = 0;
+const folders: string[] = [];
+beforeAll(async () => {
+  if (!('missing' in binaries)) postgres = await startPostgres();
+}, 60_000);
+afterAll(() => {
+  postgres?.stop();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+const engines: Array<{ name: string; open: () => DrillStore; skip: boolean }> = [
+  {
+    name: 'SQLite',
+    skip: false,
+    open: () => {
+      const folder = mkdtempSync(join(tmpdir(), 'gameday-contract-'));
+      folders.push(folder);
+      return new SqliteDrillStore(join(folder, 'gameday.db'));
+    },
+  },
+  { name: 'PostgreSQL', skip: 'missing' in binaries, open: () => new PostgresDrillStore(postgres!.createDatabase(`contract_${++databases}`)) },
+];
+
+for (const engine of engines) {
+  describe.skipIf(engine.skip)(`the ${engine.name} store`, () => {
+    it('keeps a finished drill whole, and counts it', () => {
+      const store = engine.open();
+      try {
+        const kept = drill('d1', "O'Brien'); DROP TABLE drills; --", 80);
+        store.save(kept);
+        expect(store.get('d1')).toEqual(kept);
+        expect(store.get('nope')).toBeUndefined();
+        expect(store.count()).toBe(1);
+        // A second drill with the same id is refused whole.
+        expect(() => store.save(kept)).toThrow();
+        expect(store.count()).toBe(1);
+      } finally {
+        store.close();
+      }
+    });
+
+    it('ranks each trainee’s best ranked drill: by score, then time to resolve, then who finished first', () => {
+      const store = engine.open();
+      try {
+        store.save(drill('ada-1', 'Ada', 70, { finishedAt: '2026-01-01T00:01:00.000Z' }));
+        store.save(drill('ada-2', 'ada', 90, { finishedAt: '2026-01-01T00:05:00.000Z' }));
+        store.save(drill('bo-1', 'Bo', 90, { finishedAt: '2026-01-01T00:02:00.000Z', score: score(90, 60_000) }));
+        store.save(drill('cy-1', 'Cy', 90, { finishedAt: '2026-01-01T00:03:00.000Z' }));
+        store.save(drill('cy-practice', 'Cy', 99, { ranked: false }));
+        store.save(drill('dee-hard', 'Dee', 95, { difficulty: 'hard', scenario: 'proof-backlog' }));
+        store.save(drill('eve-none', 'Eve', 90, { finishedAt: '2026-01-01T00:00:30.000Z', score: score(90, null) }));
+        const ids = (rows: Array<{ drillId: string }>) => rows.map((row) => row.drillId);
+        expect(ids(store.leaderboard({}))).toEqual(['dee-hard', 'bo-1', 'cy-1', 'ada-2', 'eve-none']);
+        expect(store.leaderboard({})[1]).toEqual({ rank: 2, trainee: 'Bo', team: 'blue', scenario: 'rollback-storm', difficulty: 'normal', score: 90, ttrMs: 60_000, finishedAt: '2026-01-01T00:02:00.000Z', drillId: 'bo-1' });
+        expect(ids(store.leaderboard({ scenario: 'rollback-storm', difficulty: 'normal', limit: 2 }))).toEqual(['bo-1', 'cy-1']);
+        expect(ids(store.leaderboard({ difficulty: 'hard' }))).toEqual(['dee-hard']);
+        expect(ids(store.leaderboard({ scenario: 'rollback-storm', finishedBefore: '2026-01-01T00:02:00.000Z' }))).toEqual(['bo-1', 'eve-none', 'ada-1']);
+      } finally {
+        store.close();
+      }
+    });
+
+    it('re-scores the drills older rules scored, once', () => {
+      const store = engine.open();
+      try {
+        store.save(drill('old', 'Ada', 50, { score: score(50, 1000, 1) }));
+        store.save(drill('new', 'Bo', 60));
+        expect(store.rescoreOlder(2, (old) => ({ ...old.score, total: 71, rulesVersion: 2 }))).toBe(1);
+        expect(store.get('old')?.score).toMatchObject({ total: 71, rulesVersion: 2 });
+        expect(store.leaderboard({}).map((row) => [row.drillId, row.score])).toEqual([
+          ['old', 71],
+          ['new', 60],
+        ]);
+        expect(store.rescoreOlder(2, () => score(0, null))).toBe(0);
+      } finally {
+        store.close();
+      }
+    });
+
+    it('keeps attendance in joining order, and sessions updated in place', () => {
+      const store = engine.open();
+      try {
+        const joined = (session: string, name: string, at: string) => ({ session, title: 'Tuesday', team: 'blue', name, role: 'responder', joinedAt: at });
+        store.recordAttendance(joined('AAAAAA', 'Ada', '2026-01-01T00:00:02.000Z'));
+        store.recordAttendance(joined('BBBBBB', 'Bo', '2026-01-01T00:00:01.000Z'));
+        store.recordAttendance(joined('AAAAAA', '\tTab', '2026-01-01T00:00:03.000Z'));
+        expect(store.attendance().map((row) => row.name)).toEqual(['Ada', 'Bo', '\tTab']);
+        expect(store.attendance('AAAAAA')).toEqual([joined('AAAAAA', 'Ada', '2026-01-01T00:00:02.000Z'), joined('AAAAAA', '\tTab', '2026-01-01T00:00:03.000Z')]);
+        const session = { code: 'AAAAAA', title: 'T', team: 'blue', scenario: 'rollback-storm', difficulty: 'normal', seed: 2 ** 31 - 2, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, endedAt: null, drillId: null };
+        store.saveSession({ ...session, code: 'BBBBBB', createdAt: '2026-01-02T00:00:00.000Z' });
+        store.saveSession(session);
+        store.saveSession({ ...session, startedAt: '2026-01-01T00:01:00.000Z', endedAt: '2026-01-01T01:00:00.000Z', drillId: 'd1', endedWhy: 'why not' });
+        expect(store.sessions()).toEqual([
+          { ...session, startedAt: '2026-01-01T00:01:00.000Z', endedAt: '2026-01-01T01:00:00.000Z', drillId: 'd1', endedWhy: 'why not' },
+          { ...session, code: 'BBBBBB', createdAt: '2026-01-02T00:00:00.000Z', endedWhy: null },
+        ]);
+      } finally {
+        store.close();
+      }
+    });
+
+    it('keeps live drills and their inputs in order, one per slot, until ended', () => {
+      const store = engine.open();
+      try {
+        const live = (id: string, slot: string, startedAt: string) => ({ id, slot, options: { scenario: 'rollback-storm', seed: 7 }, extra: { adminToken: 'a' }, startedAt });
+        store.beginLive(live('one', 'solo:9090', '2026-01-01T00:00:00.000Z'));
+        store.beginLive(live('two', 'session:AAAAAA', '2026-01-01T00:00:00.000Z'));
+        expect(store.liveDrills().map((record) => record.id)).toEqual(['one', 'two']);
+        store.beginLive(live('three', 'solo:9090', '2026-01-01T00:00:01.000Z'));
+        expect(store.liveDrills().map((record) => record.id)).toEqual(['two', 'three']);
+        store.appendInput('two', 0, { simMs: 0, wallMs: 1_767_225_600_000, input: { kind: 'start' } });
+        const checkpoint = { fingerprint: 'abc', parts: { clock: 5, world: 'def' } };
+        store.appendInput('two', 1, { simMs: 40 * 86_400_000, wallMs: 1_767_225_600_500, input: { kind: 'advance', ms: 60_000, reason: 'skip' }, checkpoint });
+        expect(() => store.appendInput('two', 1, { simMs: 0, wallMs: 0, input: { kind: 'pause' } })).toThrow();
+        expect(store.liveInputs('two')).toEqual([
+          { simMs: 0, wallMs: 1_767_225_600_000, input: { kind: 'start' } },
+          { simMs: 40 * 86_400_000, wallMs: 1_767_225_600_500, input: { kind: 'advance', ms: 60_000, reason: 'skip' }, checkpoint },
+        ]);
+        store.updateLiveExtra('two', { adminToken: 'a', port: 9101 });
+        expect(store.liveDrills()[0]).toEqual({ ...live('two', 'session:AAAAAA', '2026-01-01T00:00:00.000Z'), extra: { adminToken: 'a', port: 9101 } });
+        store.endLive('two', 'finished');
+        expect(store.liveDrills().map((record) => record.id)).toEqual(['three']);
+        // Ended drills keep their inputs (a later rewind reads them).
+        expect(store.liveInputs('two')).toHaveLength(2);
+      } finally {
+        store.close();
+      }
+    });
+  });
+}
+
+describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => {
+  it('migrates once when two start together, and each sees what the other wrote', () => {
+    const url = postgres!.createDatabase('shared');
+    const first = new PostgresDrillStore(url);
+    const second = new PostgresDrillStore(url);
+    try {
+      expect(first.schemaVersion()).toBe(second.schemaVersion());
+      first.save(drill('from-first', 'Ada', 80));
+      second.save(drill('from-second', 'Bo', 90));
+      expect(first.leaderboard({}).map((row) => row.drillId)).toEqual(['from-second', 'from-first']);
+      expect(second.get('from-first')?.trainee).toBe('Ada');
+      // Opened again on a migrated database: nothing to do, nothing done twice.
+      new PostgresDrillStore(url).close();
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
+  it('says plainly when the server cannot be reached', () => {
+    const closed = `postgres://gameday@127.0.0.1:${postgres!.port}/no_such_database`;
+    expect(() => new PostgresDrillStore(closed)).toThrow(StoreError);
+    expect(() => new PostgresDrillStore(closed)).toThrow(/cannot use the PostgreSQL store: PostgreSQL at 127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist/);
+  });
+
+  it('commits an input before the call returns: another connection reads it at once', () => {
+    const url = postgres!.createDatabase('durable');
+    const writer = new PostgresDrillStore(url);
+    const reader = new PostgresDrillStore(url);
+    try {
+      writer.beginLive({ id: 'live', slot: 'solo:1', options: {}, extra: {}, startedAt: '2026-01-01T00:00:00.000Z' });
+      for (let seq = 0; seq < 50; seq++) {
+        writer.appendInput('live', seq, { simMs: seq, wallMs: seq, input: { kind: 'advance', ms: 1, reason: 'tick' } });
+        expect(reader.liveInputs('live')).toHaveLength(seq + 1);
+      }
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+});
