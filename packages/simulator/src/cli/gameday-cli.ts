@@ -5,6 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
@@ -14,6 +15,8 @@ import { LiveDrillLog } from '../storage/live-drill-log';
 import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
+import { PostgresDrillStore } from '../storage/postgres-drill-store';
+import type { DrillStore } from '../storage/drill-store';
 import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
 import { GameDayHub } from '../gameday/game-day-hub';
 import { createReadinessMetrics } from '../metrics/readiness-metrics';
@@ -42,6 +45,25 @@ function httpUrl(value: string): string {
   return value;
 }
 
+function postgresUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('must be a PostgreSQL URL, such as postgres://gameday@127.0.0.1:5432/gameday');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new InvalidArgumentError(`must be a postgres:// or postgresql:// URL, not ${url.protocol}//; without --store the embedded SQLite store in --data-dir is used`);
+  if (url.pathname.length <= 1) throw new InvalidArgumentError('must name the database, such as postgres://gameday@127.0.0.1:5432/gameday');
+  return value;
+}
+
+/** Where the store is, for the start-up lines: never the password. */
+function storeLine(options: { store?: string; dataDir: string }): string {
+  if (!options.store) return `SQLite ${join(options.dataDir, 'gameday.db')}`;
+  const url = new URL(options.store);
+  return `PostgreSQL ${url.host}${url.pathname}`;
+}
+
 function readableFile(value: string): string {
   const path = resolve(value);
   if (!existsSync(path) || !statSync(path).isFile()) throw new InvalidArgumentError(`${value} is not a file; name the runbook's Markdown file`);
@@ -63,6 +85,8 @@ interface ServeOptions {
   speed: number;
   difficulty: Difficulty;
   dataDir: string;
+  /** A PostgreSQL URL: the store several instances share, instead of the embedded SQLite. */
+  store?: string;
   openHint?: boolean;
   log: string;
   alertWebhook?: string;
@@ -107,10 +131,10 @@ async function serve(options: ServeOptions): Promise<void> {
   const webhook = options.alertWebhook ? new AlertWebhook(options.alertWebhook, () => externalUrl) : undefined;
   const onAlert = webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {};
   const uiDir = resolve(simulatorBinDir(), '..', '..', 'trainer-ui', 'dist');
-  let store: SqliteDrillStore;
+  let store: DrillStore;
   try {
     mkdirSync(options.dataDir, { recursive: true });
-    store = new SqliteDrillStore(join(options.dataDir, 'gameday.db'));
+    store = options.store ? new PostgresDrillStore(options.store) : new SqliteDrillStore(join(options.dataDir, 'gameday.db'));
   } catch (error) {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
@@ -118,7 +142,10 @@ async function serve(options: ServeOptions): Promise<void> {
   // The drill this server ran on this port before a restart (a kill -9, a deploy) goes on where
   // it was: rebuilt from its inputs, with its tokens. One that does not rebuild the same is kept
   // readable, its clock stopped, and the log says what diverged.
-  const soloSlot = `solo:${options.port}`;
+  // With a shared store, instances are told apart by machine and data folder (each has its own):
+  // each resumes only its own drill, even when they all listen on 9090 behind a balancer.
+  const instance = options.store ? `${hostname()}:${resolve(options.dataDir)}` : undefined;
+  const soloSlot = instance ? `solo:${instance}:${options.port}` : `solo:${options.port}`;
   let resumed = options.port === 0 ? undefined : store.liveDrills().find((candidate) => candidate.slot === soloSlot);
   // Asked on the command line for a different drill than the live one: that is a new drill, and
   // the old one is ended (its inputs stay in the store), said plainly rather than ignored.
@@ -174,6 +201,7 @@ async function serve(options: ServeOptions): Promise<void> {
       announceWebhook: options.announceWebhook,
       ...(webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {}),
       log: (message) => process.stderr.write(`gameday: ${message}\n`),
+      instance,
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
       startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub, terminal, logger: false }),
     });
@@ -208,6 +236,7 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`  trainer UI    ${record.url}/#token=${encodeURIComponent(tokens.admin)}${existsSync(resolve(uiDir, 'index.html')) ? '' : '  (not built: run pnpm build)'}\n`);
   out.write(`  clock         ${drill.clock.mode}${drill.clock.mode === 'realtime' ? ` x${drill.clock.speed}` : ' (advance with POST /_sim/clock/advance)'}\n`);
   out.write(`  seed          ${drill.options.seed}   difficulty ${drill.options.difficulty}\n`);
+  out.write(`  store         ${storeLine(options)}\n`);
   if (resumedLine) out.write(`  live drill    ${drill.scenario.id}: ${resumedLine}\n`);
   if (setAsideLine) out.write(`  live drill    ${setAsideLine}; starting the drill asked for\n`);
   for (const line of restored) out.write(`  game-day      ${line}\n`);
@@ -263,6 +292,7 @@ export function gamedayProgram(): Command {
     .addOption(new Option('--speed <x>', 'simulated seconds per wall second (realtime clock)').default(1).argParser(positiveNumber))
     .addOption(new Option('--difficulty <level>', 'easy, normal or hard').default('normal').choices(difficulties))
     .addOption(new Option('--data-dir <dir>', 'where drills, serve records and storage live').default(defaultDataDir()))
+    .addOption(new Option('--store <url>', 'keep drills, leaderboards and sessions in this PostgreSQL database (postgres://user@host:port/db), shared by every instance given it; default: SQLite in --data-dir').argParser(postgresUrl))
     .addOption(new Option('--log <level>', 'server log level').default('warn').choices(['silent', 'error', 'warn', 'info', 'debug']))
     .addOption(new Option('--alert-webhook <url>', 'also send alerts to this URL in Alertmanager webhook format').env('GAMEDAY_ALERT_WEBHOOK').argParser(httpUrl))
     .addOption(new Option('--announce-webhook <url>', 'post game-day announcements to this Slack-compatible incoming webhook').env('GAMEDAY_ANNOUNCE_WEBHOOK').argParser(httpUrl))

@@ -65,6 +65,11 @@ export interface HubOptions {
   onAlert?: ((notice: AlertNotice) => void) | undefined;
   /** Reports what went wrong away from any request (a schedule that could not open, a webhook that failed). */
   log?: ((message: string) => void) | undefined;
+  /**
+   * Which instance this is, with a store shared by several (`--store postgres://…`): its live
+   * sessions are marked with it, and it rebuilds only its own. Taking over another's is for leases.
+   */
+  instance?: string | undefined;
 }
 
 export interface SessionSummary {
@@ -107,6 +112,8 @@ interface SessionExtra {
   createdAt: string;
   /** Where its server listened: a rebuilt session listens there again when it can. */
   port: number;
+  /** The instance that runs it, with a shared store. */
+  instance?: string;
 }
 
 const sessionSlot = (code: string) => `session:${code}`;
@@ -199,7 +206,14 @@ export class GameDayHub {
   }
 
   private extra(session: GameDaySession): Record<string, unknown> {
-    const extra: SessionExtra = { code: session.code, adminToken: session.adminToken, settings: session.settings, createdAt: session.createdAt, port: session.endpoint!.port };
+    const extra: SessionExtra = {
+      code: session.code,
+      adminToken: session.adminToken,
+      settings: session.settings,
+      createdAt: session.createdAt,
+      port: session.endpoint!.port,
+      ...(this.options.instance === undefined ? {} : { instance: this.options.instance }),
+    };
     return { ...extra };
   }
 
@@ -212,10 +226,14 @@ export class GameDayHub {
    */
   async restore(): Promise<string[]> {
     const store = this.options.store;
-    const live = new Map(store.liveDrills().filter((record) => record.slot.startsWith('session:')).map((record) => [record.slot.slice('session:'.length), record]));
+    const sessionLogs = store.liveDrills().filter((record) => record.slot.startsWith('session:'));
+    const mine = (record: LiveDrillRecord) => record.extra.instance === this.options.instance;
+    const live = new Map(sessionLogs.filter(mine).map((record) => [record.slot.slice('session:'.length), record]));
+    // Another instance's sessions on a shared store are that instance's to rebuild, not ours to end.
+    const others = new Set(sessionLogs.filter((record) => !mine(record)).map((record) => record.slot.slice('session:'.length)));
     const lines: string[] = [];
     for (const row of store.sessions()) {
-      if (row.endedAt !== null || this.sessions.has(row.code)) continue;
+      if (row.endedAt !== null || this.sessions.has(row.code) || others.has(row.code)) continue;
       const record = live.get(row.code);
       live.delete(row.code);
       const endRow = (why: string) => {
