@@ -12,7 +12,7 @@ import { PostgresDrillStore, SqliteDrillStore, StoreError, type DrillScore, type
 import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
 
 const score = (total: number, ttrMs: number | null, rulesVersion = 2): DrillScore =>
-  ({ total, max: 100, scenario: 'rollback-storm', trueSeverity: 'P1', ttaMs: 1000, ttmMs: null, ttrMs, dimensions: [], actions: [], harmful: [], injected: [], rulesVersion, outcome: null }) as DrillScore;
+  ({ total, max: 100, scenario: 'rollback-storm', trueSeverity: 'P1', ttaMs: 1000, ttmMs: null, ttrMs, dimensions: [], actions: [], harmful: [], injected: [], rulesVersion, outcome: null });
 
 const drill = (id: string, trainee: string, total: number, options: Partial<FinishedDrill> = {}): FinishedDrill => ({
   id,

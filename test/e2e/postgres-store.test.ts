@@ -51,8 +51,8 @@ describe.skipIf('missing' in binaries)('two gameday serve instances on one Postg
   it('share finished drills and the leaderboard', async () => {
     const store = ['--store', postgres!.url, '--clock', 'virtual'];
     const [one, two] = await Promise.all([startSimulator(store), startSimulator(store)]);
-    running.push(one!, two!);
-    expect(await startupLine(one!, /store {9}.*/)).toBe(`store         PostgreSQL 127.0.0.1:${postgres!.port}/gameday`);
+    running.push(one, two);
+    expect(await startupLine(one, /store {9}.*/)).toBe(`store         PostgreSQL 127.0.0.1:${postgres!.port}/gameday`);
     // Each instance's own drill is live in a slot of its own (machine, data folder, port): neither replaced the other's.
     const slot = (sim: ServedSimulator) => `solo:${hostname()}:${sim.dataDir}:0`;
     const liveSlots = () => {
@@ -63,12 +63,12 @@ describe.skipIf('missing' in binaries)('two gameday serve instances on one Postg
         reader.close();
       }
     };
-    expect(liveSlots()).toEqual([slot(one!), slot(two!)].sort());
+    expect(liveSlots()).toEqual([slot(one), slot(two)].sort());
 
-    const lin = await finishSurprise(one!, 'Lin');
-    expect(await board(two!)).toEqual([`Lin:${lin}`]);
-    const kai = await finishSurprise(two!, 'Kai');
-    expect(await board(one!)).toEqual([`Kai:${kai}`, `Lin:${lin}`].sort());
+    const lin = await finishSurprise(one, 'Lin');
+    expect(await board(two)).toEqual([`Lin:${lin}`]);
+    const kai = await finishSurprise(two, 'Kai');
+    expect(await board(one)).toEqual([`Kai:${kai}`, `Lin:${lin}`].sort());
 
     // Kept by the server, not the process: a third instance started afterwards ranks both.
     const three = await startSimulator(store);

@@ -16,9 +16,10 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-function hubOn(store: SqliteDrillStore, dataDir: string): GameDayHub {
+function hubOn(store: SqliteDrillStore, dataDir: string, instance?: string): GameDayHub {
   const readiness = createReadinessMetrics();
   const hub: GameDayHub = new GameDayHub({
+    instance,
     dataDir,
     host: '127.0.0.1',
     store,
@@ -115,5 +116,28 @@ describe('a game-day session survives a restart of its server', () => {
     cleanup.push(() => hub.closeAll());
     expect(await hub.restore()).toEqual(['ABCDEF: ENDED: the server stopped and the session has no input log to rebuild it from']);
     expect(store.sessions()[0]).toMatchObject({ code: 'ABCDEF', endedAt: expect.any(String) as unknown, endedWhy: 'the server stopped and the session has no input log to rebuild it from' });
+  });
+
+  it('with a store shared by instances, rebuilds only its own instance\'s sessions and leaves the others\' live', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gameday-restore-'));
+    const otherDir = mkdtempSync(join(tmpdir(), 'gameday-restore-'));
+    const store = new SqliteDrillStore(join(dataDir, 'gameday.db'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(otherDir, { recursive: true, force: true }), () => store.close());
+    const first = hubOn(store, dataDir, 'host-a:/data');
+    const other = hubOn(store, otherDir, 'host-b:/data');
+    cleanup.push(() => other.closeAll());
+    const theirs = await other.createSession({ scenario: 'rollback-storm', team: 'red', seed: 5 });
+    const ours = await first.createSession({ scenario: 'rollback-storm', team: 'blue', seed: 4 });
+    await first.closeAll();
+    const theirLog = store.liveDrills().find((record) => record.slot === `session:${theirs.code}`);
+    expect(theirLog?.extra).toMatchObject({ instance: 'host-b:/data' });
+
+    const again = hubOn(store, dataDir, 'host-a:/data');
+    cleanup.push(() => again.closeAll());
+    expect(await again.restore()).toEqual([expect.stringMatching(new RegExp(`^${ours.code}: resumed `))]);
+    expect(() => again.get(theirs.code)).toThrow(/no game-day/);
+    // Theirs is still live, its row not ended: another instance's to rebuild.
+    expect(store.liveDrills().map((record) => record.id)).toContain(theirLog!.id);
+    expect(store.sessions().find((row) => row.code === theirs.code)?.endedAt).toBeNull();
   });
 });
