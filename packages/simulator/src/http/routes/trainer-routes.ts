@@ -257,7 +257,7 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
   };
   const readable = { ...authErrors, 404: ErrorSchema };
   /** The debrief, with its origin beside it (a branch) or its ghost (a race). */
-  const debriefWithComparisons = (finished: ReturnType<typeof finishedDrill>) => ({ ...debriefOf(finished), comparisons: runComparisons(fastify.store, finished) });
+  const debriefWithComparisons = (finished: ReturnType<typeof finishedDrill>) => ({ ...debriefOf(finished), durationMs: finished.durationMs, comparisons: runComparisons(fastify.store, finished) });
 
   fastify.get(
     '/trainer/debrief',
