@@ -194,7 +194,9 @@ export function runComparisons(store: DrillStore, finished: FinishedDrill): { br
   const origin = options?.branchOf ? store.get(options.branchOf.drillId) : undefined;
   if (run && options?.branchOf && origin) {
     const originRun = store.finishedRun(origin.id);
-    const difference = originRun ? firstDifference(originRun.inputs, run.inputs) : null;
+    // The request that made the branch is the branch's first entry, not something it did differently.
+    const made = (recorded: RecordedInput) => recorded.input.kind === 'journal' && /^POST \/trainer\/drills\/[^/]+\/branch$/.test(recorded.input.entry.action);
+    const difference = originRun ? firstDifference(originRun.inputs, run.inputs.filter((recorded) => !made(recorded))) : null;
     const impactDelta: Record<string, number> = {};
     for (const key of new Set([...Object.keys(origin.impact), ...Object.keys(finished.impact)])) impactDelta[key] = (finished.impact[key] ?? 0) - (origin.impact[key] ?? 0);
     branch = {

@@ -58,7 +58,7 @@ function BranchComparisonTable({ comparison }: { comparison: BranchComparison })
   const { origin, branch, firstDifference } = comparison;
   return (
     <section className="comparison" aria-label="Branch and origin">
-      <h3>This branch beside its origin (branched at {offset(comparison.atMs)})</h3>
+      <h3>This branch beside its origin (branched at T{offset(comparison.atMs)} from the start)</h3>
       <table>
         <thead>
           <tr>
@@ -87,7 +87,7 @@ function BranchComparisonTable({ comparison }: { comparison: BranchComparison })
       </table>
       <p>
         {firstDifference
-          ? `The two first differ at ${offset(firstDifference.simMs)}: the origin ${firstDifference.origin ? `did ${firstDifference.origin}` : 'did nothing more'}, this branch ${firstDifference.branch ? `did ${firstDifference.branch}` : 'did nothing more'}.`
+          ? `The two first differ at T${offset(firstDifference.simMs)}: the origin ${firstDifference.origin ? `did ${firstDifference.origin}` : 'did nothing more'}, this branch ${firstDifference.branch ? `did ${firstDifference.branch}` : 'did nothing more'}.`
           : 'The two did the same things at the same moments.'}
       </p>
     </section>
