@@ -90,7 +90,10 @@ describe('rewinding a finished drill', () => {
     started = performance.now();
     for (let minute = 51; minute <= 60; minute++) rewinds.at(finished, Math.min(finished.durationMs, minute * 60_000));
     const scrubMs = (performance.now() - started) / 10;
-    process.stdout.write(`rewind of a 60-min drill: cold open at 50 min ${coldMs.toFixed(0)} ms, each 1-min scrub forward ${scrubMs.toFixed(1)} ms\n`);
+    started = performance.now();
+    new DrillRewinds(store).at(finished, finished.durationMs);
+    const wholeMs = performance.now() - started;
+    process.stdout.write(`rewind of a 60-min drill: cold open at 50 min ${coldMs.toFixed(0)} ms, at its end ${wholeMs.toFixed(0)} ms; each 1-min scrub forward ${scrubMs.toFixed(1)} ms\n`);
     expect(scrubMs).toBeLessThan(coldMs);
     store.close();
   });
