@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { alertNames, findScenario } from '@gameday/scenarios';
-import { Drill } from '../drill/drill';
+import { Drill, type DrillOptions } from '../drill/drill';
+import { replayDrill } from '../drill/drill-inputs';
 import { applyIntent } from '../drill/responder-intents';
 import { acknowledgePage, declareSeverity, joinBridge } from '../drill/trainee-actions';
 import { traineeView } from '../drill/trainee-view';
@@ -118,6 +119,14 @@ describe('branching a finished drill', () => {
     branch.clock.advanceBy(5_000);
     branch.record({ source: 'admin', action: 'POST /admin/speculation/drain', outcome: 'accepted', status: 200 });
     branch.clock.advanceBy(60_000);
+    // Rebuilt from its own log (a restart), the branch is the same world.
+    const record = store.liveDrills().find((live) => live.id === log.drillId)!;
+    const { drill: rebuilt, divergence } = replayDrill(record.options as unknown as DrillOptions, store.liveInputs(log.drillId));
+    expect(divergence).toBeNull();
+    // A virtual clock stands at the last input's moment: moved on to the branch's.
+    rebuilt.clock.advanceTo(branch.clock.now());
+    expect(worldFingerprint(rebuilt)).toBe(worldFingerprint(branch));
+    rebuilt.stop();
     const finished = finishDrill(branch, store);
     branch.stop();
     const { branch: comparison, ghost } = runComparisons(store, finished);
