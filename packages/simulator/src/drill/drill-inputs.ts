@@ -147,6 +147,17 @@ export function applyInput(drill: Drill, input: DrillInput, other?: (input: Extr
   }
 }
 
+/**
+ * A game-day session's input as far as the drill is concerned: its facilitator's pause and resume
+ * act on the clock (true); the others (joins, start, hints) change nothing in the world (false).
+ */
+export function sessionClockInput(input: Extract<DrillInput, { kind: 'session' }>, drill: Drill): boolean {
+  if (input.action === 'pause') drill.clock.pause();
+  else if (input.action === 'resume') drill.clock.resume();
+  else return false;
+  return true;
+}
+
 /** Where a replay left the recorded drill: the input whose checkpoint the rebuilt world did not match. */
 export interface Divergence {
   /** The input's place in the log (0-based). */

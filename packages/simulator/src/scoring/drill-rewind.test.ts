@@ -71,6 +71,26 @@ describe('rewinding a finished drill', () => {
     });
   }
 
+  it("a game-day's drill: its session's joins change nothing, its facilitator's pause holds the clock; it cannot be branched", () => {
+    const store = new SqliteDrillStore(':memory:');
+    const drill = new Drill({ scenario: 'proof-backlog', seed: 9, clock: 'virtual', speed: 1, difficulty: 'normal' });
+    LiveDrillLog.begin(store, 'session:ABC123', drill, {});
+    drill.asInput(() => ({ kind: 'session', action: 'join', args: { name: 'Ada' } }), () => undefined);
+    drill.start();
+    drill.clock.advanceBy(120_000);
+    drill.asInput(() => ({ kind: 'session', action: 'pause', args: {} }), () => drill.clock.pause());
+    drill.asInput(() => ({ kind: 'session', action: 'resume', args: {} }), () => drill.clock.resume());
+    drill.clock.advanceBy(60_000);
+    const before = worldFingerprint(drill);
+    drill.clock.advanceBy(1_000);
+    const finished = finishDrill(drill, store);
+    drill.stop();
+    const rewinds = new DrillRewinds(store);
+    expect(rewinds.at(finished, 180_000).fingerprint).toBe(before);
+    expect(() => branchDrill(store, rewinds, finished, 60_000)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    store.close();
+  });
+
   it('refuses a moment outside 0..duration, naming the field and the range', () => {
     const store = new SqliteDrillStore(':memory:');
     const { finished } = playAndFinish(store, 'baseline', 5, 3);

@@ -7,13 +7,16 @@
  * drill's timeline at the moments it took them.
  */
 import { GamedayError } from '../core/gameday-error';
-import { DrillReplayer, type RecordedInput } from '../drill/drill-inputs';
+import { DrillReplayer, sessionClockInput, type RecordedInput, type ReplayOptions } from '../drill/drill-inputs';
 import { Drill, type DrillOptions, type GhostRun } from '../drill/drill';
 import type { SeriesSample } from '../drill/metric-series';
 import { responderSteps, traineeView, type TraineeView } from '../drill/trainee-view';
 import { worldFingerprint } from '../drill/world-fingerprint';
 import type { DrillStore, FinishedDrill, FinishedRun } from '../storage/drill-store';
 import { currentScore, debriefOf, type PathStep } from './drill-debrief';
+
+/** A game-day's drill replays without its session: the facilitator's pause and resume still act on the clock. */
+const withoutSession: ReplayOptions = { other: (input, drill) => void sessionClockInput(input, drill) };
 
 /** A finished drill as it was at one moment: what its drill page showed, read-only. */
 export interface RewindView {
@@ -60,7 +63,7 @@ export class DrillRewinds {
     if (!replayer || replayer.simMs > simMs) {
       replayer?.drill.stop();
       const run = recordedRun(this.store, finished);
-      replayer = new DrillReplayer(run.options as unknown as DrillOptions, run.inputs);
+      replayer = new DrillReplayer(run.options as unknown as DrillOptions, run.inputs, withoutSession);
     }
     // Most recently used last: the oldest is let go first.
     this.replays.delete(finished.id);
@@ -99,6 +102,9 @@ export class DrillRewinds {
 export function branchDrill(store: DrillStore, rewinds: DrillRewinds, origin: FinishedDrill, atMs: number, carry: Partial<DrillOptions> = {}): Drill {
   const moment = checkedMoment(origin, atMs, 'atMs', Math.max(0, origin.durationMs - 1));
   const run = recordedRun(store, origin);
+  if (run.inputs.some((recorded) => recorded.input.kind === 'session' && recorded.simMs <= moment)) {
+    throw new GamedayError('CONFLICT', `drill ${origin.id} is a game-day's: it can be rewound, but a branch of it would carry the session's inputs into a solo drill`);
+  }
   const { ghost: _ghost, ...options } = run.options as unknown as DrillOptions;
   const replayer = new DrillReplayer({ ...options, ...carry, ranked: false, branchOf: { drillId: origin.id, atMs: moment } }, run.inputs).advanceTo(moment, true);
   const expected = rewinds.fingerprintAt(origin, moment);
