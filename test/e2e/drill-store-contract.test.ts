@@ -165,6 +165,33 @@ for (const engine of engines) {
         store.close();
       }
     });
+
+    it('keeps a finished drill\'s inputs by its id, and finds the best run to race on a scenario, difficulty and seed', () => {
+      const store = engine.open();
+      try {
+        const live = (id: string, seed: number) => ({ id, slot: `solo:${id}`, options: { scenario: 'rollback-storm', seed, difficulty: 'normal' }, extra: {}, startedAt: '2026-01-01T00:00:00.000Z' });
+        store.beginLive(live('live-a', 7));
+        store.appendInput('live-a', 0, { simMs: 0, wallMs: 1, input: { kind: 'start' } });
+        store.beginLive(live('live-b', 8));
+        store.beginLive(live('live-c', 7));
+        store.save(drill('fin-a', 'Ada', 70));
+        store.save(drill('fin-b', 'Bo', 90));
+        store.save(drill('fin-c', 'Cy', 95, { ranked: false }));
+        store.save(drill('fin-none', 'Dee', 99));
+        store.linkFinished('live-a', 'fin-a');
+        store.linkFinished('live-b', 'fin-b');
+        store.linkFinished('live-c', 'fin-c');
+        expect(store.finishedRun('fin-a')).toEqual({ finishedId: 'fin-a', liveId: 'live-a', options: live('live-a', 7).options, inputs: [{ simMs: 0, wallMs: 1, input: { kind: 'start' } }] });
+        expect(store.finishedRun('fin-none')).toBeUndefined();
+        // Ranked, inputs kept: fin-none has none, fin-c is practice.
+        expect(store.bestRun({ scenario: 'rollback-storm', difficulty: 'normal' })?.id).toBe('fin-b');
+        expect(store.bestRun({ scenario: 'rollback-storm', difficulty: 'normal', seed: 7 })?.id).toBe('fin-a');
+        expect(store.bestRun({ scenario: 'rollback-storm', difficulty: 'normal', seed: 9 })).toBeUndefined();
+        expect(store.bestRun({ scenario: 'rollback-storm', difficulty: 'hard' })).toBeUndefined();
+      } finally {
+        store.close();
+      }
+    });
   });
 }
 
@@ -174,7 +201,8 @@ describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => 
     const first = new PostgresDrillStore(url);
     const second = new PostgresDrillStore(url);
     try {
-      expect(first.schemaVersion()).toBe(second.schemaVersion());
+      expect(first.schemaVersion()).toBe(2);
+      expect(second.schemaVersion()).toBe(2);
       first.save(drill('from-first', 'Ada', 80));
       second.save(drill('from-second', 'Bo', 90));
       expect(first.leaderboard({}).map((row) => row.drillId)).toEqual(['from-second', 'from-first']);
@@ -184,6 +212,25 @@ describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => 
     } finally {
       first.close();
       second.close();
+    }
+  });
+
+  it('brings a store made by an older gameday up to date on connect, keeping its rows', () => {
+    const url = postgres!.createDatabase('older');
+    const made = new PostgresDrillStore(url);
+    made.save(drill('kept', 'Ada', 80));
+    made.close();
+    // As version 1 left it: before a finished drill's inputs were kept by its id.
+    postgres!.psql('older', 'DROP INDEX live_drills_finished; ALTER TABLE live_drills DROP COLUMN finished_id; UPDATE gameday_schema SET version = 1');
+    const store = new PostgresDrillStore(url);
+    try {
+      expect(store.schemaVersion()).toBe(2);
+      expect(store.get('kept')?.trainee).toBe('Ada');
+      store.beginLive({ id: 'live', slot: 'solo:1', options: { seed: 1 }, extra: {}, startedAt: '2026-01-01T00:00:00.000Z' });
+      store.linkFinished('live', 'kept');
+      expect(store.finishedRun('kept')?.liveId).toBe('live');
+    } finally {
+      store.close();
     }
   });
 

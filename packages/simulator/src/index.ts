@@ -56,6 +56,7 @@ export { applyIntent } from './drill/responder-intents';
 export { liveOptions, replayDrill } from './drill/drill-inputs';
 export { advanceClock } from './drill/clock-controls';
 export type { Debrief, PathStep } from './scoring/drill-debrief';
+export type { BranchComparison, GhostComparison, RewindView, RunSummary } from './scoring/drill-rewind';
 export { postmortemDraft } from './scoring/postmortem-draft';
 export { SqliteDrillStore } from './storage/sqlite-drill-store';
 export { PostgresDrillStore } from './storage/postgres-drill-store';

@@ -17,6 +17,8 @@ export interface PostgresServer {
   port: number;
   /** A fresh database on the same server, for a test that wants an empty store. */
   createDatabase(name: string): string;
+  /** Runs SQL (the test's own text) in a database with psql; returns its unaligned output. */
+  psql(database: string, sql: string): string;
   stop(): void;
 }
 
@@ -67,7 +69,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   // fsync off: a test cluster is thrown away, and it makes each commit ~a tenth of the time.
   run('pg_ctl', ['-D', dataDir, '-w', '-t', '30', '-l', join(folder, 'postgres.log'), '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`, 'start']);
-  const psql = (sql: string) => run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'gameday', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql]);
+  const psql = (sql: string, database = 'postgres') => run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'gameday', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql]);
   psql('CREATE DATABASE gameday');
   let stopped = false;
   return {
@@ -78,6 +80,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       psql(`CREATE DATABASE ${name}`);
       return `postgres://gameday@127.0.0.1:${port}/${name}`;
     },
+    psql: (database, sql) => psql(sql, database),
     stop() {
       if (stopped) return;
       stopped = true;

@@ -148,6 +148,17 @@ export function applyInput(drill: Drill, input: DrillInput, other?: (input: Extr
   }
 }
 
+/**
+ * A game-day session's input as far as the drill is concerned: its facilitator's pause and resume
+ * act on the clock (true); the others (joins, start, hints) change nothing in the world (false).
+ */
+export function sessionClockInput(input: Extract<DrillInput, { kind: 'session' }>, drill: Drill): boolean {
+  if (input.action === 'pause') drill.clock.pause();
+  else if (input.action === 'resume') drill.clock.resume();
+  else return false;
+  return true;
+}
+
 /** Where a replay left the recorded drill: the input whose checkpoint the rebuilt world did not match. */
 export interface Divergence {
   /** The input's place in the log (0-based). */
@@ -173,41 +184,84 @@ export interface ReplayOptions {
 }
 
 /**
- * Rebuilds a drill from its options and inputs: each input is applied at its simulated moment,
- * on the drill's own clock held still (a realtime drill follows the wall again only once it is
- * rebuilt), and each checkpoint is compared with the rebuilt world before its input. At the
- * first difference the replay stops there and says what diverged, so a drill is never silently
- * wrong. A realtime drill that was running goes on by the wall time that passed since its last
- * input (the clock of a real service kept going while the trainer was down); a paused one stays
- * where it was paused.
+ * Replays a drill's inputs forward, as far as asked: each input applied at its simulated moment,
+ * on the drill's own clock held still, each checkpoint compared with the rebuilt world before its
+ * input. At the first difference it stops there and says what diverged, so a drill is never
+ * silently wrong. `replayDrill` runs one to the end; a rewind keeps one and moves it forward as a
+ * trainee scrubs, so a later moment costs only the inputs between.
  */
-export function replayDrill(options: DrillOptions, inputs: readonly RecordedInput[], replay: ReplayOptions = {}): ReplayResult {
-  const drill = new Drill(options);
-  let wallMs = inputs[0]?.wallMs ?? Date.now();
-  drill.beginReplay(() => wallMs);
-  let applied = 0;
-  let divergence: Divergence | null = null;
-  for (const [index, recorded] of inputs.entries()) {
-    // An entry keeps the wall moment it was stamped with; what the world records on the way to an input, that input's.
-    const stamped = recorded.input.kind === 'journal' ? (recorded.input.entry as { wallMs?: unknown }).wallMs : undefined;
-    wallMs = typeof stamped === 'number' ? stamped : recorded.wallMs;
-    if (drill.started && recorded.simMs > drill.clock.now()) drill.clock.advanceTo(recorded.simMs);
-    if (recorded.checkpoint) {
-      const parts = divergedParts(recorded.checkpoint, worldCheckpoint(drill));
-      if (parts.length > 0) {
-        divergence = { index, simMs: recorded.simMs, parts };
+export class DrillReplayer {
+  readonly drill: Drill;
+  divergence: Divergence | null = null;
+  /** How many inputs were applied. */
+  applied = 0;
+  private wallMs: number;
+
+  constructor(
+    options: DrillOptions,
+    readonly inputs: readonly RecordedInput[],
+    private readonly replay: ReplayOptions = {},
+  ) {
+    this.drill = new Drill(options);
+    this.wallMs = inputs[0]?.wallMs ?? Date.now();
+    this.drill.beginReplay(() => this.wallMs);
+  }
+
+  /** Whether every input has been applied. */
+  get done(): boolean {
+    return this.divergence !== null || this.applied === this.inputs.length;
+  }
+
+  /** The simulated moment the rebuilt drill stands at. */
+  get simMs(): number {
+    return this.drill.clock.now();
+  }
+
+  /**
+   * Applies the inputs up to and including simulated moment `simMs` (all of them without one);
+   * with `clockToo`, the clock then moves on to `simMs` itself. Not backwards: a drill cannot be
+   * un-run, so an earlier moment needs a new replayer.
+   */
+  advanceTo(simMs = Number.POSITIVE_INFINITY, clockToo = false): this {
+    const drill = this.drill;
+    while (this.divergence === null && this.applied < this.inputs.length) {
+      const index = this.applied;
+      const recorded = this.inputs[index]!;
+      if (recorded.simMs > simMs) break;
+      // An entry keeps the wall moment it was stamped with; what the world records on the way to an input, that input's.
+      const stamped = recorded.input.kind === 'journal' ? (recorded.input.entry as { wallMs?: unknown }).wallMs : undefined;
+      this.wallMs = typeof stamped === 'number' ? stamped : recorded.wallMs;
+      if (drill.started && recorded.simMs > drill.clock.now()) drill.clock.advanceTo(recorded.simMs);
+      if (recorded.checkpoint) {
+        const parts = divergedParts(recorded.checkpoint, worldCheckpoint(drill));
+        if (parts.length > 0) {
+          this.divergence = { index, simMs: recorded.simMs, parts };
+          break;
+        }
+      }
+      try {
+        applyInput(drill, recorded.input, this.replay.other ? (input) => this.replay.other!(input, drill) : undefined);
+      } catch (error) {
+        // Appended inputs were accepted when they happened: one refused now has diverged.
+        this.divergence = { index, simMs: recorded.simMs, parts: [`input ${recorded.input.kind} refused on replay: ${error instanceof Error ? error.message : String(error)}`] };
         break;
       }
+      this.applied++;
     }
-    try {
-      applyInput(drill, recorded.input, replay.other ? (input) => replay.other!(input, drill) : undefined);
-    } catch (error) {
-      // Appended inputs were accepted when they happened: one refused now has diverged.
-      divergence = { index, simMs: recorded.simMs, parts: [`input ${recorded.input.kind} refused on replay: ${error instanceof Error ? error.message : String(error)}`] };
-      break;
-    }
-    applied++;
+    if (clockToo && this.divergence === null && drill.started && Number.isFinite(simMs) && simMs > drill.clock.now()) drill.clock.advanceTo(simMs);
+    return this;
   }
+}
+
+/**
+ * Rebuilds a drill from its options and inputs (a `DrillReplayer` run to the end); a realtime
+ * drill follows the wall again only once it is rebuilt. A realtime drill that was running goes
+ * on by the wall time that passed since its last input (the clock of a real service kept going
+ * while the trainer was down); a paused one stays where it was paused.
+ */
+export function replayDrill(options: DrillOptions, inputs: readonly RecordedInput[], replay: ReplayOptions = {}): ReplayResult {
+  const replayer = new DrillReplayer(options, inputs, replay).advanceTo();
+  const { drill, divergence, applied } = replayer;
   if (divergence === null && drill.started && drill.clock.mode === 'realtime' && !drill.clock.isPaused) {
     const last = inputs[inputs.length - 1];
     const downMs = last ? Math.max(0, (replay.wallNow ?? Date.now)() - last.wallMs) : 0;
@@ -225,6 +279,6 @@ export function replayDrill(options: DrillOptions, inputs: readonly RecordedInpu
 
 /** The options that rebuild a drill, as plain data (what a live drill's record keeps). */
 export function liveOptions(drill: Drill): Record<string, unknown> {
-  const { scenario, seed, clock, speed, difficulty, journalCapacity, onsetDelayMs, trainee, team, ranked, scrapeGaps } = drill.options;
-  return { scenario, seed, clock, speed, difficulty, journalCapacity, onsetDelayMs, trainee, team, ranked, scrapeGaps, epochMs: drill.epochMs };
+  const { scenario, seed, clock, speed, difficulty, journalCapacity, onsetDelayMs, trainee, team, ranked, scrapeGaps, branchOf, ghost } = drill.options;
+  return { scenario, seed, clock, speed, difficulty, journalCapacity, onsetDelayMs, trainee, team, ranked, scrapeGaps, branchOf, ghost, epochMs: drill.epochMs };
 }

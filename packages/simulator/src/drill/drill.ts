@@ -41,7 +41,7 @@ import { TraineeSession } from './trainee-session';
 import { SeverityWatch } from './severity-watch';
 import type { AlertNotice } from '../world/alert-webhook';
 import { GamedayError } from '../core/gameday-error';
-import type { DrillInput, InputSink } from './drill-inputs';
+import type { DrillInput, InputSink, RecordedInput } from './drill-inputs';
 import { worldCheckpoint } from './world-fingerprint';
 
 export interface DrillOptions {
@@ -70,6 +70,18 @@ export interface DrillOptions {
    * runbook checker turns it off: it judges the runbook's commands, not the exporter's luck.
    */
   scrapeGaps?: boolean;
+  /** A branch of a finished drill: replayed from its inputs up to `atMs`, then the trainee's own. */
+  branchOf?: { drillId: string; atMs: number };
+  /** A finished best run this drill races: its steps show on the timeline, never applied to the world. */
+  ghost?: GhostRun;
+}
+
+/** The run a trainee races: its finished drill, its trainee and score, and the steps it took at their simulated moments. */
+export interface GhostRun {
+  drillId: string;
+  trainee: string;
+  score: number;
+  steps: Array<{ simMs: number; what: string }>;
 }
 
 /** Readings are sent to the scenario every this many ticks. */
@@ -121,6 +133,8 @@ export class Drill {
   private inputDepth = 0;
   /** Being rebuilt from its inputs: the clock does not follow the wall, alerts are not sent again. */
   private replaying = false;
+  /** A branch's inputs replayed from its origin: its log begins with them, so it rebuilds as it began. */
+  private inheritedInputs: readonly RecordedInput[] = [];
   /** The wall clock the journal stamps entries with (a replay stamps them with the inputs' own moments). */
   private journalWall: () => number = Date.now;
 
@@ -286,7 +300,13 @@ export class Drill {
    */
   attachInputs(sink: InputSink): void {
     this.inputSink = sink;
-    if (this.running && sink.count() === 0) sink.append({ simMs: 0, wallMs: Date.now(), input: { kind: 'start' } });
+    if (sink.count() === 0 && this.inheritedInputs.length > 0) for (const input of this.inheritedInputs) sink.append(input);
+    else if (this.running && sink.count() === 0) sink.append({ simMs: 0, wallMs: Date.now(), input: { kind: 'start' } });
+  }
+
+  /** A branch keeps the origin's inputs it was rebuilt from: the first of its own log. */
+  inheritInputs(inputs: readonly RecordedInput[]): void {
+    this.inheritedInputs = inputs;
   }
 
   /** Stops sending inputs (a drill that finished or was replaced is no longer live). */

@@ -39,7 +39,8 @@ const runbookSections = new Map(scenarios.flatMap((scenario) => (scenario.spec ?
 export interface TimelineItem {
   at: string;
   simMs: number;
-  who: 'you' | 'system';
+  /** `ghost`: a step of the best run this drill races, at the moment it took it (not applied to this world). */
+  who: 'you' | 'system' | 'ghost';
   /** In a game-day, the participant who did it (or the facilitator). */
   by: string | null;
   what: string;
@@ -111,6 +112,8 @@ export interface TraineeView {
   timeline: TimelineItem[];
   /** The game-day this drill belongs to; null for a solo drill. */
   session: SessionView | null;
+  /** The best run this drill races: who, and its final score (its steps are on the timeline). */
+  ghost: { drillId: string; trainee: string; score: number; steps: number } | null;
 }
 
 function describe(entry: ReturnType<Drill['journal']['list']>[number]): string | undefined {
@@ -144,6 +147,13 @@ function describe(entry: ReturnType<Drill['journal']['list']>[number]): string |
     case 'metrics':
       return undefined;
   }
+}
+
+/** The responder's own steps in a journal (what a ghost shows of its run), at their simulated moments. */
+export function responderSteps(entries: Parameters<typeof commanderSteps>[0]): Array<{ simMs: number; what: string }> {
+  return commanderSteps(entries, describe)
+    .filter(({ entry }) => entry.source !== 'world')
+    .map(({ entry, what }) => ({ simMs: entry.simMs, what }));
 }
 
 export function traineeView(drill: Drill, session: { view(): SessionView } | null = null): TraineeView {
@@ -183,6 +193,12 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     // In a solo drill the admin token is the trainee's own: its entries are "you", unnamed.
     const by = entry.actor === undefined || (entry.actor === 'admin' && session === null) ? null : entry.actor;
     timeline.push({ at: at(entry.simMs)!, simMs: entry.simMs, who: entry.source === 'world' ? 'system' : 'you', by, what });
+  }
+  const ghost = drill.options.ghost;
+  if (ghost) {
+    // The ghost's steps up to now, by the moment it took them, among the trainee's own.
+    for (const step of ghost.steps) if (step.simMs <= now) timeline.push({ at: at(step.simMs)!, simMs: step.simMs, who: 'ghost', by: ghost.trainee, what: step.what });
+    timeline.sort((a, b) => a.simMs - b.simMs);
   }
   return {
     drill: { trainee: trainee.name, difficulty: drill.options.difficulty, startedAt: drill.simDate(0).toISOString() },
@@ -227,6 +243,7 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     outcome: drillOutcome(drill),
     timeline: timeline.slice(-200),
     session: session?.view() ?? null,
+    ghost: ghost ? { drillId: ghost.drillId, trainee: ghost.trainee, score: ghost.score, steps: ghost.steps.filter((step) => step.simMs <= now).length } : null,
   };
 }
 

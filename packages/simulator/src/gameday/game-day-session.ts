@@ -9,7 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Difficulty } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
 import { setClockSpeed } from '../drill/clock-controls';
-import type { DrillInput } from '../drill/drill-inputs';
+import { sessionClockInput, type DrillInput } from '../drill/drill-inputs';
 import type { ServeRecord } from '../drill/drill-workspace';
 import type { SessionView } from '../drill/trainee-view';
 import { GamedayError } from '../core/gameday-error';
@@ -68,10 +68,7 @@ export const maxParticipants = 50;
  * at its moment (true); the others wait for the rebuilt session (`GameDaySession.replay`).
  */
 export function replayClockInput(input: SessionInput, drill: Drill): boolean {
-  if (input.action === 'pause') drill.clock.pause();
-  else if (input.action === 'resume') drill.clock.resume();
-  else return false;
-  return true;
+  return sessionClockInput(input, drill);
 }
 
 /** Actors the journal names that are not people: see the journal hook and the hub. */

@@ -88,6 +88,14 @@ export interface LiveDrillRecord {
   startedAt: string;
 }
 
+/** A finished drill as it was played: the options and the inputs that rebuild it at any moment. */
+export interface FinishedRun {
+  finishedId: string;
+  liveId: string;
+  options: Record<string, unknown>;
+  inputs: RecordedInput[];
+}
+
 export interface DrillStore {
   /** Saves a finished drill in one transaction: all of it, or nothing. */
   save(drill: FinishedDrill): void;
@@ -115,6 +123,15 @@ export interface DrillStore {
   liveDrills(): LiveDrillRecord[];
   /** A live drill's inputs in order. */
   liveInputs(drillId: string): RecordedInput[];
+  /** A live drill finished as the stored drill `finishedId`: its inputs stay, readable by that id. */
+  linkFinished(liveId: string, finishedId: string): void;
+  /** A finished drill's options and inputs, when its inputs were recorded (drills finished before they were are not). */
+  finishedRun(finishedId: string): FinishedRun | undefined;
+  /**
+   * The best finished ranked drill (score, then time to resolve, then who finished first) of a
+   * scenario and difficulty whose inputs were kept, on `seed` when given: the ghost to race.
+   */
+  bestRun(query: { scenario: string; difficulty: string; seed?: number | undefined }): FinishedDrill | undefined;
   close(): void;
 }
 

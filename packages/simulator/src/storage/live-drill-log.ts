@@ -2,7 +2,8 @@
  * A live drill's input log: the `InputSink` that appends each input to the store as it happens
  * (one prepared INSERT, synchronous, before the request's answer goes out), with a checkpoint of
  * the world every `checkpointEvery` inputs. The drill's finish ends it: a finished drill is kept
- * whole as a stored drill and is not rebuilt.
+ * whole as a stored drill and is not rebuilt; its inputs stay, linked to the stored drill's id
+ * (a rewind replays them to any moment).
  */
 import { randomUUID } from 'node:crypto';
 import type { Drill } from '../drill/drill';
@@ -40,7 +41,12 @@ export class LiveDrillLog implements InputSink {
     if (this.ended) return;
     this.store.appendInput(this.drillId, this.seq++, input);
     const { input: what } = input;
-    if (what.kind === 'journal' && what.entry.source === 'sim' && what.entry.action === 'drill.finished') this.end('finished');
+    if (what.kind === 'journal' && what.entry.source === 'sim' && what.entry.action === 'drill.finished') {
+      // Kept after the finish, by the stored drill's id: a finished drill can be rewound, branched and raced.
+      const finishedId = what.entry.detail?.drillId;
+      if (typeof finishedId === 'string') this.store.linkFinished(this.drillId, finishedId);
+      this.end('finished');
+    }
   }
 
   count(): number {

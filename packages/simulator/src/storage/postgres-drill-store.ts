@@ -10,7 +10,7 @@ import type { DrillScore } from '../scoring/drill-scorer';
 import type { JournalEntry } from '../journal/journal';
 import type { RecordedInput } from '../drill/drill-inputs';
 import { BlockingPostgres, type Statement } from './blocking-postgres';
-import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
+import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
 
 interface DrillRow {
   id: string;
@@ -102,6 +102,8 @@ const migrations: string[][] = [
       PRIMARY KEY (drill_id, seq)
     )`,
   ],
+  // A finished drill's inputs kept by its id: rewind, branch and the ghost replay them.
+  ['ALTER TABLE live_drills ADD COLUMN finished_id TEXT', 'CREATE INDEX live_drills_finished ON live_drills (finished_id)'],
 ];
 
 export class PostgresDrillStore implements DrillStore {
@@ -306,6 +308,27 @@ export class PostgresDrillStore implements DrillStore {
       input: JSON.parse(row.input_json) as RecordedInput['input'],
       ...(row.checkpoint_json === null ? {} : { checkpoint: JSON.parse(row.checkpoint_json) as NonNullable<RecordedInput['checkpoint']> }),
     }));
+  }
+
+  linkFinished(liveId: string, finishedId: string): void {
+    this.db.query('UPDATE live_drills SET finished_id = $1 WHERE id = $2', [finishedId, liveId]);
+  }
+
+  finishedRun(finishedId: string): FinishedRun | undefined {
+    const row = this.db.query<{ id: string; options_json: string }>('SELECT id, options_json FROM live_drills WHERE finished_id = $1 ORDER BY seq LIMIT 1', [finishedId])[0];
+    if (!row) return undefined;
+    return { finishedId, liveId: row.id, options: JSON.parse(row.options_json) as Record<string, unknown>, inputs: this.liveInputs(row.id) };
+  }
+
+  bestRun(query: { scenario: string; difficulty: string; seed?: number | undefined }): FinishedDrill | undefined {
+    // The seed is compared as JSON text's number: options_json is text, as in SQLite.
+    const row = this.db.query<{ id: string }>(
+      `SELECT d.id FROM drills d JOIN live_drills l ON l.finished_id = d.id
+       WHERE d.ranked AND d.scenario = $1 AND d.difficulty = $2 AND ($3::bigint IS NULL OR (l.options_json::jsonb ->> 'seed')::numeric = $3::bigint)
+       ORDER BY d.score DESC, COALESCE(d.ttr_ms, 9e15) ASC, d.finished_at ASC LIMIT 1`,
+      [query.scenario, query.difficulty, query.seed ?? null],
+    )[0];
+    return row ? this.get(row.id) : undefined;
   }
 
   close(): void {

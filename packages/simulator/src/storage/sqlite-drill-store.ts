@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { JournalEntry } from '../journal/journal';
 import type { RecordedInput } from '../drill/drill-inputs';
-import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
+import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
 
 interface DrillRow {
   id: string;
@@ -78,7 +78,8 @@ const schema = `
     extra_json TEXT NOT NULL,
     started_at TEXT NOT NULL,
     ended_at TEXT,
-    ended_why TEXT
+    ended_why TEXT,
+    finished_id TEXT
   );
   CREATE INDEX IF NOT EXISTS live_drills_open ON live_drills (ended_at, slot);
   CREATE TABLE IF NOT EXISTS live_inputs (
@@ -113,6 +114,10 @@ export class SqliteDrillStore implements DrillStore {
       if (!columns.some((column) => column.name === 'facts_json')) this.db.exec('ALTER TABLE drills ADD COLUMN facts_json TEXT');
       // Drills scored before the rules carried a version were scored by version 1.
       if (!columns.some((column) => column.name === 'rules_version')) this.db.exec('ALTER TABLE drills ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 1');
+      // Stores made before a finished drill's inputs were kept by its id.
+      const liveColumns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('live_drills') as Array<{ name: string }>;
+      if (!liveColumns.some((column) => column.name === 'finished_id')) this.db.exec('ALTER TABLE live_drills ADD COLUMN finished_id TEXT');
+      this.db.exec('CREATE INDEX IF NOT EXISTS live_drills_finished ON live_drills (finished_id)');
       // Stores made before a session could end for want of its input log.
       const sessionColumns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('sessions') as Array<{ name: string }>;
       if (!sessionColumns.some((column) => column.name === 'ended_why')) this.db.exec('ALTER TABLE sessions ADD COLUMN ended_why TEXT');
@@ -281,6 +286,27 @@ export class SqliteDrillStore implements DrillStore {
       input: JSON.parse(row.input_json) as RecordedInput['input'],
       ...(row.checkpoint_json === null ? {} : { checkpoint: JSON.parse(row.checkpoint_json) as NonNullable<RecordedInput['checkpoint']> }),
     }));
+  }
+
+  linkFinished(liveId: string, finishedId: string): void {
+    this.db.prepare('UPDATE live_drills SET finished_id = ? WHERE id = ?').run(finishedId, liveId);
+  }
+
+  finishedRun(finishedId: string): FinishedRun | undefined {
+    const row = this.db.prepare('SELECT id, options_json FROM live_drills WHERE finished_id = ?').get(finishedId) as { id: string; options_json: string } | undefined;
+    if (!row) return undefined;
+    return { finishedId, liveId: row.id, options: JSON.parse(row.options_json) as Record<string, unknown>, inputs: this.liveInputs(row.id) };
+  }
+
+  bestRun(query: { scenario: string; difficulty: string; seed?: number | undefined }): FinishedDrill | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT d.id FROM drills d JOIN live_drills l ON l.finished_id = d.id
+         WHERE d.ranked = 1 AND d.scenario = @scenario AND d.difficulty = @difficulty AND (@seed IS NULL OR json_extract(l.options_json, '$.seed') = @seed)
+         ORDER BY d.score DESC, COALESCE(d.ttr_ms, 9e15) ASC, d.finished_at ASC LIMIT 1`,
+      )
+      .get({ scenario: query.scenario, difficulty: query.difficulty, seed: query.seed ?? null }) as { id: string } | undefined;
+    return row ? this.get(row.id) : undefined;
   }
 
   close(): void {

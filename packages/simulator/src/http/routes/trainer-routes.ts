@@ -12,9 +12,11 @@ import { channels, commsTemplates, escalationTargets, impactQuestions } from '..
 import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate, startLobbyDrill } from '../../drill/trainee-actions';
 import { debriefOf, finishDrill } from '../../scoring/drill-debrief';
 import { postmortemDraft } from '../../scoring/postmortem-draft';
+import { DrillRewinds, branchDrill, ghostDrill, ghostRun, runComparisons } from '../../scoring/drill-rewind';
 import type { LeaderboardRow } from '../../storage/drill-store';
 import { toCsv } from '../../export/csv';
 import { GamedayError } from '../../core/gameday-error';
+import { worldFingerprint } from '../../drill/world-fingerprint';
 import { isBearer, presentedToken } from '../plugins/auth';
 import { envLines, participantRecord } from '../../drill/drill-workspace';
 import { permissions, rolePermissions } from '../../gameday/session-roles';
@@ -30,6 +32,9 @@ export const onboardingPath: readonly string[] = scenarios
 const conflict = { ...authErrors, 409: ErrorSchema };
 
 const trainerRoutes: RoutesPlugin = async (fastify) => {
+  // Finished drills opened at a moment: the last few replays kept, so scrubbing forward is cheap.
+  const rewinds = new DrillRewinds(fastify.store);
+
   fastify.get(
     '/trainer/scenarios',
     {
@@ -93,15 +98,37 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
             team: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Your team, for leaderboards and readiness metrics' })),
             scenario: StringEnum([...scenarios.map((scenario) => scenario.id), 'surprise']),
             difficulty: StringEnum(difficulties, { default: 'normal' }),
+            ghost: Type.Optional(Type.Boolean({ description: 'Race the best finished run of this scenario and difficulty: its seed, its steps on your timeline' })),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Report('{ trainee, difficulty, surprise }'), ...authErrors },
+        response: { 200: Report('{ trainee, difficulty, surprise, ghost }'), ...conflict },
       },
     },
     async (request) => {
       if (fastify.session) throw new GamedayError('CONFLICT', `this drill is game-day ${fastify.session.code}'s; the facilitator starts and ends it`);
-      const { drill, surprise } = startLobbyDrill(fastify.drill, { ...request.body, difficulty: request.body.difficulty as Difficulty }, request.journal);
+      const { ghost, ...choice } = request.body;
+      if (ghost === true) {
+        if (choice.scenario === 'surprise') throw new GamedayError('INVALID_PARAMETER', 'ghost: a ghost races a chosen scenario, not a surprise; pick a scenario', { field: 'ghost', allowed: scenarios.map((scenario) => scenario.id) });
+        const previous = fastify.drill;
+        const trainee = choice.trainee.trim();
+        const raced = ghostDrill(fastify.store, { scenario: choice.scenario, difficulty: choice.difficulty }, {
+          trainee,
+          team: choice.team?.trim() ?? 'solo',
+          clock: previous.clock.mode,
+          speed: previous.clock.speed,
+          ...(previous.options.onAlert ? { onAlert: previous.options.onAlert } : {}),
+        });
+        if (!raced) throw new GamedayError('CONFLICT', `no finished ranked run of ${choice.scenario} (${choice.difficulty}) with its inputs kept: no ghost to race yet`);
+        previous.stop();
+        raced.start();
+        request.journal.detail.summary = `started a practice drill (${choice.difficulty}) as ${trainee}, racing ${raced.options.ghost!.trainee}'s best run`;
+        request.journal.detail.scenario = choice.scenario;
+        fastify.drillSlot.current = raced;
+        fastify.pushView();
+        return { trainee: raced.trainee.name, difficulty: raced.options.difficulty, surprise: false, ghost: { drillId: raced.options.ghost!.drillId, trainee: raced.options.ghost!.trainee, score: raced.options.ghost!.score } };
+      }
+      const { drill, surprise } = startLobbyDrill(fastify.drill, { ...choice, difficulty: choice.difficulty as Difficulty }, request.journal);
       // The request's journal entry goes into the drill in the slot when its answer has gone out: the new one.
       fastify.drillSlot.current = drill;
       fastify.pushView();
@@ -229,6 +256,8 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     return finished;
   };
   const readable = { ...authErrors, 404: ErrorSchema };
+  /** The debrief, with its origin beside it (a branch) or its ghost (a race). */
+  const debriefWithComparisons = (finished: ReturnType<typeof finishedDrill>) => ({ ...debriefOf(finished), durationMs: finished.durationMs, comparisons: runComparisons(fastify.store, finished) });
 
   fastify.get(
     '/trainer/debrief',
@@ -236,14 +265,78 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
     async () => {
       const id = fastify.drill.finishedId;
       if (id === null) throw new GamedayError('CONFLICT', 'the drill is not finished: declare it resolved first');
-      return debriefOf(finishedDrill(id));
+      return debriefWithComparisons(finishedDrill(id));
     },
   );
 
   fastify.get(
     '/trainer/drills/:id',
     { onRequest: fastify.requirePermission('view'), schema: { summary: 'The debrief of a finished drill', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Report('Debrief'), ...readable } } },
-    async (request) => debriefOf(finishedDrill(request.params.id)),
+    async (request) => debriefWithComparisons(finishedDrill(request.params.id)),
+  );
+
+  fastify.get(
+    '/trainer/drills/:id/at/:simMs',
+    {
+      onRequest: fastify.requirePermission('view'),
+      schema: {
+        summary: 'A finished drill as it was at a simulated moment (ms from its start, 0 to its duration): the drill page, read-only, replayed from its inputs',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }), simMs: Type.String({ maxLength: 16 }) }),
+        response: { 200: Report('{ drillId, simMs, durationMs, fingerprint, view, series }'), ...readable, 400: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const finished = finishedDrill(request.params.id);
+      const raw = request.params.simMs;
+      return rewinds.at(finished, /^\d+$/.test(raw) ? Number(raw) : Number.NaN);
+    },
+  );
+
+  fastify.post(
+    '/trainer/drills/:id/branch',
+    {
+      onRequest: fastify.requireAdmin,
+      schema: {
+        summary: 'Start a practice drill from a finished drill at a simulated moment: its world as it was then, and you go on from there',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ atMs: Type.Number({ description: 'Simulated ms from the start of the finished drill, before its resolution' }) }, { additionalProperties: false }),
+        response: { 200: Report('{ branchOf, atMs, fingerprint }'), ...readable, 400: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      if (fastify.session) throw new GamedayError('CONFLICT', `this drill is game-day ${fastify.session.code}'s; a branch runs on the main server`);
+      const origin = finishedDrill(request.params.id);
+      const previous = fastify.drill;
+      const branch = branchDrill(fastify.store, rewinds, origin, request.body.atMs, {
+        clock: previous.clock.mode,
+        ...(previous.options.onAlert ? { onAlert: previous.options.onAlert } : {}),
+      });
+      previous.stop();
+      request.journal.detail.summary = `branched drill ${origin.id} at T+${Math.round(request.body.atMs / 60_000)} min`;
+      fastify.drillSlot.current = branch;
+      fastify.pushView();
+      return { branchOf: origin.id, atMs: request.body.atMs, fingerprint: worldFingerprint(branch) };
+    },
+  );
+
+  fastify.get(
+    '/trainer/ghost',
+    {
+      onRequest: fastify.requirePermission('view'),
+      schema: {
+        summary: 'The ghost a drill of this scenario and difficulty would race: the best finished ranked run with its inputs kept (on a seed, when given)',
+        querystring: Type.Object({
+          scenario: StringEnum(scenarios.map((scenario) => scenario.id)),
+          difficulty: StringEnum(difficulties, { default: 'normal' }),
+          seed: Type.Optional(Type.Integer({ minimum: 0 })),
+        }),
+        response: { 200: Report('{ ghost: { drillId, trainee, score, seed, steps } | null }'), ...authErrors, 400: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const found = ghostRun(fastify.store, request.query);
+      return { ghost: found ? { drillId: found.ghost.drillId, trainee: found.ghost.trainee, score: found.ghost.score, seed: found.run.options.seed, steps: found.ghost.steps.length } : null };
+    },
   );
 
   fastify.get(

@@ -35,13 +35,18 @@ export function chartThresholds(alerts: TraineeView['alerts'], reading: string |
     .map((alert) => ({ rule: alert.name, above: alert.threshold!.above, forMs: alert.forMs, severity: alert.severity, firing: alert.state === 'firing' }));
 }
 
-/** Live charts: the series is loaded once per drill, then follows the newest sample; one time range for all. */
-export function ChartsPanel({ view }: { view: Pick<TraineeView, 'drill' | 'latestSample' | 'alerts' | 'clock'> }) {
-  const [samples, setSamples] = useState<SeriesSample[]>([]);
+/**
+ * Live charts: the series is loaded once per drill, then follows the newest sample; one time
+ * range for all. A rewind gives its samples up to the moment (`fixed`): drawn as they are.
+ */
+export function ChartsPanel({ view, fixed }: { view: Pick<TraineeView, 'drill' | 'latestSample' | 'alerts' | 'clock'>; fixed?: SeriesSample[] }) {
+  const [live, setSamples] = useState<SeriesSample[]>([]);
+  const rewound = fixed !== undefined;
   const [range, setRange] = useState<RangeId>('15m');
   const drillKey = `${view.drill.startedAt}|${view.drill.trainee}`;
 
   useEffect(() => {
+    if (rewound) return;
     let cancelled = false;
     setSamples([]);
     getJson<{ samples: SeriesSample[] }>('/trainer/series?since=-1')
@@ -52,11 +57,11 @@ export function ChartsPanel({ view }: { view: Pick<TraineeView, 'drill' | 'lates
     return () => {
       cancelled = true;
     };
-  }, [drillKey]);
+  }, [drillKey, rewound]);
 
   const latest = view.latestSample;
   useEffect(() => {
-    if (!latest) return;
+    if (!latest || rewound) return;
     let cancelled = false;
     setSamples((current) => {
       const last = current[current.length - 1];
@@ -73,8 +78,9 @@ export function ChartsPanel({ view }: { view: Pick<TraineeView, 'drill' | 'lates
     return () => {
       cancelled = true;
     };
-  }, [latest]);
+  }, [latest, rewound]);
 
+  const samples = fixed ?? live;
   const epochMs = Date.parse(view.drill.startedAt);
   const toMs = samples[samples.length - 1]?.simMs ?? view.clock.simMs;
   const chosen = timeRanges.find((candidate) => candidate.id === range)!;

@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { Debrief, PathStep } from '@gameday/simulator';
+import type { BranchComparison, Debrief, GhostComparison, PathStep } from '@gameday/simulator';
 import { ApiError, downloadFile, getJson, getText } from '../../lib/api-client';
 import { renderMarkdown } from '../../lib/markdown';
 import { Panel } from '../../components/panel';
 import { FormError } from '../../components/form-error';
+import { RewindPanel } from './rewind-panel';
+
+/** The debrief as the server gives it: with the drill's length (what a rewind scrubs) and its comparisons. */
+export type DebriefWithComparisons = Debrief & { durationMs?: number; comparisons?: { branch: BranchComparison | null; ghost: GhostComparison | null } };
 
 const offset = (ms: number) => `${ms < 0 ? '-' : '+'}${Math.floor(Math.abs(ms) / 60_000)}m${String(Math.floor((Math.abs(ms) % 60_000) / 1000)).padStart(2, '0')}s`;
 
@@ -47,12 +51,70 @@ function PostmortemPreview({ path }: { path: string }) {
   );
 }
 
+const signed = (value: number) => (value > 0 ? `+${value.toLocaleString('en-US')}` : value.toLocaleString('en-US'));
+
+/** A branch beside its origin: scores, what each cost, and the first moment they did something different. */
+function BranchComparisonTable({ comparison }: { comparison: BranchComparison }) {
+  const { origin, branch, firstDifference } = comparison;
+  return (
+    <section className="comparison" aria-label="Branch and origin">
+      <h3>This branch beside its origin (branched at T{offset(comparison.atMs)} from the start)</h3>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col"></th>
+            <th scope="col">Origin</th>
+            <th scope="col">This branch</th>
+            <th scope="col">Difference</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Score</th>
+            <td>{origin.score}</td>
+            <td>{branch.score}</td>
+            <td>{signed(branch.score - origin.score)}</td>
+          </tr>
+          {Object.entries(comparison.impactDelta).map(([measure, delta]) => (
+            <tr key={measure}>
+              <th scope="row">{measure}</th>
+              <td>{(origin.impact[measure] ?? 0).toLocaleString('en-US')}</td>
+              <td>{(branch.impact[measure] ?? 0).toLocaleString('en-US')}</td>
+              <td>{signed(delta)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        {firstDifference
+          ? `The two first differ at T${offset(firstDifference.simMs)}: the origin ${firstDifference.origin ? `did ${firstDifference.origin}` : 'did nothing more'}, this branch ${firstDifference.branch ? `did ${firstDifference.branch}` : 'did nothing more'}.`
+          : 'The two did the same things at the same moments.'}
+      </p>
+    </section>
+  );
+}
+
+/** A race's two paths side by side: the ghost's and yours. */
+function GhostComparisonPaths({ comparison, yours }: { comparison: GhostComparison; yours: PathStep[] }) {
+  return (
+    <section className="comparison" aria-label="You and the ghost">
+      <h3>
+        You ({comparison.yours.score}) beside the ghost, {comparison.ghost.trainee}&apos;s best run ({comparison.ghost.score})
+      </h3>
+      <div className="paths">
+        <PathList title="Your path" steps={yours} />
+        <PathList title={`The ghost's path (${comparison.ghost.trainee})`} steps={comparison.ghost.path} />
+      </div>
+    </section>
+  );
+}
+
 /** After a drill: the score and its reasons, the trainee's path beside the ideal one, what to change, and the post-mortem draft. */
 export function DebriefPanel({ resolvedAt }: { resolvedAt: string }) {
-  const [debrief, setDebrief] = useState<Debrief>();
+  const [debrief, setDebrief] = useState<DebriefWithComparisons>();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    getJson<Debrief>('/trainer/debrief')
+    getJson<DebriefWithComparisons>('/trainer/debrief')
       .then(setDebrief)
       .catch((caught: unknown) => setError(caught instanceof ApiError ? caught.message : String(caught)));
   }, [resolvedAt]);
@@ -116,10 +178,13 @@ export function DebriefPanel({ resolvedAt }: { resolvedAt: string }) {
           ))}
         </ul>
       )}
+      {debrief.comparisons?.branch && <BranchComparisonTable comparison={debrief.comparisons.branch} />}
+      {debrief.comparisons?.ghost && <GhostComparisonPaths comparison={debrief.comparisons.ghost} yours={debrief.yourPath} />}
       <div className="paths">
         <PathList title="Your path" steps={debrief.yourPath} />
         <PathList title="The ideal path for this variant" steps={debrief.idealPath} />
       </div>
+      {debrief.durationMs !== undefined && <RewindPanel drillId={debrief.drillId} durationMs={debrief.durationMs} />}
       <p>
         {/* A link to the file, fetched with the page's token: the server gives a drill's files to no one else. */}
         <a

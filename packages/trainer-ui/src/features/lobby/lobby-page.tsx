@@ -64,7 +64,23 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
       .catch((caught: unknown) => setError(caught instanceof ApiError ? caught.message : String(caught)));
   }, []);
 
-  const start = async (scenario: string, level = difficulty) => {
+  // The best run to race per scenario at this difficulty, when there is one.
+  const [ghosts, setGhosts] = useState<Record<string, { trainee: string; score: number } | null>>({});
+  useEffect(() => {
+    let current = true;
+    setGhosts({});
+    for (const scenario of scenarios) {
+      if (scenario.incident === null) continue;
+      getJson<{ ghost: { trainee: string; score: number } | null }>(`/trainer/ghost?scenario=${encodeURIComponent(scenario.id)}&difficulty=${encodeURIComponent(difficulty)}`)
+        .then((body) => current && setGhosts((now) => ({ ...now, [scenario.id]: body.ghost })))
+        .catch(() => undefined);
+    }
+    return () => {
+      current = false;
+    };
+  }, [scenarios, difficulty]);
+
+  const start = async (scenario: string, level = difficulty, ghost = false) => {
     if (name.trim() === '') {
       setError('Enter your name first: the drill and its score are yours.');
       return;
@@ -72,7 +88,7 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
     setBusy(true);
     setError(undefined);
     try {
-      await postJson('/trainer/drills', { trainee: name.trim(), scenario, difficulty: level, ...(team.trim() ? { team: team.trim() } : {}) });
+      await postJson('/trainer/drills', { trainee: name.trim(), scenario, difficulty: level, ...(team.trim() ? { team: team.trim() } : {}), ...(ghost ? { ghost: true } : {}) });
       onStarted({ trainee: name.trim(), scenario: scenario === 'surprise' ? null : scenario });
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : String(caught));
@@ -138,6 +154,11 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
               <button type="button" disabled={busy} onClick={() => void start(scenario.id)} aria-label={`Practice ${scenario.title}`}>
                 Practice
               </button>
+              {ghosts[scenario.id] && (
+                <button type="button" disabled={busy} onClick={() => void start(scenario.id, difficulty, true)} aria-label={`Race the ghost on ${scenario.title}`} title={`Same incident, same seed as the best run; its steps appear on your timeline as it took them`}>
+                  Race the ghost ({ghosts[scenario.id]!.trainee}, {ghosts[scenario.id]!.score})
+                </button>
+              )}
             </li>
           ))}
         </ul>

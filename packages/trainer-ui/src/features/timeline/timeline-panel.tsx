@@ -4,7 +4,7 @@ import { Panel } from '../../components/panel';
 /**
  * What happened, newest first, as a commander reads it: one entry per command or action (the
  * server folds the requests a command made into it), named by the person who took it, at the
- * drill's simulated time.
+ * drill's simulated time. Racing a ghost, its steps are among them, marked as the ghost's.
  */
 export function TimelinePanel({ timeline }: { timeline: TraineeView['timeline'] }) {
   return (
@@ -13,7 +13,7 @@ export function TimelinePanel({ timeline }: { timeline: TraineeView['timeline'] 
         {[...timeline].reverse().map((item, index) => (
           <li key={`${item.simMs}-${index}`} className={item.who}>
             <time dateTime={item.at}>{item.at.slice(11, 19)}</time> <span className="who" title={item.by ?? undefined}>
-              {item.by ?? (item.who === 'you' ? 'you' : 'system')}
+              {item.who === 'ghost' ? `ghost · ${item.by ?? ''}` : (item.by ?? (item.who === 'you' ? 'you' : 'system'))}
             </span>{' '}
             <span className="what">{item.what}</span>
           </li>
