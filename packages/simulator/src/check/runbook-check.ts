@@ -11,15 +11,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { alertNames, findScenario, readingsSatisfy, scenarioForIncident, scenarioIds, type ScenarioContext, type ScenarioSpec } from '@gameday/scenarios';
 import { Drill } from '../drill/drill';
-import { drillEnvironment, writeDrillWorkspace } from '../drill/drill-workspace';
+import { drillEnvironment } from '../drill/drill-workspace';
 import { createServer } from '../http/server';
 import type { FastifyInstance } from 'fastify';
 import { DrillSlot } from '../http/plugins/drill-context';
+import { startDrillServer } from '../gameday/drill-server';
 import { judgeStep } from './step-judge';
 import { RunbookParseError, parseRunbook, type RunbookSection } from './runbook-parser';
 
@@ -268,11 +268,14 @@ async function startHost(runbookPath: string): Promise<CheckHost> {
   const tokens = { admin: `check-admin-${randomBytes(9).toString('base64url')}`, facilitator: `check-facilitator-${randomBytes(9).toString('base64url')}` };
   const placeholder = new Drill({ scenario: 'baseline', seed: 1, clock: 'virtual', speed: 1, difficulty: 'normal' });
   const slot = new DrillSlot(placeholder);
-  const server = await createServer({ drill: placeholder, slot, tokens });
   const dataDir = mkdtempSync(join(tmpdir(), 'gameday-check-'));
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const port = (server.server.address() as AddressInfo).port;
-  const workspace = writeDrillWorkspace({ dataDir, host: '127.0.0.1', port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
+  const { server, record: workspace } = await startDrillServer({
+    drill: placeholder,
+    create: () => createServer({ drill: placeholder, slot, tokens }),
+    host: '127.0.0.1',
+    listen: { port: 0 },
+    workspace: { dataDir, adminToken: tokens.admin, facilitatorToken: tokens.facilitator },
+  });
   // The team's own scripts, where the runbook has them beside it, replace ours.
   const scripts = join(dirname(runbookPath), 'scripts');
   if (existsSync(scripts) && statSync(scripts).isDirectory()) cpSync(scripts, join(workspace.workDir, 'scripts'), { recursive: true });

@@ -4,14 +4,12 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
 import { Drill, type DrillOptions } from '../drill/drill';
 import { replayDrill } from '../drill/drill-inputs';
-import { LiveDrillLog } from '../storage/live-drill-log';
 import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
@@ -19,9 +17,10 @@ import { PostgresDrillStore } from '../storage/postgres-drill-store';
 import type { DrillStore } from '../storage/drill-store';
 import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
 import { GameDayHub } from '../gameday/game-day-hub';
+import { startDrillServer } from '../gameday/drill-server';
 import { createReadinessMetrics } from '../metrics/readiness-metrics';
 import { rescoreStoredDrills } from '../scoring/drill-debrief';
-import { defaultDataDir, defaultRunbookPath, envLines, readServeRecord, removeServeRecord, simulatorBinDir, writeDrillWorkspace } from '../drill/drill-workspace';
+import { defaultDataDir, defaultRunbookPath, envLines, readServeRecord, removeServeRecord, simulatorBinDir } from '../drill/drill-workspace';
 import type { ClockMode } from '../clock/sim-clock';
 import { detectSandbox, type SandboxStatus } from '../terminal/sandbox';
 
@@ -203,29 +202,24 @@ async function serve(options: ServeOptions): Promise<void> {
       log: (message) => process.stderr.write(`gameday: ${message}\n`),
       instance,
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
-      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub, terminal, logger: false }),
+      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub.freeze, terminal, logger: false }),
     });
   } catch (error) {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  const server = await createServer({ drill, slot, tokens, uiDir, runbookPath: options.runbook, store, readiness, hub, terminal, logger: options.log === 'silent' ? false : { level: options.log } });
-  await server.listen({ port: options.port, host: options.host });
-  // Announce the address once the UI's socket can connect too (a few ms after listening).
-  await server.socketsReady();
-  const port = (server.server.address() as AddressInfo).port;
   // Every input of the server's drill goes to the store as it happens; a drill started from the lobby takes the slot's log.
   const liveExtra = { adminToken: tokens.admin, facilitatorToken: tokens.facilitator };
-  let liveLog = resumedLog ? LiveDrillLog.resume(store, resumedLog.id, drill, resumedLog.count) : resumed ? undefined : LiveDrillLog.begin(store, soloSlot, drill, liveExtra);
-  slot.onReplace = (next, previous) => {
-    previous.detachInputs();
-    liveLog?.end('replaced');
-    liveLog = LiveDrillLog.begin(store, soloSlot, next, liveExtra);
-  };
+  const { server, port, record } = await startDrillServer({
+    drill,
+    create: () => createServer({ drill, slot, tokens, uiDir, runbookPath: options.runbook, store, readiness, hub, terminal, logger: options.log === 'silent' ? false : { level: options.log } }),
+    host: options.host,
+    listen: { port: options.port },
+    workspace: { dataDir: options.dataDir, adminToken: tokens.admin, facilitatorToken: tokens.facilitator },
+    inputs: { store, slot: soloSlot, extra: () => liveExtra, resume: resumedLog, off: resumed !== undefined && resumedLog === undefined, followSlot: true },
+  });
   if (!resumed) drill.start();
   externalUrl = `http://${options.publicHost ?? (options.host === '0.0.0.0' ? '127.0.0.1' : options.host)}:${port}`;
-  const record = writeDrillWorkspace({ dataDir: options.dataDir, host: options.host, port, adminToken: tokens.admin, facilitatorToken: tokens.facilitator });
-  slot.workspace = { record };
   // Every game-day session a crash or a restart left live is rebuilt from its inputs, on its port.
   const restored = await hub.restore();
   hub.start();
