@@ -10,7 +10,7 @@ export const scoringWeights = {
     points: 55,
     label: 'Impact avoided',
     kind: 'outcome',
-    rule: "the share of the incident's impact avoided, between the same drill left alone and played along the ideal path, measured at the later of the drill's end and 30 minutes after the ideal path resolved it: 55 × (no responder − yours) / (no responder − ideal), at most 55; impact added beyond the no-responder run counts negative, down to -55",
+    rule: "the share of the incident's impact avoided, between the same drill left alone and played along the ideal path, measured at the later of the last minute your response still added impact (by the drill's end) and 30 minutes after the last minute the ideal path did: 55 × (no responder − yours) / (no responder − ideal), at most 55; impact added beyond the no-responder run counts negative, down to -55",
   },
   restored: {
     points: 15,
