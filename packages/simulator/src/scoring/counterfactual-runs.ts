@@ -62,7 +62,11 @@ class Run {
     private readonly responder: Responder | null,
     private readonly intents: readonly TimedIntent[] = [],
   ) {
-    this.drill = new Drill({ scenario: key.scenario, seed: key.seed, difficulty: key.difficulty, clock: 'virtual', speed: 1, onsetDelayMs: key.onsetDelayMs, ...(key.epochMs === undefined ? {} : { epochMs: key.epochMs }), journalCapacity: 200 });
+    // Held still and moved only by the run, as a replay of inputs is: the waits of a drain or an
+    // integrity check are then the request's, not the run's (on a virtual clock they would skip
+    // time inside the change, and a change made meanwhile on a realtime drill would land late).
+    this.drill = new Drill({ scenario: key.scenario, seed: key.seed, difficulty: key.difficulty, clock: 'realtime', speed: 1, onsetDelayMs: key.onsetDelayMs, ...(key.epochMs === undefined ? {} : { epochMs: key.epochMs }), journalCapacity: 200 });
+    this.drill.beginReplay(() => 0);
     this.drill.start();
   }
 
@@ -122,6 +126,18 @@ class Run {
   stop(): void {
     this.drill.stop();
   }
+}
+
+/** A drill replayed from a finished one's facts, played forward on request: what "your drill replayed" measures. */
+export interface ReplayedRun {
+  readonly drill: Drill;
+  advanceTo(targetMs: number): void;
+  stop(): void;
+}
+
+/** The drill of `key` with `intents` applied at their moments, and nobody else acting. */
+export function replayRun(key: RunKey, intents: readonly TimedIntent[]): ReplayedRun {
+  return new Run(key, null, intents);
 }
 
 const keyText = (key: RunKey) => JSON.stringify([key.scenario, key.seed, key.difficulty, key.onsetDelayMs, key.epochMs, key.faults]);
@@ -190,7 +206,10 @@ export function counterfactuals(key: RunKey, durationMs: number, intents: readon
   const limit = Math.min(maxRunMs, Math.max(durationMs, 4 * 3_600_000));
   // The ideal path is played until it has resolved the incident (or the limit), then on to the horizon.
   while (ideal.now() < limit && ideal.resolvedAt() === null) ideal.advanceTo(Math.min(limit, ideal.now() + 10 * 60_000));
-  const idealSettled = settledAt(ideal.drill.impact.perMinute, Math.floor((ideal.resolvedAt() ?? ideal.now()) / 60_000) * 60_000);
+  // Up to its resolution, or the limit it was played to unresolved: a cached run may have gone
+  // further, and what it found there is not counted, so a re-score measures the same.
+  const idealResolved = ideal.resolvedAt();
+  const idealSettled = settledAt(ideal.drill.impact.perMinute, Math.floor((idealResolved !== null && idealResolved <= limit ? idealResolved : limit) / 60_000) * 60_000);
   const actualRun = new Run(key, null, intents);
   try {
     const finishMinuteMs = Math.ceil(durationMs / 60_000) * 60_000;
