@@ -8,7 +8,7 @@
 import type { DeploymentChange } from '../kube/deployment-change';
 import { formatBytes } from '../kube/quantity';
 import type { Deployment, RolloutResult } from '../world/cluster';
-import type { ActionJournal } from './action-journal';
+import { noteMoment, type ActionJournal } from './action-journal';
 import type { Drill } from './drill';
 
 /** Scales a deployment to a number of replicas the caller has checked. */
@@ -17,6 +17,7 @@ export function scaleDeployment(drill: Drill, deployment: Deployment, replicas: 
     () => ({ kind: 'scale', deployment: deployment.name, replicas }),
     () => {
       const previous = deployment.replicas;
+      noteMoment(drill, journal);
       drill.world.cluster.scale(deployment.name, replicas);
       journal.detail.deployment = deployment.name;
       journal.detail.namespace = deployment.namespace;
@@ -35,6 +36,7 @@ export function changeDeployment(drill: Drill, deployment: Deployment, change: D
   return drill.asInput(
     () => ({ kind: 'deployment', deployment: deployment.name, change }),
     () => {
+      noteMoment(drill, journal);
       if (change.replicas !== deployment.replicas) scaleDeployment(drill, deployment, change.replicas, journal);
       const { image, memoryLimitBytes } = deployment.template;
       const result = drill.world.cluster.applyTemplate(deployment, change.template, change.changeCause);

@@ -35,7 +35,7 @@ describe('the service and cluster actions (issue 14 item 8: what a command does 
     const journal = notes();
     expect(changeConfig(drill, { 'speculation.enabled': false }, journal, 'Ada')).toEqual({ applied: { 'speculation.enabled': false }, previous: { 'speculation.enabled': true } });
     expect(drill.world.config['speculation.enabled']).toBe(false);
-    expect(journal.detail).toEqual({ changes: { 'speculation.enabled': false }, previous: { 'speculation.enabled': true } });
+    expect(journal.detail).toEqual({ changes: { 'speculation.enabled': false }, previous: { 'speculation.enabled': true }, startedAtMs: drill.clock.now() });
     expect(drill.world.configHistory.at(-1)).toMatchObject({ by: 'Ada', changes: { 'speculation.enabled': false }, previous: { 'speculation.enabled': true } });
   });
 

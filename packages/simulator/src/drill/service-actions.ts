@@ -6,7 +6,7 @@
  * and shape the reply.
  */
 import { parseConfigChanges, type ConfigKey, type ConfigValue } from '../world/config-schema';
-import type { ActionJournal } from './action-journal';
+import { noteMoment, type ActionJournal } from './action-journal';
 import type { Drill } from './drill';
 import { integrityReport, stakeReport, type IntegrityReport, type StakeReport } from './service-reports';
 
@@ -34,7 +34,7 @@ async function drainSpeculationNow(drill: Drill, waitWallMs: number, journal: Ac
   const drainedTasks = Math.round(world.activeTasks);
   world.startDrain();
   // The entry is written when the answer goes out, after the drain: a replay starts it here.
-  journal.detail.startedAtMs = drill.clock.now();
+  noteMoment(drill, journal);
   journal.detail.tasksInFlight = drainedTasks;
   journal.detail.joinedRunningDrain = alreadyDraining;
   const result = (status: 'drained' | 'draining'): DrainResult => ({
@@ -69,6 +69,7 @@ export function changeConfig(drill: Drill, body: unknown, journal: ActionJournal
     () => ({ kind: 'config', body, by }),
     () => {
       const changes = parseConfigChanges(body);
+      noteMoment(drill, journal);
       const previous = drill.world.applyConfig(changes, { by });
       const applied = Object.fromEntries(changes);
       journal.detail.changes = applied;
@@ -84,6 +85,7 @@ export function runGc(drill: Drill, force: boolean, journal: ActionJournal): Arr
   return drill.asInput(
     () => ({ kind: 'gc', force }),
     () => {
+      noteMoment(drill, journal);
       const pods = drill.world.runGc(force);
       journal.detail.force = force;
       journal.noteHarm(drill.notify({ type: 'gc.forced' }));
@@ -102,7 +104,7 @@ export function runIntegrityCheck(drill: Drill, full: boolean, waitWallMs: numbe
 
 async function runIntegrityCheckNow(drill: Drill, full: boolean, waitWallMs: number, journal: ActionJournal): Promise<{ report: IntegrityReport; finished: boolean }> {
   journal.detail.full = full;
-  journal.detail.startedAtMs = drill.clock.now();
+  noteMoment(drill, journal);
   const { scan, result, previousFull } = await drill.checkIntegrity(full, waitWallMs);
   const report = integrityReport(drill, scan, result, previousFull);
   if (result === undefined) return { report, finished: false };
@@ -115,6 +117,7 @@ export function clearSnapshots(drill: Drill, olderThanMs: number, dryRun: boolea
   return drill.asInput(
     () => ({ kind: 'clear-snapshots', olderThanMs, dryRun }),
     () => {
+      if (!dryRun) noteMoment(drill, journal);
       const result = drill.world.clearSnapshots(olderThanMs, dryRun);
       journal.detail.olderThanMs = olderThanMs;
       journal.detail.dryRun = dryRun;
@@ -130,6 +133,7 @@ export function timeoutProofs(drill: Drill, olderThanMs: number, journal: Action
   return drill.asInput(
     () => ({ kind: 'timeout-proofs', olderThanMs }),
     () => {
+      noteMoment(drill, journal);
       const timedOut = drill.world.timeoutProofs(olderThanMs);
       journal.detail.olderThanMs = olderThanMs;
       journal.detail.timedOut = timedOut;
@@ -144,6 +148,7 @@ export function snapshotStake(drill: Drill, journal: ActionJournal): StakeReport
   return drill.asInput(
     () => ({ kind: 'stake-status' }),
     () => {
+      noteMoment(drill, journal);
       const report = stakeReport(drill);
       journal.detail.stakedTokens = report.stakedTokens;
       journal.noteHarm(drill.notify({ type: 'stake.snapshotted' }));

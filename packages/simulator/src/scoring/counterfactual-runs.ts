@@ -62,7 +62,11 @@ class Run {
     private readonly responder: Responder | null,
     private readonly intents: readonly TimedIntent[] = [],
   ) {
-    this.drill = new Drill({ scenario: key.scenario, seed: key.seed, difficulty: key.difficulty, clock: 'virtual', speed: 1, onsetDelayMs: key.onsetDelayMs, ...(key.epochMs === undefined ? {} : { epochMs: key.epochMs }), journalCapacity: 200 });
+    // Held still and moved only by the run, as a replay of inputs is: the waits of a drain or an
+    // integrity check are then the request's, not the run's (on a virtual clock they would skip
+    // time inside the change, and a change made meanwhile on a realtime drill would land late).
+    this.drill = new Drill({ scenario: key.scenario, seed: key.seed, difficulty: key.difficulty, clock: 'realtime', speed: 1, onsetDelayMs: key.onsetDelayMs, ...(key.epochMs === undefined ? {} : { epochMs: key.epochMs }), journalCapacity: 200 });
+    this.drill.beginReplay(() => 0);
     this.drill.start();
   }
 
@@ -124,6 +128,18 @@ class Run {
   }
 }
 
+/** A drill replayed from a finished one's facts, played forward on request: what "your drill replayed" measures. */
+export interface ReplayedRun {
+  readonly drill: Drill;
+  advanceTo(targetMs: number): void;
+  stop(): void;
+}
+
+/** The drill of `key` with `intents` applied at their moments, and nobody else acting. */
+export function replayRun(key: RunKey, intents: readonly TimedIntent[]): ReplayedRun {
+  return new Run(key, null, intents);
+}
+
 const keyText = (key: RunKey) => JSON.stringify([key.scenario, key.seed, key.difficulty, key.onsetDelayMs, key.epochMs, key.faults]);
 
 /** Counterfactual runs kept, least recently used first out: a ladder or a busy server re-scores the same variants. */
@@ -145,11 +161,28 @@ function runsFor(key: RunKey): { noop: Run; ideal: Run } {
   return runs;
 }
 
-/** How long after the ideal path's resolution the outcome keeps counting: a service left off goes on costing. */
-export const horizonAfterIdealMs = 30 * 60_000;
+/**
+ * How long the outcome keeps counting after the last minute the ideal path still added impact:
+ * a response as good as the ideal's, but slower to settle, has that long to match it.
+ */
+export const horizonAfterSettledMs = 30 * 60_000;
+
+/**
+ * The end of the last minute, up to `untilMs`, in which a run's impact grew (harm, or speculation
+ * missing); 0 when it never grew. A run still costing at `untilMs` settles there.
+ */
+export function settledAt(perMinute: readonly ImpactTotals[], untilMs: number): number {
+  const minutes = Math.min(perMinute.length, Math.floor(untilMs / 60_000));
+  for (let minute = minutes - 1; minute >= 0; minute--) {
+    const now = perMinute[minute]!;
+    const before = minute > 0 ? perMinute[minute - 1]! : { harm: 0, unavailableMinutes: 0 };
+    if (now.harm > before.harm || now.unavailableMinutes > before.unavailableMinutes) return minute === minutes - 1 ? untilMs : (minute + 1) * 60_000;
+  }
+  return 0;
+}
 
 export interface Counterfactuals {
-  /** The moment every run is measured at: the drill's end, or later when the ideal path resolves later. */
+  /** The moment every run is measured at: half an hour after the ideal path and your response stopped adding impact. */
   horizonMs: number;
   /** What a minute of speculation missing costs: an average minute of the no-responder run's harm. */
   minutePrice: number;
@@ -159,9 +192,13 @@ export interface Counterfactuals {
 }
 
 /**
- * The three runs of a finished drill, measured at one horizon: the later of the drill's end and
- * half an hour after the ideal path resolved the incident, in whole minutes (capped at
- * `maxRunMs`).
+ * The three runs of a finished drill, measured at one horizon: the later of the moment your
+ * response stopped adding impact (by your finish: one still costing then settles there) and half
+ * an hour after the ideal path stopped adding impact (by the time it resolved the incident), in
+ * whole minutes (capped at `maxRunMs`). Not the moment a resolved condition was confirmed: its
+ * observation windows ("no slashing in the last hour, for 30 minutes") change nothing in the
+ * ideal run or yours, yet keep adding to the no-responder run, and a steady loss left alone
+ * would then make any fix, however late, look like most of the ideal's.
  */
 export function counterfactuals(key: RunKey, durationMs: number, intents: readonly TimedIntent[]): Counterfactuals {
   const runs = runsFor(key);
@@ -169,16 +206,22 @@ export function counterfactuals(key: RunKey, durationMs: number, intents: readon
   const limit = Math.min(maxRunMs, Math.max(durationMs, 4 * 3_600_000));
   // The ideal path is played until it has resolved the incident (or the limit), then on to the horizon.
   while (ideal.now() < limit && ideal.resolvedAt() === null) ideal.advanceTo(Math.min(limit, ideal.now() + 10 * 60_000));
+  // Up to its resolution, or the limit it was played to unresolved: a cached run may have gone
+  // further, and what it found there is not counted, so a re-score measures the same.
   const idealResolved = ideal.resolvedAt();
-  const endMs = Math.max(durationMs, (idealResolved ?? durationMs) + horizonAfterIdealMs);
-  const horizonMs = Math.min(maxRunMs, Math.ceil(endMs / 60_000) * 60_000);
-  const measure = (run: Run): RunMeasure => {
-    // One second past the minute: the meter samples a minute on its last tick.
-    if (run.now() < horizonMs + 1000) run.advanceTo(horizonMs + 1000);
-    return run.measureAt(horizonMs);
-  };
+  const idealSettled = settledAt(ideal.drill.impact.perMinute, Math.floor((idealResolved !== null && idealResolved <= limit ? idealResolved : limit) / 60_000) * 60_000);
   const actualRun = new Run(key, null, intents);
   try {
+    const finishMinuteMs = Math.ceil(durationMs / 60_000) * 60_000;
+    actualRun.advanceTo(Math.min(maxRunMs, finishMinuteMs) + 1000);
+    const yoursSettled = settledAt(actualRun.drill.impact.perMinute, finishMinuteMs);
+    const endMs = Math.max(yoursSettled, idealSettled + horizonAfterSettledMs);
+    const horizonMs = Math.min(maxRunMs, Math.ceil(endMs / 60_000) * 60_000);
+    const measure = (run: Run): RunMeasure => {
+      // One second past the minute: the meter samples a minute on its last tick.
+      if (run.now() < horizonMs + 1000) run.advanceTo(horizonMs + 1000);
+      return run.measureAt(horizonMs);
+    };
     const noop = measure(runs.noop);
     const weight = Math.max(0, ...[key.scenario, ...key.faults.map((fault) => fault.scenario)].map((id) => findScenario(id)?.spec?.impact.unavailableWeight ?? 0));
     const minutePrice = (weight * noop.totals.harm) / (horizonMs / 60_000);

@@ -14,6 +14,7 @@ import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { scoreJournal } from './drill-scorer';
 import { isPaged } from './test-drill-play';
 import { teamPromptMark } from './postmortem-draft';
+import { scoringRulesVersion } from './scoring-weights';
 
 let server: FastifyInstance;
 let slot: DrillSlot;
@@ -69,7 +70,7 @@ describe('a finished drill', () => {
     // Declared resolved three minutes after the Immediate Actions: the storm stopped, the service not restored.
     expect(stored.score.outcome).toMatchObject({ unit: 'operations rolled back or failed' });
     expect(stored.score.dimensions.find((dimension) => dimension.id === 'restored')?.points).toBe(0);
-    expect(stored.score.rulesVersion).toBe(2);
+    expect(stored.score.rulesVersion).toBe(scoringRulesVersion);
     expect(stored.journal.find((entry) => entry.action === 'drill.finished')?.detail).toMatchObject({ drillId: resolved.drillId, score: resolved.score });
     expect(stored).toMatchObject({ trainee: 'Ada', team: 'sre-blue', scenario: 'rollback-storm', ranked: false });
   });

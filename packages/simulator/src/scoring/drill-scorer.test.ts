@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../journal/journal';
 import { scoreJournal } from './drill-scorer';
+import { scoringRulesVersion } from './scoring-weights';
 
 const min = 60_000;
 
@@ -56,7 +57,7 @@ describe('scoreJournal', () => {
     const score = scoreJournal(ideal().entries);
     expect(score.dimensions.filter((dimension) => dimension.points < dimension.max)).toEqual([]);
     expect(score.total).toBe(100);
-    expect(score).toMatchObject({ rulesVersion: 2, trueSeverity: 'P1', ttaMs: 2 * min, ttmMs: 9 * min, ttrMs: 30 * min, outcome: null });
+    expect(score).toMatchObject({ rulesVersion: scoringRulesVersion, trueSeverity: 'P1', ttaMs: 2 * min, ttmMs: 9 * min, ttrMs: 30 * min, outcome: null });
     expect(score.dimensions.every((dimension) => dimension.reason.length > 0)).toBe(true);
   });
 
@@ -125,6 +126,25 @@ describe('scoreJournal', () => {
     expect(points(journal().start().page().entries, 'comms').points).toBe(0);
     expect(points(journal().start().page().entries, 'escalation')).toMatchObject({ points: 0, reason: expect.stringContaining('engineering-leadership: never escalated') as unknown });
     expect(points(journal().start('stake-slashing').page(10, 'P1', 'StakeSlashingDetected').escalate(12, 'engineering-leadership').entries, 'escalation').points).toBe(1.5);
+  });
+
+  it("takes the incident's severity from the severity timeline the graders use, not a moment's assessment", () => {
+    // Memory exhaustion: P2 from the page; the engine says P1 for a minute while every speculation pod is OOM-killed, then P2
+    // again. The P2 call falls in that minute, so the declaration notes the instant's P1.
+    const assessed = (at: number, severity: string, reason: string) =>
+      ({ seq: 0, simMs: at * min, wallMs: 0, source: 'world', action: 'severity.assessed', outcome: 'info', detail: { severity, reasons: [reason], customerImpact: true, significantLoss: false, sinceMs: at * min } }) as JournalEntry;
+    const built = journal().start('memory-exhaustion').page(10, 'P2', 'SpeculationMemoryExhaustion').ack(22).severity(20, 'P2', 'P1');
+    const blip = [built.entries[0]!, assessed(9, 'P2', 'memory above 95% of the limit (P2)'), ...built.entries.slice(1), assessed(20, 'P1', 'every speculation pod OOMKilled: more than 10% of operations affected (P1)'), assessed(21, 'P2', 'memory above 95% of the limit (P2)')]
+      .sort((a, b) => a.simMs - b.simMs)
+      .map((entry, index) => ({ ...entry, seq: index + 1 }));
+    const score = scoreJournal(blip);
+    expect(score.trueSeverity).toBe('P2');
+    expect(points(blip, 'bridge')).toMatchObject({ points: 2, reason: 'not required for P2' });
+    // Acknowledged 12 minutes after the page: within P2's 15, where P1's 5 would have cost points.
+    expect(points(blip, 'acknowledge')).toMatchObject({ points: 6, reason: expect.stringContaining("the runbook's target for P2 is 15 min") as unknown });
+    // Held for five minutes, the same P1 is the incident's severity.
+    const held = [...blip.filter((entry) => entry.simMs !== 21 * min || entry.action !== 'severity.assessed'), assessed(26, 'P2', 'memory above 95% of the limit (P2)')].sort((a, b) => a.simMs - b.simMs).map((entry, index) => ({ ...entry, seq: index + 1 }));
+    expect(scoreJournal(held).trueSeverity).toBe('P1');
   });
 
   it('does not ask a P2 trainee for the bridge', () => {

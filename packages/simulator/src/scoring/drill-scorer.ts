@@ -11,7 +11,7 @@
  * resolved condition, not the button. Process points count in the share the outcome earned
  * (`processScale` in scoring-weights.ts).
  */
-import { alertNames, combineSpecs, findScenario, matchesAction, severities, type ScenarioSpec, type Severity } from '@gameday/scenarios';
+import { alertNames, combineSpecs, findScenario, matchesAction, type ScenarioSpec, type Severity } from '@gameday/scenarios';
 import { detailText, type JournalEntry } from '../journal/journal';
 import { isChange, isDeclaration, isDrillEvent, isRequest, type DeclarationRoute } from '../journal/scoring-facts';
 import { isDrillEvent as isEvent, worldResolvedAt } from '../journal/scoring-facts';
@@ -20,6 +20,7 @@ import { responderIntents, runKeyOf, sinceLastReset } from './journal-replay';
 import { acknowledgeTargetMs, processScale, scoringRulesVersion, scoringWeights, type ScoreDimensionId } from './scoring-weights';
 import type { Grade } from './grade';
 import { gradeSeverity } from './severity-grading';
+import { assessmentTimeline, incidentSeverity, lastMs } from './severity-timeline';
 import { gradeComms } from './comms-grading';
 import { gradeEscalation } from './escalation-grading';
 
@@ -80,8 +81,6 @@ export function endOf(entries: readonly JournalEntry[]): number {
 }
 
 const minutes = (ms: number) => `${Math.round(ms / 6000) / 10} min`;
-const rank = (severity: Severity) => severities.indexOf(severity);
-const isSeverity = (value: unknown): value is Severity => typeof value === 'string' && (severities as readonly string[]).includes(value);
 const ui = (entries: JournalEntry[], route: DeclarationRoute) => entries.filter((entry) => isDeclaration(entry, route));
 /** Full points up to `target`, none from `zeroAt`, linear between. */
 const decay = (elapsed: number, target: number, zeroAt: number, max: number) => (elapsed <= target ? max : elapsed >= zeroAt ? 0 : Math.round((max * (zeroAt - elapsed)) / (zeroAt - target) * 10) / 10);
@@ -105,9 +104,9 @@ export function scoreJournal(allEntries: readonly JournalEntry[], options: Score
   const alerts = inDrill.filter((entry) => isDrillEvent(entry, 'alert.firing') && (spec === null || alertNames(spec).includes(String(entry.detail?.alert))));
   const page = alerts[0];
   const pageMs = page?.simMs ?? null;
-  const declarations = ui(inDrill, '/trainer/severity').filter((entry) => isSeverity(entry.detail?.severity));
-  const expectedSeen = [...alerts, ...declarations].map((entry) => entry.detail?.expectedSeverity).filter(isSeverity);
-  const trueSeverity: Severity | null = expectedSeen.length === 0 ? null : expectedSeen.reduce((worst, severity) => (rank(severity) < rank(worst) ? severity : worst));
+  // The one notion of the incident's severity the graders judge by: the worst from the page to a
+  // short window after it, or a worse level held for a sustained stretch, never a moment's blip.
+  const trueSeverity: Severity | null = incidentSeverity(assessmentTimeline(inDrill), pageMs, lastMs(inDrill));
   const dimensions: ScoreDimension[] = [];
   /** Process points are given as a share of their dimension's maximum. */
   const add = (id: ScoreDimensionId, share: number, reason: string) => {

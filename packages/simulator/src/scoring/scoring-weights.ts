@@ -10,7 +10,7 @@ export const scoringWeights = {
     points: 55,
     label: 'Impact avoided',
     kind: 'outcome',
-    rule: "the share of the incident's impact avoided, between the same drill left alone and played along the ideal path, measured at the later of the drill's end and 30 minutes after the ideal path resolved it: 55 × (no responder − yours) / (no responder − ideal), at most 55; impact added beyond the no-responder run counts negative, down to -55",
+    rule: "the share of the incident's impact avoided, between the same drill left alone and played along the ideal path, measured at the later of the last minute your response still added impact (by the drill's end) and 30 minutes after the last minute the ideal path did: 55 × (no responder − yours) / (no responder − ideal), at most 55; impact added beyond the no-responder run counts negative, down to -55",
   },
   restored: {
     points: 15,
@@ -18,9 +18,9 @@ export const scoringWeights = {
     kind: 'outcome',
     rule: "the world met the incident's resolved condition (cause gone, speculation at its normal settings, readings normal for the spec's period) when it was declared resolved: 15; declared while degraded or with speculation off or reduced: 0; restored but never declared: 10",
   },
-  acknowledge: { points: 6, label: 'Time to acknowledge', kind: 'process', rule: "full within the runbook's response time for the true severity (P1 5 min, P2 15 min, P3 4 h, P4 next business day), falling to 0 at three times it" },
+  acknowledge: { points: 6, label: 'Time to acknowledge', kind: 'process', rule: "full within the runbook's response time for the incident's severity (the one comms and escalation are judged by; P1 5 min, P2 15 min, P3 4 h, P4 next business day), falling to 0 at three times it" },
   bridge: { points: 2, label: 'Incident bridge', kind: 'process', rule: 'P1: on the bridge within 15 minutes of the page (later: 0.8); P2-P4: not required, full points' },
-  severity: { points: 6, label: 'Severity', kind: 'process', rule: "the last call against the worst the severity engine assessed from the page to 5 minutes after the call (not the calmer picture after mitigation): exact, full; one level off, 8/15 of it; a wrong call put right within 5 minutes of the matrix showing the level 14/15, within 15 minutes 12/15, later 10/15; an incident that later holds a worse level for 5 minutes without the call being raised: 5/15 off" },
+  severity: { points: 6, label: 'Severity', kind: 'process', rule: "the last call against the worst the severity engine assessed from the page to 5 minutes after the call (not the calmer picture after mitigation): exact, full; one level off, 8/15 of it; a wrong call put right within 5 minutes of the matrix showing the level 14/15, within 15 minutes 12/15, later 10/15; an incident that later holds a worse level for 5 minutes without the call being raised: 5/15 off; and when: the first call within 15 minutes of the page keeps all of that, falling to half at 45 minutes and after (the runbook assesses the severity at the start)" },
   runbook: { points: 6, label: 'Runbook actions', kind: 'process', rule: "each required action an equal share: within its deadline full, late half; 0.5 off for each pair done out of the runbook's order" },
   safety: { points: 2, label: 'No harmful actions', kind: 'process', rule: 'nothing the runbook forbids or the scenario judged harmful (what harm cost is in Impact avoided)' },
   stabilise: { points: 2, label: 'Stabilise first', kind: 'process', rule: "where the cause is unclear (the runbook's P1 step 5), disabling speculation is the first change made" },
@@ -47,7 +47,7 @@ export function processScale(outcomeEarned: number): number {
  * The version of these rules. A stored drill carries the version that scored it; one scored by
  * an older version is re-scored from its journal when read.
  */
-export const scoringRulesVersion = 2;
+export const scoringRulesVersion = 3;
 
 /** Time to acknowledge that earns full points, by true severity. */
 export const acknowledgeTargetMs = { P1: 5 * 60_000, P2: 15 * 60_000, P3: 4 * 3_600_000, P4: 24 * 3_600_000 } as const;

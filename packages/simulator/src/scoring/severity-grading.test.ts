@@ -55,6 +55,17 @@ describe('gradeSeverity', () => {
     expect(graded.reason).toContain('grew to P1 at page+20 min (significant financial impact: funds at risk (P1)) and held it, but the severity stayed P2');
   });
 
+  it('grades when the first call came: full within 15 minutes of the page, falling to half at 45', () => {
+    expect(grade(storm().severity(25, 'P1')).points).toBe(15);
+    expect(grade(storm().severity(31, 'P1')).points).toBe(13.5);
+    const late = grade(storm().severity(50, 'P1'));
+    expect(late.reason).toContain('the first call came 40 min after the page');
+    expect(late.points).toBeCloseTo(8.75, 0);
+    expect(grade(storm().severity(70, 'P1')).points).toBe(7.5);
+    // A right first call is what counts as on time; correcting a late one later does not restart the clock.
+    expect(grade(storm().severity(12, 'P2').severity(40, 'P1')).points).toBe(10);
+  });
+
   it('gives nothing without a declaration, and reads a journal stored before assessments were noted', () => {
     expect(grade(storm())).toMatchObject({ points: 0, reason: 'no severity was declared' });
     const old = journal().start().page(10, 'P1').severity(12, 'P2', 'P2');

@@ -3,6 +3,8 @@
  * the declaration: the worst it assessed from the page to five minutes after the call, not the
  * calmer picture once mitigation has worked. A wrong first call put right quickly keeps most of
  * the points; an incident that later grows and holds a worse level asks for the call to be raised.
+ * And when: the runbook assesses the severity at the start, so a first call long after the page
+ * keeps only part of what its content earned.
  */
 import type { Severity } from '@gameday/scenarios';
 import type { JournalEntry } from '../journal/journal';
@@ -26,6 +28,21 @@ const correctionPoints = [
 ];
 /** Lost when the incident later holds a worse level than the standing call. */
 const notRaisedCost = 5;
+/**
+ * The runbook assesses the severity at the start (it decides the bridge, comms and escalation):
+ * the first call earns the content's full points within this long of the page, falling after.
+ */
+export const severityCallTargetMs = 15 * 60_000;
+/** From this long after the page a first call keeps only `lateCallShare` of its points. */
+export const severityCallFloorMs = 45 * 60_000;
+export const lateCallShare = 0.5;
+
+/** The share of its points a call keeps by how long after the page the first one came. */
+export function callTiming(elapsedMs: number): number {
+  if (elapsedMs <= severityCallTargetMs) return 1;
+  if (elapsedMs >= severityCallFloorMs) return lateCallShare;
+  return 1 - ((1 - lateCallShare) * (elapsedMs - severityCallTargetMs)) / (severityCallFloorMs - severityCallTargetMs);
+}
 
 interface Judged {
   simMs: number;
@@ -86,5 +103,9 @@ export function gradeSeverity(entries: readonly JournalEntry[], pageMs: number |
     }
   });
   if (declarations.length > 1) parts.push(`${declarations.length} declarations`);
-  return { points: clampPoints(points, max), max, reason: parts.join('; ') };
+  // Timing: the first call, against the page.
+  const firstAfter = pageMs === null ? 0 : judged[0]!.simMs - pageMs;
+  const timing = callTiming(firstAfter);
+  if (timing < 1) parts.push(`the first call came ${minutes(firstAfter)} after the page; the runbook assesses the severity at the start (full within ${minutes(severityCallTargetMs)}, half from ${minutes(severityCallFloorMs)}): × ${Math.round(timing * 100) / 100}`);
+  return { points: Math.round(clampPoints(points, max) * timing * 10) / 10, max, reason: parts.join('; ') };
 }

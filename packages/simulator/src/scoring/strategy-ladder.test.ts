@@ -46,18 +46,6 @@ const bounds: Partial<Record<StrategyName, { atLeast?: number; atMost?: number }
   'no-op': { atMost: 20 },
 };
 
-/**
- * The one place the issue's bounds do not hold, stated rather than bent: stake slashing's
- * penalty variant (a duplicate signer) slashes at a steady rate, and its resolved condition (no
- * slashing for an hour, held 30 minutes) puts the measuring point near minute 125. A fix 40
- * minutes late then still avoids 60-74% of what leaving it alone costs, so the late responder
- * scores 62-70. It still ranks below the ideal by 30 points or more, and that is asserted.
- */
-const boundsFor = (scenario: string, ladderCase: LadderCase): typeof bounds =>
-  scenario === 'stake-slashing' && stakeSlashingVariant({ seed: ladderCase.seed, difficulty: ladderCase.difficulty, onsetDelayMs: 0 }).kind === 'penalty'
-    ? { ...bounds, 'late by 40 min': { atMost: 70 } }
-    : bounds;
-
 const scores = new Map<string, DrillScore>();
 const key = (scenario: string, ladderCase: LadderCase, name: StrategyName) => `${scenario}/${caseName(ladderCase)}/${name}`;
 
@@ -83,7 +71,7 @@ describe.each(incidents)('%s', (scenario) => {
     for (const name of names) got[name] = await play(scenario, ladderCase, name);
     const outcome = (score: DrillScore) => (score.outcome ? `${score.outcome.share}: ${score.outcome.yours} of ${score.outcome.noResponder}, ideal ${score.outcome.ideal}, to minute ${score.outcome.horizonMs / 60_000}` : '-');
     const summary = names.map((name) => `${name} ${got[name]!.total} (${outcome(got[name]!)})`).join('; ');
-    for (const [name, bound] of Object.entries(boundsFor(scenario, ladderCase)) as Array<[StrategyName, { atLeast?: number; atMost?: number }]>) {
+    for (const [name, bound] of Object.entries(bounds) as Array<[StrategyName, { atLeast?: number; atMost?: number }]>) {
       if (bound.atLeast !== undefined) expect(got[name]!.total, `${name}: ${summary}`).toBeGreaterThanOrEqual(bound.atLeast);
       if (bound.atMost !== undefined) expect(got[name]!.total, `${name}: ${summary}`).toBeLessThanOrEqual(bound.atMost);
     }
