@@ -14,6 +14,9 @@ export default defineConfig({
           // The trainer UI's tests, .ts ones included, run once, in the browser-like project below.
           exclude: ['packages/trainer-ui/**', '**/node_modules/**'],
           environment: 'node',
+          // Several tests play whole drills with their counterfactual runs; on a busy 2-core box
+          // 5 s is the machine's load, not the test's verdict.
+          testTimeout: 20_000,
         },
       },
       {
