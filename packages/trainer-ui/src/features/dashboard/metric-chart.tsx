@@ -191,7 +191,8 @@ export function MetricChart({
           {lines.map(({ threshold }) => (
             <li key={threshold.rule} className={threshold.severity}>
               <span className="swatch" aria-hidden="true" />
-              {threshold.rule}: &gt; {spec.format(threshold.above)} for {forDuration(threshold.forMs)}
+              {threshold.rule}: &gt; {spec.format(threshold.above)}
+              {threshold.forMs > 0 ? ` for ${forDuration(threshold.forMs)}` : ''}
               {threshold.firing && <b> firing</b>}
             </li>
           ))}

@@ -126,7 +126,9 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
       <FormError message={error} />
       <JoinByCode />
       <Panel title="Onboarding path">
-        <p className="quiet">The five incidents from easy to hard, with hints on the first. A drill is passed when it is mitigated, every runbook step is done, and nothing harmful was done.</p>
+        <p className="quiet">
+          The {onboarding.length} incidents from easy to hard, with hints on the first. A drill is passed when it is declared resolved with the service restored (the cause gone, speculation back at its normal settings), every runbook step is done, and nothing harmful was done.
+        </p>
         <ol className="onboarding">
           {onboarding.map((id, index) => {
             const scenario = byId.get(id);
