@@ -79,7 +79,7 @@ export function RewindPanel({ drillId, durationMs }: { drillId: string; duration
           <ReadingsPanel view={view} />
           <ChartsPanel view={view} fixed={shown.series} />
           <PodsPanel deployments={view.deployments} pods={view.pods} />
-          <TimelinePanel timeline={view.timeline} />
+          <TimelinePanel timeline={view.timeline} label="Timeline at this moment, newest first" />
         </div>
       )}
     </Panel>

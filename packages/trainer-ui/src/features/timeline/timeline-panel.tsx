@@ -5,11 +5,12 @@ import { Panel } from '../../components/panel';
  * What happened, newest first, as a commander reads it: one entry per command or action (the
  * server folds the requests a command made into it), named by the person who took it, at the
  * drill's simulated time. Racing a ghost, its steps are among them, marked as the ghost's.
+ * A rewound view names its list apart (`label`), so the page never has two lists of one name.
  */
-export function TimelinePanel({ timeline }: { timeline: TraineeView['timeline'] }) {
+export function TimelinePanel({ timeline, label = 'Timeline, newest first' }: { timeline: TraineeView['timeline']; label?: string }) {
   return (
     <Panel title="Timeline" className="timeline">
-      <ol tabIndex={0} reversed aria-label="Timeline, newest first">
+      <ol tabIndex={0} reversed aria-label={label}>
         {[...timeline].reverse().map((item, index) => (
           <li key={`${item.simMs}-${index}`} className={item.who}>
             <time dateTime={item.at}>{item.at.slice(11, 19)}</time> <span className="who" title={item.by ?? undefined}>
