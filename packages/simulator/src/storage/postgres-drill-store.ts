@@ -6,28 +6,12 @@
  * parameter. Calls block until PostgreSQL answers (blocking-postgres.ts): an input is committed
  * before the request that made it is answered, as with SQLite.
  */
+import { finishedDrillOf, type DrillRow } from './drill-row';
 import type { DrillScore } from '../scoring/drill-scorer';
-import type { JournalEntry } from '../journal/journal';
 import type { RecordedInput } from '../drill/drill-inputs';
 import { BlockingPostgres, type Statement } from './blocking-postgres';
 import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
 
-interface DrillRow {
-  id: string;
-  trainee: string;
-  team: string;
-  scenario: string;
-  difficulty: string;
-  ranked: boolean;
-  score: number;
-  ttr_ms: number | null;
-  finished_at: string;
-  duration_ms: number;
-  score_json: string;
-  impact_json: string;
-  journal_json: string;
-  facts_json: string | null;
-}
 
 /** Any number, the same in every gameday store: the lock two instances take to migrate one at a time. */
 const migrationLock = 4_711_017;
@@ -173,21 +157,7 @@ export class PostgresDrillStore implements DrillStore {
   get(id: string): FinishedDrill | undefined {
     const row = this.db.query<DrillRow>('SELECT * FROM drills WHERE id = $1', [id])[0];
     if (!row) return undefined;
-    const journal = JSON.parse(row.journal_json) as JournalEntry[];
-    return {
-      id: row.id,
-      trainee: row.trainee,
-      team: row.team,
-      scenario: row.scenario,
-      difficulty: row.difficulty,
-      ranked: row.ranked,
-      score: { rulesVersion: 1, outcome: null, ...(JSON.parse(row.score_json) as Partial<DrillScore>) } as DrillScore,
-      finishedAt: row.finished_at,
-      durationMs: row.duration_ms,
-      impact: JSON.parse(row.impact_json) as Record<string, number>,
-      journal,
-      facts: row.facts_json === null ? journal : (JSON.parse(row.facts_json) as JournalEntry[]),
-    };
+    return finishedDrillOf(row);
   }
 
   /**

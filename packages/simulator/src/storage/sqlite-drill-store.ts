@@ -3,30 +3,13 @@
  * install. WAL journaling and one transaction per finished drill, so a `kill -9` mid-drill
  * leaves every finished drill intact and never half a row.
  */
+import { finishedDrillOf, type DrillRow } from './drill-row';
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
-import type { JournalEntry } from '../journal/journal';
 import type { RecordedInput } from '../drill/drill-inputs';
 import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
 
-interface DrillRow {
-  id: string;
-  trainee: string;
-  team: string;
-  scenario: string;
-  difficulty: string;
-  ranked: number;
-  score: number;
-  ttr_ms: number | null;
-  finished_at: string;
-  duration_ms: number;
-  score_json: string;
-  impact_json: string;
-  journal_json: string;
-  /** Null for drills stored before the facts were kept apart: their journal was what was scored. */
-  facts_json: string | null;
-}
 
 const schema = `
   CREATE TABLE IF NOT EXISTS drills (
@@ -160,21 +143,7 @@ export class SqliteDrillStore implements DrillStore {
   get(id: string): FinishedDrill | undefined {
     const row = this.db.prepare('SELECT * FROM drills WHERE id = ?').get(id) as DrillRow | undefined;
     if (!row) return undefined;
-    const journal = JSON.parse(row.journal_json) as JournalEntry[];
-    return {
-      id: row.id,
-      trainee: row.trainee,
-      team: row.team,
-      scenario: row.scenario,
-      difficulty: row.difficulty,
-      ranked: row.ranked === 1,
-      score: { rulesVersion: 1, outcome: null, ...(JSON.parse(row.score_json) as Partial<DrillScore>) } as DrillScore,
-      finishedAt: row.finished_at,
-      durationMs: row.duration_ms,
-      impact: JSON.parse(row.impact_json) as Record<string, number>,
-      journal,
-      facts: row.facts_json === null ? journal : (JSON.parse(row.facts_json) as JournalEntry[]),
-    };
+    return finishedDrillOf(row);
   }
 
   /**
