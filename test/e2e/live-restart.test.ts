@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
+import { trainer } from './support/trainer-calls';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -26,16 +27,6 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-async function trainer(sim: ServedSimulator, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const response = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${sim.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 const journal = async (sim: ServedSimulator) =>

@@ -6,33 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteDrillStore, type DrillState } from '@gameday/simulator';
+import { SqliteDrillStore } from '@gameday/simulator';
 import { startSimulator, type ServedSimulator } from './support/served-simulator';
+import { finishSurprise, trainer } from './support/trainer-calls';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gameday-persist-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-async function trainer(sim: ServedSimulator, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const response = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${sim.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** A ranked drill to the end: paged, acknowledged, resolved. */
-async function finishSurprise(sim: ServedSimulator, trainee: string): Promise<string> {
-  expect((await trainer(sim, 'POST', '/trainer/drills', { trainee, scenario: 'surprise', difficulty: 'normal' })).status).toBe(200);
-  for (let minute = 0; minute < 60; minute++) {
-    const state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
-    if (state.firingAlerts.length > 0) break;
-  }
-  expect((await trainer(sim, 'POST', '/trainer/acknowledge')).status).toBe(200);
-  const resolved = await trainer(sim, 'POST', '/trainer/declare', { state: 'resolved' });
-  expect(resolved.status).toBe(200);
-  return resolved.body.drillId as string;
-}
 
 const board = async (sim: ServedSimulator) => ((await trainer(sim, 'GET', '/trainer/leaderboard')).body.rows as Array<{ trainee: string; drillId: string }>).map((row) => `${row.trainee}:${row.drillId}`);
 

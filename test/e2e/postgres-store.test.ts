@@ -6,9 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresDrillStore, type DrillState } from '@gameday/simulator';
+import { PostgresDrillStore } from '@gameday/simulator';
 import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
 import { gamedayBin, startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
+import { finishSurprise, trainer } from './support/trainer-calls';
 
 const binaries = postgresBinDir();
 if ('missing' in binaries) process.stderr.write(`postgres-store: skipped: ${binaries.missing}\n`);
@@ -22,28 +23,6 @@ afterAll(async () => {
   for (const sim of running) await sim.stop();
   postgres?.stop();
 });
-
-async function trainer(sim: ServedSimulator, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const response = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${sim.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** A ranked drill to the end: paged, acknowledged, resolved. */
-async function finishSurprise(sim: ServedSimulator, trainee: string): Promise<string> {
-  expect((await trainer(sim, 'POST', '/trainer/drills', { trainee, scenario: 'surprise', difficulty: 'normal' })).status).toBe(200);
-  for (let minute = 0; minute < 60; minute++) {
-    const state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
-    if (state.firingAlerts.length > 0) break;
-  }
-  expect((await trainer(sim, 'POST', '/trainer/acknowledge')).status).toBe(200);
-  const resolved = await trainer(sim, 'POST', '/trainer/declare', { state: 'resolved' });
-  expect(resolved.status).toBe(200);
-  return resolved.body.drillId as string;
-}
 
 const board = async (sim: ServedSimulator) => ((await trainer(sim, 'GET', '/trainer/leaderboard')).body.rows as Array<{ trainee: string; drillId: string }>).map((row) => `${row.trainee}:${row.drillId}`).sort();
 
