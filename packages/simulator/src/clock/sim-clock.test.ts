@@ -117,6 +117,23 @@ describe('SimClock', () => {
       });
     }
 
+    it('held, does every catch-up at the moment the hold began, a skip included, and loses no wall time after', () => {
+      const { clock, wall } = realtimeClock(20);
+      clock.catchUp();
+      const start = clock.now();
+      const skip = clock.hold(() => {
+        // Computing before the skip takes wall time: held, it does not move the skip's start.
+        wall.pass(3);
+        clock.catchUp();
+        expect(clock.now()).toBe(start);
+        return clock.advanceBy(60_000);
+      });
+      expect(skip).toEqual({ fromMs: start, toMs: start + 60_000 });
+      wall.pass(10);
+      clock.catchUp();
+      expect(clock.now()).toBe(start + 60_000 + 200);
+    });
+
     it('keeps the wall time passed before a skip (never jumps back)', () => {
       const { clock, wall } = realtimeClock(20);
       wall.pass(500);

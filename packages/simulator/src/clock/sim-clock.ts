@@ -55,6 +55,7 @@ export class SimClock {
   private advancing = false;
   private speedFactor: number;
   private paused = false;
+  private holds = 0;
   /** Following the wall clock: between `start` and `stop` (realtime only). */
   private following = false;
   private wallAnchor = 0;
@@ -156,11 +157,28 @@ export class SimClock {
   }
 
   /**
+   * Runs `act` with the wall clock's passing held back: every catch-up inside it is a no-op, so
+   * an action that starts at simulated moment T (a drill input, kept with T) does all its work at
+   * T however long it takes to compute. A skip inside still moves time and re-anchors; otherwise
+   * the wall time `act` took is caught up afterwards, so none is lost. Without the hold a skip
+   * inside caught up again and started a millisecond or two after the moment kept for it, and a
+   * replay from the kept moment came out that much earlier.
+   */
+  hold<T>(act: () => T): T {
+    this.holds++;
+    try {
+      return act();
+    } finally {
+      this.holds--;
+    }
+  }
+
+  /**
    * Brings realtime simulation up to the wall clock. A no-op when virtual, before `start`, after
-   * `stop`, while paused, and from inside a timer callback.
+   * `stop`, while paused, while held, and from inside a timer callback.
    */
   catchUp(): void {
-    if (!this.following || this.paused || this.advancing) return;
+    if (!this.following || this.paused || this.advancing || this.holds > 0) return;
     this.run(Math.floor(this.simAnchor + (this.wallNow() - this.wallAnchor) * this.speedFactor));
   }
 

@@ -337,7 +337,8 @@ export class Drill {
     this.inputDepth++;
     let result: T;
     try {
-      result = act();
+      // Held at `simMs`: the input is replayed at that moment, so it must act at exactly that moment.
+      result = this.clock.hold(act);
     } finally {
       this.inputDepth--;
     }
