@@ -1,7 +1,8 @@
 // `pnpm bench`: measures side by side in one run and reports ratios, then writes BENCHMARKS.md.
 // Every load loop is bounded in time and connections and talks to loopback only.
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -9,6 +10,8 @@ import autocannon from 'autocannon';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const gameday = join(root, 'packages', 'simulator', 'bin', 'gameday');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+// Said beside the figures: on a shared machine the absolute numbers depend on it.
+const loadAtStart = loadavg()[0];
 const rows = [];
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 /** Every run's figure, in the order measured: shown beside each median, so a reader sees the spread. */
@@ -342,11 +345,20 @@ await stop(child);
   }
 }
 
+const begin = '<!-- pnpm bench writes from here -->';
+const end = '<!-- pnpm bench writes up to here -->';
 const table = [
   '| measurement | result | reproduce |',
   '| --- | --- | --- |',
   ...rows.map((row) => `| ${row.name} | ${row.value} | ${row.command ? `\`${row.command}\`` : ''} |`),
 ].join('\n');
-const report = `# Benchmarks\n\nMeasured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.version}, ${seconds} s per load run, loopback only). Ratios are measured side by side in one run; absolute numbers vary with the machine.\n\n${table}\n`;
-writeFileSync(join(root, 'BENCHMARKS.md'), report);
+// Only the part between the markers is this run's: the sections written by hand around it
+// (figures measured by their own tests) stay as they are.
+const generated = `${begin}\nMeasured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.version}, ${seconds} s per load run, loopback only). Ratios are measured side by side in one run; absolute numbers vary with the machine. Load average ${loadAtStart.toFixed(1)} when the run began and ${loadavg()[0].toFixed(1)} when it ended.\n\n${table}\n${end}`;
+const file = join(root, 'BENCHMARKS.md');
+const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+const from = previous.indexOf(begin);
+const to = previous.indexOf(end);
+const report = from >= 0 && to > from ? `${previous.slice(0, from)}${generated}${previous.slice(to + end.length)}` : `# Benchmarks\n\n${generated}\n${previous.replace(/^# Benchmarks\n+/, '\n')}`;
+writeFileSync(file, report);
 process.stdout.write(`${table}\n\nwritten to BENCHMARKS.md\n`);
