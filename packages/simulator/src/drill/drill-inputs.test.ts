@@ -11,6 +11,7 @@ import { replayDrill, liveOptions, type InputSink, type RecordedInput } from './
 import { applyIntent } from './responder-intents';
 import { acknowledgePage, declareSeverity, joinBridge } from './trainee-actions';
 import { pauseClock, resumeClock, setClockSpeed } from './clock-controls';
+import { changeConfig } from './service-actions';
 import { drillState } from './drill-state';
 import { worldFingerprint } from './world-fingerprint';
 import { idealResponder, isWorldMove } from '../scoring/ideal-responders';
@@ -141,6 +142,29 @@ describe('replaying a drill from its inputs', () => {
     expect(worldFingerprint(rebuilt)).toBe(worldFingerprint(drill));
     drill.stop();
     rebuilt.stop();
+  });
+
+  it('a read between an action and the next tick changes nothing: the world is the same whether or not someone looked', () => {
+    // Memory past 75% of its limit, where the readings feed the next tick's memory pressure.
+    const make = () => {
+      const drill = new Drill({ scenario: 'memory-exhaustion', seed: 3, clock: 'virtual', speed: 1, difficulty: 'normal' });
+      drill.start();
+      drill.clock.advanceTo(40 * 60_000 + 300);
+      changeConfig(drill, { 'speculation.max_depth': 2 }, { detail: {}, noteHarm: () => undefined }, 'test');
+      return drill;
+    };
+    const looked = make();
+    const unseen = make();
+    // A /metrics scrape or a status read 200 ms after the change, before the next tick.
+    looked.clock.advanceTo(40 * 60_000 + 500);
+    looked.world.readings();
+    for (const drill of [looked, unseen]) drill.clock.advanceTo(40 * 60_000 + 700);
+    expect(worldFingerprint(looked)).toBe(worldFingerprint(unseen));
+    for (const drill of [looked, unseen]) drill.clock.advanceTo(45 * 60_000);
+    expect(worldFingerprint(looked)).toBe(worldFingerprint(unseen));
+    expect(drillState(looked)).toEqual(drillState(unseen));
+    looked.stop();
+    unseen.stop();
   });
 
   it('a running realtime drill goes on by the wall time it was down', () => {

@@ -314,6 +314,8 @@ export class World {
     this.activeTasks = baseDemandPerSec * this.fanout() * this.meanTaskSeconds();
     // The proof queue starts where a healthy one sits: a batch window of committed work.
     this.proofQueue = baseDemandPerSec * this.fanout() * 0.975 * proofBatchWaitSeconds;
+    // Taken now, not at whatever moment something first reads them (see refreshReadings).
+    this.refreshReadings();
   }
 
   private fanout(): number {
@@ -404,7 +406,7 @@ export class World {
     this.stepPodUsage(processed, completed, proofsServed);
     this.stepStake(drivers);
 
-    this.cachedReadings = undefined;
+    this.refreshReadings();
     const readings = this.readings();
     this.alerts.evaluate(readings, now);
     this.logs.tick(this, readings, cascade);
@@ -880,6 +882,18 @@ export class World {
     return baseHeapBytes + (this.activeTasks / ready) * taskStateBytes * this.drivers.workingSetMultiplier + this.snapshotBytesTotal() / ready + (this.heapGarbage.get(pod.name) ?? 0) + gcSawtooth(pod, this.now(), 0.08 * baseHeapBytes);
   }
 
+  /**
+   * Readings are taken at the moment the world changed (a tick, an action), never later at the
+   * moment someone happens to read them: they hold time-windowed figures, and taking them sets
+   * the memory pressure the next tick steps with. Taken lazily, a `/metrics` scrape or a status
+   * read between an action and the next tick changed the world, and a replay (which does not
+   * repeat reads) came out different.
+   */
+  private refreshReadings(): void {
+    this.cachedReadings = undefined;
+    this.readings();
+  }
+
   readings(): Readings {
     if (this.cachedReadings) return this.cachedReadings;
     let memoryRatio = 0;
@@ -946,7 +960,7 @@ export class World {
     this.corruptedRecords = 0;
     this.affectedShards.clear();
     this.firstCorruptionMs = undefined;
-    this.cachedReadings = undefined;
+    this.refreshReadings();
     return restored;
   }
 
@@ -1024,15 +1038,15 @@ export class World {
     appendBounded(this.configHistory, { simMs: this.now(), by: origin.by, reason: origin.reason ?? '', changes: Object.fromEntries(changes), previous }, configHistoryLimit);
     // Someone turned speculation back on: the service's own switch is no longer what holds it off.
     if (config['speculation.enabled'] === true) this.autoDisabled = undefined;
-    this.cachedReadings = undefined;
+    this.refreshReadings();
     return previous;
   }
 
   startDrain(): void {
-    this.cachedReadings = undefined;
     if (this.draining) return;
     this.draining = true;
     this.drainStartedMs = this.now();
+    this.refreshReadings();
   }
 
   /** Whether the drain is complete: no in-flight or stuck speculative task is left. */
@@ -1043,24 +1057,24 @@ export class World {
   finishDrain(): void {
     this.activeTasks = 0;
     this.draining = false;
-    this.cachedReadings = undefined;
+    this.refreshReadings();
   }
 
   /** A GC on every speculation pod: a forced full one frees most retained garbage, a normal one little. */
   runGc(force: boolean): Array<{ pod: string; beforeBytes: number; afterBytes: number }> {
-    this.cachedReadings = undefined;
     this.gcRuns++;
     const kept = force ? 0.2 : 0.9;
-    return this.cluster.readyPods('speculation-engine').map((pod) => {
+    const freed = this.cluster.readyPods('speculation-engine').map((pod) => {
       const beforeBytes = this.podMemory(pod);
       this.heapGarbage.set(pod.name, (this.heapGarbage.get(pod.name) ?? 0) * kept);
       return { pod: pod.name, beforeBytes, afterBytes: this.podMemory(pod) };
     });
+    this.refreshReadings();
+    return freed;
   }
 
   /** Deletes snapshots older than `olderThanMs`; returns how many and how many bytes went. */
   clearSnapshots(olderThanMs: number, dryRun = false): { removed: number; freedBytes: number } {
-    this.cachedReadings = undefined;
     const cutoff = this.now() - olderThanMs;
     let removed = 0;
     let freedBytes = 0;
@@ -1073,12 +1087,12 @@ export class World {
     if (dryRun) return { removed: Math.round(removed), freedBytes };
     this.snapshots = kept;
     this.snapshotsCleared += Math.round(removed);
+    this.refreshReadings();
     return { removed: Math.round(removed), freedBytes };
   }
 
   /** Times out stuck proofs older than `olderThanMs`; their slots return to the workers. */
   timeoutProofs(olderThanMs: number): number {
-    this.cachedReadings = undefined;
     const cutoff = this.now() - olderThanMs;
     let count = 0;
     this.stuckProofs = this.stuckProofs.filter((bucket) => {
@@ -1090,6 +1104,7 @@ export class World {
     this.proofsTimedOut += timedOut;
     // Timed-out proofs go back on the queue to be regenerated.
     this.proofQueue = Math.min(proofQueueCapacity, this.proofQueue + timedOut);
+    this.refreshReadings();
     return timedOut;
   }
 
