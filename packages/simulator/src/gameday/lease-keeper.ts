@@ -46,7 +46,7 @@ export class LeaseKeeper {
   private readonly adopting = new Set<string>();
   private renewTimer: NodeJS.Timeout | undefined;
   private scanTimer: NodeJS.Timeout | undefined;
-  private stopped = true;
+  private stopped = false;
 
   constructor(private readonly options: LeaseKeeperOptions) {}
 
