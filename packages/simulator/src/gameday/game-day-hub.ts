@@ -159,7 +159,8 @@ export class GameDayHub {
     const session = this.get(code);
     session.end(this.host.readiness(session.code));
     this.host.endLog(session.code, 'ended');
-    this.host.release(session.code);
+    // Its lease stays until it is closed: its server still shows the team their results. An
+    // ended drill is not live, so no instance takes it over should this one die.
     return session;
   }
 

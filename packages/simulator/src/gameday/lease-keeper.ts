@@ -78,7 +78,7 @@ export class LeaseKeeper {
     if (this.held.has(slot) && !this.options.store.claimLease(slot, this.owner, address, this.ttl)) this.lose(slot);
   }
 
-  /** The slot's drill ended or closed here: its lease is given up. */
+  /** The slot is closed here: its lease is given up. */
   release(slot: string): void {
     this.held.delete(slot);
     this.options.store.releaseLease(slot, this.owner);

@@ -92,7 +92,7 @@ export class SessionHost {
     this.options.leases?.route(token, sessionSlot(code.toUpperCase()));
   }
 
-  /** The session is over here (ended or closed): its lease is given up, nobody takes it over. */
+  /** The session is closed here: its lease is given up, nobody takes it over. */
   release(code: string): void {
     this.options.leases?.release(sessionSlot(code.toUpperCase()));
   }
@@ -228,7 +228,12 @@ export class SessionHost {
     this.options.leases?.moved(record.slot, this.options.leases.address(endpoint.port));
     session.save();
     this.hold(session, server);
-    const where = endpoint.port === extra.port ? `on port ${endpoint.port}` : `on port ${endpoint.port} (port ${extra.port} was taken: participants' folders are now under ${endpoint.record.drillDir})`;
+    const where =
+      endpoint.port === extra.port
+        ? `on port ${endpoint.port}`
+        : how.preferPort
+          ? `on port ${endpoint.port} (port ${extra.port} was taken: participants' folders are now under ${endpoint.record.drillDir})`
+          : `on port ${endpoint.port} (participants' folders are now under ${endpoint.record.drillDir})`;
     return `${session.code}: resumed ${where}, ${session.status}, ${session.participants.length} participants (${applied} inputs replayed in ${took} ms)`;
   }
 
