@@ -9,6 +9,7 @@ import { worldFingerprint } from '../drill/world-fingerprint';
 import { participantRecord } from '../drill/drill-workspace';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { GameDayHub } from './game-day-hub';
+import { LeaseKeeper, tokenHash } from './lease-keeper';
 
 const facilitatorToken = 'restore-facilitator-token';
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -16,10 +17,11 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-function hubOn(store: SqliteDrillStore, dataDir: string, instance?: string): GameDayHub {
+function hubOn(store: SqliteDrillStore, dataDir: string, instance?: string, leases?: LeaseKeeper): GameDayHub {
   const readiness = createReadinessMetrics();
   const hub: GameDayHub = new GameDayHub({
     instance,
+    leases,
     dataDir,
     host: '127.0.0.1',
     store,
@@ -140,4 +142,55 @@ describe('a game-day session survives a restart of its server', () => {
     expect(store.liveDrills().map((record) => record.id)).toContain(theirLog!.id);
     expect(store.sessions().find((row) => row.code === theirs.code)?.endedAt).toBeNull();
   });
+});
+
+describe('game-day sessions of several instances on one store, with leases', () => {
+  it('leaves a session another live instance holds to it, takes it over once its lease expires, and stops it at the stalled owner', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gameday-leases-'));
+    const store = new SqliteDrillStore(join(dataDir, 'gameday.db'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }), () => store.close());
+    const hubs: Record<'a' | 'b', GameDayHub | undefined> = { a: undefined, b: undefined };
+    const keeper = (owner: 'a' | 'b', ttlMs: number) =>
+      new LeaseKeeper({ store, owner, advertise: '127.0.0.1', ttlMs, adopt: (lease) => hubs[owner]!.host.adopt(lease), log: () => undefined });
+    // A's leases last 150 ms and it does not renew them: an instance that stopped.
+    const leasesA = keeper('a', 150);
+    const leasesB = keeper('b', 6000);
+    const a = hubOn(store, join(dataDir, 'a'), 'a', leasesA);
+    const b = hubOn(store, join(dataDir, 'b'), 'b', leasesB);
+    hubs.a = a;
+    hubs.b = b;
+    cleanup.push(() => a.closeAll(), () => b.closeAll());
+    const session = await a.createSession({ scenario: 'rollback-storm', team: 'blue', seed: 7 });
+    const slot = `session:${session.code}`;
+    const ada = a.join(session.code, 'Ada', 'primary-on-call');
+    session.start();
+    session.drill.skipTime(60_000, 'facilitator advance');
+    expect(await post(`${session.endpoint!.url}/admin/config`, ada.token, { 'speculation.max_depth': 2 })).toBe(200);
+    expect(store.lease(slot)).toMatchObject({ owner: 'a', address: session.endpoint!.url });
+    expect(store.routeOf(tokenHash(session.adminToken))).toBe(slot);
+    expect(store.routeOf(tokenHash(ada.token))).toBe(slot);
+
+    // B starting while A holds it: A's to run, not B's to rebuild or end.
+    expect(await b.restore()).toEqual([]);
+    expect(await leasesB.scan()).toEqual([]);
+    expect(b.list()).toEqual([]);
+
+    const before = { fingerprint: worldFingerprint(session.drill), simMs: session.drill.clock.now() };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = await leasesB.scan();
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${session.code}: resumed on port \\d+ \\(participants' folders are now under .*\\), running, 1 participants \\(\\d+ inputs replayed in \\d+ ms\\) from a$`))]);
+    const adopted = b.get(session.code);
+    expect(worldFingerprint(adopted.drill)).toBe(before.fingerprint);
+    expect(adopted.drill.clock.now()).toBe(before.simMs);
+    expect(store.lease(slot)).toMatchObject({ owner: 'b', address: adopted.endpoint!.url });
+    expect(adopted.endpoint!.record.drillDir.startsWith(join(dataDir, 'b'))).toBe(true);
+    expect(store.liveDrills().find((record) => record.slot === slot)?.extra).toMatchObject({ instance: 'b', port: adopted.endpoint!.port });
+
+    // A wakes and renews: the slot is B's, so A stops its copy and leaves the log to B.
+    leasesA.renew();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(a.list()).toEqual([]);
+    expect(await post(`${adopted.endpoint!.url}/admin/config`, ada.token, { 'speculation.max_depth': 3 })).toBe(200);
+    expect(adopted.drill.world.config['speculation.max_depth']).toBe(3);
+  }, 30_000);
 });
