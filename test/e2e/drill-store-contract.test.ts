@@ -192,6 +192,70 @@ for (const engine of engines) {
         store.close();
       }
     });
+
+    it('leases a slot to one owner at a time: claimed, refused while held, renewed, released, taken once expired', async () => {
+      const store = engine.open();
+      try {
+        expect(store.lease('session:AAAAAA')).toBeUndefined();
+        expect(store.claimLease('session:AAAAAA', 'host-a:/data', 'http://127.0.0.1:9101', 6000)).toBe(true);
+        const held = store.lease('session:AAAAAA')!;
+        expect(held).toMatchObject({ slot: 'session:AAAAAA', owner: 'host-a:/data', address: 'http://127.0.0.1:9101' });
+        expect(held.expiresAt).toBeGreaterThan(Date.now() + 3000);
+        // Refused to another while held; its owner claims it again (a new address) and keeps it.
+        expect(store.claimLease('session:AAAAAA', 'host-b:/data', 'http://127.0.0.1:9201', 6000)).toBe(false);
+        expect(store.lease('session:AAAAAA')?.owner).toBe('host-a:/data');
+        expect(store.claimLease('session:AAAAAA', 'host-a:/data', 'http://127.0.0.1:9102', 6000)).toBe(true);
+        expect(store.lease('session:AAAAAA')?.address).toBe('http://127.0.0.1:9102');
+        // Renewing moves the expiry on, for the owner's leases only.
+        expect(store.claimLease('solo:host-b:/data:8080', 'host-b:/data', 'http://127.0.0.1:8080', 6000)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(store.renewLeases('host-a:/data', 60_000)).toEqual(['session:AAAAAA']);
+        expect(store.lease('session:AAAAAA')!.expiresAt).toBeGreaterThan(held.expiresAt + 50_000);
+        expect(store.renewLeases('nobody', 60_000)).toEqual([]);
+        // Released by another: nothing happens; by its owner: free to claim.
+        store.releaseLease('session:AAAAAA', 'host-b:/data');
+        expect(store.lease('session:AAAAAA')?.owner).toBe('host-a:/data');
+        store.releaseLease('session:AAAAAA', 'host-a:/data');
+        expect(store.lease('session:AAAAAA')).toBeUndefined();
+        expect(store.claimLease('session:AAAAAA', 'host-b:/data', 'http://127.0.0.1:9201', 6000)).toBe(true);
+        // Expired: listed while its slot has a live drill, and taken by another, whose it is then.
+        const live = (id: string, slot: string) => ({ id, slot, options: {}, extra: {}, startedAt: '2026-01-01T00:00:00.000Z' });
+        store.beginLive(live('dying', 'session:BBBBBB'));
+        store.beginLive(live('done', 'session:CCCCCC'));
+        store.endLive('done', 'finished');
+        expect(store.claimLease('session:BBBBBB', 'host-a:/data', 'http://127.0.0.1:9103', 100)).toBe(true);
+        expect(store.claimLease('session:CCCCCC', 'host-a:/data', 'http://127.0.0.1:9104', 100)).toBe(true);
+        expect(store.expiredLeases()).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const expired = store.expiredLeases();
+        expect(expired.map((lease) => lease.slot)).toEqual(['session:BBBBBB']);
+        expect(expired[0]).toMatchObject({ owner: 'host-a:/data', address: 'http://127.0.0.1:9103' });
+        expect(store.claimLease('session:BBBBBB', 'host-b:/data', 'http://127.0.0.1:9202', 6000)).toBe(true);
+        expect(store.claimLease('session:BBBBBB', 'host-a:/data', 'http://127.0.0.1:9103', 6000)).toBe(false);
+        expect(store.lease('session:BBBBBB')).toMatchObject({ owner: 'host-b:/data', address: 'http://127.0.0.1:9202' });
+        expect(store.expiredLeases()).toEqual([]);
+        // The stale owner's renewal no longer holds the slot taken from it.
+        expect(store.renewLeases('host-a:/data', 6000)).toEqual(['session:CCCCCC']);
+      } finally {
+        store.close();
+      }
+    });
+
+    it('routes a token\'s hash to the slot it acts in', () => {
+      const store = engine.open();
+      try {
+        const hash = 'a'.repeat(64);
+        expect(store.routeOf(hash)).toBeUndefined();
+        store.addRoute(hash, 'session:AAAAAA');
+        store.addRoute('b'.repeat(64), 'solo:host-a:/data:8080');
+        expect(store.routeOf(hash)).toBe('session:AAAAAA');
+        expect(store.routeOf('b'.repeat(64))).toBe('solo:host-a:/data:8080');
+        store.addRoute(hash, "session:'); DROP TABLE routes; --");
+        expect(store.routeOf(hash)).toBe("session:'); DROP TABLE routes; --");
+      } finally {
+        store.close();
+      }
+    });
   });
 }
 
@@ -201,8 +265,8 @@ describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => 
     const first = new PostgresDrillStore(url);
     const second = new PostgresDrillStore(url);
     try {
-      expect(first.schemaVersion()).toBe(2);
-      expect(second.schemaVersion()).toBe(2);
+      expect(first.schemaVersion()).toBe(3);
+      expect(second.schemaVersion()).toBe(3);
       first.save(drill('from-first', 'Ada', 80));
       second.save(drill('from-second', 'Bo', 90));
       expect(first.leaderboard({}).map((row) => row.drillId)).toEqual(['from-second', 'from-first']);
@@ -221,16 +285,32 @@ describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => 
     made.save(drill('kept', 'Ada', 80));
     made.close();
     // As version 1 left it: before a finished drill's inputs were kept by its id.
-    postgres!.psql('older', 'DROP INDEX live_drills_finished; ALTER TABLE live_drills DROP COLUMN finished_id; UPDATE gameday_schema SET version = 1');
+    postgres!.psql('older', 'DROP TABLE leases; DROP TABLE routes; DROP INDEX live_drills_finished; ALTER TABLE live_drills DROP COLUMN finished_id; UPDATE gameday_schema SET version = 1');
     const store = new PostgresDrillStore(url);
     try {
-      expect(store.schemaVersion()).toBe(2);
+      expect(store.schemaVersion()).toBe(3);
       expect(store.get('kept')?.trainee).toBe('Ada');
       store.beginLive({ id: 'live', slot: 'solo:1', options: { seed: 1 }, extra: {}, startedAt: '2026-01-01T00:00:00.000Z' });
       store.linkFinished('live', 'kept');
       expect(store.finishedRun('kept')?.liveId).toBe('live');
     } finally {
       store.close();
+    }
+  });
+
+  it('gives a slot to one of two instances claiming it at once, by PostgreSQL\'s clock', () => {
+    const url = postgres!.createDatabase('leases');
+    const first = new PostgresDrillStore(url);
+    const second = new PostgresDrillStore(url);
+    try {
+      const won = [first.claimLease('session:AAAAAA', 'a', 'http://127.0.0.1:1', 6000), second.claimLease('session:AAAAAA', 'b', 'http://127.0.0.1:2', 6000)];
+      expect(won).toEqual([true, false]);
+      expect(second.lease('session:AAAAAA')?.owner).toBe('a');
+      second.addRoute('c'.repeat(64), 'session:AAAAAA');
+      expect(first.routeOf('c'.repeat(64))).toBe('session:AAAAAA');
+    } finally {
+      first.close();
+      second.close();
     }
   });
 

@@ -96,6 +96,19 @@ export interface FinishedRun {
   inputs: RecordedInput[];
 }
 
+/**
+ * Who runs a live drill slot now, with several instances on one store: the owner renews it
+ * before `expiresAt` (epoch ms, by the store's clock) or another instance takes the slot over.
+ */
+export interface LeaseRecord {
+  slot: string;
+  /** The instance holding it (`hostname:dataDir`). */
+  owner: string;
+  /** The base URL other instances reach the slot's server at (`http://host:port`). */
+  address: string;
+  expiresAt: number;
+}
+
 export interface DrillStore {
   /** Saves a finished drill in one transaction: all of it, or nothing. */
   save(drill: FinishedDrill): void;
@@ -132,6 +145,21 @@ export interface DrillStore {
    * scenario and difficulty whose inputs were kept, on `seed` when given: the ghost to race.
    */
   bestRun(query: { scenario: string; difficulty: string; seed?: number | undefined }): FinishedDrill | undefined;
+  /**
+   * Takes (or keeps) the lease of `slot` for `owner` for `ttlMs` when it is free, expired or
+   * already `owner`'s, in one atomic step; true if `owner` holds it now. The address is updated.
+   */
+  claimLease(slot: string, owner: string, address: string, ttlMs: number): boolean;
+  /** Extends every lease `owner` holds by `ttlMs` from now; returns the slots it still holds. */
+  renewLeases(owner: string, ttlMs: number): string[];
+  /** Gives up `slot` when `owner` holds it (another's lease is left alone). */
+  releaseLease(slot: string, owner: string): void;
+  lease(slot: string): LeaseRecord | undefined;
+  /** The leases past their expiry whose slot still has a live drill: a dead owner's, to take over. */
+  expiredLeases(): LeaseRecord[];
+  /** Routes a token (its sha256, hex) to the slot it acts in; a token routed again is moved. */
+  addRoute(tokenHash: string, slot: string): void;
+  routeOf(tokenHash: string): string | undefined;
   close(): void;
 }
 

@@ -10,7 +10,7 @@ import { finishedDrillOf, type DrillRow } from './drill-row';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { RecordedInput } from '../drill/drill-inputs';
 import { BlockingPostgres, type Statement } from './blocking-postgres';
-import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
+import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LeaseRecord, type LiveDrillRecord, type SessionRecord } from './drill-store';
 
 
 /** Any number, the same in every gameday store: the lock two instances take to migrate one at a time. */
@@ -88,7 +88,28 @@ const migrations: string[][] = [
   ],
   // A finished drill's inputs kept by its id: rewind, branch and the ghost replay them.
   ['ALTER TABLE live_drills ADD COLUMN finished_id TEXT', 'CREATE INDEX live_drills_finished ON live_drills (finished_id)'],
+  // Several instances on one store: who runs each live slot, and which slot a token acts in.
+  [
+    `CREATE TABLE leases (
+      slot TEXT PRIMARY KEY,
+      owner TEXT NOT NULL,
+      address TEXT NOT NULL,
+      expires_at BIGINT NOT NULL
+    )`,
+    'CREATE INDEX leases_owner ON leases (owner)',
+    `CREATE TABLE routes (
+      token_hash TEXT PRIMARY KEY,
+      slot TEXT NOT NULL
+    )`,
+  ],
 ];
+
+/**
+ * PostgreSQL's own clock in epoch ms: expiry is decided by the one clock every instance shares,
+ * never by an instance's (clock_timestamp, not now(): the moment of the statement, not of its transaction).
+ */
+const nowMs = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
+const leaseColumns = 'slot, owner, address, expires_at AS "expiresAt"';
 
 export class PostgresDrillStore implements DrillStore {
   private readonly db: BlockingPostgres;
@@ -299,6 +320,53 @@ export class PostgresDrillStore implements DrillStore {
       [query.scenario, query.difficulty, query.seed ?? null],
     )[0];
     return row ? this.get(row.id) : undefined;
+  }
+
+  /**
+   * One statement, so two instances claiming at once cannot both win: the row's lock orders
+   * them, and the second finds the lease held and unexpired (no row returned).
+   */
+  claimLease(slot: string, owner: string, address: string, ttlMs: number): boolean {
+    const rows = this.db.query<{ slot: string }>(
+      `INSERT INTO leases (slot, owner, address, expires_at) VALUES ($1, $2, $3, ${nowMs} + $4)
+       ON CONFLICT (slot) DO UPDATE SET owner = excluded.owner, address = excluded.address, expires_at = excluded.expires_at
+       WHERE leases.expires_at <= ${nowMs} OR leases.owner = excluded.owner
+       RETURNING slot`,
+      [slot, owner, address, ttlMs],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * An owner late to renew (a stalled process) keeps a lease nobody took yet: renewing and
+   * taking over are each one statement on the row, so only one of them wins it.
+   */
+  renewLeases(owner: string, ttlMs: number): string[] {
+    return this.db.query<{ slot: string }>(`UPDATE leases SET expires_at = ${nowMs} + $2 WHERE owner = $1 RETURNING slot`, [owner, ttlMs]).map((row) => row.slot).sort();
+  }
+
+  releaseLease(slot: string, owner: string): void {
+    this.db.query('DELETE FROM leases WHERE slot = $1 AND owner = $2', [slot, owner]);
+  }
+
+  lease(slot: string): LeaseRecord | undefined {
+    return this.db.query<LeaseRecord>(`SELECT ${leaseColumns} FROM leases WHERE slot = $1`, [slot])[0];
+  }
+
+  expiredLeases(): LeaseRecord[] {
+    return this.db.query<LeaseRecord>(
+      `SELECT ${leaseColumns} FROM leases l
+       WHERE expires_at <= ${nowMs} AND EXISTS (SELECT 1 FROM live_drills d WHERE d.slot = l.slot AND d.ended_at IS NULL)
+       ORDER BY expires_at, slot`,
+    );
+  }
+
+  addRoute(tokenHash: string, slot: string): void {
+    this.db.query('INSERT INTO routes (token_hash, slot) VALUES ($1, $2) ON CONFLICT (token_hash) DO UPDATE SET slot = excluded.slot', [tokenHash, slot]);
+  }
+
+  routeOf(tokenHash: string): string | undefined {
+    return this.db.query<{ slot: string }>('SELECT slot FROM routes WHERE token_hash = $1', [tokenHash])[0]?.slot;
   }
 
   close(): void {

@@ -8,7 +8,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { RecordedInput } from '../drill/drill-inputs';
-import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LiveDrillRecord, type SessionRecord } from './drill-store';
+import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LeaseRecord, type LiveDrillRecord, type SessionRecord } from './drill-store';
 
 
 const schema = `
@@ -74,7 +74,19 @@ const schema = `
     checkpoint_json TEXT,
     PRIMARY KEY (drill_id, seq)
   ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS leases (
+    slot TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    address TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS routes (
+    token_hash TEXT PRIMARY KEY,
+    slot TEXT NOT NULL
+  ) WITHOUT ROWID;
 `;
+
+const leaseColumns = 'slot, owner, address, expires_at AS expiresAt';
 
 export class SqliteDrillStore implements DrillStore {
   private readonly db: Database.Database;
@@ -276,6 +288,47 @@ export class SqliteDrillStore implements DrillStore {
       )
       .get({ scenario: query.scenario, difficulty: query.difficulty, seed: query.seed ?? null }) as { id: string } | undefined;
     return row ? this.get(row.id) : undefined;
+  }
+
+  // One process holds an SQLite file, so its own clock decides expiry: the leases keep the same
+  // answers as PostgreSQL's for the contract, though nothing takes a slot over here.
+  claimLease(slot: string, owner: string, address: string, ttlMs: number): boolean {
+    const now = Date.now();
+    const taken = this.db
+      .prepare(
+        `INSERT INTO leases (slot, owner, address, expires_at) VALUES (@slot, @owner, @address, @expiresAt)
+         ON CONFLICT (slot) DO UPDATE SET owner = excluded.owner, address = excluded.address, expires_at = excluded.expires_at
+         WHERE leases.expires_at <= @now OR leases.owner = excluded.owner`,
+      )
+      .run({ slot, owner, address, expiresAt: now + ttlMs, now });
+    return taken.changes > 0;
+  }
+
+  renewLeases(owner: string, ttlMs: number): string[] {
+    const rows = this.db.prepare('UPDATE leases SET expires_at = ? WHERE owner = ? RETURNING slot').all(Date.now() + ttlMs, owner) as Array<{ slot: string }>;
+    return rows.map((row) => row.slot).sort();
+  }
+
+  releaseLease(slot: string, owner: string): void {
+    this.db.prepare('DELETE FROM leases WHERE slot = ? AND owner = ?').run(slot, owner);
+  }
+
+  lease(slot: string): LeaseRecord | undefined {
+    return this.db.prepare(`SELECT ${leaseColumns} FROM leases WHERE slot = ?`).get(slot) as LeaseRecord | undefined;
+  }
+
+  expiredLeases(): LeaseRecord[] {
+    return this.db
+      .prepare(`SELECT ${leaseColumns} FROM leases l WHERE expires_at <= ? AND EXISTS (SELECT 1 FROM live_drills d WHERE d.slot = l.slot AND d.ended_at IS NULL) ORDER BY expires_at, slot`)
+      .all(Date.now()) as LeaseRecord[];
+  }
+
+  addRoute(tokenHash: string, slot: string): void {
+    this.db.prepare('INSERT INTO routes (token_hash, slot) VALUES (?, ?) ON CONFLICT (token_hash) DO UPDATE SET slot = excluded.slot').run(tokenHash, slot);
+  }
+
+  routeOf(tokenHash: string): string | undefined {
+    return (this.db.prepare('SELECT slot FROM routes WHERE token_hash = ?').get(tokenHash) as { slot: string } | undefined)?.slot;
   }
 
   close(): void {
