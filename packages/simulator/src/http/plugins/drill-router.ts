@@ -224,30 +224,31 @@ export default fp<{ router?: DrillRouter | undefined }>(
     }
     const agent = new Agent({ keepAlive: true, maxSockets: 256 });
     /** Where a request goes, or the error it is answered with; undefined: served here. */
-    const route = (request: IncomingMessage): { location: Extract<DrillLocation, { kind: 'remote' }> } | { error: GamedayError } | undefined => {
-      const { key } = keyOf(request);
+    const route = (request: IncomingMessage): ({ location: Extract<DrillLocation, { kind: 'remote' }> } | { error: GamedayError }) & { url: string } | undefined => {
+      const { key, url } = keyOf(request);
       if (key.token === undefined && key.slot === undefined) return undefined;
       let location: DrillLocation;
       try {
         location = router.locate(key);
       } catch (error) {
-        return { error: error instanceof GamedayError ? error : new GamedayError('INTERNAL', errorStatus.INTERNAL.title) };
+        if (error instanceof GamedayError) return { error, url };
+        // The store that says where drills run could not be read: saying so beats a 401 from a server that is not the drill's.
+        return { error: new GamedayError('UNAVAILABLE', `where this request's drill runs cannot be read from the store just now (${error instanceof Error ? error.message : String(error)}); try again in a moment`), url };
       }
       if (location.kind === 'local') return undefined;
-      if (location.kind === 'moving') return { error: refusal(location) };
-      if (request.headers[forwardedHeader] !== undefined) return { error: loop(location) };
-      return { location };
+      if (location.kind === 'moving') return { error: refusal(location), url };
+      if (request.headers[forwardedHeader] !== undefined) return { error: loop(location), url };
+      return { location, url };
     };
     const onRequest = (request: IncomingMessage, response: ServerResponse): boolean => {
       const routed = route(request);
       if (!routed) return false;
-      const { url } = keyOf(request);
       if ('error' in routed) {
         // The body is not read: the answer is the whole of it, and the connection may go on.
         request.resume();
-        answer(response, url, routed.error);
+        answer(response, routed.url, routed.error);
       } else {
-        forwardRequest(request, response, routed.location, url, agent);
+        forwardRequest(request, response, routed.location, routed.url, agent);
       }
       return true;
     };
