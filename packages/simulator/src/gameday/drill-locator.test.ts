@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DrillLocator, tokenHash, type RouteTable } from './drill-locator';
+import { DrillLocator, type RouteTable } from './drill-locator';
+import { tokenHash } from './lease-keeper';
 
 function countingTable(now: () => number) {
   const calls = { routeOf: 0, lease: 0 };

@@ -8,8 +8,8 @@
  * The answers are kept for a second at most, so a stream of kubectl calls costs one store
  * round trip a second per token, not one per request; a lease that moves is seen within it.
  */
-import { createHash } from 'node:crypto';
 import { GamedayError } from '../core/gameday-error';
+import { tokenHash } from './lease-keeper';
 
 /** What the router reads of the store's lease and route tables (`DrillStore`'s methods of the same names). */
 export interface RouteTable {
@@ -34,11 +34,6 @@ export const drillHeader = 'x-gameday-drill';
 /** How long an answer is kept: at most a second (a lease moves within its 6-s TTL). */
 export const locateCacheMs = 1000;
 const maxCached = 10_000;
-
-/** The sha256 (hex) of a token: what the route table keys by, so it never holds a token. */
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 /** A slot as the header may name one: a game-day session's, or an instance's solo drill. */
 const slotPattern = /^(session:[A-Z0-9]{6}|solo:[^\s]{1,300})$/;

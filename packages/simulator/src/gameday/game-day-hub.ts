@@ -19,6 +19,7 @@ import { GameDayScheduler, systemClock, type SchedulerClock } from './game-day-s
 import type { Schedule } from './game-day-schedule';
 import type { GameDaySession } from './game-day-session';
 import { LeaderboardFreeze } from './leaderboard-freeze';
+import type { LeaseKeeper } from './lease-keeper';
 import { SessionHost, type SessionServerFactory } from './session-host';
 import { SessionRegistry, type Admission, type CreateSessionInput } from './session-registry';
 import { SessionReports, type SessionSummary, type TeamStanding } from './session-reports';
@@ -55,6 +56,8 @@ export interface HubOptions {
   instance?: string | undefined;
   /** In a fleet: the public main address participants' settings and links point at (`SessionHostOptions.fleetUrl`). */
   fleetUrl?: (() => string) | undefined;
+  /** With a shared store: the leases of the slots this instance runs (`SessionHostOptions.leases`). */
+  leases?: LeaseKeeper | undefined;
 }
 
 export class GameDayHub {
@@ -116,7 +119,9 @@ export class GameDayHub {
   }
 
   join(code: string, name: string, role: Role): Admission {
-    return this.registry.join(code, name, role);
+    const admission = this.registry.join(code, name, role);
+    this.host.joined(code, admission.token);
+    return admission;
   }
 
   rejoin(code: string, token: string): Admission {
@@ -156,6 +161,7 @@ export class GameDayHub {
     const session = this.get(code);
     session.end(this.host.readiness(session.code));
     this.host.endLog(session.code, 'ended');
+    this.host.release(session.code);
     return session;
   }
 
@@ -164,6 +170,7 @@ export class GameDayHub {
     const session = this.get(code);
     if (session.endedAt === null) this.end(session.code);
     this.host.endLog(session.code, 'closed');
+    this.host.release(session.code);
     await this.host.stop(session);
     this.registry.remove(session.code);
   }
