@@ -148,6 +148,9 @@ describe.skipIf('missing' in binaries)('routing in a fleet of two instances on o
     const moved = await b.control<Summary>('GET', `/gameday/sessions/${created.code}`);
     const afterTakeover = adas(await journal(moved.url, b.facilitatorToken));
     expect(afterTakeover).toEqual(expect.arrayContaining(['POST /admin/config accepted', 'kubectl scale accepted']));
-    expect(afterTakeover.filter((action) => action === 'kubectl scale accepted')).toHaveLength(2);
+    // Rebuilt with what Ada did before (replayed), and what she did after through B on top.
+    const scales = (actions: string[]) => actions.filter((action) => action === 'kubectl scale accepted').length;
+    expect(scales(afterTakeover)).toBeGreaterThan(scales(adas(entries)));
+    expect(afterTakeover.slice(0, adas(entries).length)).toEqual(adas(entries));
   });
 });
