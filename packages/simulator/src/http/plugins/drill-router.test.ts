@@ -197,14 +197,14 @@ describe('the drill router on a main server', () => {
     const before = seen.length;
     const response = await fetch(`${mainUrl}/admin/config`, { headers: { authorization: `Bearer ${routedToken}`, 'x-gameday-forwarded': '1' } });
     expect(response.status).toBe(508);
-    expect(await response.json()).toMatchObject({ error: 'LOOP', message: expect.stringContaining('forwarded here already') });
+    expect(await response.json()).toMatchObject({ error: 'LOOP', message: expect.stringContaining('forwarded here already') as unknown });
     expect(seen.length).toBe(before);
   });
 
   it('answers 502 DRILL_UNREACHABLE naming the slot when the owner does not answer', async () => {
     const response = await fetch(`${mainUrl}/admin/config`, { headers: { authorization: 'Bearer dead-token' } });
     expect(response.status).toBe(502);
-    expect(await response.json()).toMatchObject({ error: 'DRILL_UNREACHABLE', message: expect.stringContaining(`session:DEAD22 runs at http://127.0.0.1:${deadPort}`) });
+    expect(await response.json()).toMatchObject({ error: 'DRILL_UNREACHABLE', message: expect.stringContaining(`session:DEAD22 runs at http://127.0.0.1:${deadPort}`) as unknown });
   });
 
   it('answers 503 DRILL_MOVING with Retry-After while a drill has no live lease; as a Status on the Kubernetes API', async () => {
@@ -212,7 +212,7 @@ describe('the drill router on a main server', () => {
       const response = await fetch(`${mainUrl}/admin/config`, { headers: { 'x-gameday-drill': name } });
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('2');
-      expect(await response.json()).toMatchObject({ error: 'DRILL_MOVING', message: expect.stringContaining(`the drill ${name} has no live owner`) });
+      expect(await response.json()).toMatchObject({ error: 'DRILL_MOVING', message: expect.stringContaining(`the drill ${name} has no live owner`) as unknown });
     }
     const kube = await fetch(`${mainUrl}/api/v1/namespaces/production/pods`, { headers: { 'x-gameday-drill': 'session:NONE22' } });
     expect(kube.status).toBe(503);
