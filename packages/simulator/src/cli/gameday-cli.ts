@@ -17,6 +17,7 @@ import { PostgresDrillStore } from '../storage/postgres-drill-store';
 import type { DrillStore, LiveDrillRecord } from '../storage/drill-store';
 import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
 import { GameDayHub } from '../gameday/game-day-hub';
+import { DrillLocator } from '../gameday/drill-locator';
 import { startDrillServer, type DrillInputLog } from '../gameday/drill-server';
 import { advertiseHost, LeaseKeeper } from '../gameday/lease-keeper';
 import { AdoptedSoloDrills } from '../gameday/adopted-solo-drills';
@@ -237,6 +238,9 @@ async function serve(options: ServeOptions): Promise<void> {
       ...(webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {}),
       log: (message) => process.stderr.write(`gameday: ${message}\n`),
       instance,
+      // In a fleet (a shared store and a public host), participants' settings and links point at
+      // the public main address, whose router forwards to wherever their session runs.
+      fleetUrl: options.store && options.publicHost ? () => externalUrl : undefined,
       leases,
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
       startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub.freeze, terminal, logger: false }),
@@ -246,11 +250,14 @@ async function serve(options: ServeOptions): Promise<void> {
     process.exit(2);
   }
   // Every input of the server's drill goes to the store as it happens; a drill started from the lobby takes the slot's log.
+  // With a shared store, the main server routes a request for a drill another server runs (a
+  // session's, on this instance or another) to that server; its own drill it serves itself.
+  const router = options.store ? new DrillLocator(store, { localSlot: () => soloSlot }) : undefined;
   const liveExtra = { adminToken: tokens.admin, facilitatorToken: tokens.facilitator };
   const soloInputs: DrillInputLog = { store, slot: soloSlot, extra: () => liveExtra, resume: resumedLog, off: resumed !== undefined && resumedLog === undefined, followSlot: true };
   const { server, port, record } = await startDrillServer({
     drill,
-    create: () => createServer({ drill, slot, tokens, uiDir, runbookPath: options.runbook, store, readiness, hub, terminal, logger: options.log === 'silent' ? false : { level: options.log } }),
+    create: () => createServer({ drill, slot, tokens, uiDir, runbookPath: options.runbook, store, readiness, hub, terminal, router, logger: options.log === 'silent' ? false : { level: options.log } }),
     host: options.host,
     listen: { port: options.port },
     workspace: { dataDir: options.dataDir, adminToken: tokens.admin, facilitatorToken: tokens.facilitator },

@@ -24,7 +24,10 @@ export const errorCodes = [
   'UNSUPPORTED_MEDIA_TYPE',
   'HEADERS_TOO_LARGE',
   'CONFLICT',
+  'LOOP',
   'UNAVAILABLE',
+  'DRILL_MOVING',
+  'DRILL_UNREACHABLE',
   'INTERNAL',
 ] as const;
 

@@ -15,9 +15,16 @@
  *                                                    user's scripts/ in the terminal's sandbox
  *   <data>/private/drills/<port>/curl/.curlrc        connect-to for a user's own shell (CURL_HOME)
  *   <data>/private/drills/<port>/users/<user>/       kubeconfig (token in its server path),
+ *                                                    terminal-kubeconfig (the in-browser terminal's),
  *                                                    kube-cache/, home/ (HOME without a sandbox)
  *
  * `<user>` is `admin` for the admin token and the participant's id in a game-day.
+ *
+ * Where a user's own tools reach the drill is the record's `url`: the drill's own server, or in a
+ * fleet (several instances on one store, `--public-host`) the public main address, whose router
+ * forwards to whichever instance runs the drill; their `.curlrc` then also names the drill's slot
+ * (`X-Gameday-Drill`), since a plain `curl localhost:9090/metrics` carries no token to route by.
+ * The in-browser terminal runs where the drill runs and talks to its server directly (`serverUrl`).
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -30,7 +37,10 @@ export interface ServeRecord {
   pid: number;
   host: string;
   port: number;
+  /** Where the holder's own tools reach the drill: its server, or in a fleet the public main address. */
   url: string;
+  /** Where the drill's server listens, as this machine reaches it: the in-browser terminal's programs talk to it. */
+  serverUrl: string;
   /** The holder's token: the admin's, or in participantRecord a participant's. */
   adminToken: string;
   facilitatorToken: string;
@@ -40,8 +50,10 @@ export interface ServeRecord {
   privateDir: string;
   /** The holder's own folder: their working directory, the one the terminal lets them write. */
   workDir: string;
-  /** The holder's kubeconfig, with their token in the server's path. */
+  /** The holder's kubeconfig, with their token in the server's path (at `url`). */
   kubeconfig: string;
+  /** The same for the in-browser terminal, at `serverUrl`. */
+  terminalKubeconfig: string;
   kubeCacheDir: string;
   /** HOME for the holder's tools when they run without a sandbox. */
   homeDir: string;
@@ -130,10 +142,10 @@ function privateFolder(path: string): string {
 export const adminUser = 'admin';
 
 /** Where one user's folder and settings are. */
-function userPaths(record: Pick<ServeRecord, 'drillDir' | 'privateDir'>, userId: string): Pick<ServeRecord, 'workDir' | 'kubeconfig' | 'kubeCacheDir' | 'homeDir'> {
+function userPaths(record: Pick<ServeRecord, 'drillDir' | 'privateDir'>, userId: string): Pick<ServeRecord, 'workDir' | 'kubeconfig' | 'terminalKubeconfig' | 'kubeCacheDir' | 'homeDir'> {
   if (!/^[a-z0-9]{1,32}$/.test(userId)) throw new Error(`a user id is 1 to 32 lower-case letters and digits (got "${userId}")`);
   const own = join(record.privateDir, 'users', userId);
-  return { workDir: join(record.drillDir, 'participants', userId), kubeconfig: join(own, 'kubeconfig'), kubeCacheDir: join(own, 'kube-cache'), homeDir: join(own, 'home') };
+  return { workDir: join(record.drillDir, 'participants', userId), kubeconfig: join(own, 'kubeconfig'), terminalKubeconfig: join(own, 'terminal-kubeconfig'), kubeCacheDir: join(own, 'kube-cache'), homeDir: join(own, 'home') };
 }
 
 /**
@@ -150,8 +162,13 @@ function writeUser(record: ServeRecord): void {
   privateFolder(dirname(record.kubeconfig));
   privateFolder(record.kubeCacheDir);
   privateFolder(record.homeDir);
-  writeFileSync(record.kubeconfig, kubeconfig(record.url, record.adminToken), { mode: 0o600 });
-  chmodSync(record.kubeconfig, 0o600);
+  for (const [path, url] of [
+    [record.kubeconfig, record.url],
+    [record.terminalKubeconfig, record.serverUrl],
+  ] as const) {
+    writeFileSync(path, kubeconfig(url, record.adminToken), { mode: 0o600 });
+    chmodSync(path, 0o600);
+  }
 }
 
 /**
@@ -174,12 +191,31 @@ function isLegacyEntry(name: string): boolean {
   return ['.curlrc', 'kubeconfig', 'home', 'kube-cache', 'scripts'].includes(name) || name.startsWith('kubeconfig-');
 }
 
+/** In a fleet: the public main address users' tools reach the drill through, and the drill's slot, which the router forwards by. */
+export interface RoutedAddress {
+  url: string;
+  slot: string;
+}
+
+/** The header a fleet's router reads a drill's slot from, when a request carries no token (`curl localhost:9090/metrics`). */
+export const drillSlotHeader = 'X-Gameday-Drill';
+
+/** A `.curlrc`: `connect-to` lines that send the runbook's `localhost:9090` to `url` (none when it is that already), and in a fleet the slot's header. */
+function curlrc(url: URL, slot: string | undefined): string {
+  const port = Number(url.port || 80);
+  const local = port === runbookPort && ['127.0.0.1', 'localhost'].includes(url.hostname);
+  const lines = local ? [] : curlConnectTo(url.hostname, port).map((line) => `connect-to = ${line}`);
+  if (slot !== undefined) lines.push(`header = "${drillSlotHeader}: ${slot}"`);
+  return lines.map((line) => `${line}\n`).join('');
+}
+
 /**
  * Lays out the folders for a server on `port` (see the top of this file), with the admin's own,
  * and writes the serve record. The `.curlrc` maps the runbook's fixed `localhost:9090` to the
- * real port with curl's `connect-to`, so commands need no editing.
+ * real port with curl's `connect-to`, so commands need no editing. With `routed` (a fleet), the
+ * users' settings point at the public address instead, and the `.curlrc` names the slot.
  */
-export function writeDrillWorkspace(options: { dataDir: string; host: string; port: number; adminToken: string; facilitatorToken: string }): ServeRecord {
+export function writeDrillWorkspace(options: { dataDir: string; host: string; port: number; adminToken: string; facilitatorToken: string; routed?: RoutedAddress | undefined }): ServeRecord {
   const drillDir = join(options.dataDir, 'drills', String(options.port));
   const privateRoot = privateFolder(join(options.dataDir, 'private'));
   privateFolder(join(privateRoot, 'serve'));
@@ -189,9 +225,10 @@ export function writeDrillWorkspace(options: { dataDir: string; host: string; po
   for (const name of readdirSync(drillDir).filter(isLegacyEntry)) rmSync(join(drillDir, name), { recursive: true, force: true });
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const url = `http://${urlHost}:${options.port}`;
+  const serverUrl = `http://${urlHost}:${options.port}`;
+  const url = options.routed?.url ?? serverUrl;
   const curlHome = privateFolder(join(privateDir, 'curl'));
-  writeFileSync(join(curlHome, '.curlrc'), options.port === runbookPort ? '' : curlConnectTo(urlHost, options.port).map((line) => `connect-to = ${line}\n`).join(''), { mode: 0o600 });
+  writeFileSync(join(curlHome, '.curlrc'), curlrc(new URL(url), options.routed?.slot), { mode: 0o600 });
   const scriptsDir = privateFolder(join(privateDir, 'scripts'));
   writeFileSync(join(scriptsDir, 'speculation-health.sh'), healthScript, { mode: 0o755 });
   chmodSync(join(scriptsDir, 'speculation-health.sh'), 0o755);
@@ -201,6 +238,7 @@ export function writeDrillWorkspace(options: { dataDir: string; host: string; po
     host,
     port: options.port,
     url,
+    serverUrl,
     adminToken: options.adminToken,
     facilitatorToken: options.facilitatorToken,
     ...base,

@@ -12,7 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Drill } from '../drill/drill';
-import { writeDrillWorkspace, type ServeRecord } from '../drill/drill-workspace';
+import { writeDrillWorkspace, type RoutedAddress, type ServeRecord } from '../drill/drill-workspace';
 import { GamedayError } from '../core/gameday-error';
 import type { DrillStore } from '../storage/drill-store';
 import { LiveDrillLog } from '../storage/live-drill-log';
@@ -46,8 +46,8 @@ export interface DrillServerOptions {
   create: () => Promise<FastifyInstance>;
   host: string;
   listen: DrillServerPort;
-  /** The drill folder's place and the tokens its serve record and kubeconfigs carry. */
-  workspace: { dataDir: string; adminToken: string; facilitatorToken: string };
+  /** The drill folder's place and the tokens its serve record and kubeconfigs carry; in a fleet, the public address users' settings point at. */
+  workspace: { dataDir: string; adminToken: string; facilitatorToken: string; routed?: RoutedAddress | undefined };
   inputs?: DrillInputLog | undefined;
 }
 
@@ -92,7 +92,7 @@ export async function startDrillServer(options: DrillServerOptions): Promise<Dri
   const port = await listen(server, options.host, options.listen);
   // Announced (and its folder written) once the UI's socket can connect too: a few ms after listening.
   await server.socketsReady();
-  const record = writeDrillWorkspace({ dataDir: options.workspace.dataDir, host: options.host, port, adminToken: options.workspace.adminToken, facilitatorToken: options.workspace.facilitatorToken });
+  const record = writeDrillWorkspace({ dataDir: options.workspace.dataDir, host: options.host, port, adminToken: options.workspace.adminToken, facilitatorToken: options.workspace.facilitatorToken, routed: options.workspace.routed });
   server.drillSlot.workspace = { record };
   let log: LiveDrillLog | undefined;
   const inputs = options.inputs;

@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import fc from 'fast-check';
@@ -94,6 +94,26 @@ describe('game-day sessions', () => {
     expect(a.url).toMatch(/^http:\/\/gameday\.example\.internal:\d+$/);
     expect(a.adminUrl).toMatch(/^http:\/\/gameday\.example\.internal:\d+\/#token=/);
     expect((await join(a.code, 'Remy', 'observer')).url).toMatch(/^http:\/\/gameday\.example\.internal:\d+\/#token=/);
+  });
+
+  it("in a fleet, points a participant's shell and link at the public main address and names the session in the .curlrc; the terminal stays on the session's server", async () => {
+    await t.close();
+    const publicUrl = 'http://gameday.example.internal:9090';
+    t = await buildTestHub({ publicHost: 'gameday.example.internal', fleetUrl: () => publicUrl });
+    const { a } = await twoSessions();
+    await console('POST', `/gameday/sessions/${a.code}/start`);
+    const pat = await join(a.code, 'Pat', 'primary-on-call');
+    expect(pat.url).toBe(`${publicUrl}/#token=${encodeURIComponent(pat.token)}`);
+    expect(pat.env).toContain(`export AGENC_URL='${publicUrl}'`);
+    const setting = (name: string) => pat.env.find((line) => line.startsWith(`export ${name}=`))!.replace(/^export \w+='(.*)'$/, '$1');
+    expect(readFileSync(setting('KUBECONFIG'), 'utf8')).toContain(`server: ${publicUrl}/as/${encodeURIComponent(pat.token)}\n`);
+    expect(readFileSync(joinPath(setting('CURL_HOME'), '.curlrc'), 'utf8')).toBe(
+      `connect-to = localhost:9090:gameday.example.internal:9090\nconnect-to = 127.0.0.1:9090:gameday.example.internal:9090\nheader = "X-Gameday-Drill: session:${a.code}"\n`,
+    );
+    // The facilitator's link to the session is still its own server.
+    expect(a.url).toMatch(/^http:\/\/gameday\.example\.internal:\d+$/);
+    const scaled = (await call(`http://127.0.0.1:${t.hub.get(a.code).endpoint!.port}/trainer/terminal`, pat.token, 'POST', { command: 'kubectl scale deployment proof-worker -n production --replicas=9' })).body;
+    expect(scaled.stdout, String(scaled.stderr)).toBe('deployment.apps/proof-worker scaled\n');
   });
 
   it('takes session ports from the given range, and refuses cleanly when it is used up', async () => {

@@ -54,6 +54,8 @@ export interface HubOptions {
   log?: ((message: string) => void) | undefined;
   /** Which instance this is, with a store shared by several (`SessionHostOptions.instance`). */
   instance?: string | undefined;
+  /** In a fleet: the public main address participants' settings and links point at (`SessionHostOptions.fleetUrl`). */
+  fleetUrl?: (() => string) | undefined;
   /** With a shared store: the leases of the slots this instance runs (`SessionHostOptions.leases`). */
   leases?: LeaseKeeper | undefined;
 }

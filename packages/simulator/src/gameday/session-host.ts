@@ -35,6 +35,12 @@ export interface SessionHostOptions {
    * sessions' live records carry it, and it claims only its own. Taking over another's is for leases.
    */
   instance?: string | undefined;
+  /**
+   * In a fleet (a shared store and `--public-host`): the public main address. Participants'
+   * settings point there, with the session's slot in their `.curlrc`, and the router of
+   * whichever instance they reach forwards to this session's server.
+   */
+  fleetUrl?: (() => string) | undefined;
   /** With a shared store: the leases that decide which instance runs each session, and the tokens' routes. */
   leases?: LeaseKeeper | undefined;
 }
@@ -256,10 +262,15 @@ export class SessionHost {
       create: () => this.options.startServer(session),
       host: this.options.host,
       listen: { preferred: 'preferred' in how ? how.preferred : undefined, range: this.options.ports },
-      workspace: { dataDir: this.options.dataDir, adminToken: session.adminToken, facilitatorToken: this.options.facilitatorToken },
+      workspace: {
+        dataDir: this.options.dataDir,
+        adminToken: session.adminToken,
+        facilitatorToken: this.options.facilitatorToken,
+        routed: this.options.fleetUrl ? { url: this.options.fleetUrl(), slot: sessionSlot(session.code) } : undefined,
+      },
       inputs: { store: this.options.store, slot: sessionSlot(session.code), extra: (port) => this.extra(session, port), resume: 'resume' in how ? how.resume : undefined },
     });
-    session.endpoint = { url: started.record.url, port: started.port, record: started.record };
+    session.endpoint = { url: started.record.serverUrl, port: started.port, record: started.record };
     return started;
   }
 

@@ -36,6 +36,8 @@ export interface SessionRegistryOptions {
   publicUrl: () => string;
   /** The host name people's browsers reach this machine by (session links); the listening host when not given. */
   publicHost?: string | undefined;
+  /** In a fleet: the public main address, which serves the UI and routes a participant's calls to their session (`SessionHostOptions.fleetUrl`). */
+  fleetUrl?: (() => string) | undefined;
   onAlert?: ((notice: AlertNotice) => void) | undefined;
 }
 
@@ -118,7 +120,7 @@ export class SessionRegistry {
     return `${this.options.publicUrl()}/#join=${code}`;
   }
 
-  /** A session's address as browsers reach it (the public host, where one is set). */
+  /** A session's own server as browsers reach it (the public host, where one is set). */
   browserUrl(endpoint: { url: string; port: number }): string {
     return this.options.publicHost ? `http://${this.options.publicHost}:${endpoint.port}` : endpoint.url;
   }
@@ -153,7 +155,8 @@ export class SessionRegistry {
     return {
       participant,
       token,
-      url: `${this.browserUrl(endpoint)}/#token=${encodeURIComponent(token)}`,
+      // In a fleet, the public main address: the UI loads from any instance and its calls are routed by the token.
+      url: `${this.options.fleetUrl?.() ?? this.browserUrl(endpoint)}/#token=${encodeURIComponent(token)}`,
       env: envLines(participantRecord(endpoint.record, participant.id, token), { cd: true }),
     };
   }

@@ -14,6 +14,7 @@ import errorHandler from './plugins/error-handler';
 import sessionGuard from './plugins/session-guard';
 import socketGateway from './plugins/socket-gateway';
 import drillStorage from './plugins/drill-storage';
+import drillRouter, { type DrillRouter } from './plugins/drill-router';
 import type { DrillStore } from '../storage/drill-store';
 import type { ReadinessMetrics } from '../metrics/readiness-metrics';
 import adminConfigRoutes from './routes/admin-config-routes';
@@ -38,6 +39,11 @@ export interface AppOptions extends DrillContextOptions {
   readiness?: ReadinessMetrics | undefined;
   /** How the in-browser terminal runs programs: the sandbox, and the `--unsafe-terminal` choice. */
   terminal?: TerminalOptions | undefined;
+  /**
+   * In a fleet (a store shared by instances), the main server's router: a request for a drill
+   * another server runs is forwarded there (`plugins/drill-router.ts`). Session servers have none.
+   */
+  router?: DrillRouter | undefined;
   /** More routes, inside the app so they get its parsers, hooks and error handling (an embedder's own; the benchmark's baseline route). */
   extend?: FastifyPluginAsync;
 }
@@ -70,6 +76,7 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     },
   });
   await fastify.register(socketGateway);
+  await fastify.register(drillRouter, { router: options.router });
 
   await fastify.register(adminConfigRoutes);
   await fastify.register(adminOperationsRoutes);

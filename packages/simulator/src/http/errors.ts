@@ -24,7 +24,10 @@ export const errorStatus: { readonly [Code in ErrorCode]: { readonly status: num
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type' },
   HEADERS_TOO_LARGE: { status: 431, title: 'Request Header Fields Too Large' },
   CONFLICT: { status: 409, title: 'Conflict' },
+  LOOP: { status: 508, title: 'Loop Detected' },
   UNAVAILABLE: { status: 503, title: 'Service Unavailable' },
+  DRILL_MOVING: { status: 503, title: 'Drill Moving' },
+  DRILL_UNREACHABLE: { status: 502, title: 'Drill Unreachable' },
   INTERNAL: { status: 500, title: 'Internal Server Error' },
 };
 

@@ -10,7 +10,7 @@ import { maxHeaderSize } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GamedayError, type ErrorCode } from '../core/gameday-error';
-import { errorBody, statusOf } from './errors';
+import { errorBody, errorStatus, statusOf } from './errors';
 import { isKubePath, kubeStatusOf, pathOf } from './plugins/error-handler';
 
 /** The longest path segment (a name, a token) the router reads; find-my-way's default. */
@@ -25,7 +25,7 @@ function excerpt(url: string): string {
 }
 
 /** The answer body for a path: a Status on the Kubernetes API's paths, the coded error elsewhere. */
-function bodyFor(url: string, error: GamedayError): Record<string, unknown> {
+export function bodyFor(url: string, error: GamedayError): Record<string, unknown> {
   return isKubePath(pathOf(url)) ? kubeStatusOf(error) : { ...errorBody(error) };
 }
 
@@ -44,18 +44,21 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   void reply.status(statusOf(coded)).send(bodyFor(url, coded));
 }
 
-/** A raw HTTP/1.1 answer on a socket Node's HTTP server no longer drives; then the socket closes. */
-function answerRaw(socket: Duplex, code: ErrorCode, message: string, field?: string): void {
+/**
+ * A raw HTTP/1.1 answer on a socket Node's HTTP server no longer drives (a refused request, an
+ * Upgrade the router could not forward); then the socket closes. `headers` are added as given.
+ */
+export function answerRaw(socket: Duplex, error: GamedayError, headers: Record<string, string> = {}): void {
   // The socket is ours now: a peer that resets it must not become an unhandled 'error'.
   socket.on('error', () => socket.destroy());
-  const error = new GamedayError(code, message, field === undefined ? {} : { field });
   const body = JSON.stringify(errorBody(error));
-  const status = statusOf(error);
+  const { status, title } = errorStatus[error.code];
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  socket.end(`HTTP/1.1 ${status} ${errorTitle(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`);
   // Half-closed, not destroyed: the peer may still be sending (the rest of an oversized
   // request), and closing with its bytes unread would reset the connection and lose the answer.
   // What it still sends is read and dropped; a peer that never stops is cut off after a while.
@@ -65,17 +68,8 @@ function answerRaw(socket: Duplex, code: ErrorCode, message: string, field?: str
   socket.once('close', () => clearTimeout(cutOff));
 }
 
-function errorTitle(status: number): string {
-  switch (status) {
-    case 405:
-      return 'Method Not Allowed';
-    case 408:
-      return 'Request Timeout';
-    case 431:
-      return 'Request Header Fields Too Large';
-    default:
-      return 'Bad Request';
-  }
+function refuse(socket: Duplex, code: ErrorCode, message: string, field?: string): void {
+  answerRaw(socket, new GamedayError(code, message, field === undefined ? {} : { field }));
 }
 
 /**
@@ -85,20 +79,20 @@ function errorTitle(status: number): string {
 export function answerClientError(error: Error & { code?: string; reason?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    answerRaw(socket, 'REQUEST_TIMEOUT', 'the request did not arrive in time; send it again');
+    refuse(socket, 'REQUEST_TIMEOUT', 'the request did not arrive in time; send it again');
   } else if (error.code === 'HPE_HEADER_OVERFLOW') {
-    answerRaw(socket, 'HEADERS_TOO_LARGE', `the request line and headers are larger than ${maxHeaderSize / 1024} KiB; send a shorter URL and fewer or shorter headers`, 'headers');
+    refuse(socket, 'HEADERS_TOO_LARGE', `the request line and headers are larger than ${maxHeaderSize / 1024} KiB; send a shorter URL and fewer or shorter headers`, 'headers');
   } else if (error.code === 'HPE_INVALID_METHOD') {
-    answerRaw(socket, 'MALFORMED_REQUEST', 'unknown HTTP method; the API takes GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS', 'method');
+    refuse(socket, 'MALFORMED_REQUEST', 'unknown HTTP method; the API takes GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS', 'method');
   } else {
     const reason = typeof error.reason === 'string' ? error.reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 120) : 'malformed';
-    answerRaw(socket, 'MALFORMED_REQUEST', `the request is not valid HTTP/1.1 (${reason}); header names are tokens, header values printable text, and a chunked body is well-formed`);
+    refuse(socket, 'MALFORMED_REQUEST', `the request is not valid HTTP/1.1 (${reason}); header names are tokens, header values printable text, and a chunked body is well-formed`);
   }
 }
 
 /** A CONNECT request: this server is no proxy. Node would otherwise close the connection without a word. */
 export function refuseTunnel(_request: IncomingMessage, socket: Duplex): void {
-  answerRaw(socket, 'METHOD_NOT_ALLOWED', 'CONNECT is not served here: this is no proxy; the API takes GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS', 'method');
+  refuse(socket, 'METHOD_NOT_ALLOWED', 'CONNECT is not served here: this is no proxy; the API takes GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS', 'method');
 }
 
 /**
@@ -108,5 +102,5 @@ export function refuseTunnel(_request: IncomingMessage, socket: Duplex): void {
 export function refuseUpgrade(request: IncomingMessage, socket: Duplex): void {
   const url = request.url ?? '/';
   if (url.startsWith(socketPath)) return;
-  answerRaw(socket, 'MALFORMED_REQUEST', `this server upgrades only ${socketPath} (the trainer's live view); send the request for ${excerpt(url)} without an Upgrade header`, 'Upgrade');
+  refuse(socket, 'MALFORMED_REQUEST', `this server upgrades only ${socketPath} (the trainer's live view); send the request for ${excerpt(url)} without an Upgrade header`, 'Upgrade');
 }

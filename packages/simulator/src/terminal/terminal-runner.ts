@@ -56,16 +56,18 @@ export interface TerminalContext {
 
 /** The terminal context of one user (the admin's record, or a participant's from participantRecord). */
 export function terminalContext(record: ServeRecord, now: Date, sandbox: Sandbox | null): TerminalContext {
-  const urlHost = new URL(record.url).host.replace(/:\d+$/, '');
+  // The terminal runs where the drill runs: its programs talk to the drill's server directly,
+  // never through a fleet's public address (`serverUrl`, not `url`).
+  const urlHost = new URL(record.serverUrl).host.replace(/:\d+$/, '');
   return {
     cwd: record.workDir,
-    env: { ADMIN_TOKEN: record.adminToken, AGENC_URL: record.url, HOME: sandbox ? sandboxPaths.home : record.homeDir, PWD: record.workDir },
+    env: { ADMIN_TOKEN: record.adminToken, AGENC_URL: record.serverUrl, HOME: sandbox ? sandboxPaths.home : record.homeDir, PWD: record.workDir },
     now,
     port: record.port,
     tools: {
       token: record.adminToken,
-      url: record.url,
-      kubeconfig: record.kubeconfig,
+      url: record.serverUrl,
+      kubeconfig: record.terminalKubeconfig,
       kubeCacheDir: record.kubeCacheDir,
       homeDir: record.homeDir,
       scriptsDir: record.scriptsDir,

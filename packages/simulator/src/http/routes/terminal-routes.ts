@@ -17,6 +17,7 @@ import type { FastifyRequest } from 'fastify';
 import { detectSandbox, terminalSandbox, type SandboxStatus } from '../../terminal/sandbox';
 import { participantRecord } from '../../drill/drill-workspace';
 import { presentedToken } from '../plugins/auth';
+import { clientAddress } from '../plugins/drill-router';
 
 /** How the terminal runs its programs. */
 export interface TerminalOptions {
@@ -74,7 +75,7 @@ const terminalRoutes: RoutesPlugin<{ terminal?: TerminalOptions | undefined }> =
     async (request, reply) => {
       const workspace = fastify.drillSlot.workspace;
       if (!workspace) throw new GamedayError('INTERNAL', 'the drill folder is not ready yet; try again in a moment');
-      const sandbox = terminalSandbox(await (given ?? detectSandbox()), { clientAddress: request.socket.remoteAddress, unsafe });
+      const sandbox = terminalSandbox(await (given ?? detectSandbox()), { clientAddress: clientAddress(request.raw), unsafe });
       const started = performance.now();
       request.journal.detail.command = request.body.command.slice(0, 500);
       // What the line's programs ask of the service is journaled after this: the timeline folds
