@@ -12,7 +12,7 @@ import bodyParsers from './plugins/body-parsers';
 import journalHook from './plugins/journal-hook';
 import errorHandler from './plugins/error-handler';
 import sessionGuard from './plugins/session-guard';
-import socketGateway from './plugins/socket-gateway';
+import socketGateway, { type SocketGatewayOptions } from './plugins/socket-gateway';
 import drillStorage from './plugins/drill-storage';
 import type { DrillStore } from '../storage/drill-store';
 import type { ReadinessMetrics } from '../metrics/readiness-metrics';
@@ -38,6 +38,8 @@ export interface AppOptions extends DrillContextOptions {
   readiness?: ReadinessMetrics | undefined;
   /** How the in-browser terminal runs programs: the sandbox, and the `--unsafe-terminal` choice. */
   terminal?: TerminalOptions | undefined;
+  /** With a store shared by instances: this server's part in live views across them (`fleet-views.ts`). */
+  views?: SocketGatewayOptions['views'];
   /** More routes, inside the app so they get its parsers, hooks and error handling (an embedder's own; the benchmark's baseline route). */
   extend?: FastifyPluginAsync;
 }
@@ -69,7 +71,7 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
       },
     },
   });
-  await fastify.register(socketGateway);
+  await fastify.register(socketGateway, { views: options.views });
 
   await fastify.register(adminConfigRoutes);
   await fastify.register(adminOperationsRoutes);
