@@ -14,9 +14,10 @@
  *
  * A view is ~15–17 KB of JSON, over NOTIFY's 8000-byte limit, past which the adapter writes each
  * message to an attachment table that every instance then reads back (an INSERT and one SELECT
- * per instance, per view). Deflated it is ~3.5 KB, so the owner sends it compressed, as a
+ * per instance, per view). Deflated and in base64 it is ~5 KB, so the owner sends it so, as a
  * server-side event that stays one NOTIFY, and each instance with viewers of the slot inflates
- * it and emits it to its own sockets of the room.
+ * it and emits it to its own sockets of the room (a view that still exceeds the limit takes the
+ * adapter's attachment path: slower, not lost).
  */
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -169,7 +170,8 @@ export class FleetViews {
     this.published.set(slot, Date.now());
     if (this.localViewers(slot) > 0) io.local.to(viewRoom(slot)).emit('view', view);
     if (!this.remoteWants(slot)) return;
-    const compressed = deflateRawSync(JSON.stringify(view)).toString('base64');
+    // The fastest level: ~0.4 ms a view against ~0.7 ms at the default, for 5.3 KB instead of 4.6 KB.
+    const compressed = deflateRawSync(JSON.stringify(view), { level: 1 }).toString('base64');
     this.counters.published += 1;
     this.counters.bytes += compressed.length;
     io.serverSideEmit('view-published', slot, compressed);
