@@ -78,15 +78,9 @@ describe.skipIf('missing' in binaries)('live views across two instances on one P
     expect(joined.status).toBe(200);
     const { token } = (await joined.json()) as { token: string };
 
-    // The owner routes each participant's token (its sha256) to the session's slot (the lease
-    // keeper's part, branch `leases`). Until that is merged here, the test writes the one route
-    // the owner would have, and says so.
+    // The owner routed the participant's token (its sha256) to the session's slot (the lease keeper).
     const reader = new PostgresDrillStore(postgres!.url);
     try {
-      if (reader.routeOf(sha256(token)) === undefined) {
-        process.stderr.write("fleet-views: the server routed no participant token (lease keeper not merged): the test adds Ana's route\n");
-        reader.addRoute(sha256(token), `session:${session.code}`);
-      }
       expect(reader.routeOf(sha256(token))).toBe(`session:${session.code}`);
     } finally {
       reader.close();

@@ -14,12 +14,14 @@ import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { PostgresDrillStore } from '../storage/postgres-drill-store';
-import type { DrillStore } from '../storage/drill-store';
+import type { DrillStore, LiveDrillRecord } from '../storage/drill-store';
 import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
 import { GameDayHub } from '../gameday/game-day-hub';
 import { sessionSlot } from '../gameday/session-host';
 import { FleetViews } from '../http/fleet-views';
-import { startDrillServer } from '../gameday/drill-server';
+import { startDrillServer, type DrillInputLog } from '../gameday/drill-server';
+import { advertiseHost, LeaseKeeper } from '../gameday/lease-keeper';
+import { AdoptedSoloDrills } from '../gameday/adopted-solo-drills';
 import { createReadinessMetrics } from '../metrics/readiness-metrics';
 import { rescoreStoredDrills } from '../scoring/drill-debrief';
 import { defaultDataDir, defaultRunbookPath, envLines, readServeRecord, removeServeRecord, simulatorBinDir } from '../drill/drill-workspace';
@@ -93,6 +95,8 @@ interface ServeOptions {
   alertWebhook?: string;
   announceWebhook?: string;
   publicHost?: string;
+  /** The host other instances reach this one's servers at (a shared store). */
+  advertise?: string;
   sessionPorts?: { from: number; to: number };
   unsafeTerminal?: boolean;
   runbook: string;
@@ -146,8 +150,39 @@ async function serve(options: ServeOptions): Promise<void> {
   // With a shared store, instances are told apart by machine and data folder (each has its own):
   // each resumes only its own drill, even when they all listen on 9090 behind a balancer.
   const instance = options.store ? `${hostname()}:${resolve(options.dataDir)}` : undefined;
-  const soloSlot = instance ? `solo:${instance}:${options.port}` : `solo:${options.port}`;
-  let resumed = options.port === 0 ? undefined : store.liveDrills().find((candidate) => candidate.slot === soloSlot);
+  const baseSoloSlot = instance ? `solo:${instance}:${options.port}` : `solo:${options.port}`;
+  let soloSlot = baseSoloSlot;
+  // With a shared store, every live slot is leased (lease-keeper.ts): this instance renews its
+  // own and takes over a dead instance's. The hub and the taken-over solo drills are made below.
+  const adopters: { hub?: GameDayHub; solo?: AdoptedSoloDrills } = {};
+  const leases = instance
+    ? new LeaseKeeper({
+        store,
+        owner: instance,
+        advertise: advertiseHost(options),
+        adopt: async (lease) => (lease.slot.startsWith('session:') ? adopters.hub?.host.adopt(lease) : adopters.solo?.adopt(lease)),
+        log: (message) => process.stderr.write(`gameday: ${message}
+`),
+      })
+    : undefined;
+  // The solo drill goes on in the newest of this instance's solo slots it can lease; one another
+  // live instance took over while this one was down stays there, and this one starts anew.
+  let takenLine: string | undefined;
+  let resumed: LiveDrillRecord | undefined;
+  if (options.port !== 0) {
+    const mySolos = store.liveDrills().filter((candidate) => candidate.slot === soloSlot || candidate.slot.startsWith(`${soloSlot}:`)).reverse();
+    if (!leases) resumed = mySolos.find((candidate) => candidate.slot === soloSlot);
+    else {
+      resumed = mySolos.find((candidate) => leases.claim(candidate.slot, leases.address(options.port), () => undefined));
+      const held = mySolos.filter((candidate) => candidate !== resumed);
+      if (resumed) soloSlot = resumed.slot;
+      else if (held.length > 0) {
+        const owner = store.lease(held[0]!.slot)?.owner ?? 'another instance';
+        takenLine = `${String(held[0]!.options.scenario)} (seed ${String(held[0]!.options.seed)}) is run by ${owner} now; starting a new drill here`;
+        soloSlot = `${soloSlot}:${randomBytes(6).toString('hex')}`;
+      }
+    }
+  }
   // Asked on the command line for a different drill than the live one: that is a new drill, and
   // the old one is ended (its inputs stay in the store), said plainly rather than ignored.
   let setAsideLine: string | undefined;
@@ -155,6 +190,7 @@ async function serve(options: ServeOptions): Promise<void> {
   if (resumed && differs.length > 0) {
     const what = differs.map(([name, value]) => `--${name} ${String(value)}`).join(' ');
     store.endLive(resumed.id, `set aside: serve started with ${what}`);
+    leases?.release(resumed.slot);
     setAsideLine = `${String(resumed.options.scenario)} (seed ${String(resumed.options.seed)}) ended: you asked for ${what}`;
     resumed = undefined;
   }
@@ -214,6 +250,7 @@ async function serve(options: ServeOptions): Promise<void> {
       ...(webhook ? { onAlert: (notice: AlertNotice) => webhook.send(notice) } : {}),
       log: (message) => process.stderr.write(`gameday: ${message}\n`),
       instance,
+      leases,
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
       startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub.freeze, terminal, views: fleet && { fleet, slot: sessionSlot(session.code), main: false }, logger: false }),
     });
@@ -223,19 +260,47 @@ async function serve(options: ServeOptions): Promise<void> {
   }
   // Every input of the server's drill goes to the store as it happens; a drill started from the lobby takes the slot's log.
   const liveExtra = { adminToken: tokens.admin, facilitatorToken: tokens.facilitator };
+  const soloInputs: DrillInputLog = { store, slot: soloSlot, extra: () => liveExtra, resume: resumedLog, off: resumed !== undefined && resumedLog === undefined, followSlot: true };
   const { server, port, record } = await startDrillServer({
     drill,
     create: () => createServer({ drill, slot, tokens, uiDir, runbookPath: options.runbook, store, readiness, hub, terminal, views: fleet && { fleet, slot: soloSlot, main: true }, logger: options.log === 'silent' ? false : { level: options.log } }),
     host: options.host,
     listen: { port: options.port },
     workspace: { dataDir: options.dataDir, adminToken: tokens.admin, facilitatorToken: tokens.facilitator },
-    inputs: { store, slot: soloSlot, extra: () => liveExtra, resume: resumedLog, off: resumed !== undefined && resumedLog === undefined, followSlot: true },
+    inputs: soloInputs,
   });
+  adopters.hub = hub;
+  if (leases) {
+    // Lost to another instance (this one stalled past its lease): its drill stops here, and the
+    // lobby's next drill is logged in a new slot of this instance's, never in the taken one.
+    const leaseSolo = (slotName: string): void => {
+      const onLost = () => {
+        slot.current.detachInputs();
+        slot.current.stop();
+        soloInputs.slot = `${baseSoloSlot}:${randomBytes(6).toString('hex')}`;
+        leaseSolo(soloInputs.slot);
+      };
+      // Claimed again with its address and what to do when lost (the start-up claim knew neither).
+      if (!leases.claim(slotName, leases.address(port), onLost)) return onLost();
+      leases.route(tokens.admin, slotName);
+    };
+    leaseSolo(soloSlot);
+    adopters.solo = new AdoptedSoloDrills({
+      store,
+      leases,
+      dataDir: options.dataDir,
+      host: options.host,
+      ports: options.sessionPorts,
+      ...onAlert,
+      startServer: (adopted, adoptedTokens, adoptedSlot) => createServer({ drill: adopted, tokens: adoptedTokens, uiDir, runbookPath: options.runbook, store, readiness, terminal, views: fleet && { fleet, slot: adoptedSlot, main: false }, logger: false }),
+    });
+  }
   if (!resumed) drill.start();
   externalUrl = `http://${options.publicHost ?? (options.host === '0.0.0.0' ? '127.0.0.1' : options.host)}:${port}`;
   // Every game-day session a crash or a restart left live is rebuilt from its inputs, on its port.
   const restored = await hub.restore();
   hub.start();
+  leases?.start();
 
   const out = process.stdout;
   out.write(`gameday: serving on ${record.url}\n`);
@@ -245,6 +310,7 @@ async function serve(options: ServeOptions): Promise<void> {
   out.write(`  seed          ${drill.options.seed}   difficulty ${drill.options.difficulty}\n`);
   out.write(`  store         ${storeLine(options)}\n`);
   if (resumedLine) out.write(`  live drill    ${drill.scenario.id}: ${resumedLine}\n`);
+  if (takenLine) out.write(`  live drill    ${takenLine}\n`);
   if (setAsideLine) out.write(`  live drill    ${setAsideLine}; starting the drill asked for\n`);
   for (const line of restored) out.write(`  game-day      ${line}\n`);
   for (const line of restored.filter((candidate) => candidate.includes(': ENDED: '))) process.stderr.write(`gameday: game-day ${line}\n`);
@@ -264,8 +330,9 @@ async function serve(options: ServeOptions): Promise<void> {
     drill.record({ source: 'sim', action: 'server.stopping', outcome: 'info', detail: { signal } });
     const force = setTimeout(() => process.exit(1), 4000);
     force.unref();
-    hub
-      .closeAll()
+    leases?.stop();
+    (adopters.solo ? adopters.solo.closeAll() : Promise.resolve())
+      .then(() => hub.closeAll())
       .then(() => server.close())
       .then(() => fleet?.close())
       .then(() => {
@@ -305,6 +372,7 @@ export function gamedayProgram(): Command {
     .addOption(new Option('--alert-webhook <url>', 'also send alerts to this URL in Alertmanager webhook format').env('GAMEDAY_ALERT_WEBHOOK').argParser(httpUrl))
     .addOption(new Option('--announce-webhook <url>', 'post game-day announcements to this Slack-compatible incoming webhook').env('GAMEDAY_ANNOUNCE_WEBHOOK').argParser(httpUrl))
     .addOption(new Option('--public-host <name>', 'the host name browsers reach this machine by, for join and session links (with --host 0.0.0.0)'))
+    .addOption(new Option('--advertise <host>', 'with --store: the host other instances reach this one\'s servers at (default: --public-host, else --host unless 0.0.0.0, else this machine\'s name)'))
     .addOption(new Option('--session-ports <from-to>', 'ports for game-day sessions (default: any free port)').argParser(portRange))
     .addOption(new Option('--runbook <file>', "the team's runbook (Markdown) the trainer UI shows beside the terminal").default(defaultRunbookPath(), 'the repository\'s scenarios/runbooks/speculation-incident-response.md').argParser(readableFile))
     .addOption(new Option('--unsafe-terminal', 'without a working bwrap, still let other machines use the in-browser terminal, its programs unsandboxed (they can then read what this server can)'))

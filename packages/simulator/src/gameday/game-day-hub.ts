@@ -19,6 +19,7 @@ import { GameDayScheduler, systemClock, type SchedulerClock } from './game-day-s
 import type { Schedule } from './game-day-schedule';
 import type { GameDaySession } from './game-day-session';
 import { LeaderboardFreeze } from './leaderboard-freeze';
+import type { LeaseKeeper } from './lease-keeper';
 import { SessionHost, type SessionServerFactory } from './session-host';
 import { SessionRegistry, type Admission, type CreateSessionInput } from './session-registry';
 import { SessionReports, type SessionSummary, type TeamStanding } from './session-reports';
@@ -53,6 +54,8 @@ export interface HubOptions {
   log?: ((message: string) => void) | undefined;
   /** Which instance this is, with a store shared by several (`SessionHostOptions.instance`). */
   instance?: string | undefined;
+  /** With a shared store: the leases of the slots this instance runs (`SessionHostOptions.leases`). */
+  leases?: LeaseKeeper | undefined;
 }
 
 export class GameDayHub {
@@ -114,7 +117,9 @@ export class GameDayHub {
   }
 
   join(code: string, name: string, role: Role): Admission {
-    return this.registry.join(code, name, role);
+    const admission = this.registry.join(code, name, role);
+    this.host.joined(code, admission.token);
+    return admission;
   }
 
   rejoin(code: string, token: string): Admission {
@@ -154,6 +159,7 @@ export class GameDayHub {
     const session = this.get(code);
     session.end(this.host.readiness(session.code));
     this.host.endLog(session.code, 'ended');
+    this.host.release(session.code);
     return session;
   }
 
@@ -162,6 +168,7 @@ export class GameDayHub {
     const session = this.get(code);
     if (session.endedAt === null) this.end(session.code);
     this.host.endLog(session.code, 'closed');
+    this.host.release(session.code);
     await this.host.stop(session);
     this.registry.remove(session.code);
   }

@@ -3,16 +3,18 @@
  * port, folder and serve record, started by `startDrillServer()`), its drill's input log in the
  * store (slot `session:<code>`), the live views it pushes, and the rebuild of every session a
  * crash or a restart left live. Which live sessions this instance takes on is decided in one
- * place (`claims`), so that a lease can decide it when several instances share a store.
+ * place (`claims`): with a shared store, by taking each one's lease (lease-keeper.ts), so a
+ * session another live instance runs is left to it, and a dead instance's is taken over.
  */
 import type { FastifyInstance } from 'fastify';
 import { type DrillOptions } from '../drill/drill';
 import { replayDrill } from '../drill/drill-inputs';
 import { removeServeRecord, writeParticipantWorkspace } from '../drill/drill-workspace';
 import { GamedayError } from '../core/gameday-error';
-import type { DrillStore, FinishedDrill, LiveDrillRecord } from '../storage/drill-store';
+import type { DrillStore, FinishedDrill, LeaseRecord, LiveDrillRecord } from '../storage/drill-store';
 import type { AlertNotice } from '../world/alert-webhook';
 import { startDrillServer, type DrillServer } from './drill-server';
+import type { LeaseKeeper } from './lease-keeper';
 import { GameDaySession, replayClockInput, type SessionInput, type SessionSettings } from './game-day-session';
 import type { SessionRegistry } from './session-registry';
 
@@ -33,6 +35,8 @@ export interface SessionHostOptions {
    * sessions' live records carry it, and it claims only its own. Taking over another's is for leases.
    */
   instance?: string | undefined;
+  /** With a shared store: the leases that decide which instance runs each session, and the tokens' routes. */
+  leases?: LeaseKeeper | undefined;
 }
 
 /** What a session's live drill record keeps besides the drill: what rebuilds the session around it. */
@@ -61,24 +65,60 @@ export class SessionHost {
 
   /** Starts a new session's server and its input log, and holds it. */
   async open(session: GameDaySession): Promise<void> {
-    const started = await this.start(session, { fresh: true });
+    const leases = this.options.leases;
+    const slot = sessionSlot(session.code);
+    // Leased before its log begins, so no instance restoring at this moment takes the new log for
+    // an orphan; its address names no port until the session's server listens.
+    if (leases && !leases.claim(slot, leases.address(0), () => void this.lost(session.code))) {
+      throw new GamedayError('CONFLICT', `join code ${session.code} is in use by another instance; open the session again`);
+    }
+    let started: DrillServer;
+    try {
+      started = await this.start(session, { fresh: true });
+    } catch (error) {
+      leases?.release(slot);
+      throw error;
+    }
+    if (leases) {
+      leases.moved(slot, leases.address(started.port));
+      leases.route(session.adminToken, slot);
+    }
     // Recorded only once it is reachable: a session that could not listen leaves no trace.
     session.save();
     this.hold(session, started);
   }
 
+  /** A participant's token acts in its session: routed there from any instance. */
+  joined(code: string, token: string): void {
+    this.options.leases?.route(token, sessionSlot(code.toUpperCase()));
+  }
+
+  /** The session is over here (ended or closed): its lease is given up, nobody takes it over. */
+  release(code: string): void {
+    this.options.leases?.release(sessionSlot(code.toUpperCase()));
+  }
+
   /**
    * The live sessions this instance takes on after a start: every one its store holds, less
-   * those whose live record names another instance (a shared store: theirs to rebuild, not ours
-   * to end). Returns each session row left running with its live record (none when it has no
-   * input log), and the live records whose session row had ended.
+   * those another instance runs. With leases (a shared store), a session is this instance's when
+   * it gets its lease: its own from before a restart, a free one, or one whose owner stopped
+   * renewing (taken over); one whose lease another live instance holds is theirs to rebuild, not
+   * ours to end. Returns each session row left running with its live record (none when it has
+   * no input log), and the live records whose session row had ended.
    */
   private claims(): { rows: Array<{ row: ReturnType<DrillStore['sessions']>[number]; record: LiveDrillRecord | undefined }>; orphans: LiveDrillRecord[] } {
     const store = this.options.store;
+    const leases = this.options.leases;
     const sessionLogs = store.liveDrills().filter((record) => record.slot.startsWith(slotPrefix));
-    const mine = (record: LiveDrillRecord) => record.extra.instance === this.options.instance;
-    const live = new Map(sessionLogs.filter(mine).map((record) => [record.slot.slice(slotPrefix.length), record]));
-    const others = new Set(sessionLogs.filter((record) => !mine(record)).map((record) => record.slot.slice(slotPrefix.length)));
+    const mine = (record: LiveDrillRecord) => {
+      if (!leases) return record.extra.instance === this.options.instance;
+      const code = record.slot.slice(slotPrefix.length);
+      const address = store.lease(record.slot)?.address ?? leases.address(Number((record.extra as unknown as SessionExtra).port));
+      return leases.claim(record.slot, address, () => void this.lost(code));
+    };
+    const claimed = sessionLogs.filter(mine);
+    const live = new Map(claimed.map((record) => [record.slot.slice(slotPrefix.length), record]));
+    const others = new Set(sessionLogs.filter((record) => !claimed.includes(record)).map((record) => record.slot.slice(slotPrefix.length)));
     const rows: Array<{ row: ReturnType<DrillStore['sessions']>[number]; record: LiveDrillRecord | undefined }> = [];
     for (const row of store.sessions()) {
       if (row.endedAt !== null || this.registry.has(row.code) || others.has(row.code)) continue;
@@ -109,19 +149,59 @@ export class SessionHost {
         continue;
       }
       try {
-        lines.push(await this.rebuild(record));
+        lines.push(await this.rebuild(record, { preferPort: record.extra.instance === this.options.instance }));
       } catch (error) {
         const why = `could not be rebuilt after a restart: ${error instanceof Error ? error.message : String(error)}`;
         store.endLive(record.id, why);
         endRow(why);
+        this.release(row.code);
       }
     }
     // Logs whose session row had ended (a drill the team declared resolved) are not live.
-    for (const record of orphans) store.endLive(record.id, 'its session had ended');
+    for (const record of orphans) {
+      store.endLive(record.id, 'its session had ended');
+      this.options.leases?.release(record.slot);
+    }
     return lines;
   }
 
-  private async rebuild(record: LiveDrillRecord): Promise<string> {
+  /**
+   * Takes over a session whose owner stopped renewing its lease (a dead instance): claimed
+   * first (only one instance wins it), then rebuilt from its inputs on a port of this instance,
+   * its lease pointing here, its participants' folders written here. Resolves to what was done,
+   * or nothing when the slot is not a session's or another instance took it first.
+   */
+  async adopt(lease: LeaseRecord): Promise<string | undefined> {
+    const leases = this.options.leases;
+    if (!leases || !lease.slot.startsWith(slotPrefix)) return undefined;
+    const code = lease.slot.slice(slotPrefix.length);
+    const store = this.options.store;
+    const record = store.liveDrills().find((candidate) => candidate.slot === lease.slot);
+    const row = store.sessions().find((candidate) => candidate.code === code);
+    if (!record || !row || row.endedAt !== null || this.registry.has(code)) return undefined;
+    if (!leases.claim(lease.slot, lease.address, () => void this.lost(code))) return undefined;
+    try {
+      return `${await this.rebuild(record, { preferPort: false })} from ${lease.owner}`;
+    } catch (error) {
+      const why = `could not be taken over from ${lease.owner}: ${error instanceof Error ? error.message : String(error)}`;
+      store.endLive(record.id, why);
+      store.saveSession({ ...row, endedAt: new Date().toISOString(), endedWhy: why });
+      this.release(code);
+      return `${code}: ENDED: ${why}`;
+    }
+  }
+
+  /** Another instance holds this session's lease now: it is stopped here, its log left to the new owner. */
+  private async lost(code: string): Promise<void> {
+    const session = this.registry.find(code);
+    if (!session) return;
+    session.drill.detachInputs();
+    await this.stop(session);
+    this.registry.remove(session.code);
+  }
+
+  /** `preferPort`: listen on the port the session had (its own, after a restart here), else on one of this instance's. */
+  private async rebuild(record: LiveDrillRecord, how: { preferPort: boolean }): Promise<string> {
     const extra = record.extra as unknown as SessionExtra;
     const inputs = this.options.store.liveInputs(record.id);
     const waiting: SessionInput[] = [];
@@ -137,7 +217,7 @@ export class SessionHost {
     for (const input of waiting) session.replay(input);
     let server: DrillServer;
     try {
-      server = await this.start(session, { preferred: extra.port, resume: { id: record.id, count: inputs.length } });
+      server = await this.start(session, { preferred: how.preferPort ? extra.port : undefined, resume: { id: record.id, count: inputs.length } });
     } catch (error) {
       drill.stop();
       throw error;
@@ -145,7 +225,8 @@ export class SessionHost {
     const endpoint = session.endpoint!;
     // Their folders and kubeconfigs again (kept as they were on the same port; laid anew under another).
     for (const { participant, token } of session.participantTokens()) writeParticipantWorkspace(endpoint.record, participant.id, token);
-    if (endpoint.port !== extra.port) this.options.store.updateLiveExtra(record.id, this.extra(session, endpoint.port));
+    if (endpoint.port !== extra.port || extra.instance !== this.options.instance) this.options.store.updateLiveExtra(record.id, this.extra(session, endpoint.port));
+    this.options.leases?.moved(record.slot, this.options.leases.address(endpoint.port));
     session.save();
     this.hold(session, server);
     const where = endpoint.port === extra.port ? `on port ${endpoint.port}` : `on port ${endpoint.port} (port ${extra.port} was taken: participants' folders are now under ${endpoint.record.drillDir})`;
@@ -165,7 +246,7 @@ export class SessionHost {
   }
 
   /** A session's own server, on a port of its own (`preferred` first, when given), with its folder, serve record and input log. */
-  private async start(session: GameDaySession, how: { fresh: true } | { preferred: number; resume: { id: string; count: number } }): Promise<DrillServer> {
+  private async start(session: GameDaySession, how: { fresh: true } | { preferred: number | undefined; resume: { id: string; count: number } }): Promise<DrillServer> {
     const started = await startDrillServer({
       drill: session.drill,
       create: () => this.options.startServer(session),
@@ -222,6 +303,8 @@ export class SessionHost {
   async stopAll(): Promise<void> {
     for (const session of this.registry.list()) {
       session.drill.detachInputs();
+      // Its lease is left to expire: whoever starts next (this instance again, or another) takes it on.
+      this.options.leases?.forget(sessionSlot(session.code));
       await this.stop(session);
     }
     this.registry.clear();
