@@ -18,6 +18,8 @@ import type { DrillStore, LiveDrillRecord } from '../storage/drill-store';
 import { AlertWebhook, type AlertNotice } from '../world/alert-webhook';
 import { GameDayHub } from '../gameday/game-day-hub';
 import { DrillLocator } from '../gameday/drill-locator';
+import { sessionSlot } from '../gameday/session-host';
+import { FleetViews } from '../http/fleet-views';
 import { startDrillServer, type DrillInputLog } from '../gameday/drill-server';
 import { advertiseHost, LeaseKeeper } from '../gameday/lease-keeper';
 import { AdoptedSoloDrills } from '../gameday/adopted-solo-drills';
@@ -219,6 +221,17 @@ async function serve(options: ServeOptions): Promise<void> {
     drill = new Drill({ scenario: options.scenario, seed, clock: options.clock, speed: options.speed, difficulty: options.difficulty, ...onAlert });
   }
   const slot = new DrillSlot(drill);
+  // With a shared store, live views reach viewers connected to any instance (the main server's
+  // socket.io on the PostgreSQL adapter); without one, nothing of this is loaded.
+  let fleet: FleetViews | undefined;
+  if (options.store) {
+    try {
+      fleet = await FleetViews.connect({ url: options.store, routeOf: (hash) => store.routeOf(hash), log: (message) => process.stderr.write(`gameday: ${message}\n`) });
+    } catch (error) {
+      process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(2);
+    }
+  }
   // Drills scored by older rules are re-scored from their facts, so the leaderboard ranks by one set.
   rescoreStoredDrills(store);
   // Drill outcomes of the solo drill and every game-day session, on the main server's /metrics.
@@ -243,7 +256,7 @@ async function serve(options: ServeOptions): Promise<void> {
       fleetUrl: options.store && options.publicHost ? () => externalUrl : undefined,
       leases,
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
-      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub.freeze, terminal, logger: false }),
+      startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub.freeze, terminal, views: fleet && { fleet, slot: sessionSlot(session.code), main: false }, logger: false }),
     });
   } catch (error) {
     process.stderr.write(`gameday serve: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -257,7 +270,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const soloInputs: DrillInputLog = { store, slot: soloSlot, extra: () => liveExtra, resume: resumedLog, off: resumed !== undefined && resumedLog === undefined, followSlot: true };
   const { server, port, record } = await startDrillServer({
     drill,
-    create: () => createServer({ drill, slot, tokens, uiDir, runbookPath: options.runbook, store, readiness, hub, terminal, router, logger: options.log === 'silent' ? false : { level: options.log } }),
+    create: () => createServer({ drill, slot, tokens, uiDir, runbookPath: options.runbook, store, readiness, hub, terminal, router, views: fleet && { fleet, slot: soloSlot, main: true }, logger: options.log === 'silent' ? false : { level: options.log } }),
     host: options.host,
     listen: { port: options.port },
     workspace: { dataDir: options.dataDir, adminToken: tokens.admin, facilitatorToken: tokens.facilitator },
@@ -286,7 +299,7 @@ async function serve(options: ServeOptions): Promise<void> {
       host: options.host,
       ports: options.sessionPorts,
       ...onAlert,
-      startServer: (adopted, adoptedTokens) => createServer({ drill: adopted, tokens: adoptedTokens, uiDir, runbookPath: options.runbook, store, readiness, terminal, logger: false }),
+      startServer: (adopted, adoptedTokens, adoptedSlot) => createServer({ drill: adopted, tokens: adoptedTokens, uiDir, runbookPath: options.runbook, store, readiness, terminal, views: fleet && { fleet, slot: adoptedSlot, main: false }, logger: false }),
     });
   }
   if (!resumed) drill.start();
@@ -328,6 +341,7 @@ async function serve(options: ServeOptions): Promise<void> {
     (adopters.solo ? adopters.solo.closeAll() : Promise.resolve())
       .then(() => hub.closeAll())
       .then(() => server.close())
+      .then(() => fleet?.close())
       .then(() => {
         slot.current.stop();
         store.close();

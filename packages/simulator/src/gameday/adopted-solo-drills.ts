@@ -16,7 +16,8 @@ import type { LeaseKeeper } from './lease-keeper';
 export const soloSlotPrefix = 'solo:';
 
 /** Builds the HTTP app around a taken-over solo drill (`createServer`, injected: this layer sits below http/). */
-export type SoloServerFactory = (drill: Drill, tokens: { admin: string; facilitator: string }) => Promise<FastifyInstance>;
+/** Starts an adopted drill's server; `slot` names it to the fleet's live views. */
+export type SoloServerFactory = (drill: Drill, tokens: { admin: string; facilitator: string }, slot: string) => Promise<FastifyInstance>;
 
 export interface AdoptedSoloDrillsOptions {
   store: DrillStore;
@@ -54,7 +55,7 @@ export class AdoptedSoloDrills {
     try {
       started = await startDrillServer({
         drill,
-        create: () => this.options.startServer(drill, tokens),
+        create: () => this.options.startServer(drill, tokens, lease.slot),
         host: this.options.host,
         listen: { range: this.options.ports },
         workspace: { dataDir: this.options.dataDir, adminToken: tokens.admin, facilitatorToken: tokens.facilitator },

@@ -58,7 +58,8 @@ interface SessionExtra {
 }
 
 const slotPrefix = 'session:';
-const sessionSlot = (code: string) => `${slotPrefix}${code}`;
+/** The drill slot of a session: its input log's, its lease's and its live views' name. */
+export const sessionSlot = (code: string) => `${slotPrefix}${code}`;
 
 export class SessionHost {
   private readonly servers = new Map<string, DrillServer>();

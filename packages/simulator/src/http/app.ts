@@ -12,7 +12,7 @@ import bodyParsers from './plugins/body-parsers';
 import journalHook from './plugins/journal-hook';
 import errorHandler from './plugins/error-handler';
 import sessionGuard from './plugins/session-guard';
-import socketGateway from './plugins/socket-gateway';
+import socketGateway, { type SocketGatewayOptions } from './plugins/socket-gateway';
 import drillStorage from './plugins/drill-storage';
 import drillRouter, { type DrillRouter } from './plugins/drill-router';
 import type { DrillStore } from '../storage/drill-store';
@@ -44,6 +44,8 @@ export interface AppOptions extends DrillContextOptions {
    * another server runs is forwarded there (`plugins/drill-router.ts`). Session servers have none.
    */
   router?: DrillRouter | undefined;
+  /** With a store shared by instances: this server's part in live views across them (`fleet-views.ts`). */
+  views?: SocketGatewayOptions['views'];
   /** More routes, inside the app so they get its parsers, hooks and error handling (an embedder's own; the benchmark's baseline route). */
   extend?: FastifyPluginAsync;
 }
@@ -75,7 +77,7 @@ const appPlugin: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
       },
     },
   });
-  await fastify.register(socketGateway);
+  await fastify.register(socketGateway, { views: options.views });
   await fastify.register(drillRouter, { router: options.router });
 
   await fastify.register(adminConfigRoutes);

@@ -26,7 +26,13 @@ export function useDrillView(token: string | null): { view: TraineeView | undefi
       setError(undefined);
     });
     socket.on('connect_error', (cause: Error) => setError(cause.message.startsWith('unauthorized') ? cause.message : 'Cannot reach the gameday server. Is `gameday serve` still running?'));
-    socket.on('disconnect', () => setError('Disconnected from the gameday server; reconnecting…'));
+    // The drill's owner, on another instance, may refuse a token its route table still named.
+    let refused: string | undefined;
+    socket.on('refused', (message: string) => {
+      refused = message;
+      setError(message);
+    });
+    socket.on('disconnect', () => setError(refused ?? 'Disconnected from the gameday server; reconnecting…'));
     return () => {
       socket.close();
     };
