@@ -14,7 +14,7 @@ function lastFired(schedule: ScheduleView): string {
   return `${when}: ${last.session ?? 'opening'} on ${last.instance}`;
 }
 
-/** Scheduled game-days: cron expressions that open a session (at a random moment in a window, for surprises). */
+/** Scheduled game-days: cron expressions that open a session (at a moment inside a window, for surprises). */
 export function SchedulesPanel({ api, schedules, scenarios, onChange }: { api: FacilitatorApi; schedules: ScheduleView[]; scenarios: string[]; onChange: () => void }) {
   const [form, setForm] = useState({ name: '', cron: '0 14 * * FRI', timezone: 'UTC', windowMinutes: 0, scenario: 'surprise', difficulty: 'normal', team: '', webhook: '' });
   const [error, setError] = useState<string>();
