@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresDrillStore, SqliteDrillStore, StoreError, type DrillScore, type DrillStore, type FinishedDrill } from '@gameday/simulator';
+import { GameDayScheduler, PostgresDrillStore, SimClock, SqliteDrillStore, StoreError, type DrillScore, type DrillStore, type FinishedDrill, type SchedulerClock } from '@gameday/simulator';
 import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
 
 const score = (total: number, ttrMs: number | null, rulesVersion = 2): DrillScore =>
@@ -30,6 +30,13 @@ const drill = (id: string, trainee: string, total: number, options: Partial<Fini
   ...options,
 });
 
+/** Wall time on a virtual clock, for schedulers: starts at `epoch`, moves only when advanced. */
+function virtualWallClock(epoch: string): { clock: SchedulerClock; advance: (ms: number) => void } {
+  const sim = new SimClock({ mode: 'virtual' });
+  const start = Date.parse(epoch);
+  return { clock: { now: () => start + sim.now(), setTimeout: (fn, ms) => sim.setTimeout(fn, ms), clearTimeout: (handle) => sim.clearTimeout(handle) }, advance: (ms) => sim.advanceBy(ms) };
+}
+
 const binaries = postgresBinDir();
 if ('missing' in binaries) {
   // Said once, plainly: CI installs the server, so there this never skips.
@@ -47,7 +54,8 @@ afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
-const engines: Array<{ name: string; open: () => DrillStore; skip: boolean }> = [
+/** `again` opens a second store on the same file or database: another instance's. */
+const engines: Array<{ name: string; open: () => DrillStore; again: (store: DrillStore) => DrillStore; skip: boolean }> = [
   {
     name: 'SQLite',
     skip: false,
@@ -56,8 +64,14 @@ const engines: Array<{ name: string; open: () => DrillStore; skip: boolean }> = 
       folders.push(folder);
       return new SqliteDrillStore(join(folder, 'gameday.db'));
     },
+    again: (store) => new SqliteDrillStore((store as SqliteDrillStore).path),
   },
-  { name: 'PostgreSQL', skip: 'missing' in binaries, open: () => new PostgresDrillStore(postgres!.createDatabase(`contract_${++databases}`)) },
+  {
+    name: 'PostgreSQL',
+    skip: 'missing' in binaries,
+    open: () => new PostgresDrillStore(postgres!.createDatabase(`contract_${++databases}`)),
+    again: (store) => new PostgresDrillStore((store as PostgresDrillStore).url),
+  },
 ];
 
 for (const engine of engines) {
@@ -241,6 +255,39 @@ for (const engine of engines) {
       }
     });
 
+    it('keeps schedules, and lets one claim of an occurrence in', () => {
+      const store = engine.open();
+      try {
+        const schedule = (id: string, createdAt: string) => ({ id, schedule: { id, cron: '0 14 * * FRI', name: "Fri'day; DROP TABLE schedules; --" }, createdAt });
+        expect(store.addSchedule(schedule('friday', '2026-01-02T00:00:00.000Z'))).toBe(true);
+        expect(store.addSchedule(schedule('daily', '2026-01-01T00:00:00.000Z'))).toBe(true);
+        expect(store.addSchedule({ ...schedule('friday', '2026-01-03T00:00:00.000Z'), schedule: { cron: 'changed' } })).toBe(false);
+        expect(store.schedules()).toEqual([schedule('daily', '2026-01-01T00:00:00.000Z'), schedule('friday', '2026-01-02T00:00:00.000Z')]);
+        const claim = (instance: string, dueAt = '2026-01-02T14:00:00.000Z', scheduleId = 'friday') => store.claimFiring({ scheduleId, dueAt, instance, firedAt: '2026-01-02T14:00:00.010Z' });
+        expect(claim('one')).toBe(true);
+        expect(claim('two')).toBe(false);
+        expect(claim('one')).toBe(false);
+        // No claim of a schedule that is gone (an instance that has not seen its removal yet).
+        expect(claim('one', '2026-01-02T14:00:00.000Z', 'removed')).toBe(false);
+        expect(store.lastFirings()).toEqual([{ scheduleId: 'friday', dueAt: '2026-01-02T14:00:00.000Z', instance: 'one', firedAt: '2026-01-02T14:00:00.010Z', session: null, error: null }]);
+        store.settleFiring('friday', '2026-01-02T14:00:00.000Z', { session: 'ABCDEF' });
+        expect(claim('two', '2026-01-09T14:00:00.000Z')).toBe(true);
+        store.settleFiring('friday', '2026-01-09T14:00:00.000Z', { error: 'no port free' });
+        expect(claim('two', '2026-01-01T10:00:00.000Z', 'daily')).toBe(true);
+        expect(store.lastFirings().sort((a, b) => a.scheduleId.localeCompare(b.scheduleId))).toEqual([
+          { scheduleId: 'daily', dueAt: '2026-01-01T10:00:00.000Z', instance: 'two', firedAt: '2026-01-02T14:00:00.010Z', session: null, error: null },
+          { scheduleId: 'friday', dueAt: '2026-01-09T14:00:00.000Z', instance: 'two', firedAt: '2026-01-02T14:00:00.010Z', session: null, error: 'no port free' },
+        ]);
+        // Removed with its firings: added again, it starts afresh.
+        expect(store.removeSchedule('friday')).toBe(true);
+        expect(store.removeSchedule('friday')).toBe(false);
+        expect(store.schedules().map((record) => record.id)).toEqual(['daily']);
+        expect(store.lastFirings().map((firing) => firing.scheduleId)).toEqual(['daily']);
+      } finally {
+        store.close();
+      }
+    });
+
     it('routes a token\'s hash to the slot it acts in', () => {
       const store = engine.open();
       try {
@@ -256,6 +303,45 @@ for (const engine of engines) {
         store.close();
       }
     });
+
+    it('fires a schedule once when two schedulers share the store', async () => {
+      const first = engine.open();
+      const second = engine.again(first);
+      const { clock, advance } = virtualWallClock('2026-11-27T09:59:00Z');
+      const opened: string[] = [];
+      const scheduler = (store: DrillStore, instance: string) =>
+        new GameDayScheduler({
+          store,
+          instance,
+          clock,
+          onDue: (_schedule, at) => {
+            opened.push(`${instance} ${at.toISOString()}`);
+            return `S${opened.length}`;
+          },
+        });
+      const one = scheduler(first, 'one');
+      const two = scheduler(second, 'two');
+      try {
+        one.start();
+        two.start();
+        one.add({ id: 'surprise', cron: '0 10 * * *', windowMinutes: 30 });
+        // Two sees it at its next re-read (5 s), and arms the same moment in the window.
+        advance(5000);
+        expect(two.list()[0]!.opensAt).toBe(one.list()[0]!.opensAt);
+        advance(31 * 60_000);
+        for (let waited = 0; opened.length === 0 && waited < 100; waited++) await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(opened).toHaveLength(1);
+        const [instance, at] = opened[0]!.split(' ');
+        expect(at).toBe(one.list()[0]!.lastFired?.at);
+        expect(two.list()[0]!.lastFired).toEqual({ at, firedAt: at, instance, session: 'S1', error: null });
+      } finally {
+        one.stop();
+        two.stop();
+        first.close();
+        second.close();
+      }
+    });
   });
 }
 
@@ -265,8 +351,8 @@ describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => 
     const first = new PostgresDrillStore(url);
     const second = new PostgresDrillStore(url);
     try {
-      expect(first.schemaVersion()).toBe(3);
-      expect(second.schemaVersion()).toBe(3);
+      expect(first.schemaVersion()).toBe(4);
+      expect(second.schemaVersion()).toBe(4);
       first.save(drill('from-first', 'Ada', 80));
       second.save(drill('from-second', 'Bo', 90));
       expect(first.leaderboard({}).map((row) => row.drillId)).toEqual(['from-second', 'from-first']);
@@ -285,14 +371,15 @@ describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => 
     made.save(drill('kept', 'Ada', 80));
     made.close();
     // As version 1 left it: before a finished drill's inputs were kept by its id.
-    postgres!.psql('older', 'DROP TABLE leases; DROP TABLE routes; DROP INDEX live_drills_finished; ALTER TABLE live_drills DROP COLUMN finished_id; UPDATE gameday_schema SET version = 1');
+    postgres!.psql('older', 'DROP TABLE schedule_firings; DROP TABLE schedules; DROP TABLE leases; DROP TABLE routes; DROP INDEX live_drills_finished; ALTER TABLE live_drills DROP COLUMN finished_id; UPDATE gameday_schema SET version = 1');
     const store = new PostgresDrillStore(url);
     try {
-      expect(store.schemaVersion()).toBe(3);
+      expect(store.schemaVersion()).toBe(4);
       expect(store.get('kept')?.trainee).toBe('Ada');
       store.beginLive({ id: 'live', slot: 'solo:1', options: { seed: 1 }, extra: {}, startedAt: '2026-01-01T00:00:00.000Z' });
       store.linkFinished('live', 'kept');
       expect(store.finishedRun('kept')?.liveId).toBe('live');
+      expect(store.addSchedule({ id: 'friday', schedule: { cron: '0 14 * * FRI' }, createdAt: '2026-01-01T00:00:00.000Z' })).toBe(true);
     } finally {
       store.close();
     }

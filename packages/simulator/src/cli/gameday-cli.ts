@@ -5,7 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
 import { Drill, type DrillOptions } from '../drill/drill';
@@ -320,6 +320,11 @@ async function serve(options: ServeOptions): Promise<void> {
   if (takenLine) out.write(`  live drill    ${takenLine}\n`);
   if (setAsideLine) out.write(`  live drill    ${setAsideLine}; starting the drill asked for\n`);
   for (const line of restored) out.write(`  game-day      ${line}\n`);
+  const imported = hub.scheduler.imported;
+  if (imported) {
+    const present = imported.present.length > 0 ? `; already in the store: ${imported.present.join(', ')}` : '';
+    out.write(`  schedules     imported ${imported.imported} from ${imported.file} into the store${present}; the file is now ${basename(imported.renamedTo)}\n`);
+  }
   for (const line of restored.filter((candidate) => candidate.includes(': ENDED: '))) process.stderr.write(`gameday: game-day ${line}\n`);
   for (const name of generated) out.write(`  ${name.padEnd(17)} ${name === 'ADMIN_TOKEN' ? tokens.admin : tokens.facilitator}   (generated; set ${name} to choose it)\n`);
   out.write(`  your folder   ${record.workDir}\n`);

@@ -9,9 +9,11 @@
  *   its input log, and the rebuild of live sessions after a restart;
  * - `SessionReports` (session-reports.ts): summaries, team results and standings;
  * - `LeaderboardFreeze` (leaderboard-freeze.ts): a competition's frozen leaderboards;
- * - the schedules that open sessions (game-day-scheduler.ts) and the announcements, here.
+ * - the schedules that open sessions (game-day-scheduler.ts: kept in the store, each occurrence
+ *   fired by one instance) and the announcements, here.
  */
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { ClockMode } from '../clock/sim-clock';
 import type { DrillStore } from '../storage/drill-store';
 import type { AlertNotice } from '../world/alert-webhook';
@@ -47,7 +49,10 @@ export interface HubOptions {
   ports?: { from: number; to: number } | undefined;
   announceWebhook?: string | undefined;
   schedulerClock?: SchedulerClock | undefined;
-  /** The schedules file; `<dataDir>/schedules.json` when not given, null for none. */
+  /**
+   * A schedules file from before schedules lived in the store, imported once at start and
+   * renamed `.imported`: `<dataDir>/schedules.json` when not given, null for none.
+   */
   schedulesFile?: string | null | undefined;
   onAlert?: ((notice: AlertNotice) => void) | undefined;
   /** Reports what went wrong away from any request (a schedule that could not open, a webhook that failed). */
@@ -74,10 +79,14 @@ export class GameDayHub {
     this.reports = new SessionReports(options.store, this.registry);
     const file = options.schedulesFile === undefined ? join(options.dataDir, 'schedules.json') : options.schedulesFile;
     this.scheduler = new GameDayScheduler({
-      file,
+      store: options.store,
+      // Alone on its store, an instance still signs its firings: by machine and data folder, as a shared store's instances are told apart.
+      instance: options.instance ?? `${hostname()}:${resolve(options.dataDir)}`,
+      importFile: file,
       clock: options.schedulerClock ?? systemClock,
       onDue: (schedule, at) => this.openScheduled(schedule, at),
       onError: (schedule, error) => options.log?.(`schedule ${schedule.id} could not open a session: ${error instanceof Error ? error.message : String(error)}`),
+      ...(options.log ? { log: options.log } : {}),
     });
   }
 
@@ -147,13 +156,15 @@ export class GameDayHub {
     return result;
   }
 
-  private async openScheduled(schedule: Schedule, at: Date): Promise<void> {
+  /** Opens a schedule's session (this instance won its occurrence); returns its join code. */
+  private async openScheduled(schedule: Schedule, at: Date): Promise<string> {
     const session = await this.createSession({ title: schedule.name, team: schedule.team, scenario: schedule.scenario, difficulty: schedule.difficulty, speed: schedule.speed });
     session.drill.record({ source: 'sim', action: 'schedule.opened', outcome: 'info', actor: 'scheduler', detail: { schedule: schedule.id, cron: schedule.cron, at: at.toISOString() } });
     // A surprise inside a window starts at once: the page is the surprise. Others wait for the facilitator.
     if (schedule.windowMinutes > 0) session.start();
     const lines = schedule.windowMinutes > 0 ? [`Surprise! ${schedule.team}: an incident drill has started. Join now.`] : [`${schedule.team}: the scheduled game-day is open (${schedule.difficulty}). Join, pick your role, and wait for the facilitator to start.`];
     await this.announce(session, lines, schedule.webhook ?? this.options.announceWebhook);
+    return session.code;
   }
 
   /** Ends a session: its drill is scored as it stands, stored, and counted in the readiness metrics. */

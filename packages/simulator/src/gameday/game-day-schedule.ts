@@ -1,11 +1,12 @@
 /**
  * Scheduled game-days: a cron expression (croner) for when a session opens, and for surprise
- * drills a window after that moment inside which it opens at random. Kept in
- * `<data folder>/schedules.json`, which people may also edit by hand; the server reads it at
- * start and rewrites it (atomically) when the facilitator console adds or removes one.
+ * drills a window after that moment inside which it opens at a moment of its own. Kept in the
+ * store (every instance sharing it sees them); a `<data folder>/schedules.json` from before
+ * is imported into the store once at start-up, then renamed `schedules.json.imported`.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import type { DrillStore } from '../storage/drill-store';
 import { Cron } from 'croner';
 import { difficulties, scenarioIds, type Difficulty } from '@gameday/scenarios';
 import { GamedayError } from '../core/gameday-error';
@@ -112,9 +113,26 @@ export function readSchedules(path: string): Schedule[] {
   });
 }
 
-/** Writes the whole list through a temporary file and a rename, so a crash never leaves half a file. */
-export function writeSchedules(path: string, schedules: readonly Schedule[]): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ schedules }, null, 2)}\n`);
-  renameSync(temporary, path);
+/** What start-up did with a schedules file kept before schedules lived in the store. */
+export interface ScheduleImport {
+  file: string;
+  renamedTo: string;
+  imported: number;
+  /** Ids the store had already (another instance imported the same file, or a copy of it). */
+  present: string[];
+}
+
+/**
+ * Imports a schedules file into the store, then renames it `<file>.imported`, so it is read
+ * once and nobody loses a schedule. A damaged file stops the start (ScheduleFileError) before
+ * anything is written. Returns null when there is no file.
+ */
+export function importScheduleFile(path: string, store: DrillStore): ScheduleImport | null {
+  if (!existsSync(path)) return null;
+  const schedules = readSchedules(path);
+  const present: string[] = [];
+  for (const schedule of schedules) if (!store.addSchedule({ id: schedule.id, schedule: { ...schedule }, createdAt: schedule.createdAt })) present.push(schedule.id);
+  const renamedTo = `${path}.imported`;
+  renameSync(path, renamedTo);
+  return { file: path, renamedTo, imported: schedules.length - present.length, present };
 }

@@ -109,6 +109,30 @@ export interface LeaseRecord {
   expiresAt: number;
 }
 
+/** A game-day schedule as kept: the scheduler's own fields (checked by it, opaque here). */
+export interface ScheduleRecord {
+  id: string;
+  schedule: Record<string, unknown>;
+  createdAt: string;
+}
+
+/**
+ * One occurrence of a schedule, claimed by the instance that opens its session: the claim is
+ * the row, and its key (schedule, due moment) lets one instance in, whichever asks first.
+ */
+export interface ScheduleFiring {
+  scheduleId: string;
+  /** The moment the occurrence was due (ISO 8601): its cron time, plus the window's offset. */
+  dueAt: string;
+  /** The instance that claimed it. */
+  instance: string;
+  firedAt: string;
+  /** The session it opened, once open. */
+  session: string | null;
+  /** Why no session opened, when it could not. */
+  error: string | null;
+}
+
 export interface DrillStore {
   /** Saves a finished drill in one transaction: all of it, or nothing. */
   save(drill: FinishedDrill): void;
@@ -160,6 +184,21 @@ export interface DrillStore {
   /** Routes a token (its sha256, hex) to the slot it acts in; a token routed again is moved. */
   addRoute(tokenHash: string, slot: string): void;
   routeOf(tokenHash: string): string | undefined;
+  /** The schedules, oldest first. */
+  schedules(): ScheduleRecord[];
+  /** Adds a schedule; false (and nothing written) when one with its id exists. */
+  addSchedule(record: ScheduleRecord): boolean;
+  /** Removes a schedule and its firings; false when there was none. */
+  removeSchedule(id: string): boolean;
+  /**
+   * Claims one occurrence of a schedule for `firing.instance`: true for the one claim that
+   * wrote the row, false for every other (another instance has it, or the schedule is gone).
+   */
+  claimFiring(firing: Pick<ScheduleFiring, 'scheduleId' | 'dueAt' | 'instance' | 'firedAt'>): boolean;
+  /** What became of a claimed occurrence: the session it opened, or why none did. */
+  settleFiring(scheduleId: string, dueAt: string, outcome: { session: string } | { error: string }): void;
+  /** Each schedule's latest firing. */
+  lastFirings(): ScheduleFiring[];
   close(): void;
 }
 

@@ -10,7 +10,7 @@ import { finishedDrillOf, type DrillRow } from './drill-row';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { RecordedInput } from '../drill/drill-inputs';
 import { BlockingPostgres, type Statement } from './blocking-postgres';
-import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LeaseRecord, type LiveDrillRecord, type SessionRecord } from './drill-store';
+import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LeaseRecord, type LiveDrillRecord, type ScheduleFiring, type ScheduleRecord, type SessionRecord } from './drill-store';
 
 
 /** Any number, the same in every gameday store: the lock two instances take to migrate one at a time. */
@@ -100,6 +100,23 @@ const migrations: string[][] = [
     `CREATE TABLE routes (
       token_hash TEXT PRIMARY KEY,
       slot TEXT NOT NULL
+    )`,
+  ],
+  // Schedules kept for every instance, and each occurrence claimed by the one that opens it.
+  [
+    `CREATE TABLE schedules (
+      id TEXT PRIMARY KEY,
+      json TEXT NOT NULL,
+      created_at TEXT COLLATE "C" NOT NULL
+    )`,
+    `CREATE TABLE schedule_firings (
+      schedule_id TEXT NOT NULL,
+      due_at TEXT COLLATE "C" NOT NULL,
+      instance TEXT NOT NULL,
+      fired_at TEXT COLLATE "C" NOT NULL,
+      session TEXT,
+      error TEXT,
+      PRIMARY KEY (schedule_id, due_at)
     )`,
   ],
 ];
@@ -367,6 +384,49 @@ export class PostgresDrillStore implements DrillStore {
 
   routeOf(tokenHash: string): string | undefined {
     return this.db.query<{ slot: string }>('SELECT slot FROM routes WHERE token_hash = $1', [tokenHash])[0]?.slot;
+  }
+
+  schedules(): ScheduleRecord[] {
+    const rows = this.db.query<{ id: string; json: string; created_at: string }>('SELECT id, json, created_at FROM schedules ORDER BY created_at, id');
+    return rows.map((row) => ({ id: row.id, schedule: JSON.parse(row.json) as Record<string, unknown>, createdAt: row.created_at }));
+  }
+
+  addSchedule(record: ScheduleRecord): boolean {
+    return this.db.query('INSERT INTO schedules (id, json, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id', [record.id, JSON.stringify(record.schedule), record.createdAt]).length === 1;
+  }
+
+  removeSchedule(id: string): boolean {
+    const [, removed] = this.db.transaction([
+      { text: 'DELETE FROM schedule_firings WHERE schedule_id = $1', values: [id] },
+      { text: 'DELETE FROM schedules WHERE id = $1 RETURNING id', values: [id] },
+    ]);
+    return removed!.length === 1;
+  }
+
+  /**
+   * The claim is one INSERT: PostgreSQL lets exactly one of concurrent inserts of a key write
+   * it (the others wait for it to commit, then do nothing), so one instance wins an occurrence.
+   */
+  claimFiring(firing: Pick<ScheduleFiring, 'scheduleId' | 'dueAt' | 'instance' | 'firedAt'>): boolean {
+    return (
+      this.db.query(
+        `INSERT INTO schedule_firings (schedule_id, due_at, instance, fired_at)
+         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM schedules WHERE id = $1)
+         ON CONFLICT (schedule_id, due_at) DO NOTHING RETURNING schedule_id`,
+        [firing.scheduleId, firing.dueAt, firing.instance, firing.firedAt],
+      ).length === 1
+    );
+  }
+
+  settleFiring(scheduleId: string, dueAt: string, outcome: { session: string } | { error: string }): void {
+    this.db.query('UPDATE schedule_firings SET session = $1, error = $2 WHERE schedule_id = $3 AND due_at = $4', ['session' in outcome ? outcome.session : null, 'error' in outcome ? outcome.error : null, scheduleId, dueAt]);
+  }
+
+  lastFirings(): ScheduleFiring[] {
+    return this.db.query<ScheduleFiring>(
+      `SELECT DISTINCT ON (schedule_id) schedule_id AS "scheduleId", due_at AS "dueAt", instance, fired_at AS "firedAt", session, error
+       FROM schedule_firings ORDER BY schedule_id, due_at DESC`,
+    );
   }
 
   close(): void {

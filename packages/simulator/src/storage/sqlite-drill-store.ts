@@ -8,7 +8,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { RecordedInput } from '../drill/drill-inputs';
-import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LeaseRecord, type LiveDrillRecord, type SessionRecord } from './drill-store';
+import { StoreError, type AttendanceRow, type DrillStore, type FinishedDrill, type FinishedRun, type LeaderboardQuery, type LeaderboardRow, type LeaseRecord, type LiveDrillRecord, type ScheduleFiring, type ScheduleRecord, type SessionRecord } from './drill-store';
 
 
 const schema = `
@@ -83,6 +83,20 @@ const schema = `
   CREATE TABLE IF NOT EXISTS routes (
     token_hash TEXT PRIMARY KEY,
     slot TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS schedules (
+    id TEXT PRIMARY KEY,
+    json TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS schedule_firings (
+    schedule_id TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    instance TEXT NOT NULL,
+    fired_at TEXT NOT NULL,
+    session TEXT,
+    error TEXT,
+    PRIMARY KEY (schedule_id, due_at)
   ) WITHOUT ROWID;
 `;
 
@@ -329,6 +343,45 @@ export class SqliteDrillStore implements DrillStore {
 
   routeOf(tokenHash: string): string | undefined {
     return (this.db.prepare('SELECT slot FROM routes WHERE token_hash = ?').get(tokenHash) as { slot: string } | undefined)?.slot;
+  }
+
+  schedules(): ScheduleRecord[] {
+    const rows = this.db.prepare('SELECT id, json, created_at FROM schedules ORDER BY created_at, id').all() as Array<{ id: string; json: string; created_at: string }>;
+    return rows.map((row) => ({ id: row.id, schedule: JSON.parse(row.json) as Record<string, unknown>, createdAt: row.created_at }));
+  }
+
+  addSchedule(record: ScheduleRecord): boolean {
+    return this.db.prepare('INSERT INTO schedules (id, json, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(record.id, JSON.stringify(record.schedule), record.createdAt).changes === 1;
+  }
+
+  removeSchedule(id: string): boolean {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM schedule_firings WHERE schedule_id = ?').run(id);
+      return this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes === 1;
+    })();
+  }
+
+  claimFiring(firing: Pick<ScheduleFiring, 'scheduleId' | 'dueAt' | 'instance' | 'firedAt'>): boolean {
+    // Only while the schedule is kept: an instance that has not yet seen its removal claims nothing.
+    return (
+      this.db
+        .prepare('INSERT INTO schedule_firings (schedule_id, due_at, instance, fired_at) SELECT @scheduleId, @dueAt, @instance, @firedAt WHERE EXISTS (SELECT 1 FROM schedules WHERE id = @scheduleId) ON CONFLICT (schedule_id, due_at) DO NOTHING')
+        .run({ scheduleId: firing.scheduleId, dueAt: firing.dueAt, instance: firing.instance, firedAt: firing.firedAt }).changes === 1
+    );
+  }
+
+  settleFiring(scheduleId: string, dueAt: string, outcome: { session: string } | { error: string }): void {
+    this.db.prepare('UPDATE schedule_firings SET session = ?, error = ? WHERE schedule_id = ? AND due_at = ?').run('session' in outcome ? outcome.session : null, 'error' in outcome ? outcome.error : null, scheduleId, dueAt);
+  }
+
+  lastFirings(): ScheduleFiring[] {
+    return this.db
+      .prepare(
+        `SELECT schedule_id AS scheduleId, due_at AS dueAt, instance, fired_at AS firedAt, session, error FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY schedule_id ORDER BY due_at DESC) AS latest FROM schedule_firings
+         ) WHERE latest = 1 ORDER BY schedule_id`,
+      )
+      .all() as ScheduleFiring[];
   }
 
   close(): void {

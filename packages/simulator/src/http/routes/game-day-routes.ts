@@ -295,7 +295,7 @@ const gameDayRoutes: RoutesPlugin = async (fastify) => {
       '/gameday/schedules',
       {
         schema: {
-          summary: 'Add a schedule (kept in the data folder, so it survives a restart)',
+          summary: 'Add a schedule (kept in the store, so it survives a restart and every instance sharing the store has it)',
           body: Type.Object(
             {
               name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),

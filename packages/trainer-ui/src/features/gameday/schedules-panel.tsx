@@ -5,7 +5,16 @@ import { FormError } from '../../components/form-error';
 import { DifficultySelect } from '../../components/difficulty-select';
 import type { FacilitatorApi, ScheduleView } from './facilitator-api';
 
-/** Scheduled game-days: cron expressions that open a session (at a random moment in a window, for surprises). */
+/** The latest occurrence: when, which session, and which instance opened it (or why it could not). */
+function lastFired(schedule: ScheduleView): string {
+  const last = schedule.lastFired;
+  if (!last) return 'not yet';
+  const when = last.at.replace('T', ' ').slice(0, 16);
+  if (last.error !== null) return `${when}: failed on ${last.instance} (${last.error})`;
+  return `${when}: ${last.session ?? 'opening'} on ${last.instance}`;
+}
+
+/** Scheduled game-days: cron expressions that open a session (at a moment inside a window, for surprises). */
 export function SchedulesPanel({ api, schedules, scenarios, onChange }: { api: FacilitatorApi; schedules: ScheduleView[]; scenarios: string[]; onChange: () => void }) {
   const [form, setForm] = useState({ name: '', cron: '0 14 * * FRI', timezone: 'UTC', windowMinutes: 0, scenario: 'surprise', difficulty: 'normal', team: '', webhook: '' });
   const [error, setError] = useState<string>();
@@ -34,7 +43,7 @@ export function SchedulesPanel({ api, schedules, scenarios, onChange }: { api: F
   return (
     <Panel title="Scheduled game-days">
       {schedules.length === 0 ? (
-        <p className="quiet">No schedules. They are kept in the data folder's schedules.json and survive a restart.</p>
+        <p className="quiet">No schedules. They are kept in the store, survive a restart, and fire once however many instances share it.</p>
       ) : (
         <table>
           <thead>
@@ -44,6 +53,7 @@ export function SchedulesPanel({ api, schedules, scenarios, onChange }: { api: F
               <th>Scenario</th>
               <th>Team</th>
               <th>Next</th>
+              <th>Last opened</th>
               <th />
             </tr>
           </thead>
@@ -60,6 +70,7 @@ export function SchedulesPanel({ api, schedules, scenarios, onChange }: { api: F
                 </td>
                 <td>{schedule.team}</td>
                 <td>{schedule.nextAt ? schedule.nextAt.replace('T', ' ').slice(0, 16) : 'never'}</td>
+                <td>{lastFired(schedule)}</td>
                 <td>
                   <button type="button" onClick={() => void remove(schedule.id)} aria-label={`Remove schedule ${schedule.name}`}>
                     Remove
