@@ -25,7 +25,7 @@ export default fp(
   (fastify, _options, done) => {
     let io: Server | undefined;
     const push = () => {
-      if (io && io.engine.clientsCount > 0) io.emit('view', traineeView(fastify.drill, fastify.session));
+      if (io && io.engine.clientsCount > 0) io.emit('view', traineeView(fastify.drill, fastify.session, fastify.raceScores));
     };
     fastify.decorate('pushView', push);
     fastify.decorate('viewerCount', () => io?.engine.clientsCount ?? 0);
@@ -52,7 +52,7 @@ export default fp(
       });
       io.on('connection', (socket) => {
         socket.emit('me', (socket.data as { me?: unknown }).me ?? null);
-        socket.emit('view', traineeView(fastify.drill, fastify.session));
+        socket.emit('view', traineeView(fastify.drill, fastify.session, fastify.raceScores));
       });
       markReady();
     });
@@ -64,5 +64,5 @@ export default fp(
     });
     done();
   },
-  { name: 'socket-gateway', dependencies: ['drill-context'], fastify: '5.x' },
+  { name: 'socket-gateway', dependencies: ['drill-context', 'drill-storage'], fastify: '5.x' },
 );
