@@ -86,7 +86,9 @@ describe('a ghost’s score so far', () => {
   });
 
   it('can drop: a harmful change made after a good start lowers it', async () => {
-    const { drill, send } = await rankedDrill('rollback-storm', 11);
+    const open = await rankedDrill('rollback-storm', 11);
+    const { drill } = open;
+    const send = (call: Call) => open.send(call);
     runUntil(drill, isPaged(drill), 3_600_000);
     expect((await send({ method: 'POST', url: '/trainer/acknowledge' })).statusCode).toBe(200);
     expect((await send({ method: 'POST', url: '/admin/config', body: { 'speculation.enabled': false } })).statusCode).toBe(200);
