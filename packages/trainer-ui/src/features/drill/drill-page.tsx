@@ -159,7 +159,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
           }}
         />
         <PodsPanel deployments={view.deployments} pods={view.pods} />
-        <TimelinePanel timeline={view.timeline} />
+        <TimelinePanel timeline={view.timeline} race={view.ghost} />
         <LogsPanel logs={view.logs} />
         <ShellSetupPanel inSession={view.session !== null} />
       </div>

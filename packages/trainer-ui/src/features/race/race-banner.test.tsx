@@ -8,14 +8,12 @@ describe('RaceBanner', () => {
     const race = screen.getByRole('region', { name: 'Race' });
     expect(race.textContent).toContain("Ada's best run (final score 71.5)");
     expect(race.textContent).toContain('3 of its steps so far');
-    expect(screen.getByLabelText("Ghost's score so far").textContent).toBe('40.2');
-    expect(screen.getByLabelText('Your score so far').textContent).toBe('12');
-    expect(race.textContent).toContain('12 min');
+    expect(screen.getByLabelText('Score so far').textContent).toBe('Score so far, had each stopped at 12 min: ghost 40.2 · you 12');
   });
 
   it('shows a dash for a score not known, and no scores without them', () => {
     const { rerender } = render(<RaceBanner ghost={{ drillId: 'd1', trainee: 'Ada', score: 50, steps: 0, soFar: { atMs: 0, ghost: null, yours: null } }} />);
-    expect(screen.getByLabelText("Ghost's score so far").textContent).toBe('—');
+    expect(screen.getByLabelText('Score so far').textContent).toBe('Score so far, had each stopped at 0 min: ghost — · you —');
     rerender(<RaceBanner ghost={{ drillId: 'd1', trainee: 'Ada', score: 50, steps: 0, soFar: null }} />);
     expect(screen.queryByLabelText('Score so far')).toBeNull();
   });
