@@ -58,9 +58,10 @@ export const immediateActions: Record<string, RunbookCall[]> = {
  * A ranked drill played to its end as a responder would: a surprise (drawn again, at most 20
  * times, until it is an incident `immediateActions` knows), paged, acknowledged, its severity
  * declared, the runbook's Immediate Actions taken, mitigated, resolved. Returns the stored
- * drill's id and its scenario.
+ * drill's id, its scenario and its score (honestly scored, it can be 0: the Immediate Actions
+ * alone, speculation left off, can cost more than doing nothing).
  */
-export async function playRankedRun(sim: ServedSimulator, trainee: string): Promise<{ drillId: string; scenario: string }> {
+export async function playRankedRun(sim: ServedSimulator, trainee: string): Promise<{ drillId: string; scenario: string; score: number }> {
   let state: DrillState | undefined;
   for (let draw = 0; draw < 20 && !(state && state.scenario.id in immediateActions); draw++) {
     expect((await trainer(sim, 'POST', '/trainer/drills', { trainee, scenario: 'surprise', difficulty: 'normal' })).status).toBe(200);
@@ -69,7 +70,8 @@ export async function playRankedRun(sim: ServedSimulator, trainee: string): Prom
   const scenario = state!.scenario.id;
   const actions = immediateActions[scenario];
   if (!actions) throw new Error(`20 surprises drew no incident with known Immediate Actions (last: ${scenario})`);
-  for (let minute = 0; minute < 60 && state!.firingAlerts.length === 0; minute++) state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
+  // Paged by the incident, not by a platform warning that fired before it began.
+  for (let minute = 0; minute < 60 && (state!.firingAlerts.length === 0 || state!.phase === 'healthy'); minute++) state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
   expect((await trainer(sim, 'POST', '/trainer/acknowledge')).status).toBe(200);
   expect((await trainer(sim, 'POST', '/trainer/severity', { severity: state!.expectedSeverity.severity, answers: {} })).status).toBe(200);
   await sim.control('POST', '/_sim/clock/advance', { ms: 60_000 });
@@ -78,5 +80,7 @@ export async function playRankedRun(sim: ServedSimulator, trainee: string): Prom
   await sim.control('POST', '/_sim/clock/advance', { ms: 2 * 60_000 });
   const resolved = await trainer(sim, 'POST', '/trainer/declare', { state: 'resolved' });
   expect(resolved.status).toBe(200);
-  return { drillId: resolved.body.drillId as string, scenario };
+  const drillId = resolved.body.drillId as string;
+  const debrief = await trainer(sim, 'GET', `/trainer/drills/${drillId}`);
+  return { drillId, scenario, score: (debrief.body.score as { total: number }).total };
 }

@@ -19,7 +19,7 @@ import { ShellSetupPanel } from '../shell-setup/shell-setup-panel';
 import { DebriefPanel } from '../debrief/debrief-panel';
 import { DeclareButtons } from './declare-buttons';
 import { SessionBanner } from '../gameday/session-banner';
-import { RaceBanner } from '../race/race-banner';
+import { RaceBanner, RaceScores } from '../race/race-banner';
 import type { Me } from '../../lib/use-drill-view';
 
 /** The terminal's server side: run a line, stop it (Ctrl+C), complete a word (Tab). */
@@ -159,7 +159,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
           }}
         />
         <PodsPanel deployments={view.deployments} pods={view.pods} />
-        <TimelinePanel timeline={view.timeline} race={view.ghost} />
+        <TimelinePanel timeline={view.timeline} heading={view.ghost && <RaceScores race={view.ghost} label="Race score so far, beside the ghost's steps" />} />
         <LogsPanel logs={view.logs} />
         <ShellSetupPanel inSession={view.session !== null} />
       </div>
