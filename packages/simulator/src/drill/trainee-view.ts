@@ -112,8 +112,22 @@ export interface TraineeView {
   timeline: TimelineItem[];
   /** The game-day this drill belongs to; null for a solo drill. */
   session: SessionView | null;
-  /** The best run this drill races: who, and its final score (its steps are on the timeline). */
-  ghost: { drillId: string; trainee: string; score: number; steps: number } | null;
+  /** The best run this drill races: who, its final score, its steps so far (on the timeline) and both scores so far. */
+  ghost: { drillId: string; trainee: string; score: number; steps: number; soFar: ScoreSoFar | null } | null;
+}
+
+/** A race's scores so far: each side's score had it stopped at `atMs`, the drill's last whole simulated minute. */
+export interface ScoreSoFar {
+  atMs: number;
+  /** Null when the ghost's run cannot be replayed to the moment. */
+  ghost: number | null;
+  /** The racer's own; null before its drill starts. */
+  yours: number | null;
+}
+
+/** Scores a race's view shows, from the layer that scores (`RaceScores`): null when the drill races no ghost. */
+export interface RaceScoring {
+  soFar(drill: Drill): ScoreSoFar | null;
 }
 
 function describe(entry: ReturnType<Drill['journal']['list']>[number]): string | undefined {
@@ -156,7 +170,7 @@ export function responderSteps(entries: Parameters<typeof commanderSteps>[0]): A
     .map(({ entry, what }) => ({ simMs: entry.simMs, what }));
 }
 
-export function traineeView(drill: Drill, session: { view(): SessionView } | null = null): TraineeView {
+export function traineeView(drill: Drill, session: { view(): SessionView } | null = null, race: RaceScoring | null = null): TraineeView {
   const world = drill.world;
   const at = (simMs: number | null) => (simMs === null ? null : drill.simDate(simMs).toISOString());
   const alerts = world.alertStates();
@@ -243,7 +257,7 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     outcome: drillOutcome(drill),
     timeline: timeline.slice(-200),
     session: session?.view() ?? null,
-    ghost: ghost ? { drillId: ghost.drillId, trainee: ghost.trainee, score: ghost.score, steps: ghost.steps.filter((step) => step.simMs <= now).length } : null,
+    ghost: ghost ? { drillId: ghost.drillId, trainee: ghost.trainee, score: ghost.score, steps: ghost.steps.filter((step) => step.simMs <= now).length, soFar: race?.soFar(drill) ?? null } : null,
   };
 }
 

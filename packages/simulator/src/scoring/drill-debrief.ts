@@ -159,6 +159,17 @@ function pageOf(journal: readonly JournalEntry[], alerts: readonly string[]): nu
   return journal.find((entry) => isDrillEvent(entry, 'alert.firing') && (alerts.length === 0 || alerts.includes(String(entry.detail?.alert))))?.simMs ?? 0;
 }
 
+/** The moment a finished drill's paths count from: its scenario's first page (the drill's start when none came). */
+export function pageMsOf(finished: FinishedDrill): number {
+  const spec = findScenario(finished.scenario)?.spec ?? null;
+  return pageOf(finished.journal, spec ? alertNames(spec) : []);
+}
+
+/** A finished drill's path as the debrief lists it, counted from `pageMs` (another drill's page, to set two paths side by side). */
+export function pathOf(finished: FinishedDrill, pageMs: number): PathStep[] {
+  return yourPath(finished.journal, pageMs);
+}
+
 /** What the trainee did, relative to the page, as the debrief lists it. */
 /**
  * What the trainee did, relative to the page, as the debrief lists it: one step per command or
@@ -181,7 +192,7 @@ export function debriefOf(stored: FinishedDrill): Debrief {
   const finished = { ...stored, score: currentScore(stored) };
   const scenario = findScenario(finished.scenario);
   const spec = scenario?.spec ?? null;
-  const pageMs = pageOf(finished.journal, spec ? alertNames(spec) : []);
+  const pageMs = pageMsOf(finished);
   const severity = finished.score.trueSeverity;
   const ideal: PathStep[] = [];
   if (spec) {

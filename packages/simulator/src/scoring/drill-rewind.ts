@@ -13,7 +13,7 @@ import type { SeriesSample } from '../drill/metric-series';
 import { responderSteps, traineeView, type TraineeView } from '../drill/trainee-view';
 import { worldFingerprint } from '../drill/world-fingerprint';
 import type { DrillStore, FinishedDrill, FinishedRun } from '../storage/drill-store';
-import { currentScore, debriefOf, type PathStep } from './drill-debrief';
+import { currentScore, pageMsOf, pathOf, type PathStep } from './drill-debrief';
 
 /** A game-day's drill replays without its session: the facilitator's pause and resume still act on the clock. */
 const withoutSession: ReplayOptions = { other: (input, drill) => void sessionClockInput(input, drill) };
@@ -123,7 +123,9 @@ export function ghostRun(store: DrillStore, query: { scenario: string; difficult
   const finished = store.bestRun(query);
   const run = finished ? store.finishedRun(finished.id) : undefined;
   if (!finished || !run) return undefined;
-  return { finished, run, ghost: { drillId: finished.id, trainee: finished.trainee, score: currentScore(finished).total, steps: responderSteps(finished.journal) } };
+  // The request that started the ghost's drill is not a step on the racer's timeline: the race has its own start.
+  const steps = responderSteps(finished.journal.filter((entry) => !(entry.source === 'ui' && entry.action === 'POST /trainer/drills')));
+  return { finished, run, ghost: { drillId: finished.id, trainee: finished.trainee, score: currentScore(finished).total, steps } };
 }
 
 /**
@@ -188,6 +190,7 @@ export interface BranchComparison {
 
 /** What a ghost race's debrief adds: the ghost's run, to be shown beside the trainee's. */
 export interface GhostComparison {
+  /** `path` counts from the race's page, as the race's own path does: the two share one zero. */
   ghost: RunSummary & { path: PathStep[] };
   yours: RunSummary;
 }
@@ -214,6 +217,7 @@ export function runComparisons(store: DrillStore, finished: FinishedDrill): { br
     };
   }
   const ghostFinished = options?.ghost ? store.get(options.ghost.drillId) : undefined;
-  const ghost = ghostFinished ? { ghost: { ...summary(ghostFinished), path: debriefOf(ghostFinished).yourPath }, yours: summary(finished) } : null;
+  // Side by side on one clock: the ghost's page may have come at another moment, or not at all.
+  const ghost = ghostFinished ? { ghost: { ...summary(ghostFinished), path: pathOf(ghostFinished, pageMsOf(finished)) }, yours: summary(finished) } : null;
   return { branch, ghost };
 }

@@ -40,7 +40,7 @@ export default fp<SocketGatewayOptions>(
     const views = options.views;
     const push = () => {
       let view: TraineeView | undefined;
-      const current = () => (view ??= traineeView(fastify.drill, fastify.session));
+      const current = () => (view ??= traineeView(fastify.drill, fastify.session, fastify.raceScores));
       // Local only: with the adapter, io.emit would go to every instance's sockets.
       if (io && (io.of('/').adapter.rooms.get(ownRoom)?.size ?? 0) > 0) io.local.to(ownRoom).emit('view', current());
       views?.fleet.pushed(views.slot, current);
@@ -85,13 +85,13 @@ export default fp<SocketGatewayOptions>(
         if (data.routed && fleet) return fleet.watch(socket, data.routed.slot, data.routed.tokenHash);
         void socket.join(ownRoom);
         socket.emit('me', data.me ?? null);
-        socket.emit('view', traineeView(fastify.drill, fastify.session));
+        socket.emit('view', traineeView(fastify.drill, fastify.session, fastify.raceScores));
       });
       markReady();
     });
     // This server's drill, as the fleet sees it: its view, and who a token's hash is in it.
     const release = views?.fleet.own(views.slot, {
-      view: () => traineeView(fastify.drill, fastify.session),
+      view: () => traineeView(fastify.drill, fastify.session, fastify.raceScores),
       who: (hash) => {
         if (tokensEqual(hash, tokenHash(fastify.tokens.admin))) return null;
         const found = fastify.session?.participantTokens().find(({ token }) => tokensEqual(hash, tokenHash(token)));
@@ -107,7 +107,7 @@ export default fp<SocketGatewayOptions>(
     });
     done();
   },
-  { name: 'socket-gateway', dependencies: ['drill-context'], fastify: '5.x' },
+  { name: 'socket-gateway', dependencies: ['drill-context', 'drill-storage'], fastify: '5.x' },
 );
 
 interface SocketData {

@@ -110,5 +110,10 @@ describe('racing the ghost over HTTP', () => {
     expect(started.statusCode).toBe(200);
     expect(started.json()).toMatchObject({ trainee: 'Bea', ghost: { drillId: id, trainee: 'Ada' } });
     expect(t.slot.current.options).toMatchObject({ seed: 12, ranked: false, ghost: { drillId: id } });
+    // The view carries both scores so far at the last whole minute: the ghost's from its own run, replayed.
+    t.slot.current.clock.advanceBy(90_000);
+    const view = (await get('/trainer/state')).json<{ ghost: { soFar: { atMs: number; ghost: number | null; yours: number | null } } }>();
+    expect(view.ghost.soFar).toEqual({ atMs: 60_000, ghost: t.server.raceScores.ghostAt(id, 60_000), yours: expect.any(Number) as unknown });
+    expect(view.ghost.soFar.ghost).toEqual(expect.any(Number));
   });
 });

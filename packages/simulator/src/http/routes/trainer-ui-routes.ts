@@ -123,7 +123,7 @@ const trainerUiRoutes: RoutesPlugin<{ uiDir?: string | undefined; runbookPath?: 
   fastify.get(
     '/trainer/state',
     { onRequest: fastify.requirePermission('view'), schema: { summary: "The trainee's view of the drill", response: { 200: Report('TraineeView'), ...authErrors } } },
-    async () => traineeView(fastify.drill, fastify.session),
+    async () => traineeView(fastify.drill, fastify.session, fastify.raceScores),
   );
 
   const uiDir = options.uiDir;

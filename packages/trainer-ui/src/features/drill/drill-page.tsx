@@ -19,6 +19,7 @@ import { ShellSetupPanel } from '../shell-setup/shell-setup-panel';
 import { DebriefPanel } from '../debrief/debrief-panel';
 import { DeclareButtons } from './declare-buttons';
 import { SessionBanner } from '../gameday/session-banner';
+import { RaceBanner, RaceScores } from '../race/race-banner';
 import type { Me } from '../../lib/use-drill-view';
 
 /** The terminal's server side: run a line, stop it (Ctrl+C), complete a word (Tab). */
@@ -28,7 +29,7 @@ const shellHost: ShellHost = {
   complete: (line, cursor) => postJson<Completion>('/trainer/terminal/complete', { line, cursor }),
 };
 
-/** The drill: pager, dashboard, severity, terminal, comms, timeline, and the clock. */
+/** The drill: pager, dashboard, severity, terminal, comms, timeline, and the clock (racing a ghost, the race's scores). */
 export function DrillPage({ view, me, scenario, drill, onLobby }: { view: TraineeView; me: Me | null; scenario: string | null; drill: string; onLobby: (() => void) | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -93,6 +94,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
         )}
       </div>
       {view.session && <SessionBanner session={view.session} me={me} />}
+      {view.ghost && <RaceBanner ghost={view.ghost} />}
       <FormError message={error} />
       {view.outcome && (
         <section className={`outcome ${view.outcome.passed ? 'passed' : 'failed'}`} aria-label="Outcome">
@@ -157,7 +159,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
           }}
         />
         <PodsPanel deployments={view.deployments} pods={view.pods} />
-        <TimelinePanel timeline={view.timeline} />
+        <TimelinePanel timeline={view.timeline} heading={view.ghost && <RaceScores race={view.ghost} label="Race score so far, beside the ghost's steps" />} />
         <LogsPanel logs={view.logs} />
         <ShellSetupPanel inSession={view.session !== null} />
       </div>
