@@ -332,6 +332,32 @@ await stop(child);
 }
 
 {
+  // A fleet on PostgreSQL (issue 17): takeover after SIGKILL, and many drills watched across two instances.
+  const { fleetUnavailable, fleetTakeover, fleetLoad } = await import('./fleet-bench.mjs');
+  const unavailable = fleetUnavailable();
+  if (unavailable) {
+    rows.push({ name: 'fleet on PostgreSQL (takeover, 300 drills across two instances)', value: `not measured: ${unavailable}`, command: 'node test/bench/fleet-bench.mjs' });
+  } else {
+    const takeover = await fleetTakeover({ sessions: Number(process.env.TAKEOVER_SESSIONS ?? 20), runs: Number(process.env.TAKEOVER_RUNS ?? 5) });
+    const count = takeover.runs.length;
+    rows.push({
+      name: `takeover after SIGKILL: ${takeover.sessions} game-day sessions on A, every one answering through B's main port again (a participant's GET /trainer/state, routed), median of ${count} runs (goal < 10 s)`,
+      value: `${(takeover.allMs / 1000).toFixed(2)} s (${runs(takeover.runs.map((run) => run.allMs / 1000), 2)} s); the first ${(takeover.firstMs / 1000).toFixed(2)} s (${runs(takeover.runs.map((run) => run.firstMs / 1000), 2)} s)`,
+      command: 'node test/bench/fleet-bench.mjs (FLEET_PARTS=takeover)',
+    });
+    const fleet = await fleetLoad({ perInstance: Number(process.env.FLEET_SESSIONS ?? 150), viewers: Number(process.env.VIEWERS ?? 5), seconds: seconds * 2 });
+    for (const instance of fleet.instances) {
+      rows.push({
+        name: `fleet load: ${fleet.sessions} drills ticking at 1 Hz on PostgreSQL (${instance.sessions} on ${instance.name.toUpperCase()}), ${fleet.viewers} socket.io viewers on A's and B's main ports in turn: instance ${instance.name.toUpperCase()}'s event-loop delay p99 (goal < 20 ms)`,
+        value: `${instance.p99.toFixed(2)} ms (p50 ${instance.p50.toFixed(2)}, max ${instance.max.toFixed(2)} ms; resolution ${instance.resolutionMs} ms, p99 as measured); ${instance.viewsPerSecond.toFixed(0)} views/s to its viewers; RSS ${instance.rssMb.toFixed(0)} MB`,
+        command: 'node test/bench/fleet-bench.mjs (FLEET_PARTS=load)',
+      });
+    }
+    rows.push({ name: "fleet load: PostgreSQL's connections in use by the two instances", value: `${fleet.connections.total} (${Object.entries(fleet.connections.byApplication).map(([app, n]) => `${app} ${n}`).join(', ')})`, command: 'node test/bench/fleet-bench.mjs (FLEET_PARTS=load)' });
+  }
+}
+
+{
   // The terminal's sandbox: what bubblewrap adds to one line, sandboxed and direct side by side.
   const { sandboxCost } = await import('./sandbox-bench.mjs');
   const { sandbox, results } = await sandboxCost({ rounds: 30 });
