@@ -349,7 +349,7 @@ await stop(child);
     for (const instance of fleet.instances) {
       rows.push({
         name: `fleet load: ${fleet.sessions} drills ticking at 1 Hz on PostgreSQL (${instance.sessions} on ${instance.name.toUpperCase()}), ${fleet.viewers} socket.io viewers on A's and B's main ports in turn: instance ${instance.name.toUpperCase()}'s event-loop delay p99 (goal < 20 ms)`,
-        value: `${instance.p99.toFixed(2)} ms (p50 ${instance.p50.toFixed(2)}, max ${instance.max.toFixed(2)} ms; resolution ${instance.resolutionMs} ms, p99 as measured); ${instance.viewsPerSecond.toFixed(0)} views/s to its viewers; RSS ${instance.rssMb.toFixed(0)} MB`,
+        value: `${instance.p99.toFixed(2)} ms (p50 ${instance.p50.toFixed(2)}, max ${instance.max.toFixed(2)} ms; resolution ${instance.resolutionMs} ms, p99 as measured); ${instance.viewsPerSecond.toFixed(0)} views/s to its viewers; RSS ${instance.rssMb.toFixed(0)} MB${instance.cores === undefined ? '' : `; ${instance.cores.toFixed(2)} cores used`}`,
         command: 'node test/bench/fleet-bench.mjs (FLEET_PARTS=load)',
       });
     }
