@@ -14,12 +14,7 @@ import type { SessionSummary } from './session-reports';
 export const askTimeoutMs = 1500;
 
 /** A session as the fleet's list shows it: where it runs, and how it was read when not from its owner. */
-export type FleetSessionSummary = SessionSummary & {
-  /** The instance running it (its lease's owner). */
-  instance: string;
-  /** Set when it was read from the store instead of its instance: why. */
-  note?: string | undefined;
-};
+export type FleetSessionSummary = SessionSummary & { instance: string };
 
 /** How each other live instance answered. */
 export interface InstanceAnswer {
