@@ -17,9 +17,9 @@ function fleet() {
   stores.push(store);
   const asked: Array<{ url: string; authorization: string | null }> = [];
   const answers = new Map<string, (signal: AbortSignal | undefined) => Promise<Response>>();
-  const fetcher = (async (url: string | URL | Request, init?: RequestInit) => {
-    const address = new URL(String(url)).origin;
-    asked.push({ url: String(url), authorization: new Headers(init?.headers).get('authorization') });
+  const fetcher = (async (url: string, init?: RequestInit) => {
+    const address = new URL(url).origin;
+    asked.push({ url, authorization: new Headers(init?.headers).get('authorization') });
     const answer = answers.get(address);
     if (!answer) throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     return answer(init?.signal ?? undefined);
