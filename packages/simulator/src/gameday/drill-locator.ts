@@ -76,7 +76,10 @@ export class DrillLocator {
     this.cacheMs = Math.min(options.cacheMs ?? locateCacheMs, locateCacheMs);
   }
 
-  /** Where the request's drill is: its token's route first (the token is the person), else the header's slot. */
+  /**
+   * Where the request's drill is: a session's console or join path to its hub; else its token's
+   * route first (the token is the person), else the header's slot.
+   */
   locate(key: DrillKey): DrillLocation {
     const code = key.path === undefined || this.options.owner === undefined ? undefined : sessionPath.exec(key.path)?.[1];
     if (code !== undefined) return this.locateHub(`session:${code.toUpperCase()}`, this.options.owner!);
