@@ -7,7 +7,7 @@ import { isBusinessHours, primaryRegions, seededEpochMs, type PrimaryRegion } fr
 import { backgroundNoise } from './red-herrings';
 import { seededFaker, type SeededFaker } from './seeded-faker';
 import { healthyDrivers, type Difficulty, type Drivers, type ScenarioContext, type ScenarioInput, type WorldEvent } from './scenario-types';
-import type { RecoveryStep, RequiredAction, Workaround } from './scenario-spec';
+import type { AlertRuleSpec, ChartedReading, RecoveryStep, RequiredAction, Workaround } from './scenario-spec';
 import type { SeverityFacts } from './severity';
 
 /** How fast an incident unfolds: easy gives more time between phases, hard less. */
@@ -115,6 +115,14 @@ export function peakCircumstances(variant: CommonVariant, input: ScenarioInput):
 }
 
 /** The runbook's "disable speculation" step, as several incident sections ask it. */
+/**
+ * A rule that is one charted reading over a line: the line the dashboard draws, the condition the
+ * simulator evaluates and the pager's value, all from the one declaration (so they cannot disagree).
+ */
+export function readingAbove(reading: ChartedReading, above: number): Pick<AlertRuleSpec, 'threshold' | 'holds' | 'value'> {
+  return { threshold: { reading, above }, holds: (readings) => readings[reading] > above, value: (readings) => readings[reading] };
+}
+
 export function disableSpeculationStep(step: Pick<RequiredAction, 'description' | 'order' | 'deadlineMs' | 'why'>): RequiredAction {
   return {
     id: 'disable-speculation',

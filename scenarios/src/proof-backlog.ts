@@ -12,22 +12,7 @@
  * all at once while the fix is fresh brings a burst of deferred proofs back.
  */
 import { assertEvent, assign, enqueueActions, setup } from 'xstate';
-import {
-  commonVariant,
-  configChanges,
-  defaultTrackedConfig,
-  freshFixMs,
-  incidentContext,
-  peakCircumstances,
-  phaseDelays,
-  restoringTooFast,
-  rolloutUndoStep,
-  trackedConfigAfter,
-  variantFaker,
-  withHarm,
-  type CommonVariant,
-  type TrackedConfig,
-} from './incident-kit';
+import { commonVariant, configChanges, defaultTrackedConfig, freshFixMs, incidentContext, peakCircumstances, phaseDelays, readingAbove, restoringTooFast, rolloutUndoStep, trackedConfigAfter, type CommonVariant, type TrackedConfig, variantFaker, withHarm } from './incident-kit';
 import { type Drivers, type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import { normalSettings, proofQueueCapacity, type ScenarioSpec, type Workaround } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -379,9 +364,7 @@ export const proofBacklogSpec: ScenarioSpec = {
       trigger: 'Proof queue > 95%',
       expr: 'max(proof_queue_depth / proof_queue_capacity) > 0.95',
       forMs: 60_000,
-      threshold: { reading: 'proofQueueRatio', above: 0.95 },
-      holds: (readings) => readings.proofQueueRatio > 0.95,
-      value: (readings) => readings.proofQueueRatio,
+      ...readingAbove('proofQueueRatio', 0.95),
     },
     {
       name: 'ProofWorkersFailing',

@@ -14,22 +14,7 @@
  * "speculation auto-disabled".
  */
 import { assertEvent, assign, setup } from 'xstate';
-import {
-  commonVariant,
-  defaultTrackedConfig,
-  disableSpeculationStep,
-  incidentContext,
-  increaseDepthStep,
-  peakCircumstances,
-  phaseDelays,
-  reenableShallowStep,
-  restoringTooFast,
-  trackedConfigAfter,
-  variantFaker,
-  withHarm,
-  type CommonVariant,
-  type TrackedConfig,
-} from './incident-kit';
+import { commonVariant, defaultTrackedConfig, disableSpeculationStep, incidentContext, increaseDepthStep, peakCircumstances, phaseDelays, readingAbove, reenableShallowStep, restoringTooFast, trackedConfigAfter, type CommonVariant, type TrackedConfig, variantFaker, withHarm } from './incident-kit';
 import { seededEpochMs } from './primary-region';
 import { normalSettings, operationsHurtPerSecond, type ScenarioSpec, type Workaround } from './scenario-spec';
 import { type DependencyFailure, type Drivers, type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
@@ -390,9 +375,7 @@ export const rollbackStormSpec: ScenarioSpec = {
       trigger: 'Rollback rate > 50% for > 2 minutes',
       expr: 'speculation_rollback_rate > 0.5',
       forMs: 120_000,
-      threshold: { reading: 'rollbackRate', above: 0.5 },
-      holds: (readings) => readings.rollbackRate > 0.5,
-      value: (readings) => readings.rollbackRate,
+      ...readingAbove('rollbackRate', 0.5),
     },
     {
       // Milder storms never cross the 50% trigger; the runbook's matrix still makes 25-50% a P2.
@@ -403,9 +386,7 @@ export const rollbackStormSpec: ScenarioSpec = {
       trigger: 'Rollback rate > 25% for > 5 minutes',
       expr: 'speculation_rollback_rate > 0.25',
       forMs: 300_000,
-      threshold: { reading: 'rollbackRate', above: 0.25 },
-      holds: (readings) => readings.rollbackRate > 0.25,
-      value: (readings) => readings.rollbackRate,
+      ...readingAbove('rollbackRate', 0.25),
     },
   ],
   requiredActions: [

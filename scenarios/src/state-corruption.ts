@@ -22,22 +22,7 @@
  * records again after the restore sends the data team back to restore once nothing writes.
  */
 import { assertEvent, assign, setup } from 'xstate';
-import {
-  commonVariant,
-  configChanges,
-  defaultTrackedConfig,
-  disableSpeculationStep,
-  incidentContext,
-  peakCircumstances,
-  phaseDelays,
-  reenableShallowStep,
-  restoringTooFast,
-  trackedConfigAfter,
-  variantFaker,
-  withHarm,
-  type CommonVariant,
-  type TrackedConfig,
-} from './incident-kit';
+import { commonVariant, configChanges, defaultTrackedConfig, disableSpeculationStep, incidentContext, peakCircumstances, phaseDelays, readingAbove, reenableShallowStep, restoringTooFast, trackedConfigAfter, type CommonVariant, type TrackedConfig, variantFaker, withHarm } from './incident-kit';
 import { type Happening, type ScenarioContext, type ScenarioDefinition, type ScenarioInput, type WorldEvent } from './scenario-types';
 import { growthOf, normalSettings, type ScenarioSpec } from './scenario-spec';
 import { assessSeverity, calmFacts } from './severity';
@@ -351,9 +336,7 @@ export const stateCorruptionSpec: ScenarioSpec = {
       // again (restored, the race fixed) the scans pass and the alert resolves.
       expr: 'increase(speculation_integrity_check_failures_total[15m]) > 0',
       forMs: 0,
-      threshold: { reading: 'integrityCheckFailuresRecent', above: 0 },
-      holds: (readings) => readings.integrityCheckFailuresRecent > 0,
-      value: (readings) => readings.integrityCheckFailuresRecent,
+      ...readingAbove('integrityCheckFailuresRecent', 0),
     },
   ],
   requiredActions: [

@@ -288,6 +288,46 @@ for (const engine of engines) {
       }
     });
 
+    it('lists the leases under a prefix, each live or not by the store\'s clock', async () => {
+      const store = engine.open();
+      try {
+        expect(store.leasesUnder('instance:')).toEqual([]);
+        expect(store.claimLease('instance:host-b:/data', 'host-b:/data', 'http://127.0.0.1:9200', 6000)).toBe(true);
+        expect(store.claimLease('instance:host-a:/data', 'host-a:/data', 'http://127.0.0.1:9100', 100)).toBe(true);
+        expect(store.claimLease('session:AAAAAA', 'host-a:/data', 'http://127.0.0.1:9101', 6000)).toBe(true);
+        // A prefix is taken as it is: no wildcard in it matches anything else.
+        expect(store.claimLease('instance_x', 'host-c:/data', 'http://127.0.0.1:9300', 6000)).toBe(true);
+        const listed = store.leasesUnder('instance:');
+        expect(listed.map((lease) => [lease.slot, lease.owner, lease.address, lease.live])).toEqual([
+          ['instance:host-a:/data', 'host-a:/data', 'http://127.0.0.1:9100', true],
+          ['instance:host-b:/data', 'host-b:/data', 'http://127.0.0.1:9200', true],
+        ]);
+        expect(typeof listed[0]!.expiresAt).toBe('number');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        expect(store.leasesUnder('instance:').map((lease) => lease.live)).toEqual([false, true]);
+        expect(store.leasesUnder('session:').map((lease) => lease.slot)).toEqual(['session:AAAAAA']);
+        expect(store.leasesUnder('inst%').map((lease) => lease.slot)).toEqual([]);
+      } finally {
+        store.close();
+      }
+    });
+
+    it('keeps shared values: set, kept when asked to keep the first, replaced, removed', () => {
+      const store = engine.open();
+      try {
+        expect(store.sharedValue('leaderboard.frozenAt')).toBeUndefined();
+        expect(store.setSharedValue('leaderboard.frozenAt', '2026-12-01T14:00:00.000Z', true)).toBe('2026-12-01T14:00:00.000Z');
+        // A second freeze keeps the first one's instant.
+        expect(store.setSharedValue('leaderboard.frozenAt', '2026-12-01T14:05:00.000Z', true)).toBe('2026-12-01T14:00:00.000Z');
+        expect(store.sharedValue('leaderboard.frozenAt')).toBe('2026-12-01T14:00:00.000Z');
+        expect(store.setSharedValue('leaderboard.frozenAt', "it's; DROP TABLE shared_values")).toBe("it's; DROP TABLE shared_values");
+        expect(store.setSharedValue('leaderboard.frozenAt', null)).toBeUndefined();
+        expect(store.sharedValue('leaderboard.frozenAt')).toBeUndefined();
+      } finally {
+        store.close();
+      }
+    });
+
     it('routes a token\'s hash to the slot it acts in', () => {
       const store = engine.open();
       try {
@@ -351,8 +391,8 @@ describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => 
     const first = new PostgresDrillStore(url);
     const second = new PostgresDrillStore(url);
     try {
-      expect(first.schemaVersion()).toBe(4);
-      expect(second.schemaVersion()).toBe(4);
+      expect(first.schemaVersion()).toBe(5);
+      expect(second.schemaVersion()).toBe(5);
       first.save(drill('from-first', 'Ada', 80));
       second.save(drill('from-second', 'Bo', 90));
       expect(first.leaderboard({}).map((row) => row.drillId)).toEqual(['from-second', 'from-first']);
@@ -371,10 +411,10 @@ describe.skipIf('missing' in binaries)('PostgreSQL shared by two stores', () => 
     made.save(drill('kept', 'Ada', 80));
     made.close();
     // As version 1 left it: before a finished drill's inputs were kept by its id.
-    postgres!.psql('older', 'DROP TABLE schedule_firings; DROP TABLE schedules; DROP TABLE leases; DROP TABLE routes; DROP INDEX live_drills_finished; ALTER TABLE live_drills DROP COLUMN finished_id; UPDATE gameday_schema SET version = 1');
+    postgres!.psql('older', 'DROP TABLE shared_values; DROP TABLE schedule_firings; DROP TABLE schedules; DROP TABLE leases; DROP TABLE routes; DROP INDEX live_drills_finished; ALTER TABLE live_drills DROP COLUMN finished_id; UPDATE gameday_schema SET version = 1');
     const store = new PostgresDrillStore(url);
     try {
-      expect(store.schemaVersion()).toBe(4);
+      expect(store.schemaVersion()).toBe(5);
       expect(store.get('kept')?.trainee).toBe('Ada');
       store.beginLive({ id: 'live', slot: 'solo:1', options: { seed: 1 }, extra: {}, startedAt: '2026-01-01T00:00:00.000Z' });
       store.linkFinished('live', 'kept');

@@ -170,7 +170,7 @@ describe.skipIf('missing' in binaries)('two gameday serve instances on one Postg
       const mySolo = reader.liveDrills().filter((record) => record.slot.startsWith(`${soloA}:`));
       expect(mySolo).toHaveLength(1);
       expect(lease(mySolo[0]!.slot)).toMatchObject({ owner: instanceA, address: `http://127.0.0.1:${portA}` });
-      expect((await a.control<{ sessions: unknown[] }>('GET', '/gameday/sessions')).sessions).toEqual([]);
+      expect((await a.control<{ sessions: unknown[] }>('GET', '/gameday/sessions?scope=instance')).sessions).toEqual([]);
       expect(await asFacilitator<DrillState>(`${address}/_sim/state`, a.facilitatorToken)).toEqual(heldByB);
     } finally {
       reader.close();

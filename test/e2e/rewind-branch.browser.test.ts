@@ -4,54 +4,29 @@
  * from there, play the branch on, and read the branch's debrief beside its origin. Screenshots
  * of the rewound moment and of the comparison are saved under test-results/.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { hasChromium, launchChromium } from './support/browser';
-import { repoRoot, startSimulator, type ServedSimulator } from './support/served-simulator';
+import { artifacts, runInBrowser, trainerPage } from './support/browser';
 
-const artifacts = join(repoRoot, 'test-results');
-const runIt = hasChromium || process.env.CI === 'true' ? it : it.skip;
-
-let sim: ServedSimulator;
-let browser: Browser;
-let page: Page;
-const consoleErrors: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  sim = await startSimulator(['--clock', 'virtual', '--seed', '21']);
-  if (!hasChromium) return;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-});
-afterAll(async () => {
-  await browser?.close();
-  await sim.stop();
-});
+const ui = trainerPage();
 
 describe('rewind and branch in the browser', () => {
-  runIt('finishes a drill, scrubs back, branches, and sees the branch beside its origin', async () => {
-    await page.goto(`${sim.url}/#token=${encodeURIComponent(sim.adminToken)}`);
-    await page.getByLabel('Your name').fill('Grace');
-    await page.getByRole('button', { name: 'Practice Cascading rollback storm' }).click();
-    await page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
+  runInBrowser('finishes a drill, scrubs back, branches, and sees the branch beside its origin', async () => {
+    await ui.page.goto(`${ui.sim.url}/#token=${encodeURIComponent(ui.sim.adminToken)}`);
+    await ui.page.getByLabel('Your name').fill('Grace');
+    await ui.page.getByRole('button', { name: 'Practice Cascading rollback storm' }).click();
+    await ui.page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
     for (let minute = 0; minute < 40; minute++) {
-      const state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
+      const state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
       if (state.firingAlerts.length > 0) break;
     }
-    const pager = page.getByRole('region', { name: 'Pager' });
+    const pager = ui.page.getByRole('region', { name: 'Pager' });
     await pager.getByRole('button', { name: 'Acknowledge' }).click();
     await pager.getByText(/^Acknowledged at /).waitFor();
-    await sim.control('POST', '/_sim/clock/advance', { ms: 5 * 60_000 });
-    await page.getByRole('button', { name: 'Declare resolved' }).click();
-    const rewind = page.getByRole('region', { name: 'Rewind' });
+    await ui.sim.control('POST', '/_sim/clock/advance', { ms: 5 * 60_000 });
+    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
+    const rewind = ui.page.getByRole('region', { name: 'Rewind' });
     await rewind.waitFor();
 
     // Scrub back to two minutes after the page: the pager is ringing again, not yet acknowledged.
@@ -68,17 +43,17 @@ describe('rewind and branch in the browser', () => {
 
     // Branch from here, and play it another way: this time the trainee waits before acknowledging.
     await rewind.getByRole('button', { name: 'Branch from here' }).click();
-    await page.getByRole('button', { name: 'Declare resolved' }).waitFor();
-    await expect.poll(async () => page.getByRole('region', { name: 'Rewind' }).count()).toBe(0);
-    await sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
-    await page.getByRole('button', { name: 'Declare resolved' }).click();
-    const comparison = page.getByRole('region', { name: 'Branch and origin' });
+    await ui.page.getByRole('button', { name: 'Declare resolved' }).waitFor();
+    await expect.poll(async () => ui.page.getByRole('region', { name: 'Rewind' }).count()).toBe(0);
+    await ui.sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
+    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
+    const comparison = ui.page.getByRole('region', { name: 'Branch and origin' });
     await comparison.waitFor({ timeout: 15_000 });
     expect(await comparison.textContent()).toMatch(/This branch beside its origin \(branched at T\+\d+m\d\ds from the start\)/);
     expect(await comparison.textContent()).toMatch(/The two first differ at T\+\d+m\d\ds: the origin did .+, this branch did /);
     expect(await comparison.textContent()).not.toMatch(/this branch did branched/);
     await comparison.scrollIntoViewIfNeeded();
     await comparison.screenshot({ path: join(artifacts, 'branch-comparison.png') });
-    expect(consoleErrors).toEqual([]);
+    expect(ui.consoleErrors).toEqual([]);
   });
 });

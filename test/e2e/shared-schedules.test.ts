@@ -31,7 +31,8 @@ interface Listed {
   lastFired: { at: string; instance: string; session: string | null; error: string | null } | null;
 }
 const schedules = async (sim: ServedSimulator) => (await sim.control<{ schedules: Listed[] }>('GET', '/gameday/schedules')).schedules;
-const sessions = async (sim: ServedSimulator) => (await sim.control<{ sessions: Array<{ code: string; title: string }> }>('GET', '/gameday/sessions')).sessions;
+// Each instance's own sessions: which of the two opened it (the fleet's list shows every instance's).
+const sessions = async (sim: ServedSimulator) => (await sim.control<{ sessions: Array<{ code: string; title: string }> }>('GET', '/gameday/sessions?scope=instance')).sessions;
 
 /** A cron that matches once a year: at this second (UTC). */
 function cronAt(at: Date): string {

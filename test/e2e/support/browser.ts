@@ -1,13 +1,55 @@
 /** Headless Debian Chromium through playwright-core (never a browser download). */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, it } from 'vitest';
+import { repoRoot, startSimulator, type ServedSimulator } from './served-simulator';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
+
+/** Where browser tests leave their screenshots. */
+export const artifacts = join(repoRoot, 'test-results');
+
+/** A browser test: skipped without Chromium on a developer's machine, never in CI (which installs it). */
+export const runInBrowser = hasChromium || process.env.CI === 'true' ? it : it.skip;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+export interface TrainerPage {
+  sim: ServedSimulator;
+  page: Page;
+  /** The page's console errors and uncaught exceptions so far. */
+  consoleErrors: string[];
+}
+
+/**
+ * Registers the suite's set-up and tear-down: a `gameday serve` (virtual clock, seed 21 unless
+ * told) and one Chromium page at 1366×900 that collects console errors. The fields are filled
+ * once `beforeAll` has run.
+ */
+export function trainerPage(args: string[] = ['--clock', 'virtual', '--seed', '21']): TrainerPage {
+  const ui = { consoleErrors: [] as string[] } as TrainerPage;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    ui.sim = await startSimulator(args);
+    if (!hasChromium) return;
+    browser = await launchChromium();
+    ui.page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    ui.page.on('console', (message) => {
+      if (message.type() === 'error') ui.consoleErrors.push(message.text());
+    });
+    ui.page.on('pageerror', (error) => ui.consoleErrors.push(String(error)));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ui.sim?.stop();
+  });
+  return ui;
 }

@@ -21,7 +21,7 @@ import { DrillLocator } from '../gameday/drill-locator';
 import { sessionSlot } from '../gameday/session-host';
 import { FleetViews } from '../http/fleet-views';
 import { startDrillServer, type DrillInputLog } from '../gameday/drill-server';
-import { advertiseHost, LeaseKeeper } from '../gameday/lease-keeper';
+import { advertiseHost, instanceSlot, LeaseKeeper } from '../gameday/lease-keeper';
 import { AdoptedSoloDrills } from '../gameday/adopted-solo-drills';
 import { createReadinessMetrics } from '../metrics/readiness-metrics';
 import { rescoreStoredDrills } from '../scoring/drill-debrief';
@@ -255,6 +255,8 @@ async function serve(options: ServeOptions): Promise<void> {
       // the public main address, whose router forwards to wherever their session runs.
       fleetUrl: options.store && options.publicHost ? () => externalUrl : undefined,
       leases,
+      // On a shared store the leaderboard freeze and the sessions list are the fleet's.
+      fleet: options.store !== undefined,
       // Each game-day session gets a server of its own: its own port, token, sockets and journal.
       startServer: (session) => createServer({ drill: session.drill, tokens: { admin: session.adminToken, facilitator: tokens.facilitator }, uiDir, runbookPath: options.runbook, store, readiness, session, leaderboardFreeze: hub.freeze, terminal, views: fleet && { fleet, slot: sessionSlot(session.code), main: false }, logger: false }),
     });
@@ -265,7 +267,8 @@ async function serve(options: ServeOptions): Promise<void> {
   // Every input of the server's drill goes to the store as it happens; a drill started from the lobby takes the slot's log.
   // With a shared store, the main server routes a request for a drill another server runs (a
   // session's, on this instance or another) to that server; its own drill it serves itself.
-  const router = options.store ? new DrillLocator(store, { localSlot: () => soloSlot }) : undefined;
+  // The console's and join page's requests for a session another instance holds go to that instance's main server.
+  const router = options.store ? new DrillLocator(store, { localSlot: () => soloSlot, owner: instance }) : undefined;
   const liveExtra = { adminToken: tokens.admin, facilitatorToken: tokens.facilitator };
   const soloInputs: DrillInputLog = { store, slot: soloSlot, extra: () => liveExtra, resume: resumedLog, off: resumed !== undefined && resumedLog === undefined, followSlot: true };
   const { server, port, record } = await startDrillServer({
@@ -292,6 +295,12 @@ async function serve(options: ServeOptions): Promise<void> {
       leases.route(tokens.admin, slotName);
     };
     leaseSolo(soloSlot);
+    // This instance's main server, where the others send the console's and join page's requests for its sessions.
+    const mainSlot = instanceSlot(leases.owner);
+    const leaseMain = (): void => {
+      if (!leases.claim(mainSlot, leases.address(port), leaseMain)) process.stderr.write(`gameday: ${mainSlot} is held by another running process with this host name and data folder: requests for this instance's sessions reach it, not this one; give each instance its own --data-dir\n`);
+    };
+    leaseMain();
     adopters.solo = new AdoptedSoloDrills({
       store,
       leases,
@@ -343,6 +352,12 @@ async function serve(options: ServeOptions): Promise<void> {
     const force = setTimeout(() => process.exit(1), 4000);
     force.unref();
     leases?.stop();
+    // Its sessions are left to be taken over; until then the others answer for them "moving", not "unreachable".
+    try {
+      leases?.release(instanceSlot(leases.owner));
+    } catch (error) {
+      process.stderr.write(`gameday: could not give up ${instanceSlot(leases!.owner)} (it expires by itself): ${error instanceof Error ? error.message : String(error)}\n`);
+    }
     (adopters.solo ? adopters.solo.closeAll() : Promise.resolve())
       .then(() => hub.closeAll())
       .then(() => server.close())

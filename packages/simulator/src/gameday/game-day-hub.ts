@@ -19,6 +19,7 @@ import type { DrillStore } from '../storage/drill-store';
 import type { AlertNotice } from '../world/alert-webhook';
 import { GameDayScheduler, systemClock, type SchedulerClock } from './game-day-scheduler';
 import type { Schedule } from './game-day-schedule';
+import { FleetSessions, type FleetSessionSummary, type InstanceAnswer } from './fleet-sessions';
 import type { GameDaySession } from './game-day-session';
 import { LeaderboardFreeze } from './leaderboard-freeze';
 import type { LeaseKeeper } from './lease-keeper';
@@ -32,6 +33,7 @@ import type { TeamResult } from './team-results';
 export { maxSessions, type CreateSessionInput } from './session-registry';
 export type { SessionServerFactory } from './session-host';
 export type { SessionSummary, TeamStanding } from './session-reports';
+export type { FleetSessionSummary, InstanceAnswer } from './fleet-sessions';
 
 export interface HubOptions {
   dataDir: string;
@@ -63,13 +65,20 @@ export interface HubOptions {
   fleetUrl?: (() => string) | undefined;
   /** With a shared store: the leases of the slots this instance runs (`SessionHostOptions.leases`). */
   leases?: LeaseKeeper | undefined;
+  /**
+   * With a store shared by a fleet: the leaderboard freeze is the fleet's, kept in the store
+   * (leaderboard-freeze.ts), and the sessions list is every instance's (fleet-sessions.ts).
+   */
+  fleet?: boolean | undefined;
 }
 
 export class GameDayHub {
   readonly registry: SessionRegistry;
   readonly host: SessionHost;
   readonly reports: SessionReports;
-  readonly freeze = new LeaderboardFreeze();
+  readonly freeze: LeaderboardFreeze;
+  /** In a fleet: every instance's sessions. */
+  private readonly fleet: FleetSessions | undefined;
   readonly scheduler: GameDayScheduler;
   private readonly announcements = new Map<string, AnnounceResult>();
 
@@ -77,6 +86,10 @@ export class GameDayHub {
     this.registry = new SessionRegistry(options);
     this.host = new SessionHost(options, this.registry);
     this.reports = new SessionReports(options.store, this.registry);
+    this.freeze = new LeaderboardFreeze(options.fleet ? { store: options.store } : {});
+    this.fleet = options.fleet
+      ? new FleetSessions({ store: options.store, owner: options.instance ?? `${hostname()}:${resolve(options.dataDir)}`, facilitatorToken: options.facilitatorToken, joinUrl: (code) => this.joinUrl(code) })
+      : undefined;
     const file = options.schedulesFile === undefined ? join(options.dataDir, 'schedules.json') : options.schedulesFile;
     this.scheduler = new GameDayScheduler({
       store: options.store,
@@ -185,6 +198,16 @@ export class GameDayHub {
     this.host.release(session.code);
     await this.host.stop(session);
     this.registry.remove(session.code);
+  }
+
+  /**
+   * The sessions the facilitator's list shows: this instance's; in a fleet (unless `scope` is
+   * 'instance', which is how instances ask each other) every instance's, and how each answered.
+   */
+  async listSummaries(scope: 'fleet' | 'instance' = 'fleet'): Promise<{ sessions: Array<SessionSummary | FleetSessionSummary>; instances?: InstanceAnswer[] }> {
+    const own = this.list().map((session) => this.summary(session));
+    if (!this.fleet || scope === 'instance') return { sessions: own };
+    return this.fleet.list(own);
   }
 
   summary(session: GameDaySession): SessionSummary {

@@ -20,6 +20,12 @@ export const leaseScanMs = 1000;
 /** The hex sha256 of a token: what a route is kept under (never the token itself). */
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/**
+ * The lease naming an instance's main server (its address `http://<advertise>:<main port>`):
+ * where other instances send the console's and join page's requests for the sessions it holds.
+ */
+export const instanceSlot = (owner: string): string => `instance:${owner}`;
+
 /** The host other instances reach this one at: `--advertise`, else the public host, else the listening host unless it is every address. */
 export function advertiseHost(options: { advertise?: string | undefined; publicHost?: string | undefined; host: string }): string {
   if (options.advertise) return options.advertise;

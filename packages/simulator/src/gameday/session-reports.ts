@@ -41,6 +41,10 @@ export interface SessionSummary {
   drillId: string | null;
   score: number | null;
   announcement: AnnounceResult | null;
+  /** In a fleet's list: the instance running it. */
+  instance?: string | undefined;
+  /** In a fleet's list: why it was read from the store rather than from its instance. */
+  note?: string | undefined;
 }
 
 /** One team's finished game-day: its score, the score's dimensions, its times, its people. */

@@ -19,11 +19,11 @@
  * it and emits it to its own sockets of the room (a view that still exceeds the limit takes the
  * adapter's attachment path: slower, not lost).
  */
-import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Pool } from 'pg';
 import type { Server, Socket } from 'socket.io';
 import type { TraineeView } from '../drill/trainee-view';
+import { tokenHash } from '../gameday/lease-keeper';
 
 /** Who a token is in a drill, as the trainer UI learns it (`me`): null for the drill's admin token. */
 export interface ViewerIdentity {
@@ -51,7 +51,6 @@ export interface FleetViewsOptions {
 }
 
 export const viewRoom = (slot: string) => `view:${slot}`;
-export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The adapter's table for messages over NOTIFY's limit (the package's documented schema). */
 const attachmentsTable = 'socket_io_attachments';

@@ -184,6 +184,18 @@ export interface DrillStore {
   /** Routes a token (its sha256, hex) to the slot it acts in; a token routed again is moved. */
   addRoute(tokenHash: string, slot: string): void;
   routeOf(tokenHash: string): string | undefined;
+  /**
+   * The leases whose slot starts with `prefix` (`instance:`, `session:`), by slot, each with
+   * whether it is live now by the store's clock (an instance's own clock never decides expiry).
+   */
+  leasesUnder(prefix: string): Array<LeaseRecord & { live: boolean }>;
+  /** A small value every instance on the store reads (the leaderboard freeze): undefined when unset. */
+  sharedValue(key: string): string | undefined;
+  /**
+   * Sets `key` to `value` in one atomic step, or, with `keep`, only when it has no value yet
+   * (the first of two instances setting it at once wins); null removes it. Returns the value it holds now.
+   */
+  setSharedValue(key: string, value: string | null, keep?: boolean): string | undefined;
   /** The schedules, oldest first. */
   schedules(): ScheduleRecord[];
   /** Adds a schedule; false (and nothing written) when one with its id exists. */

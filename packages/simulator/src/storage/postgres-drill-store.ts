@@ -119,6 +119,13 @@ const migrations: string[][] = [
       PRIMARY KEY (schedule_id, due_at)
     )`,
   ],
+  // Small values the fleet shares: the leaderboard freeze, so every instance freezes and thaws together.
+  [
+    `CREATE TABLE shared_values (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    )`,
+  ],
 ];
 
 /**
@@ -384,6 +391,28 @@ export class PostgresDrillStore implements DrillStore {
 
   routeOf(tokenHash: string): string | undefined {
     return this.db.query<{ slot: string }>('SELECT slot FROM routes WHERE token_hash = $1', [tokenHash])[0]?.slot;
+  }
+
+  leasesUnder(prefix: string): Array<LeaseRecord & { live: boolean }> {
+    // starts_with, not LIKE: a prefix is taken as it is, with no wildcard in it.
+    return this.db.query<LeaseRecord & { live: boolean }>(`SELECT ${leaseColumns}, expires_at > ${nowMs} AS live FROM leases WHERE starts_with(slot, $1) ORDER BY slot`, [prefix]);
+  }
+
+  sharedValue(key: string): string | undefined {
+    return this.db.query<{ value: string }>('SELECT value FROM shared_values WHERE key = $1', [key])[0]?.value;
+  }
+
+  setSharedValue(key: string, value: string | null, keep = false): string | undefined {
+    if (value === null) {
+      this.db.query('DELETE FROM shared_values WHERE key = $1', [key]);
+      return undefined;
+    }
+    // One statement: of two instances keeping a first value at once, the row's lock lets one write it.
+    const written = this.db.query<{ value: string }>(
+      `INSERT INTO shared_values (key, value) VALUES ($1, $2) ON CONFLICT (key) DO ${keep ? 'NOTHING' : 'UPDATE SET value = excluded.value'} RETURNING value`,
+      [key, value],
+    )[0];
+    return written?.value ?? this.sharedValue(key);
   }
 
   schedules(): ScheduleRecord[] {

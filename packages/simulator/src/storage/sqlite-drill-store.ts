@@ -98,6 +98,10 @@ const schema = `
     error TEXT,
     PRIMARY KEY (schedule_id, due_at)
   ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS shared_values (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
 `;
 
 const leaseColumns = 'slot, owner, address, expires_at AS expiresAt';
@@ -343,6 +347,25 @@ export class SqliteDrillStore implements DrillStore {
 
   routeOf(tokenHash: string): string | undefined {
     return (this.db.prepare('SELECT slot FROM routes WHERE token_hash = ?').get(tokenHash) as { slot: string } | undefined)?.slot;
+  }
+
+  leasesUnder(prefix: string): Array<LeaseRecord & { live: boolean }> {
+    // substr, not LIKE: a prefix is taken as it is, with no wildcard in it.
+    const rows = this.db.prepare(`SELECT ${leaseColumns}, expires_at > ? AS live FROM leases WHERE substr(slot, 1, ?) = ? ORDER BY slot`).all(Date.now(), prefix.length, prefix) as Array<LeaseRecord & { live: number }>;
+    return rows.map((row) => ({ ...row, live: row.live === 1 }));
+  }
+
+  sharedValue(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM shared_values WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setSharedValue(key: string, value: string | null, keep = false): string | undefined {
+    if (value === null) {
+      this.db.prepare('DELETE FROM shared_values WHERE key = ?').run(key);
+      return undefined;
+    }
+    this.db.prepare(`INSERT INTO shared_values (key, value) VALUES (?, ?) ON CONFLICT (key) DO ${keep ? 'NOTHING' : 'UPDATE SET value = excluded.value'}`).run(key, value);
+    return this.sharedValue(key);
   }
 
   schedules(): ScheduleRecord[] {

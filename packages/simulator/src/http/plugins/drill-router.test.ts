@@ -41,6 +41,7 @@ const leases = new Map<string, { slot: string; owner: string; address: string; e
 const table: RouteTable = {
   routeOf: (hash) => (hash === tokenHash(routedToken) ? slot : hash === tokenHash('dead-token') ? 'session:DEAD22' : hash === tokenHash(testTokens.admin) ? 'solo:main' : undefined),
   lease: (name) => leases.get(name),
+  expiredLeases: () => [],
 };
 
 beforeAll(async () => {

@@ -2,7 +2,8 @@
  * The router in front of a main server in a fleet (several `gameday serve` on one store): a
  * request for a drill this server does not run is forwarded to the server that does, so a
  * participant's tools need only the public address. A request names its drill by its token
- * (`/as/<token>` or Bearer, when the store routes it) or by an `X-Gameday-Drill` slot; where
+ * (`/as/<token>` or Bearer, when the store routes it), by an `X-Gameday-Drill` slot, or by its
+ * path (a game-day session's console and join page, answered by its instance's main server); where
  * that drill runs is the lookup's answer (`gameday/drill-locator.ts`). The main server's own
  * drill, and anything that names no routed drill, is served here as before.
  *
@@ -95,7 +96,7 @@ function keyOf(request: IncomingMessage): { key: DrillKey; url: string } {
   if (token === undefined && authorization !== undefined) token = /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1]?.trim();
   const named = request.headers[drillHeader];
   const slot = Array.isArray(named) ? named[0] : named;
-  return { key: { token, slot }, url };
+  return { key: { token, slot, path: url.split('?')[0] }, url };
 }
 
 /** A coded error for a request the router refuses or cannot deliver. */
@@ -226,7 +227,6 @@ export default fp<{ router?: DrillRouter | undefined }>(
     /** Where a request goes, or the error it is answered with; undefined: served here. */
     const route = (request: IncomingMessage): ({ location: Extract<DrillLocation, { kind: 'remote' }> } | { error: GamedayError }) & { url: string } | undefined => {
       const { key, url } = keyOf(request);
-      if (key.token === undefined && key.slot === undefined) return undefined;
       let location: DrillLocation;
       try {
         location = router.locate(key);

@@ -13,7 +13,8 @@ import { traineeView, type TraineeView } from '../../drill/trainee-view';
 import { tokensEqual } from '../../core/token-compare';
 import { rolePermissions } from '../../gameday/session-roles';
 import { refuseUpgrade } from '../malformed-requests';
-import { tokenHash, type FleetViews, type ViewerIdentity } from '../fleet-views';
+import type { FleetViews, ViewerIdentity } from '../fleet-views';
+import { tokenHash } from '../../gameday/lease-keeper';
 
 export interface SocketGatewayOptions {
   /** Live views across instances: the fleet, this server's drill slot, and whether this is the instance's main server (the one with the adapter). */

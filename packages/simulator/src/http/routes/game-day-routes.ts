@@ -102,8 +102,14 @@ const gameDayRoutes: RoutesPlugin = async (fastify) => {
 
     facilitator.get(
       '/gameday/sessions',
-      { schema: { summary: 'Every session on this server, with the leaderboard freeze', response: { 200: Report('{ sessions: SessionSummary[], frozenAt }'), ...authErrors } } },
-      async () => ({ sessions: hub.list().map((session) => hub.summary(session)), frozenAt: hub.frozenAt }),
+      {
+        schema: {
+          summary: 'Every session, with the leaderboard freeze: in a fleet (--store) every instance\'s, each asked for its own, unless scope is "instance"',
+          querystring: Type.Object({ scope: StringEnum<'fleet' | 'instance'>(['fleet', 'instance'], { default: 'fleet', description: 'instance: only the sessions this instance runs (how instances ask each other)' }) }),
+          response: { 200: Report('{ sessions: SessionSummary[] (in a fleet each with its instance, and a note when read from the store), frozenAt, instances? }'), ...authErrors },
+        },
+      },
+      async (request) => ({ ...(await hub.listSummaries(request.query.scope)), frozenAt: hub.frozenAt }),
     );
 
     facilitator.post(
@@ -335,8 +341,8 @@ const gameDayRoutes: RoutesPlugin = async (fastify) => {
         },
       },
       async (request) => {
-        hub.frozenAt = request.body.frozen ? (hub.frozenAt ?? new Date().toISOString()) : null;
-        return { frozenAt: hub.frozenAt };
+        // One step: a second freeze keeps the first's instant, on whichever instance it was made.
+        return { frozenAt: hub.freeze.set(request.body.frozen) };
       },
     );
 

@@ -48,7 +48,13 @@ export function SessionCard({ session, api, incidents, onChange }: { session: Se
         <span>{session.difficulty}</span>
         <span>seed {session.seed}</span>
         {session.score !== null && <span>score {session.score}</span>}
+        {session.instance && <span className="quiet">on {session.instance}</span>}
       </div>
+      {session.note && (
+        <p className="quiet" role="note">
+          {session.note}
+        </p>
+      )}
       <p>
         Join: <a className="join-link" href={session.joinUrl} target="_blank" rel="noreferrer">{session.joinUrl}</a>
         {session.announcement && <span className="quiet"> · announcement {session.announcement.ok ? 'sent' : `failed: ${session.announcement.error ?? ''}`}</span>}
