@@ -11,7 +11,8 @@
 //    connections in use.
 // Bounded in count and time, loopback only. Run alone with `node test/bench/fleet-bench.mjs`
 // (knobs: TAKEOVER_SESSIONS, TAKEOVER_RUNS, FLEET_SESSIONS per instance, VIEWERS, BENCH_SECONDS,
-// FLEET_PARTS=takeover,load; FLEET_CPU_PROF=<dir> profiles instance A of the load), or from `pnpm bench`.
+// FLEET_PARTS=takeover,load; FLEET_NODE_ARGS for both instances' node; FLEET_CPU_PROF=<dir> profiles
+// instance A of the load), or from `pnpm bench`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -157,15 +158,16 @@ function connectionsInUse(postgres) {
 /**
  * `perInstance` sessions created through each of A and B at realtime ×1, `viewers` socket.io viewers
  * each on A's and B's main ports in turn; each instance's event-loop delay over `seconds`.
+ * `nodeArgs` go to both instances' node (e.g. `--max-semi-space-size=32`, as docs/deploy.md runs them).
  */
-export async function fleetLoad({ perInstance = 150, viewers = 5, seconds = 10, cpuProfileDir } = {}) {
+export async function fleetLoad({ perInstance = 150, viewers = 5, seconds = 10, nodeArgs = [], cpuProfileDir } = {}) {
   const postgres = await startPostgres({ maxConnections: 100 });
   const instances = [];
   const sockets = [];
   try {
     const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
-    instances.push(await startInstance({ name: 'a', store: postgres.url, sessionPorts: '23000-23199', nodeArgs: profile }));
-    instances.push(await startInstance({ name: 'b', store: postgres.url, sessionPorts: '23200-23399' }));
+    instances.push(await startInstance({ name: 'a', store: postgres.url, sessionPorts: '23000-23199', nodeArgs: [...nodeArgs, ...profile] }));
+    instances.push(await startInstance({ name: 'b', store: postgres.url, sessionPorts: '23200-23399', nodeArgs }));
     const received = new Map(instances.map((instance) => [instance.name, 0]));
     const firstView = [];
     const created = performance.now();
@@ -246,7 +248,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.stdout.write(`${JSON.stringify({ takeover: result }, null, 2)}\n`);
   }
   if (parts.includes('load')) {
-    const result = await fleetLoad({ perInstance: Number(process.env.FLEET_SESSIONS ?? 150), viewers: Number(process.env.VIEWERS ?? 5), seconds: Number(process.env.BENCH_SECONDS ?? 10), cpuProfileDir: process.env.FLEET_CPU_PROF });
-    process.stdout.write(`${JSON.stringify({ load: result }, null, 2)}\n`);
+    const nodeArgs = (process.env.FLEET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const result = await fleetLoad({ perInstance: Number(process.env.FLEET_SESSIONS ?? 150), viewers: Number(process.env.VIEWERS ?? 5), seconds: Number(process.env.BENCH_SECONDS ?? 10), nodeArgs, cpuProfileDir: process.env.FLEET_CPU_PROF });
+    process.stdout.write(`${JSON.stringify({ load: { nodeArgs, ...result } }, null, 2)}\n`);
   }
 }
