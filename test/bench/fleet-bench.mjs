@@ -79,7 +79,13 @@ async function startInstance({ name, store, sessionPorts, nodeArgs = [] }) {
       return undefined;
     }
   };
-  return { name, url, call, stop, cpuSeconds, output: () => output };
+  /** Sends `signal`; resolves once the process is gone (its folder stays until `stop`). */
+  const kill = async (signal) => {
+    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+    child.kill(signal);
+    await exited;
+  };
+  return { name, url, call, kill, stop, cpuSeconds, output: () => output };
 }
 
 /** A session on `instance`, started, with `people` joined through that instance's join page; their tokens. */
@@ -124,7 +130,7 @@ export async function fleetTakeover({ sessions = 20, runs = 3, limitMs = 30_000 
         for (let index = 0; index < sessions; index++) opened.push(await openSession(a, index, 1));
         // Routed before the kill: B's router sends each participant to A's session server.
         for (const session of opened) if (!(await answers(b.url, session.tokens[0]))) throw new Error(`session ${session.code} does not answer through B before the kill`);
-        await a.stop('SIGKILL');
+        await a.kill('SIGKILL');
         const killedAt = performance.now();
         const back = new Map();
         while (back.size < opened.length && performance.now() - killedAt < limitMs) {
