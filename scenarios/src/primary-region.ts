@@ -50,8 +50,11 @@ export interface LocalTime {
 }
 
 // Building a formatter costs ~50 µs and formatting ~13 µs, and local time changes once a minute:
-// one formatter per zone, kept with the last minute it formatted.
-const zones = new Map<string, { formatter: Intl.DateTimeFormat; minute: number; local: LocalTime | undefined }>();
+// one formatter per zone, kept with the minutes it formatted.
+const zones = new Map<string, { formatter: Intl.DateTimeFormat; minutes: Map<number, LocalTime> }>();
+
+/** Local minutes kept per zone: a few hundred concurrent drills' current minutes. */
+const minutesKept = 1024;
 
 function zoneOf(timeZone: string) {
   let zone = zones.get(timeZone);
@@ -67,7 +70,7 @@ function zoneOf(timeZone: string) {
       weekday: 'short',
       timeZoneName: 'shortOffset',
     });
-    zone = { formatter, minute: Number.NaN, local: undefined };
+    zone = { formatter, minutes: new Map<number, LocalTime>() };
     zones.set(timeZone, zone);
   }
   return zone;
@@ -77,7 +80,8 @@ function zoneOf(timeZone: string) {
 export function localTime(region: PrimaryRegion, wallMs: number): LocalTime {
   const zone = zoneOf(region.timeZone);
   const minuteOfEpoch = Math.floor(wallMs / 60_000);
-  if (zone.local !== undefined && zone.minute === minuteOfEpoch) return zone.local;
+  const known = zone.minutes.get(minuteOfEpoch);
+  if (known) return known;
   const parts: Record<string, string> = {};
   for (const part of zone.formatter.formatToParts(new Date(wallMs))) parts[part.type] = part.value;
   const hour = Number(parts.hour);
@@ -93,8 +97,10 @@ export function localTime(region: PrimaryRegion, wallMs: number): LocalTime {
     minute,
     businessHours: businessHoursWindow.weekdays.includes(weekday) && hour >= businessHoursWindow.fromHour && hour < businessHoursWindow.toHour,
   });
-  zone.minute = minuteOfEpoch;
-  zone.local = local;
+  // Many minutes, not the last one: concurrent drills with different epochs ask for different
+  // minutes of one zone in turn (one cached minute missed every time: ~1.4% of a loaded instance).
+  if (zone.minutes.size >= minutesKept) zone.minutes.clear();
+  zone.minutes.set(minuteOfEpoch, local);
   return local;
 }
 
