@@ -8,26 +8,14 @@
  * store meanwhile, and once B has taken it over the facilitator's controls through B go on.
  */
 import { hostname, tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
+import { describe, expect, it } from 'vitest';
+import { fleetSuite } from './support/fleet-suite';
 import { startSimulator, type ServedSimulator } from './support/served-simulator';
 
-const binaries = postgresBinDir();
-if ('missing' in binaries) process.stderr.write(`fleet-console: skipped: ${binaries.missing}\n`);
-
-let postgres: PostgresServer | undefined;
-const running: ServedSimulator[] = [];
-const dirs: string[] = [];
-beforeAll(async () => {
-  if (!('missing' in binaries)) postgres = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  for (const sim of running) await sim.stop('SIGKILL');
-  postgres?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const suite = fleetSuite('fleet-console', { stopWith: 'SIGKILL' });
+const { running, dirs } = suite;
 
 interface Summary {
   code: string;
@@ -67,9 +55,9 @@ async function frozenAtOf(sim: ServedSimulator): Promise<string | null> {
   return ((await response.json()) as { frozenAt: string | null }).frozenAt;
 }
 
-describe.skipIf('missing' in binaries)('the facilitator console and the join page from any instance of a fleet', () => {
+describe.skipIf(suite.missing !== undefined)('the facilitator console and the join page from any instance of a fleet', () => {
   it('controls a session held by A through B, and goes on through B after A dies and B takes it over', { timeout: 180_000 }, async () => {
-    const args = ['--store', postgres!.url, '--public-host', '127.0.0.1', '--speed', '30'];
+    const args = ['--store', suite.postgres().url, '--public-host', '127.0.0.1', '--speed', '30'];
     const tokens = (name: string) => ({ admin: `admin-${name}-${Math.random().toString(36).slice(2)}`, facilitator: facilitatorToken });
     const aData = mkdtempSync(join(tmpdir(), 'gameday-console-a-'));
     dirs.push(aData);

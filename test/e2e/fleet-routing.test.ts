@@ -8,27 +8,15 @@
  * same shell's commands go on.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
-import { startSimulator, type ServedSimulator } from './support/served-simulator';
+import { describe, expect, it } from 'vitest';
+import { fleetSuite } from './support/fleet-suite';
+import { startSimulator } from './support/served-simulator';
 
-const binaries = postgresBinDir();
-if ('missing' in binaries) process.stderr.write(`fleet-routing: skipped: ${binaries.missing}\n`);
-
-let postgres: PostgresServer | undefined;
-const running: ServedSimulator[] = [];
-const dirs: string[] = [];
-beforeAll(async () => {
-  if (!('missing' in binaries)) postgres = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  for (const sim of running) await sim.stop('SIGKILL');
-  postgres?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const suite = fleetSuite('fleet-routing', { stopWith: 'SIGKILL' });
+const { running, dirs } = suite;
 
 interface Joined {
   token: string;
@@ -81,9 +69,9 @@ async function journal(url: string, facilitatorToken: string): Promise<Entry[]> 
 
 const adas = (entries: Entry[]) => entries.filter((entry) => entry.actor === 'Ada' && entry.source !== 'sim').map((entry) => `${entry.action} ${entry.outcome}`);
 
-describe.skipIf('missing' in binaries)('routing in a fleet of two instances on one PostgreSQL', () => {
+describe.skipIf(suite.missing !== undefined)('routing in a fleet of two instances on one PostgreSQL', () => {
   it("forwards a participant's runbook commands, sent to the other instance, to their session; and after a takeover too", { timeout: 180_000 }, async () => {
-    const args = ['--store', postgres!.url, '--public-host', '127.0.0.1', '--speed', '30'];
+    const args = ['--store', suite.postgres().url, '--public-host', '127.0.0.1', '--speed', '30'];
     // A's folder is kept when it dies: the participant's shell settings live there (their own machine, in life).
     const aData = mkdtempSync(join(tmpdir(), 'gameday-fleet-a-'));
     dirs.push(aData);

@@ -7,29 +7,17 @@
  * its own (B took over the one A had).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresDrillStore, type DrillState, type LeaseRecord } from '@gameday/simulator';
-import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
-import { startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
+import { fleetSuite } from './support/fleet-suite';
+import { startSimulator, startupLine } from './support/served-simulator';
 
-const binaries = postgresBinDir();
-if ('missing' in binaries) process.stderr.write(`fleet-takeover: skipped: ${binaries.missing}\n`);
-
-let postgres: PostgresServer | undefined;
-const running: ServedSimulator[] = [];
-const dirs: string[] = [];
-beforeAll(async () => {
-  if (!('missing' in binaries)) postgres = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  for (const sim of running) await sim.stop();
-  postgres?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const suite = fleetSuite('fleet-takeover');
+const { running, dirs } = suite;
 
 interface Joined {
   token: string;
@@ -74,16 +62,16 @@ function kubectl(address: string, token: string, args: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe.skipIf('missing' in binaries)('two gameday serve instances on one PostgreSQL, with leases', () => {
+describe.skipIf(suite.missing !== undefined)('two gameday serve instances on one PostgreSQL, with leases', () => {
   it('B takes over A’s game-day within 10 s of A’s SIGKILL, the same drill, tokens working; A restarted leaves it to B', { timeout: 180_000 }, async () => {
-    const reader = new PostgresDrillStore(postgres!.url);
+    const reader = new PostgresDrillStore(suite.postgres().url);
     const lease = (slot: string): LeaseRecord | undefined => reader.lease(slot);
     try {
       const dataA = mkdtempSync(join(tmpdir(), 'gameday-fleet-a-'));
       const dataB = mkdtempSync(join(tmpdir(), 'gameday-fleet-b-'));
       dirs.push(dataA, dataB);
       const portA = await freePort();
-      const common = ['--store', postgres!.url, '--host', '127.0.0.1'];
+      const common = ['--store', suite.postgres().url, '--host', '127.0.0.1'];
       // One facilitator token for the fleet (as behind one balancer); each instance's solo drill has its own admin token.
       const facilitator = `facilitator-${process.pid}`;
       const tokensA = { admin: `admin-a-${process.pid}`, facilitator };

@@ -8,22 +8,12 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
+import { describe, expect, it } from 'vitest';
+import { fleetSuite } from './support/fleet-suite';
 import { startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
 
-const binaries = postgresBinDir();
-if ('missing' in binaries) process.stderr.write(`shared-schedules: skipped: ${binaries.missing}\n`);
-
-let postgres: PostgresServer | undefined;
-const running: ServedSimulator[] = [];
-beforeAll(async () => {
-  if (!('missing' in binaries)) postgres = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  for (const sim of running) await sim.stop();
-  postgres?.stop();
-});
+const suite = fleetSuite('shared-schedules');
+const { running } = suite;
 
 interface Listed {
   id: string;
@@ -39,9 +29,9 @@ function cronAt(at: Date): string {
   return `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} ${at.getUTCDate()} ${at.getUTCMonth() + 1} *`;
 }
 
-describe.skipIf('missing' in binaries)('schedules shared by two gameday serve instances on one PostgreSQL', () => {
+describe.skipIf(suite.missing !== undefined)('schedules shared by two gameday serve instances on one PostgreSQL', () => {
   it('imports a schedules.json at start-up, and opens one session for an occurrence both armed', async () => {
-    const url = postgres!.createDatabase('schedules');
+    const url = suite.postgres().createDatabase('schedules');
     // One instance was run alone before, with its schedules in its data folder.
     const oldDir = mkdtempSync(join(tmpdir(), 'gameday-e2e-'));
     writeFileSync(join(oldDir, 'schedules.json'), JSON.stringify({ schedules: [{ id: 'friday', name: 'Failure Friday', cron: '0 14 * * FRI', team: 'blue' }] }));
