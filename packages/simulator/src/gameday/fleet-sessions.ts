@@ -96,37 +96,43 @@ export class FleetSessions {
     }
   }
 
-  /** What the store knows of a session: its row, who joined, its score once finished. Its live state is its instance's alone. */
   private fromRow(row: SessionRecord, instance: string, note: string): FleetSessionSummary {
-    const finished = row.drillId ? this.options.store.get(row.drillId) : undefined;
-    return {
-      code: row.code,
-      title: row.title,
-      team: row.team,
-      status: row.endedAt !== null ? 'ended' : row.startedAt !== null ? 'running' : 'open',
-      scenario: row.scenario,
-      requested: row.scenario,
-      difficulty: row.difficulty,
-      seed: row.seed,
-      speed: 1,
-      faults: [],
-      phase: 'not known here',
-      expectedSeverity: 'not known here',
-      simMs: 0,
-      simTime: row.startedAt ?? row.createdAt,
-      url: null,
-      adminUrl: null,
-      joinUrl: this.options.joinUrl(row.code),
-      participants: this.options.store.attendance(row.code).map((person, index) => ({ id: `${row.code}-${index + 1}`, name: person.name, role: person.role as SessionSummary['participants'][number]['role'], joinedAt: person.joinedAt })),
-      hints: [],
-      createdAt: row.createdAt,
-      startedAt: row.startedAt,
-      endedAt: row.endedAt,
-      drillId: row.drillId,
-      score: finished?.score.total ?? null,
-      announcement: null,
-      instance,
-      note,
-    };
+    return { ...sessionFromRow(this.options.store, row, this.options.joinUrl(row.code), note), instance };
   }
+}
+
+/**
+ * What the store knows of a session: its row, who joined, its score once finished. Its live
+ * state is its instance's alone. Also how an instance lists a session it had to end itself.
+ */
+export function sessionFromRow(store: Pick<DrillStore, 'attendance' | 'get'>, row: SessionRecord, joinUrl: string, note: string): SessionSummary {
+  const finished = row.drillId ? store.get(row.drillId) : undefined;
+  return {
+    code: row.code,
+    title: row.title,
+    team: row.team,
+    status: row.endedAt !== null ? 'ended' : row.startedAt !== null ? 'running' : 'open',
+    scenario: row.scenario,
+    requested: row.scenario,
+    difficulty: row.difficulty,
+    seed: row.seed,
+    speed: 1,
+    faults: [],
+    phase: 'not known here',
+    expectedSeverity: 'not known here',
+    simMs: 0,
+    simTime: row.startedAt ?? row.createdAt,
+    url: null,
+    adminUrl: null,
+    joinUrl,
+    participants: store.attendance(row.code).map((person, index) => ({ id: `${row.code}-${index + 1}`, name: person.name, role: person.role as SessionSummary['participants'][number]['role'], joinedAt: person.joinedAt })),
+    hints: [],
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    endedAt: row.endedAt,
+    drillId: row.drillId,
+    score: finished?.score.total ?? null,
+    announcement: null,
+    note,
+  };
 }

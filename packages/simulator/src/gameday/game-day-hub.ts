@@ -19,7 +19,7 @@ import type { DrillStore } from '../storage/drill-store';
 import type { AlertNotice } from '../world/alert-webhook';
 import { GameDayScheduler, systemClock, type SchedulerClock } from './game-day-scheduler';
 import type { Schedule } from './game-day-schedule';
-import { FleetSessions, type FleetSessionSummary, type InstanceAnswer } from './fleet-sessions';
+import { FleetSessions, sessionFromRow, type FleetSessionSummary, type InstanceAnswer } from './fleet-sessions';
 import type { GameDaySession } from './game-day-session';
 import { LeaderboardFreeze } from './leaderboard-freeze';
 import type { LeaseKeeper } from './lease-keeper';
@@ -205,9 +205,21 @@ export class GameDayHub {
    * 'instance', which is how instances ask each other) every instance's, and how each answered.
    */
   async listSummaries(scope: 'fleet' | 'instance' = 'fleet'): Promise<{ sessions: Array<SessionSummary | FleetSessionSummary>; instances?: InstanceAnswer[] }> {
-    const own = this.list().map((session) => this.summary(session));
+    const own = [...this.list().map((session) => this.summary(session)), ...this.endedByTrainer()];
     if (!this.fleet || scope === 'instance') return { sessions: own };
     return this.fleet.list(own);
+  }
+
+  /**
+   * Sessions the trainer ended itself, not the facilitator (one that could not be rebuilt after
+   * a restart): listed from the store with the reason, so none vanishes from the console unsaid.
+   */
+  private endedByTrainer(): SessionSummary[] {
+    const { store } = this.options;
+    return store
+      .sessions()
+      .filter((row) => row.endedWhy && !this.registry.has(row.code))
+      .map((row) => sessionFromRow(store, row, this.joinUrl(row.code), `ended by the trainer, not the facilitator: ${row.endedWhy}`));
   }
 
   summary(session: GameDaySession): SessionSummary {

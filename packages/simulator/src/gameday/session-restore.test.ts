@@ -118,6 +118,9 @@ describe('a game-day session survives a restart of its server', () => {
     cleanup.push(() => hub.closeAll());
     expect(await hub.restore()).toEqual(['ABCDEF: ENDED: the server stopped and the session has no input log to rebuild it from']);
     expect(store.sessions()[0]).toMatchObject({ code: 'ABCDEF', endedAt: expect.any(String) as unknown, endedWhy: 'the server stopped and the session has no input log to rebuild it from' });
+    // The console still lists it, saying why it ended, though no server of its runs any more.
+    const { sessions } = await hub.listSummaries();
+    expect(sessions).toEqual([expect.objectContaining({ code: 'ABCDEF', status: 'ended', note: 'ended by the trainer, not the facilitator: the server stopped and the session has no input log to rebuild it from' })]);
   });
 
   it('with a store shared by instances, rebuilds only its own instance\'s sessions and leaves the others\' live', async () => {
