@@ -7,13 +7,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { postgresBinDir, startPostgres, type PostgresServer } from './support/postgres-server';
-import { startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
+import { freePort, startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
 import { finishSurprise, trainer } from './support/trainer-calls';
 
 const dirs: string[] = [];
@@ -27,16 +26,6 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'gameday-backup-'));

@@ -8,13 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PostgresDrillStore, type DrillState, type LeaseRecord } from '@gameday/simulator';
 import { fleetSuite } from './support/fleet-suite';
-import { startSimulator, startupLine } from './support/served-simulator';
+import { freePort, startSimulator, startupLine } from './support/served-simulator';
 
 const suite = fleetSuite('fleet-takeover');
 const { running, dirs } = suite;
@@ -25,13 +24,6 @@ interface Joined {
 }
 
 /** A loopback port free now: the main port A listens on again after its restart. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolveClose) => server.close(resolveClose));
-  return port;
-}
 
 async function joinSession(base: string, code: string, name: string, role: string): Promise<Joined> {
   const response = await fetch(`${base}/gameday/join/${code}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, role }), signal: AbortSignal.timeout(10_000) });

@@ -4,13 +4,12 @@
  * from its inputs, `GET /_sim/state` (with the world's fingerprint) and the journal are what
  * they were, the tokens still work, and the runbook's commands go on working from real bash.
  */
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
+import { freePort, startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
 import { trainer } from './support/trainer-calls';
 
 const dirs: string[] = [];
@@ -18,16 +17,6 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const journal = async (sim: ServedSimulator) =>
   ((await sim.control<{ entries: Array<Record<string, unknown>> }>('GET', '/_sim/journal?limit=10000')).entries ?? []).map(({ wallMs: _wall, at: _at, ...entry }) => entry);

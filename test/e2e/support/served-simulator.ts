@@ -5,6 +5,7 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -112,4 +113,16 @@ export async function startupLine(sim: ServedSimulator, pattern: RegExp): Promis
     await new Promise((resolveWait) => setTimeout(resolveWait, 20));
   }
   throw new Error(`gameday serve printed no line matching ${pattern}:\n${sim.startup()}`);
+}
+
+/** A loopback port free now: for a server a test starts again on the same port (after a kill, a restore). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
 }
