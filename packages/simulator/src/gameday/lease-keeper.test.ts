@@ -97,9 +97,9 @@ describe('LeaseKeeper', () => {
 });
 
 describe('advertiseHost', () => {
-  it('is --advertise, else the public host, else the listening host unless it is every address', () => {
-    expect(advertiseHost({ advertise: 'gd-1.internal', publicHost: 'gameday.example.com', host: '0.0.0.0' })).toBe('gd-1.internal');
-    expect(advertiseHost({ publicHost: 'gameday.example.com', host: '0.0.0.0' })).toBe('gameday.example.com');
+  it('is --advertise, else the listening host unless it is every address, else the machine: never the public host (a load balancer)', () => {
+    expect(advertiseHost({ advertise: 'gd-1.internal', host: '0.0.0.0' })).toBe('gd-1.internal');
+    expect(advertiseHost({ host: '10.0.0.7' })).toBe('10.0.0.7');
     expect(advertiseHost({ host: '127.0.0.1' })).toBe('127.0.0.1');
     expect(advertiseHost({ host: '0.0.0.0' })).toBe(hostname());
   });

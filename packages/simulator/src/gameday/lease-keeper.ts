@@ -26,10 +26,13 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
  */
 export const instanceSlot = (owner: string): string => `instance:${owner}`;
 
-/** The host other instances reach this one at: `--advertise`, else the public host, else the listening host unless it is every address. */
-export function advertiseHost(options: { advertise?: string | undefined; publicHost?: string | undefined; host: string }): string {
+/**
+ * The host other instances reach this one at: `--advertise`, else the listening host unless it is
+ * every address, else the machine's name. Never the public host: behind a load balancer that is
+ * the balancer's name, and a request forwarded there would land on any instance, not this one.
+ */
+export function advertiseHost(options: { advertise?: string | undefined; host: string }): string {
   if (options.advertise) return options.advertise;
-  if (options.publicHost) return options.publicHost;
   return options.host === '0.0.0.0' || options.host === '::' ? hostname() : options.host;
 }
 
