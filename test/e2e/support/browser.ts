@@ -46,6 +46,16 @@ export function trainerPage(args: string[] = ['--clock', 'virtual', '--seed', '2
       if (message.type() === 'error') ui.consoleErrors.push(message.text());
     });
     ui.page.on('pageerror', (error) => ui.consoleErrors.push(String(error)));
+    // Said as it happens, so a test that times out waiting for the page leaves its why in the log.
+    const note = (line: string) => process.stderr.write(`browser: ${line}\n`);
+    ui.page.on('console', (message) => {
+      if (message.type() === 'error') note(`console: ${message.text()}`);
+    });
+    ui.page.on('pageerror', (error) => note(`page error: ${String(error)}`));
+    ui.page.on('response', (response) => {
+      if (response.status() >= 500) note(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+    ui.page.on('websocket', (socket) => socket.on('close', () => note(`websocket closed: ${socket.url()}`)));
   });
   afterAll(async () => {
     await browser?.close();
