@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DrillState } from '@gameday/simulator';
-import { hasChromium, launchChromium } from './support/browser';
+import { answerThePager, hasChromium, launchChromium } from './support/browser';
 import { repoRoot, startSimulator, type ServedSimulator } from './support/served-simulator';
 
 const artifacts = join(repoRoot, 'test-results');
@@ -88,10 +88,10 @@ describe('a game-day in three browsers', () => {
     const session = await sim.control<{ url: string }>('GET', `/gameday/sessions/${code}`);
     for (let minute = 0; minute < 40; minute++) {
       const response = await fetch(`${session.url}/_sim/clock/advance`, { method: 'POST', headers: { authorization: `Bearer ${sim.facilitatorToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ ms: 60_000 }) });
-      if (((await response.json()) as DrillState).firingAlerts.length > 0) break;
+      if (((await response.json()) as DrillState).paging.length > 0) break;
     }
     // The on-call acknowledges; the commander sees it, attributed.
-    await onCall.getByRole('region', { name: 'Pager' }).getByRole('button', { name: 'Acknowledge' }).click();
+    await answerThePager(onCall.getByRole('region', { name: 'Pager' }));
     const commanderTimeline = commander.getByRole('list', { name: 'Timeline, newest first' });
     await expect.poll(async () => (await commanderTimeline.textContent()) ?? '', { timeout: 5000 }).toMatch(/Bob\s*acknowledged SpeculationRollback/);
 

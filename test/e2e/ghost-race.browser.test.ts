@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { artifacts, runInBrowser, trainerPage } from './support/browser';
+import { answerThePager, artifacts, runInBrowser, trainerPage } from './support/browser';
 import { adminCall, immediateActions, playRankedRun, trainer } from './support/trainer-calls';
 
 const ui = trainerPage();
@@ -61,10 +61,8 @@ describe('racing a ghost in the browser', () => {
       seen.push({ minute, ghost: /ghost (\S+) ·/.exec(line)?.[1] ?? '', steps: await ghostSteps.count() });
       if (step === 3) await race.screenshot({ path: join(artifacts, 'ghost-race-banner.png') });
       // Racing, the trainee answers the page and takes the runbook's first action, later than the ghost did.
-      if (!acknowledged && state.firingAlerts.length > 0) {
-        const pager = ui.page.getByRole('region', { name: 'Pager' });
-        await pager.getByRole('button', { name: 'Acknowledge' }).click();
-        await pager.getByText(/^Acknowledged at /).waitFor();
+      if (!acknowledged && state.paging.length > 0) {
+        await answerThePager(ui.page.getByRole('region', { name: 'Pager' }));
         acknowledged = true;
       } else if (acknowledged && !acted) {
         const [method, path, body] = immediateActions[ghost.scenario]![0]!;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { freePort, startSimulator, startupLine, type ServedSimulator } from './support/served-simulator';
-import { trainer } from './support/trainer-calls';
+import { acknowledgeThePage, trainer } from './support/trainer-calls';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -25,9 +25,9 @@ const journal = async (sim: ServedSimulator) =>
 async function workTheIncident(sim: ServedSimulator): Promise<void> {
   for (let minute = 0; minute < 60; minute++) {
     const state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
-    if (state.firingAlerts.length > 0) break;
+    if (state.paging.length > 0) break;
   }
-  expect((await trainer(sim, 'POST', '/trainer/acknowledge')).status).toBe(200);
+  await acknowledgeThePage(sim);
   expect(sim.bash('agenc admin status').status).toBe(0);
   expect(sim.bash(`curl -sf -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '{"speculation.enabled": false}'`).status).toBe(0);
   expect(sim.bash(`kubectl --cache-dir ${JSON.stringify(`${sim.dataDir}/kube-cache-a`)} scale deployment proof-worker -n production --replicas=6`).status).toBe(0);

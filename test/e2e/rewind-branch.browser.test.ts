@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { artifacts, runInBrowser, trainerPage } from './support/browser';
+import { answerThePager, artifacts, runInBrowser, trainerPage } from './support/browser';
 
 const ui = trainerPage();
 
@@ -19,11 +19,9 @@ describe('rewind and branch in the browser', () => {
     await ui.page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
     for (let minute = 0; minute < 40; minute++) {
       const state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
-      if (state.firingAlerts.length > 0) break;
+      if (state.paging.length > 0) break;
     }
-    const pager = ui.page.getByRole('region', { name: 'Pager' });
-    await pager.getByRole('button', { name: 'Acknowledge' }).click();
-    await pager.getByText(/^Acknowledged at /).waitFor();
+    await answerThePager(ui.page.getByRole('region', { name: 'Pager' }));
     await ui.sim.control('POST', '/_sim/clock/advance', { ms: 5 * 60_000 });
     await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
     const rewind = ui.page.getByRole('region', { name: 'Rewind' });

@@ -130,7 +130,7 @@ describe('every screen at 390, 768 and 1440 px', () => {
     await expect.poll(() => pager.evaluate((element) => element.getBoundingClientRect().top >= 0 && element.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
     for (let minute = 0; minute < 40; minute++) {
       const state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
-      if (state.firingAlerts.length > 0) break;
+      if (state.paging.length > 0) break;
     }
     await pager.getByRole('button', { name: 'Acknowledge' }).waitFor();
     // Scrolled down to the terminal, the ringing pager is still on screen (sticky at the top).

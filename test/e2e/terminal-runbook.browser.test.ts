@@ -137,7 +137,7 @@ describe('the terminal and the runbook in the browser', () => {
   runIt("shows the paged alert's runbook section first, and types its command at the prompt with one click", async () => {
     for (let minute = 0; minute < 40; minute++) {
       const state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
-      if (state.firingAlerts.length > 0) break;
+      if (state.paging.length > 0) break;
     }
     const runbook = page.getByRole('region', { name: 'Runbook' });
     const first = runbook.locator('details').first();

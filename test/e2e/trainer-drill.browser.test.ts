@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { findScenario } from '@gameday/scenarios';
-import { artifacts, runInBrowser, trainerPage } from './support/browser';
+import { answerThePager, artifacts, runInBrowser, trainerPage } from './support/browser';
 import { runbookBlocks } from './support/runbook-blocks';
 
 const ui = trainerPage();
@@ -54,11 +54,10 @@ describe('a whole drill in the browser', () => {
     // Virtual time: move the drill on until it pages.
     for (let minute = 0; minute < 40; minute++) {
       const state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
-      if (state.firingAlerts.length > 0) break;
+      if (state.paging.length > 0) break;
     }
     const pager = ui.page.getByRole('region', { name: 'Pager' });
-    await pager.getByRole('button', { name: 'Acknowledge' }).click();
-    await pager.getByText(/^Acknowledged at /).waitFor();
+    await answerThePager(pager);
     // Issue 14: the primary region's local time, which decides business hours, is in the drill bar.
     expect(await ui.page.getByLabel('Primary region', { exact: true }).textContent()).toMatch(/^[a-z]+-[a-z]+-\d · (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d UTC([+-]\d+)? local · (business hours|outside business hours)$/);
 
@@ -129,8 +128,8 @@ describe('a whole drill in the browser', () => {
     await ui.page.getByRole('button', { name: 'Surprise me' }).click();
     await ui.page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
     let state = await ui.sim.control<DrillState>('GET', '/_sim/state');
-    for (let minute = 0; minute < 60 && state.firingAlerts.length === 0; minute++) state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
-    await ui.page.getByRole('region', { name: 'Pager' }).getByRole('button', { name: 'Acknowledge' }).click();
+    for (let minute = 0; minute < 60 && state.paging.length === 0; minute++) state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
+    await answerThePager(ui.page.getByRole('region', { name: 'Pager' }));
     const severity = ui.page.getByRole('form', { name: 'Declare severity' });
     await severity.getByRole('radio', { name: /^P1 Critical/ }).check();
     await severity.getByRole('button', { name: 'Declare severity' }).click();

@@ -1,8 +1,8 @@
 /** Headless Debian Chromium through playwright-core (never a browser download). */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, it } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { repoRoot, startSimulator, type ServedSimulator } from './served-simulator';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -62,4 +62,24 @@ export function trainerPage(args: string[] = ['--clock', 'virtual', '--seed', '2
     await ui.sim?.stop();
   });
   return ui;
+}
+
+/**
+ * Answers the pager as a responder would: Acknowledge, and again while it still rings for another
+ * alert (a platform warning that rang unanswered before the page is shown first when it is as
+ * urgent), until what it shows is acknowledged. Returns the alerts acknowledged, in order.
+ */
+export async function answerThePager(pager: Locator): Promise<string[]> {
+  const shown = async () => (await pager.locator('strong').first().textContent()) ?? '';
+  const acknowledged = pager.getByText(/^Acknowledged at /);
+  const answered: string[] = [];
+  for (let presses = 0; presses < 4; presses++) {
+    const alert = await shown();
+    await pager.getByRole('button', { name: 'Acknowledge' }).click();
+    answered.push(alert);
+    // Either everything is answered, or the pager now rings for the next alert in its queue.
+    await expect.poll(async () => (await acknowledged.isVisible()) || (await shown()) !== alert, { timeout: 10_000 }).toBe(true);
+    if (await acknowledged.isVisible()) return answered;
+  }
+  throw new Error(`the pager still rings after acknowledging ${answered.join(', ')}`);
 }

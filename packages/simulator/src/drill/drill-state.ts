@@ -16,6 +16,8 @@ export interface DrillState {
   difficulty: string;
   clock: { mode: string; simMs: number; simTime: string; speed: number; paused: boolean };
   firingAlerts: string[];
+  /** The firing alerts that are the running incidents' page (a platform warning beside them is not): what the scorer takes for the page. */
+  paging: string[];
   /** The severity the runbook expects now, from the severity engine, with its reasons. */
   expectedSeverity: SeverityAssessment;
   /** The severity this variant reaches at its peak (null for the baseline). */
@@ -43,6 +45,7 @@ export function drillState(drill: Drill): DrillState {
     difficulty: drill.options.difficulty,
     clock: { mode: drill.clock.mode, simMs: drill.clock.now(), simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
     firingAlerts: drill.world.alerts.firing(),
+    paging: drill.world.alerts.firing().filter((alert) => drill.pageAlerts().includes(alert)),
     expectedSeverity: drill.severityAssessment(),
     peakSeverity: context.expected,
     alerts: drill.world.alertStates(),

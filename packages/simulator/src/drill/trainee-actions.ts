@@ -9,6 +9,7 @@ import { randomInt } from 'node:crypto';
 import { scenarios, type Difficulty } from '@gameday/scenarios';
 import { GamedayError } from '../core/gameday-error';
 import type { ActionJournal } from './action-journal';
+import { acknowledgedAt, pagerQueue } from './pager-queue';
 import { Drill } from './drill';
 import { readMessage } from './comms-message';
 import type { Channel, CommsTemplate, EscalationTarget, ImpactQuestionId, SeverityDeclaration } from './trainee-session';
@@ -55,7 +56,7 @@ export function startLobbyDrill(previous: Drill, choice: LobbyChoice, journal: A
 }
 
 /**
- * Acknowledges the alert the pager shows: the one firing longest that is not yet acknowledged.
+ * Acknowledges the alert the pager shows (`pager-queue.ts`: the same order the pager view uses).
  * The incident's page is acknowledged once (what the scorer grades); another alert firing beside
  * it (a platform warning) may be acknowledged too, once, which changes nothing about the
  * incident and is not the page, so the page can still be acknowledged when it comes.
@@ -66,14 +67,11 @@ export function acknowledgePage(drill: Drill, journal: ActionJournal): { alert: 
     () => {
       const trainee = drill.trainee;
       const pages = new Set(drill.pageAlerts());
-      const all = drill.world
-        .alertStates()
-        .filter((alert) => alert.state === 'firing')
-        .sort((a, b) => (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0));
-      const firing = all.find((alert) => (pages.has(alert.name) ? trainee.acknowledged === null : !trainee.acknowledgedOthers.has(alert.name)));
+      const queue = pagerQueue(drill);
+      const firing = queue.find((alert) => acknowledgedAt(drill, alert.name, pages) === null);
       if (!firing) {
         if (trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${trainee.acknowledged.alert})`);
-        throw new GamedayError('CONFLICT', all.length === 0 ? 'no page to acknowledge: no alert is firing' : `no page to acknowledge: ${all.map((alert) => alert.name).join(', ')} already acknowledged`);
+        throw new GamedayError('CONFLICT', queue.length === 0 ? 'no page to acknowledge: no alert is firing' : `no page to acknowledge: ${queue.map((alert) => alert.name).join(', ')} already acknowledged`);
       }
       const now = drill.clock.now();
       if (pages.has(firing.name)) trainee.acknowledged = { alert: firing.name, simMs: now };

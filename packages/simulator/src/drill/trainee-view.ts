@@ -14,6 +14,7 @@ import type { SeriesSample } from './metric-series';
 import { channelMessagesReport, type ChannelMessageEntry } from './outside-reports';
 import { commanderSteps, requestStep, typedLine } from './commander-timeline';
 import { peopleReplies } from './people-replies';
+import { acknowledgedAt, pagerQueue } from './pager-queue';
 import type { CommsPost, SeverityDeclaration } from './trainee-session';
 
 /** The pager re-notifies an unacknowledged page this often (simulated). */
@@ -175,19 +176,14 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
   const at = (simMs: number | null) => (simMs === null ? null : drill.simDate(simMs).toISOString());
   const alerts = world.alertStates();
   const trainee = drill.trainee;
-  const pages = new Set(drill.pageAlerts());
-  /** When the trainee acknowledged this alert (the page once, any other alert once each), or null. */
-  const acknowledgedAt = (name: string) => (pages.has(name) ? (trainee.acknowledged?.simMs ?? null) : (trainee.acknowledgedOthers.get(name) ?? null));
-  // The pager shows what waits for an acknowledgement first, then the alert firing longest.
-  const firing = alerts
-    .filter((alert) => alert.state === 'firing')
-    .sort((a, b) => Number(acknowledgedAt(a.name) !== null) - Number(acknowledgedAt(b.name) !== null) || (a.firedAtMs ?? 0) - (b.firedAtMs ?? 0));
+  // The pager shows the first of its queue: what Acknowledge would acknowledge.
+  const firing = pagerQueue(drill, alerts);
   const now = drill.clock.now();
   const first = firing[0];
   // Once nothing fires, the pager keeps the last page it showed, marked resolved, as a pager does.
   const resolved = first ? undefined : alerts.filter((alert) => alert.resolvedAtMs !== undefined && alert.firedAtMs !== undefined).sort((a, b) => b.resolvedAtMs! - a.resolvedAtMs!)[0];
   const shown = first ?? resolved;
-  const acknowledged = shown ? acknowledgedAt(shown.name) : null;
+  const acknowledged = shown ? acknowledgedAt(drill, shown.name) : null;
   const page: PageView | null = shown
     ? {
         alert: shown.name,
