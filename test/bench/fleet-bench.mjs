@@ -13,16 +13,11 @@
 // (knobs: TAKEOVER_SESSIONS, TAKEOVER_RUNS, FLEET_SESSIONS per instance, VIEWERS, BENCH_SECONDS,
 // FLEET_PARTS=takeover,load; FLEET_NODE_ARGS for both instances' node; FLEET_CPU_PROF=<dir> profiles
 // instance A of the load), or from `pnpm bench`.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { postgresBinDir, startPostgres } from '../e2e/support/postgres-cluster.mjs';
+import { serveGameday } from './served-gameday.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const gameday = join(root, 'packages', 'simulator', 'bin', 'gameday');
 const facilitator = 'bench-facilitator';
 const scenarios = ['rollback-storm', 'memory-exhaustion', 'proof-backlog', 'state-corruption', 'stake-slashing'];
 const wait = (ms) => new Promise((resolveWait) => setTimeout(resolveWait, ms));
@@ -35,57 +30,8 @@ export function fleetUnavailable() {
 }
 
 /** One `gameday serve --store` instance on loopback; resolves once it prints where it serves. */
-async function startInstance({ name, store, sessionPorts, nodeArgs = [] }) {
-  const dataDir = mkdtempSync(join(tmpdir(), `gameday-fleet-${name}-`));
-  const args = [...nodeArgs, gameday, 'serve', '--port', '0', '--host', '127.0.0.1', '--public-host', '127.0.0.1', '--store', store, '--session-ports', sessionPorts, '--data-dir', dataDir, '--log', 'error'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FACILITATOR_TOKEN: facilitator, ADMIN_TOKEN: `bench-admin-${name}` } });
-  let output = '';
-  const url = await new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance ${name} did not start in 30 s: ${output}`)), 30_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /serving on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`instance ${name} exited (${code ?? signal}): ${output}`));
-    });
-  });
-  const call = async (method, path, body) => {
-    const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${facilitator}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(30_000) });
-    if (!response.ok) throw new Error(`${name} ${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-  const stop = async (signal = 'SIGTERM') => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-      child.kill(signal);
-      await Promise.race([exited, wait(20_000)]);
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  // CPU seconds (user + system) the instance has used so far, from /proc (Linux); undefined elsewhere.
-  const cpuSeconds = () => {
-    try {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return undefined;
-    }
-  };
-  /** Sends `signal`; resolves once the process is gone (its folder stays until `stop`). */
-  const kill = async (signal) => {
-    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-    child.kill(signal);
-    await exited;
-  };
-  return { name, url, call, kill, stop, cpuSeconds, output: () => output };
+function startInstance({ name, store, sessionPorts, nodeArgs = [] }) {
+  return serveGameday({ name, nodeArgs, facilitator, args: ['--host', '127.0.0.1', '--public-host', '127.0.0.1', '--store', store, '--session-ports', sessionPorts] });
 }
 
 /** A session on `instance`, started, with `people` joined through that instance's join page; their tokens. */

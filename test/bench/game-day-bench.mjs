@@ -2,39 +2,14 @@
 // simulated (realtime ×1) and watched by socket.io viewers; reports the server's event-loop
 // delay p99 and memory. Bounded: SESSIONS × VIEWERS sockets, for BENCH_SECONDS × 2 seconds,
 // on loopback only. Run alone with `node test/bench/game-day-bench.mjs`, or from `pnpm bench`.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const gameday = join(root, 'packages', 'simulator', 'bin', 'gameday');
+import { serveGameday } from './served-gameday.mjs';
 
 export async function gameDayLoad({ sessions = 100, viewers = 5, seconds = 10 } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gameday-bench-'));
   const facilitator = 'bench-facilitator';
-  const child = spawn(process.execPath, [gameday, 'serve', '--port', '0', '--data-dir', dataDir, '--log', 'error'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FACILITATOR_TOKEN: facilitator, ADMIN_TOKEN: 'bench-admin' } });
-  const url = await new Promise((resolveUrl, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`gameday serve did not start: ${output}`)), 20_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /serving on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-  });
-  const call = async (method, path, body) => {
-    const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${facilitator}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const server = await serveGameday({ name: 'game-day', facilitator, adminToken: 'bench-admin', startMs: 20_000 });
+  const { url, call } = server;
   const sockets = [];
   let views = 0;
   try {
@@ -61,10 +36,7 @@ export async function gameDayLoad({ sessions = 100, viewers = 5, seconds = 10 } 
     return { sessions: stats.sessions, viewers: stats.viewers, p99: stats.eventLoopDelayMs.p99, max: stats.eventLoopDelayMs.max, resolutionMs: stats.eventLoopDelayMs.resolutionMs, rssMb: stats.rssBytes / 1e6, viewsPerSecond: (views - viewsBefore) / seconds, setupMs };
   } finally {
     for (const socket of sockets) socket.close();
-    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-    child.kill('SIGTERM');
-    await exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

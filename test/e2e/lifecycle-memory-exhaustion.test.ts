@@ -8,6 +8,7 @@
  * resolved as the world reads it. A drill declared resolved right after mitigation is not passed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { drillShell } from './support/drill-shell';
 import { startSimulator, type ServedSimulator } from './support/served-simulator';
 
 interface DrillState {
@@ -22,31 +23,12 @@ interface TraineeState {
 }
 
 let sim: ServedSimulator | undefined;
-let runs = 0;
 afterEach(async () => {
   await sim?.stop();
   sim = undefined;
 });
 
-function bash(command: string): string {
-  const result = sim!.bash(command);
-  expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
-function kubectl(args: string): string {
-  runs++;
-  return bash(`kubectl --cache-dir ${JSON.stringify(`${sim!.dataDir}/kube-cache-${runs}`)} ${args}`);
-}
-const config = (json: string) => bash(`curl -sf -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '${json}'`);
-const state = () => sim!.control<DrillState>('GET', '/_sim/state');
-const advance = (ms: number) => sim!.control<DrillState>('POST', '/_sim/clock/advance', { ms });
-
-/** Advances a minute at a time until `done` holds, at most `minutes`. */
-async function advanceUntil(done: (drill: DrillState) => boolean, minutes: number): Promise<DrillState> {
-  let drill = await state();
-  for (let minute = 0; minute < minutes && !done(drill); minute++) drill = await advance(60_000);
-  return drill;
-}
+const { bash, kubectl, config, state, advance, advanceUntil } = drillShell<DrillState>(() => sim!);
 
 /** kubectl's AGE column (`75s`, `4m12s`, `3h`, `5d3h`) in seconds. */
 function ageSeconds(age: string): number {

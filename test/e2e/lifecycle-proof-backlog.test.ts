@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DrillState, TraineeView } from '@gameday/simulator';
 import { runbookBlocks } from './support/runbook-blocks';
+import { ok, advance as advanceClock, advanceUntil as advanceUntilIn } from './support/drill-shell';
 import { startSimulator, type ServedSimulator } from './support/served-simulator';
 
 let sim: ServedSimulator | undefined;
@@ -24,22 +25,10 @@ afterEach(async () => {
 const pageAlerts = ['ProofQueueSaturated', 'ProofWorkersFailing'];
 const immediateActions = runbookBlocks().find((block) => block.section.startsWith('INC-SPEC-003'))!.commands;
 
-function ok(server: ServedSimulator, command: string): string {
-  const result = server.bash(command);
-  expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
 
-async function advance(server: ServedSimulator, ms: number): Promise<DrillState> {
-  return server.control<DrillState>('POST', '/_sim/clock/advance', { ms });
-}
+const advance = (server: ServedSimulator, ms: number) => advanceClock<DrillState>(server, ms);
 
-/** Advances a minute at a time until `done` holds, at most `minutes`. */
-async function advanceUntil(server: ServedSimulator, done: (state: DrillState) => boolean, minutes: number): Promise<DrillState> {
-  let state = await server.control<DrillState>('GET', '/_sim/state');
-  for (let minute = 0; minute < minutes && !done(state); minute++) state = await advance(server, 60_000);
-  return state;
-}
+const advanceUntil = (server: ServedSimulator, done: (state: DrillState) => boolean, minutes: number) => advanceUntilIn<DrillState>(server, done, minutes);
 
 async function paged(server: ServedSimulator): Promise<DrillState> {
   const state = await advanceUntil(server, (current) => current.firingAlerts.some((alert) => pageAlerts.includes(alert)), 60);

@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { alertNames, rollbackStormSpec } from '@gameday/scenarios';
 import { runbookBlocks } from './support/runbook-blocks';
+import { ok, advance as advanceClock } from './support/drill-shell';
 import { startSimulator, type ServedSimulator } from './support/served-simulator';
 
 // Each drill runs a few dozen real agenc, kubectl and curl processes on a machine other tests share.
@@ -28,13 +29,8 @@ afterEach(async () => {
 const immediateActions = runbookBlocks().find((block) => block.section.startsWith('INC-SPEC-001'))!.commands;
 const setConfig = (json: string) => `curl -s -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '${json}'`;
 
-function ok(server: ServedSimulator, command: string): string {
-  const result = server.bash(command);
-  expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
 
-const advance = (server: ServedSimulator, ms: number) => server.control<DrillState>('POST', '/_sim/clock/advance', { ms });
+const advance = (server: ServedSimulator, ms: number) => advanceClock<DrillState>(server, ms);
 
 /** The 1-minute rollback rate as a responder reads it from the service's metrics. */
 function rollbackRate(server: ServedSimulator): number {

@@ -11,6 +11,7 @@
  * in the engine's commit log lines, and puts it back to strict, or the drill never resolves.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { drillShell } from './support/drill-shell';
 import { startSimulator, type ServedSimulator } from './support/served-simulator';
 
 interface DrillState {
@@ -22,31 +23,12 @@ interface DrillState {
 }
 
 let sim: ServedSimulator | undefined;
-let runs = 0;
 afterEach(async () => {
   await sim?.stop();
   sim = undefined;
 });
 
-function bash(command: string): string {
-  const result = sim!.bash(command);
-  expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
-function kubectl(args: string): string {
-  runs++;
-  return bash(`kubectl --cache-dir ${JSON.stringify(`${sim!.dataDir}/kube-cache-${runs}`)} ${args}`);
-}
-const config = (json: string) => bash(`curl -sf -X POST http://localhost:9090/admin/config -H "Authorization: Bearer $ADMIN_TOKEN" -d '${json}'`);
-const state = () => sim!.control<DrillState>('GET', '/_sim/state');
-const advance = (ms: number) => sim!.control<DrillState>('POST', '/_sim/clock/advance', { ms });
-
-/** Advances `stepMinutes` at a time until `done` holds, at most `minutes` in all. */
-async function advanceUntil(done: (drill: DrillState) => boolean | Promise<boolean>, minutes: number, stepMinutes = 1): Promise<DrillState> {
-  let drill = await state();
-  for (let minute = 0; minute < minutes && !(await done(drill)); minute += stepMinutes) drill = await advance(stepMinutes * 60_000);
-  return drill;
-}
+const { bash, kubectl, config, advance, advanceUntil } = drillShell<DrillState>(() => sim!);
 
 /** The number of inconsistent records a full check reports, from agenc's own output. */
 function fullCheck(): number {

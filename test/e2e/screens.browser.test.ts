@@ -10,38 +10,23 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { findScenario } from '@gameday/scenarios';
-import { hasChromium, launchChromium } from './support/browser';
-import { repoRoot, startSimulator, type ServedSimulator } from './support/served-simulator';
+import { runInBrowser, trainerPage } from './support/browser';
+import { repoRoot } from './support/served-simulator';
 import { runbookBlocks } from './support/runbook-blocks';
 
 const artifacts = join(repoRoot, 'test-results', 'screens');
 const readmeImages = process.env.GAMEDAY_README_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'images') : null;
-const runIt = hasChromium || process.env.CI === 'true' ? it : it.skip;
 const widths = [390, 768, 1440] as const;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const cause = findScenario('rollback-storm')!.spec!.cause;
 
-let sim: ServedSimulator;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
+const ui = trainerPage(['--clock', 'virtual', '--seed', '21'], { viewport: { width: 1440, height: 900 } });
+beforeAll(() => {
   mkdirSync(artifacts, { recursive: true });
   if (readmeImages) mkdirSync(readmeImages, { recursive: true });
-  sim = await startSimulator(['--clock', 'virtual', '--seed', '21']);
-  if (!hasChromium) return;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-});
-afterAll(async () => {
-  await browser?.close();
-  await sim.stop();
 });
 
 interface Fit {
@@ -53,7 +38,7 @@ interface Fit {
 
 /** Whether the page scrolls sideways, and whether the terminal and the charts fit their boxes. */
 const measure = (): Promise<Fit> =>
-  page.evaluate(() => {
+  ui.page.evaluate(() => {
     const overflowing: string[] = [];
     const inside = (child: Element | null, box: Element | null, name: string) => {
       if (!child || !box) return;
@@ -77,8 +62,8 @@ const measure = (): Promise<Fit> =>
 
 /** axe-core's serious and critical violations on the page as it is. */
 async function accessibilityViolations(): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
+  if (!(await ui.page.evaluate(() => 'axe' in window))) await ui.page.addScriptTag({ content: axeSource });
+  return ui.page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
     const { violations } = await axe.run(document, { resultTypes: ['violations'] });
     return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
@@ -88,100 +73,100 @@ async function accessibilityViolations(): Promise<string[]> {
 /** At each width: no sideways scroll, everything in its box, nothing serious for axe, and a screenshot. */
 async function checkEveryWidth(name: string, ready: () => Promise<unknown>): Promise<void> {
   for (const width of widths) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await ui.page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
     await ready();
     // The resize observers (terminal, charts) answer within a frame or two; give layout a moment.
     await expect.poll(measure, { timeout: 5000 }).toEqual({ scrollWidth: width, innerWidth: width, overflowing: [] });
     expect(await accessibilityViolations(), `${name} at ${width} px`).toEqual([]);
     // From the top: a ringing pager is sticky, and a full-page shot taken scrolled would show it mid-page.
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(artifacts, `${name}-${width}.png`), fullPage: true });
+    await ui.page.evaluate(() => window.scrollTo(0, 0));
+    await ui.page.screenshot({ path: join(artifacts, `${name}-${width}.png`), fullPage: true });
   }
 }
 
 /** What the page says, all of it (hidden sections included), for the cause check. */
-const pageText = () => page.evaluate(() => document.body.textContent ?? '');
+const pageText = () => ui.page.evaluate(() => document.body.textContent ?? '');
 
 async function typeInTerminal(line: string): Promise<string> {
-  const output = page.getByTestId('terminal-output');
+  const output = ui.page.getByTestId('terminal-output');
   const runs = Number(await output.getAttribute('data-runs'));
-  await page.getByRole('region', { name: "Terminal: type the runbook's commands" }).click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
+  await ui.page.getByRole('region', { name: "Terminal: type the runbook's commands" }).click();
+  await ui.page.keyboard.type(line);
+  await ui.page.keyboard.press('Enter');
   await expect.poll(async () => Number(await output.getAttribute('data-runs')), { timeout: 20_000 }).toBe(runs + 1);
   return (await output.textContent()) ?? '';
 }
 
 describe('every screen at 390, 768 and 1440 px', () => {
-  runIt('the lobby', async () => {
-    await page.goto(`${sim.url}/#token=${encodeURIComponent(sim.adminToken)}`);
-    await checkEveryWidth('lobby', () => page.getByRole('button', { name: 'Practice Cascading rollback storm' }).waitFor());
+  runInBrowser('the lobby', async () => {
+    await ui.page.goto(`${ui.sim.url}/#token=${encodeURIComponent(ui.sim.adminToken)}`);
+    await checkEveryWidth('lobby', () => ui.page.getByRole('button', { name: 'Practice Cascading rollback storm' }).waitFor());
   });
 
-  runIt('starting a drill on a phone keeps the pager in view, and it stays in view while it rings', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByLabel('Your name').fill('Grace');
+  runInBrowser('starting a drill on a phone keeps the pager in view, and it stays in view while it rings', async () => {
+    await ui.page.setViewportSize({ width: 390, height: 844 });
+    await ui.page.getByLabel('Your name').fill('Grace');
     // Started from the bottom of the lobby, as a phone's user would after scrolling to the button.
-    const start = page.getByRole('button', { name: 'Practice Cascading rollback storm' });
+    const start = ui.page.getByRole('button', { name: 'Practice Cascading rollback storm' });
     await start.scrollIntoViewIfNeeded();
     await start.click();
-    const pager = page.getByRole('region', { name: 'Pager' });
+    const pager = ui.page.getByRole('region', { name: 'Pager' });
     await pager.getByText('No page').waitFor();
     await expect.poll(() => pager.evaluate((element) => element.getBoundingClientRect().top >= 0 && element.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
     for (let minute = 0; minute < 40; minute++) {
-      const state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
+      const state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
       if (state.paging.length > 0) break;
     }
     await pager.getByRole('button', { name: 'Acknowledge' }).waitFor();
     // Scrolled down to the terminal, the ringing pager is still on screen (sticky at the top).
-    await page.getByRole('region', { name: 'Terminal', exact: true }).scrollIntoViewIfNeeded();
+    await ui.page.getByRole('region', { name: 'Terminal', exact: true }).scrollIntoViewIfNeeded();
     const box = await pager.boundingBox();
     expect(box!.y).toBeGreaterThanOrEqual(0);
     expect(box!.y).toBeLessThan(10);
-    await page.screenshot({ path: join(artifacts, 'drill-390-scrolled-ringing.png') });
+    await ui.page.screenshot({ path: join(artifacts, 'drill-390-scrolled-ringing.png') });
   });
 
-  runIt('the drill page: pager, charts, terminal, runbook, comms and timeline', async () => {
-    await checkEveryWidth('drill', () => page.getByRole('region', { name: 'Runbook', exact: true }).locator('details[open]').first().waitFor());
+  runInBrowser('the drill page: pager, charts, terminal, runbook, comms and timeline', async () => {
+    await checkEveryWidth('drill', () => ui.page.getByRole('region', { name: 'Runbook', exact: true }).locator('details[open]').first().waitFor());
     expect(await pageText()).not.toContain(cause.description);
   });
 
-  runIt('at 1440 the terminal shares its row with the runbook, and a kubectl get pods row fits on one line', async () => {
-    await page.setViewportSize({ width: 1440, height: 900 });
-    const terminal = await page.getByRole('region', { name: 'Terminal', exact: true }).boundingBox();
-    const runbook = await page.getByRole('region', { name: 'Runbook', exact: true }).boundingBox();
+  runInBrowser('at 1440 the terminal shares its row with the runbook, and a kubectl get pods row fits on one line', async () => {
+    await ui.page.setViewportSize({ width: 1440, height: 900 });
+    const terminal = await ui.page.getByRole('region', { name: 'Terminal', exact: true }).boundingBox();
+    const runbook = await ui.page.getByRole('region', { name: 'Runbook', exact: true }).boundingBox();
     expect(Math.abs(terminal!.y - runbook!.y)).toBeLessThan(2);
     expect(terminal!.width).toBeGreaterThan(2 * runbook!.width - 100);
     const output = await typeInTerminal('kubectl get pods -n production');
     const widest = Math.max(...output.split('\n').map((row) => row.length));
-    const columns = await page.evaluate(() => {
+    const columns = await ui.page.evaluate(() => {
       const screen = document.querySelector('.xterm-screen')!.getBoundingClientRect().width;
       const cell = document.querySelector('.xterm-char-measure-element')?.getBoundingClientRect().width ?? 0;
       return cell > 0 ? Math.floor(screen / (cell / 32)) : 0;
     });
     expect(widest).toBeLessThanOrEqual(columns);
     // The runbook can make way: hidden, the terminal takes the whole row.
-    await page.getByRole('button', { name: 'Hide runbook' }).click();
-    await expect.poll(async () => (await page.getByRole('region', { name: 'Terminal', exact: true }).boundingBox())!.width).toBeGreaterThan(terminal!.width + 300);
-    await page.getByRole('button', { name: 'Show runbook' }).click();
-    await page.screenshot({ path: join(artifacts, 'drill-1440.png') });
+    await ui.page.getByRole('button', { name: 'Hide runbook' }).click();
+    await expect.poll(async () => (await ui.page.getByRole('region', { name: 'Terminal', exact: true }).boundingBox())!.width).toBeGreaterThan(terminal!.width + 300);
+    await ui.page.getByRole('button', { name: 'Show runbook' }).click();
+    await ui.page.screenshot({ path: join(artifacts, 'drill-1440.png') });
     if (readmeImages) copyFileSync(join(artifacts, 'drill-1440.png'), join(readmeImages, 'drill-page.png'));
   });
 
-  runIt('the debrief, with the post-mortem previewed: the cause said now that the drill is over', async () => {
-    await page.setViewportSize({ width: 1440, height: 900 });
-    const pager = page.getByRole('region', { name: 'Pager' });
+  runInBrowser('the debrief, with the post-mortem previewed: the cause said now that the drill is over', async () => {
+    await ui.page.setViewportSize({ width: 1440, height: 900 });
+    const pager = ui.page.getByRole('region', { name: 'Pager' });
     await pager.getByRole('button', { name: 'Acknowledge' }).click();
-    const severity = page.getByRole('form', { name: 'Declare severity' });
+    const severity = ui.page.getByRole('form', { name: 'Declare severity' });
     await severity.getByRole('radio', { name: /^P1 Critical/ }).check();
     await severity.getByRole('button', { name: 'Declare severity' }).click();
     const block = runbookBlocks().find((candidate) => candidate.section.startsWith('INC-SPEC-001'))!;
     for (const command of block.commands) await typeInTerminal(command);
-    await sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
+    await ui.sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
     expect(await pageText()).not.toContain(cause.description);
-    await page.getByRole('button', { name: 'Declare resolved' }).click();
+    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
 
-    const debrief = page.getByRole('region', { name: 'Debrief' });
+    const debrief = ui.page.getByRole('region', { name: 'Debrief' });
     const draft = debrief.getByRole('article', { name: 'Post-mortem draft' });
     await draft.getByRole('heading', { level: 1, name: /^Incident Post-Mortem: INC-SPEC-001/ }).waitFor();
     expect(await draft.textContent()).toContain(`The cause the simulation knew (said now that the drill is over): ${cause.description}.`);
@@ -189,25 +174,25 @@ describe('every screen at 390, 768 and 1440 px', () => {
     expect(await draft.textContent()).toMatch(/Left alone \(no responder\)\s*[\d,]+/);
     await debrief.getByRole('link', { name: /Download the post-mortem draft/ }).waitFor();
     await checkEveryWidth('debrief', () => draft.waitFor());
-    await page.setViewportSize({ width: 1440, height: 900 });
+    await ui.page.setViewportSize({ width: 1440, height: 900 });
     await debrief.scrollIntoViewIfNeeded();
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(artifacts, 'debrief-1440.png') });
+    await ui.page.evaluate(() => window.scrollTo(0, 0));
+    await ui.page.screenshot({ path: join(artifacts, 'debrief-1440.png') });
     if (readmeImages) copyFileSync(join(artifacts, 'debrief-1440.png'), join(readmeImages, 'debrief.png'));
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
-  runIt('the game-day pages: the facilitator console and the join page', async () => {
-    await page.goto(`${sim.url}/#facilitator=${encodeURIComponent(sim.facilitatorToken)}`);
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.getByLabel('Team', { exact: true }).first().fill('sre-blue');
-    await page.getByRole('button', { name: 'Create', exact: true }).click();
-    const joinLink = page.locator('a.join-link').first();
+  runInBrowser('the game-day pages: the facilitator console and the join page', async () => {
+    await ui.page.goto(`${ui.sim.url}/#facilitator=${encodeURIComponent(ui.sim.facilitatorToken)}`);
+    await ui.page.setViewportSize({ width: 1440, height: 900 });
+    await ui.page.getByLabel('Team', { exact: true }).first().fill('sre-blue');
+    await ui.page.getByRole('button', { name: 'Create', exact: true }).click();
+    const joinLink = ui.page.locator('a.join-link').first();
     await joinLink.waitFor();
     await checkEveryWidth('facilitator', () => joinLink.waitFor());
     // The join link is the session's own server (its own port): a page load of its own.
-    await page.goto((await joinLink.getAttribute('href'))!);
-    await checkEveryWidth('join', () => page.getByRole('region', { name: /^Join game-day / }).waitFor());
-    expect(pageErrors).toEqual([]);
+    await ui.page.goto((await joinLink.getAttribute('href'))!);
+    await checkEveryWidth('join', () => ui.page.getByRole('region', { name: /^Join game-day / }).waitFor());
+    expect(ui.pageErrors).toEqual([]);
   });
 });

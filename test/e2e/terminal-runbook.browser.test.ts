@@ -6,36 +6,15 @@
  * stops a long drain on the server; one `kubectl get pods` is one timeline entry.
  * Screenshots go to test-results/.
  */
-import { mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { hasChromium, launchChromium } from './support/browser';
-import { repoRoot, startSimulator, type ServedSimulator } from './support/served-simulator';
+import { artifacts, runInBrowser, trainerPage } from './support/browser';
 
-const artifacts = join(repoRoot, 'test-results');
-const runIt = hasChromium || process.env.CI === 'true' ? it : it.skip;
 
-let sim: ServedSimulator;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  // Real time at ×1, so a drain takes its usual seconds and Ctrl+C has something to stop.
-  sim = await startSimulator(['--seed', '21', '--speed', '1']);
-  if (!hasChromium) return;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-});
-afterAll(async () => {
-  await browser?.close();
-  await sim.stop();
-});
+// Real time at ×1, so a drain takes its usual seconds and Ctrl+C has something to stop.
+const ui = trainerPage(['--seed', '21', '--speed', '1'], { viewport: { width: 1440, height: 900 } });
 
 /** The bytes of one URL as sent with only gzip accepted (Node's fetch would decode them). */
 function gzipBytes(url: string): Promise<{ bytes: number; encoding: string | undefined }> {
@@ -50,25 +29,25 @@ function gzipBytes(url: string): Promise<{ bytes: number; encoding: string | und
   });
 }
 
-const terminalRegion = () => page.getByRole('region', { name: "Terminal: type the runbook's commands" });
+const terminalRegion = () => ui.page.getByRole('region', { name: "Terminal: type the runbook's commands" });
 /** What the terminal shows, row by row (xterm's DOM renderer). */
-const screenText = async () => (await page.locator('.xterm-rows').innerText()).replace(/\u00a0/g, ' ');
-const runs = async () => Number(await page.getByTestId('terminal-output').getAttribute('data-runs'));
+const screenText = async () => (await ui.page.locator('.xterm-rows').innerText()).replace(/\u00a0/g, ' ');
+const runs = async () => Number(await ui.page.getByTestId('terminal-output').getAttribute('data-runs'));
 
 async function enterAndWait(): Promise<string> {
   const before = await runs();
-  await page.keyboard.press('Enter');
+  await ui.page.keyboard.press('Enter');
   await expect.poll(runs, { timeout: 20_000 }).toBe(before + 1);
-  return (await page.getByTestId('terminal-output').textContent()) ?? '';
+  return (await ui.page.getByTestId('terminal-output').textContent()) ?? '';
 }
 
 describe('the terminal and the runbook in the browser', () => {
-  runIt('loads the lobby compressed and small', async () => {
+  runInBrowser('loads the lobby compressed and small', async () => {
     const loaded: string[] = [];
-    page.on('response', (response) => loaded.push(response.url()));
-    await page.goto(`${sim.url}/#token=${encodeURIComponent(sim.adminToken)}`);
-    await page.getByRole('button', { name: 'Practice Cascading rollback storm' }).waitFor();
-    const files = loaded.filter((url) => url.startsWith(sim.url) && (url.endsWith('/') || url.includes('/assets/')));
+    ui.page.on('response', (response) => loaded.push(response.url()));
+    await ui.page.goto(`${ui.sim.url}/#token=${encodeURIComponent(ui.sim.adminToken)}`);
+    await ui.page.getByRole('button', { name: 'Practice Cascading rollback storm' }).waitFor();
+    const files = loaded.filter((url) => url.startsWith(ui.sim.url) && (url.endsWith('/') || url.includes('/assets/')));
     let total = 0;
     for (const url of files) {
       const { bytes, encoding } = await gzipBytes(url);
@@ -79,67 +58,67 @@ describe('the terminal and the runbook in the browser', () => {
     console.log(`lobby first load: ${files.length} files, ${(total / 1024).toFixed(1)} KB gzip`);
     expect(total).toBeLessThan(150 * 1024);
     expect(files.some((url) => url.includes('drill-page'))).toBe(false);
-    await page.screenshot({ path: join(artifacts, 'ui-lobby.png') });
+    await ui.page.screenshot({ path: join(artifacts, 'ui-lobby.png') });
   });
 
-  runIt('edits a line as a shell does: ←, Home, End, Ctrl+U and Ctrl+W', async () => {
-    await page.getByLabel('Your name').fill('Ada');
-    await page.getByRole('button', { name: 'Practice Cascading rollback storm' }).click();
-    await page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
+  runInBrowser('edits a line as a shell does: ←, Home, End, Ctrl+U and Ctrl+W', async () => {
+    await ui.page.getByLabel('Your name').fill('Ada');
+    await ui.page.getByRole('button', { name: 'Practice Cascading rollback storm' }).click();
+    await ui.page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
     await terminalRegion().click();
-    await page.keyboard.type('rm -rf everything');
-    await page.keyboard.press('Control+U');
-    await page.keyboard.type('ubectl get pds -n production junk');
-    await page.keyboard.press('Control+W');
-    await page.keyboard.press('Home');
-    await page.keyboard.type('k');
-    await page.keyboard.press('End');
-    for (let i = 0; i < 17; i++) await page.keyboard.press('ArrowLeft');
-    await page.keyboard.type('o');
+    await ui.page.keyboard.type('rm -rf everything');
+    await ui.page.keyboard.press('Control+U');
+    await ui.page.keyboard.type('ubectl get pds -n production junk');
+    await ui.page.keyboard.press('Control+W');
+    await ui.page.keyboard.press('Home');
+    await ui.page.keyboard.type('k');
+    await ui.page.keyboard.press('End');
+    for (let i = 0; i < 17; i++) await ui.page.keyboard.press('ArrowLeft');
+    await ui.page.keyboard.type('o');
     await expect.poll(screenText).toContain('$ kubectl get pods -n production');
     const output = await enterAndWait();
     expect(output).toMatch(/^NAME\s+READY\s+STATUS/);
     expect(output).toContain('speculation-engine');
   });
 
-  runIt('completes with Tab: the verb, the type and the namespace', async () => {
+  runInBrowser('completes with Tab: the verb, the type and the namespace', async () => {
     await terminalRegion().click();
-    await page.keyboard.type('kubectl ge');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('deploy');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('-n prod');
-    await page.keyboard.press('Tab');
+    await ui.page.keyboard.type('kubectl ge');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.type('deploy');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.type('-n prod');
+    await ui.page.keyboard.press('Tab');
     await expect.poll(screenText).toContain('$ kubectl get deployments -n production');
     expect(await enterAndWait()).toContain('proof-worker');
   });
 
-  runIt('stops a long drain with Ctrl+C: the busy line goes, the server killed the curl', async () => {
+  runInBrowser('stops a long drain with Ctrl+C: the busy line goes, the server killed the curl', async () => {
     await terminalRegion().click();
-    await page.keyboard.type('curl -X POST http://localhost:9090/admin/speculation/drain -H "Authorization: Bearer $ADMIN_TOKEN" --max-time 120');
+    await ui.page.keyboard.type('curl -X POST http://localhost:9090/admin/speculation/drain -H "Authorization: Bearer $ADMIN_TOKEN" --max-time 120');
     const before = await runs();
-    await page.keyboard.press('Enter');
-    const busy = page.getByTestId('terminal-busy');
+    await ui.page.keyboard.press('Enter');
+    const busy = ui.page.getByTestId('terminal-busy');
     // Before the page: the service has its full load in flight, so the drain takes seconds.
     await busy.getByText('Ctrl+C stops it').waitFor();
-    await page.screenshot({ path: join(artifacts, 'ui-terminal-busy.png') });
+    await ui.page.screenshot({ path: join(artifacts, 'ui-terminal-busy.png') });
     const pressed = Date.now();
-    await page.keyboard.press('Control+C');
+    await ui.page.keyboard.press('Control+C');
     await expect.poll(runs, { timeout: 10_000 }).toBe(before + 1);
     expect(Date.now() - pressed).toBeLessThan(5000);
-    expect(await page.getByTestId('terminal-output').textContent()).toBe('exit 130');
+    expect(await ui.page.getByTestId('terminal-output').textContent()).toBe('exit 130');
     await expect.poll(screenText).toContain('^C');
-    const journal = await sim.control<{ entries: Array<{ action: string; status?: number; detail?: Record<string, unknown> }> }>('GET', '/_sim/journal?limit=200');
+    const journal = await ui.sim.control<{ entries: Array<{ action: string; status?: number; detail?: Record<string, unknown> }> }>('GET', '/_sim/journal?limit=200');
     const drain = journal.entries.filter((entry) => entry.detail?.route === '/admin/speculation/drain').at(-1);
     expect(drain).toMatchObject({ status: 499, detail: { clientGaveUp: true } });
   });
 
-  runIt("shows the paged alert's runbook section first, and types its command at the prompt with one click", async () => {
+  runInBrowser("shows the paged alert's runbook section first, and types its command at the prompt with one click", async () => {
     for (let minute = 0; minute < 40; minute++) {
-      const state = await sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
+      const state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
       if (state.paging.length > 0) break;
     }
-    const runbook = page.getByRole('region', { name: 'Runbook' });
+    const runbook = ui.page.getByRole('region', { name: 'Runbook' });
     const first = runbook.locator('details').first();
     await expect.poll(() => first.getAttribute('id'), { timeout: 10_000 }).toBe('runbook-inc-spec-001-cascading-rollback-storm');
     expect(await first.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(true);
@@ -148,17 +127,17 @@ describe('the terminal and the runbook in the browser', () => {
     await first.getByRole('button', { name: 'Type into the terminal: agenc speculation rollbacks --since 10m --verbose | head -50' }).click();
     await expect.poll(screenText).toContain('$ agenc speculation rollbacks --since 10m --verbose | head -50');
     expect(await runs()).toBe(before);
-    await page.screenshot({ path: join(artifacts, 'ui-runbook-typed.png'), fullPage: true });
+    await ui.page.screenshot({ path: join(artifacts, 'ui-runbook-typed.png'), fullPage: true });
     expect(await enterAndWait()).toMatch(/Rollbacks in the last 10m/);
   });
 
-  runIt('shows one timeline entry for one kubectl get pods', async () => {
-    const timeline = page.getByRole('region', { name: 'Timeline' });
+  runInBrowser('shows one timeline entry for one kubectl get pods', async () => {
+    const timeline = ui.page.getByRole('region', { name: 'Timeline' });
     await expect.poll(async () => (await timeline.locator('li').allInnerTexts()).filter((text) => text.includes('kubectl get pods')).length).toBe(1);
     const items = await timeline.locator('li').allInnerTexts();
     expect(items.filter((text) => /GET \/version|kubectl get\s*$|\/api\/v1\/namespaces/.test(text))).toEqual([]);
     expect(items.some((text) => text.includes('rm -rf'))).toBe(false);
-    await page.screenshot({ path: join(artifacts, 'ui-drill-terminal.png'), fullPage: true });
-    expect(pageErrors).toEqual([]);
+    await ui.page.screenshot({ path: join(artifacts, 'ui-drill-terminal.png'), fullPage: true });
+    expect(ui.pageErrors).toEqual([]);
   });
 });

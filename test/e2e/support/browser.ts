@@ -26,26 +26,31 @@ export interface TrainerPage {
   page: Page;
   /** The page's console errors and uncaught exceptions so far. */
   consoleErrors: string[];
+  /** Its uncaught exceptions alone. */
+  pageErrors: string[];
 }
 
 /**
  * Registers the suite's set-up and tear-down: a `gameday serve` (virtual clock, seed 21 unless
- * told) and one Chromium page at 1366×900 that collects console errors. The fields are filled
+ * told) and one Chromium page (1366×900 unless told) that collects console errors. The fields are filled
  * once `beforeAll` has run.
  */
-export function trainerPage(args: string[] = ['--clock', 'virtual', '--seed', '21']): TrainerPage {
-  const ui = { consoleErrors: [] as string[] } as TrainerPage;
+export function trainerPage(args: string[] = ['--clock', 'virtual', '--seed', '21'], { viewport = { width: 1366, height: 900 } } = {}): TrainerPage {
+  const ui = { consoleErrors: [] as string[], pageErrors: [] as string[] } as TrainerPage;
   let browser: Browser | undefined;
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     ui.sim = await startSimulator(args);
     if (!hasChromium) return;
     browser = await launchChromium();
-    ui.page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    ui.page = await browser.newPage({ viewport });
     ui.page.on('console', (message) => {
       if (message.type() === 'error') ui.consoleErrors.push(message.text());
     });
-    ui.page.on('pageerror', (error) => ui.consoleErrors.push(String(error)));
+    ui.page.on('pageerror', (error) => {
+      ui.consoleErrors.push(String(error));
+      ui.pageErrors.push(String(error));
+    });
     // Said as it happens, so a test that times out waiting for the page leaves its why in the log.
     const note = (line: string) => process.stderr.write(`browser: ${line}\n`);
     ui.page.on('console', (message) => {

@@ -5,17 +5,11 @@
  * the view of a race carrying both.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Drill } from '../drill/drill';
 import { traineeView } from '../drill/trainee-view';
-import { DrillSlot } from '../http/plugins/drill-context';
-import { createServer } from '../http/server';
-import { adminAuth, testTokens } from '../http/test-server';
-import { LiveDrillLog } from '../storage/live-drill-log';
-import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import { ghostDrill } from './drill-rewind';
 import { scoreJournal } from './drill-scorer';
 import { RaceScores, scoreSoFar, scoredMoment } from './score-so-far';
-import { isPaged, playHonestly, runUntil, type Call, type OpenDrill } from './test-drill-play';
+import { isPaged, openDrill, playHonestly, runUntil, type Call, type OpenDrill } from './test-drill-play';
 
 const opened: OpenDrill[] = [];
 afterEach(async () => {
@@ -24,27 +18,7 @@ afterEach(async () => {
 
 /** A ranked drill served in-process whose inputs are logged from its start, as `gameday serve` logs them. */
 async function rankedDrill(scenario: string, seed: number): Promise<OpenDrill> {
-  const store = new SqliteDrillStore(':memory:');
-  const drill = new Drill({ scenario, seed, clock: 'virtual', speed: 1, difficulty: 'normal', trainee: 'Ada', team: 'sre-blue', ranked: true });
-  LiveDrillLog.begin(store, 'solo:test', drill, {});
-  drill.start();
-  const server = await createServer({ drill, slot: new DrillSlot(drill), store, tokens: testTokens });
-  const send = (call: Call) => {
-    const headers: Record<string, string> = { ...adminAuth, ...call.headers };
-    if (call.body !== undefined) headers['content-type'] ??= call.method === 'PATCH' ? 'application/merge-patch+json' : 'application/x-www-form-urlencoded';
-    return server.inject({ method: call.method, url: call.url, headers, ...(call.body === undefined ? {} : { payload: JSON.stringify(call.body) }) });
-  };
-  const open: OpenDrill = {
-    server,
-    drill,
-    store,
-    send,
-    close: async () => {
-      await server.close();
-      drill.stop();
-      store.close();
-    },
-  };
+  const open = await openDrill(scenario, seed, 'normal', { ranked: true });
   opened.push(open);
   return open;
 }

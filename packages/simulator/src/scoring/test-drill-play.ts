@@ -12,6 +12,7 @@ import { Drill } from '../drill/drill';
 import { DrillSlot } from '../http/plugins/drill-context';
 import { createServer } from '../http/server';
 import { adminAuth, testTokens } from '../http/test-server';
+import { LiveDrillLog } from '../storage/live-drill-log';
 import { SqliteDrillStore } from '../storage/sqlite-drill-store';
 import type { FinishedDrill } from '../storage/drill-store';
 import { worstAssessedSince } from './commander-process';
@@ -34,11 +35,16 @@ export interface OpenDrill {
   close(): Promise<void>;
 }
 
-/** A fresh virtual-clock drill of `scenario` (fixed seed), its server and an in-memory store. */
-export async function openDrill(scenario: string, seed = 11, difficulty: Difficulty = 'normal'): Promise<OpenDrill> {
-  const drill = new Drill({ scenario, seed, clock: 'virtual', speed: 1, difficulty, trainee: 'Ada', team: 'sre-blue' });
-  drill.start();
+/**
+ * A fresh virtual-clock drill of `scenario` (fixed seed), its server and an in-memory store.
+ * `ranked`: a ranked drill whose inputs are logged from its start, as `gameday serve` logs them
+ * (what a ghost is replayed from).
+ */
+export async function openDrill(scenario: string, seed = 11, difficulty: Difficulty = 'normal', { ranked = false }: { ranked?: boolean } = {}): Promise<OpenDrill> {
   const store = new SqliteDrillStore(':memory:');
+  const drill = new Drill({ scenario, seed, clock: 'virtual', speed: 1, difficulty, trainee: 'Ada', team: 'sre-blue', ...(ranked ? { ranked: true } : {}) });
+  if (ranked) LiveDrillLog.begin(store, 'solo:test', drill, {});
+  drill.start();
   const server = await createServer({ drill, slot: new DrillSlot(drill), store, tokens: testTokens });
   const send = (call: Call) => {
     const headers: Record<string, string> = { ...adminAuth, ...call.headers };

@@ -5,7 +5,7 @@
  */
 import type { JournalEntry } from '../journal/journal';
 import type { DrillScore } from '../scoring/drill-scorer';
-import type { FinishedDrill } from './drill-store';
+import type { FinishedDrill, LeaderboardRow } from './drill-store';
 
 export interface DrillRow {
   id: string;
@@ -42,4 +42,22 @@ export function finishedDrillOf(row: DrillRow): FinishedDrill {
     journal,
     facts: row.facts_json === null ? journal : (JSON.parse(row.facts_json) as JournalEntry[]),
   };
+}
+
+/** The columns a leaderboard reads of a drill's row. */
+export type LeaderboardDrillRow = Pick<DrillRow, 'id' | 'trainee' | 'team' | 'scenario' | 'difficulty' | 'score' | 'ttr_ms' | 'finished_at'>;
+
+/** A leaderboard of best runs, ranked in the order the store's query returned them. */
+export function leaderboardOf(rows: readonly LeaderboardDrillRow[]): LeaderboardRow[] {
+  return rows.map((row, index) => ({
+    rank: index + 1,
+    trainee: row.trainee,
+    team: row.team,
+    scenario: row.scenario,
+    difficulty: row.difficulty,
+    score: row.score,
+    ttrMs: row.ttr_ms,
+    finishedAt: row.finished_at,
+    drillId: row.id,
+  }));
 }

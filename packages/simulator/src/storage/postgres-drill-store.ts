@@ -6,7 +6,7 @@
  * parameter. Calls block until PostgreSQL answers (blocking-postgres.ts): an input is committed
  * before the request that made it is answered, as with SQLite.
  */
-import { finishedDrillOf, type DrillRow } from './drill-row';
+import { finishedDrillOf, leaderboardOf, type DrillRow, type LeaderboardDrillRow } from './drill-row';
 import type { DrillScore } from '../scoring/drill-scorer';
 import type { RecordedInput } from '../drill/drill-inputs';
 import { BlockingPostgres, type Statement } from './blocking-postgres';
@@ -225,7 +225,7 @@ export class PostgresDrillStore implements DrillStore {
   }
 
   leaderboard(query: LeaderboardQuery): LeaderboardRow[] {
-    const rows = this.db.query<Pick<DrillRow, 'id' | 'trainee' | 'team' | 'scenario' | 'difficulty' | 'score' | 'ttr_ms' | 'finished_at'>>(
+    const rows = this.db.query<LeaderboardDrillRow>(
       `SELECT id, trainee, team, scenario, difficulty, score, ttr_ms, finished_at FROM (
          SELECT *, ROW_NUMBER() OVER (PARTITION BY lower(trainee) ORDER BY score DESC, COALESCE(ttr_ms, 9e15) ASC, finished_at ASC) AS best
          FROM drills
@@ -236,17 +236,7 @@ export class PostgresDrillStore implements DrillStore {
        LIMIT $4`,
       [query.scenario ?? null, query.difficulty ?? null, query.finishedBefore ?? null, query.limit ?? 100],
     );
-    return rows.map((row, index) => ({
-      rank: index + 1,
-      trainee: row.trainee,
-      team: row.team,
-      scenario: row.scenario,
-      difficulty: row.difficulty,
-      score: row.score,
-      ttrMs: row.ttr_ms,
-      finishedAt: row.finished_at,
-      drillId: row.id,
-    }));
+    return leaderboardOf(rows);
   }
 
   count(): number {

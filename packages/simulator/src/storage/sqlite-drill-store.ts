@@ -3,7 +3,7 @@
  * install. WAL journaling and one transaction per finished drill, so a `kill -9` mid-drill
  * leaves every finished drill intact and never half a row.
  */
-import { finishedDrillOf, type DrillRow } from './drill-row';
+import { finishedDrillOf, leaderboardOf, type DrillRow, type LeaderboardDrillRow } from './drill-row';
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DrillScore } from '../scoring/drill-scorer';
@@ -205,18 +205,8 @@ export class SqliteDrillStore implements DrillStore {
          ORDER BY score DESC, COALESCE(ttr_ms, 9e15) ASC, finished_at ASC
          LIMIT @limit`,
       )
-      .all({ scenario: query.scenario ?? null, difficulty: query.difficulty ?? null, limit: query.limit ?? 100, finishedBefore: query.finishedBefore ?? null }) as Array<Pick<DrillRow, 'id' | 'trainee' | 'team' | 'scenario' | 'difficulty' | 'score' | 'ttr_ms' | 'finished_at'>>;
-    return rows.map((row, index) => ({
-      rank: index + 1,
-      trainee: row.trainee,
-      team: row.team,
-      scenario: row.scenario,
-      difficulty: row.difficulty,
-      score: row.score,
-      ttrMs: row.ttr_ms,
-      finishedAt: row.finished_at,
-      drillId: row.id,
-    }));
+      .all({ scenario: query.scenario ?? null, difficulty: query.difficulty ?? null, limit: query.limit ?? 100, finishedBefore: query.finishedBefore ?? null }) as Array<LeaderboardDrillRow>;
+    return leaderboardOf(rows);
   }
 
   count(): number {
