@@ -59,4 +59,21 @@ describe('people answer in the drill (issue 16 item 7)', () => {
     expect(ack!.text).not.toContain('Ada');
     expect(said(replayed)).toEqual(said(live));
   });
+
+  it('counts "minutes after the page" from the incident\'s page, not from a platform warning that fired before it', () => {
+    // A storm 40 minutes late: the log volume warning fires about 20 minutes in, the page later.
+    const made = new Drill({ scenario: 'rollback-storm', seed: 1, clock: 'virtual', speed: 1, difficulty: 'normal', trainee: 'Ada', onsetDelayMs: 40 * 60_000 });
+    drills.push(made);
+    made.start();
+    const pages = made.pageAlerts();
+    made.skipUntil(() => made.world.alerts.firing().some((alert) => pages.includes(alert)), 120 * 60_000, 'test: wait for the page');
+    const fired = made.journal.facts().filter((entry) => entry.action === 'alert.firing');
+    expect(pages).not.toContain(String(fired[0]!.detail?.alert));
+    const pagedAtMs = fired.find((entry) => pages.includes(String(entry.detail?.alert)))!.simMs;
+    escalate(made, 'platform-lead', notes());
+    made.clock.advanceBy(40 * 60_000);
+    const nudge = said(made).find((message) => message.text.includes('nothing in #incidents yet'))!;
+    const minutes = Number(/, (\d+) minutes after the page/.exec(nudge.text)![1]);
+    expect(minutes).toBe(Math.floor((Date.parse(nudge.at) - made.simDate(pagedAtMs).getTime()) / 60_000));
+  });
 });

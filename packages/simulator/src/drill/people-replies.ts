@@ -10,7 +10,9 @@ import type { ChannelMessageEntry } from './outside-reports';
 
 export function peopleReplies(drill: Drill): ChannelMessageEntry[] {
   const trainee = drill.trainee;
-  const page = drill.journal.facts().find((entry) => entry.source === 'world' && entry.action === 'alert.firing');
+  // The incident's page, not a platform warning that fired before it: "minutes after the page" counts from it.
+  const pages = new Set(drill.pageAlerts());
+  const page = drill.journal.facts().find((entry) => entry.source === 'world' && entry.action === 'alert.firing' && pages.has(String(entry.detail?.alert)));
   // The scenario's own lines win over an injected fault's.
   const lines: Partial<Record<EscalationTarget, string>> = {};
   for (const spec of [...drill.faults.map((fault) => fault.scenario.spec), drill.scenario.spec]) Object.assign(lines, spec?.people ?? {});
