@@ -35,10 +35,13 @@ export function isDrillEvent(entry: JournalEntry, action: DrillEventAction | Wor
 /** Alerts no incident pages with (the platform's warnings the red herrings fire): acknowledging one is not acknowledging the page. */
 const notPages: ReadonlySet<string> = new Set(redHerringAlertRules.map((rule) => rule.name));
 
+/** Whether `alert` is one of the platform's own warnings, never an incident's page. */
+export const isPlatformAlert = (alert: string): boolean => notPages.has(alert);
+
 /** A declaration (acknowledge, severity, comms…) the service accepted. */
 export function isDeclaration(entry: JournalEntry, route: DeclarationRoute): boolean {
   if (entry.source !== 'ui' || entry.outcome !== 'accepted' || routeOf(entry.detail) !== route) return false;
-  return route !== '/trainer/acknowledge' || !notPages.has(String(entry.detail?.alert));
+  return route !== '/trainer/acknowledge' || !isPlatformAlert(String(entry.detail?.alert));
 }
 
 /** A request someone sent to the service (the admin API, Kubernetes, agenc, the UI), not an event. */

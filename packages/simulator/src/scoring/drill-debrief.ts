@@ -8,7 +8,7 @@ import { alertNames, findScenario } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
 import { commanderSteps, typedLine } from '../drill/commander-timeline';
 import type { JournalEntry } from '../journal/journal';
-import { isDrillEvent } from '../journal/scoring-facts';
+import { isDrillEvent, isPlatformAlert } from '../journal/scoring-facts';
 import type { DrillStore, FinishedDrill } from '../storage/drill-store';
 import { counterfactualsOf, scoreJournal, type DrillScore } from './drill-scorer';
 import type { RunMeasure } from './counterfactual-runs';
@@ -181,7 +181,8 @@ function yourPath(journal: readonly JournalEntry[], pageMs: number): PathStep[] 
     const detail = entry.detail ?? {};
     if (entry.source === 'ui' && entry.outcome === 'accepted') return typeof detail.summary === 'string' ? detail.summary : typeof detail.command === 'string' ? `$ ${typedLine(detail.command)}` : undefined;
     if (entry.source === 'admin' || entry.source === 'agenc' || entry.source === 'kube' || entry.source === 'other') return `${entry.outcome === 'rejected' ? '✗ ' : ''}${entry.action}`;
-    if (isDrillEvent(entry, 'alert.firing')) return `page: ${String(detail.alert)}`;
+    // A platform warning that fired beside the incident was an alert, not the page.
+    if (isDrillEvent(entry, 'alert.firing')) return `${isPlatformAlert(String(detail.alert)) ? 'alert' : 'page'}: ${String(detail.alert)}`;
     if (isDrillEvent(entry, 'phase') && ['mitigated', 'recovered'].includes(String(detail.to))) return `incident ${String(detail.to)}`;
     return undefined;
   };
