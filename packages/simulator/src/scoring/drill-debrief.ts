@@ -10,7 +10,7 @@ import { commanderSteps, typedLine } from '../drill/commander-timeline';
 import type { JournalEntry } from '../journal/journal';
 import { isDrillEvent, isPlatformAlert } from '../journal/scoring-facts';
 import type { DrillStore, FinishedDrill } from '../storage/drill-store';
-import { counterfactualsOf, scoreJournal, type DrillScore } from './drill-scorer';
+import { counterfactualsOf, judgedSpec, scoreJournal, type DrillScore } from './drill-scorer';
 import type { RunMeasure } from './counterfactual-runs';
 import { moveSignature } from './ideal-responders';
 import { responderIntents } from './journal-replay';
@@ -161,8 +161,13 @@ function pageOf(journal: readonly JournalEntry[], alerts: readonly string[]): nu
 
 /** The moment a finished drill's paths count from: its scenario's first page (the drill's start when none came). */
 export function pageMsOf(finished: FinishedDrill): number {
-  const spec = findScenario(finished.scenario)?.spec ?? null;
+  const spec = judgedSpecOf(finished);
   return pageOf(finished.journal, spec ? alertNames(spec) : []);
+}
+
+/** What the finished drill was judged against: its scenario with the incidents injected into it. */
+function judgedSpecOf(finished: FinishedDrill) {
+  return judgedSpec(finished.facts, findScenario(finished.scenario)?.spec ?? null);
 }
 
 /** A finished drill's path as the debrief lists it, counted from `pageMs` (another drill's page, to set two paths side by side). */
@@ -192,7 +197,7 @@ function yourPath(journal: readonly JournalEntry[], pageMs: number): PathStep[] 
 export function debriefOf(stored: FinishedDrill): Debrief {
   const finished = { ...stored, score: currentScore(stored) };
   const scenario = findScenario(finished.scenario);
-  const spec = scenario?.spec ?? null;
+  const spec = judgedSpecOf(finished);
   const pageMs = pageMsOf(finished);
   const severity = finished.score.trueSeverity;
   const ideal: PathStep[] = [];

@@ -85,16 +85,26 @@ const ui = (entries: JournalEntry[], route: DeclarationRoute) => entries.filter(
 /** Full points up to `target`, none from `zeroAt`, linear between. */
 const decay = (elapsed: number, target: number, zeroAt: number, max: number) => (elapsed <= target ? max : elapsed >= zeroAt ? 0 : Math.round((max * (zeroAt - elapsed)) / (zeroAt - target) * 10) / 10);
 
+/**
+ * What a run is judged against: its scenario's spec (`own`; null for the baseline) with the
+ * sections of every incident a facilitator injected (`fault.injected` in `entries`). A quiet
+ * baseline with an incident injected is judged by that incident alone.
+ */
+export function judgedSpec(entries: readonly JournalEntry[], own: ScenarioSpec | null): ScenarioSpec | null {
+  const injected = entries
+    .filter((entry) => isDrillEvent(entry, 'fault.injected'))
+    .map((entry) => findScenario(String(entry.detail?.scenario))?.spec)
+    .filter((found): found is ScenarioSpec => found !== undefined && found !== null);
+  const [first, ...more] = own === null ? injected : [own, ...injected];
+  return first === undefined ? null : more.length > 0 ? combineSpecs(first, ...more) : first;
+}
+
 export function scoreJournal(allEntries: readonly JournalEntry[], options: ScoreOptions = {}): DrillScore {
   const entries = sinceLastReset(allEntries);
   const specOverride = options.spec;
   const started = entries.find((entry) => isDrillEvent(entry, 'drill.started'));
   const scenarioId = typeof started?.detail?.scenario === 'string' ? started.detail.scenario : 'baseline';
-  const ownSpec = specOverride === undefined ? (findScenario(scenarioId)?.spec ?? null) : specOverride;
-  // Faults a facilitator injected: the responder is judged against their sections too.
-  const injected = entries.filter((entry) => isDrillEvent(entry, 'fault.injected')).map((entry) => String(entry.detail?.scenario));
-  const injectedSpecs = injected.map((id) => findScenario(id)?.spec).filter((found): found is ScenarioSpec => found !== undefined && found !== null);
-  const spec = ownSpec !== null && injectedSpecs.length > 0 ? combineSpecs(ownSpec, ...injectedSpecs) : ownSpec;
+  const spec = judgedSpec(entries, specOverride === undefined ? (findScenario(scenarioId)?.spec ?? null) : specOverride);
   const all = [...entries];
   const resolve = ui(all, '/trainer/declare').find((entry) => entry.detail?.state === 'resolved');
   const resolvedMs = resolve?.simMs ?? null;
@@ -229,7 +239,7 @@ export function scoreJournal(allEntries: readonly JournalEntry[], options: Score
     dimensions: scored,
     actions: actions.map(({ order: _order, ...action }) => action),
     harmful,
-    injected,
+    injected: entries.filter((entry) => isDrillEvent(entry, 'fault.injected')).map((entry) => String(entry.detail?.scenario)),
     outcome,
   };
 }
