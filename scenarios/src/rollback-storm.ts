@@ -382,7 +382,7 @@ export const rollbackStormSpec: ScenarioSpec = {
       name: 'SpeculationRollbackRateElevated',
       severity: 'warning',
       runbookSeverity: 'P2',
-      summary: 'Rollback rate elevated (25-50% is P2 in the severity matrix)',
+      summary: 'Rollback rate above 25% for 5 minutes',
       trigger: 'Rollback rate > 25% for > 5 minutes',
       expr: 'speculation_rollback_rate > 0.25',
       forMs: 300_000,

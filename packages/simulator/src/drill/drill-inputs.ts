@@ -45,7 +45,8 @@ export type DrillInput =
   | { kind: 'stake-status' }
   | { kind: 'scale'; deployment: string; replicas: number }
   | { kind: 'deployment'; deployment: string; change: DeploymentChange }
-  | { kind: 'acknowledge' }
+  /** `alert`: the one the pager showed when Acknowledge was pressed (absent: the first waiting, as in logs from before it was kept). */
+  | { kind: 'acknowledge'; alert?: string }
   | { kind: 'severity'; declaration: { severity: SeverityDeclaration['severity']; answers: Partial<Record<ImpactQuestionId, boolean>> } }
   | { kind: 'bridge' }
   | { kind: 'post'; post: { channel: Channel; template: CommsTemplate; text: string } }
@@ -129,7 +130,7 @@ export function applyInput(drill: Drill, input: DrillInput, other?: (input: Extr
     case 'deployment':
       return changeDeployment(drill, deployment(input.deployment), input.change, scratch());
     case 'acknowledge':
-      return void acknowledgePage(drill, scratch());
+      return void acknowledgePage(drill, scratch(), input.alert);
     case 'severity':
       return void declareSeverity(drill, input.declaration, scratch());
     case 'bridge':

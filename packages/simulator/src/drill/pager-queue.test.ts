@@ -8,6 +8,8 @@ import { logVolumeAlert } from '@gameday/scenarios';
 import type { ActionJournal } from './action-journal';
 import { Drill } from './drill';
 import { pagerQueue } from './pager-queue';
+import { GamedayError } from '../core/gameday-error';
+import { worldFingerprint } from './world-fingerprint';
 import { acknowledgePage } from './trainee-actions';
 import { traineeView } from './trainee-view';
 
@@ -55,5 +57,33 @@ describe('the pager queue', () => {
     expect(traineeView(drill).page).toMatchObject({ alert: warning.name, acknowledgedAt: null });
     expect(acknowledgePage(drill, notes())).toMatchObject({ alert: warning.name });
     expect(traineeView(drill).page?.acknowledgedAt).not.toBeNull();
+  });
+
+  it('acknowledges the alert named (the one the pager showed when pressed), refuses one no longer waiting, and replays it', () => {
+    const drill = warningThenCriticalPage();
+    const queue = pagerQueue(drill);
+    const warning = queue.find((alert) => alert.name === logVolumeAlert.name)!;
+    const page = queue.find((alert) => alert.severity === 'critical')!;
+    // Pressed while the pager still showed the warning: the warning is acknowledged, not the page now in front.
+    expect(acknowledgePage(drill, notes(), warning.name)).toMatchObject({ alert: warning.name });
+    expect(drill.trainee.acknowledged).toBeNull();
+    const view = traineeView(drill);
+    // Behind the page, whatever else fires unanswered (the storm's elevated-rate warning, when it does).
+    expect(view.page).toMatchObject({ alert: page.name, acknowledgedAt: null, waiting: queue.length - 2, lastAcknowledged: { alert: warning.name } });
+    expect(view.trainee.answeredPage).toBeNull();
+    // A second press for the warning is refused, says why and what waits, and changes nothing.
+    const before = worldFingerprint(drill);
+    let refused: unknown;
+    try {
+      acknowledgePage(drill, notes(), warning.name);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(GamedayError);
+    expect(refused).toMatchObject({ code: 'CONFLICT', field: 'alert', allowed: queue.filter((alert) => alert.name !== warning.name).map((alert) => alert.name), message: `${warning.name} is not waiting for an acknowledgement: it is already acknowledged; the pager now shows ${page.name}` });
+    expect(worldFingerprint(drill)).toBe(before);
+    expect(() => acknowledgePage(drill, notes(), 'NoSuchAlert')).toThrow(/NoSuchAlert is not waiting for an acknowledgement: it is not firing/);
+    acknowledgePage(drill, notes(), page.name);
+    expect(traineeView(drill).trainee.answeredPage).toEqual({ alert: page.name, firedAt: drill.simDate(page.firedAtMs).toISOString() });
   });
 });

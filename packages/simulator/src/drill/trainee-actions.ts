@@ -56,19 +56,26 @@ export function startLobbyDrill(previous: Drill, choice: LobbyChoice, journal: A
 }
 
 /**
- * Acknowledges the alert the pager shows (`pager-queue.ts`: the same order the pager view uses).
+ * Acknowledges the alert the pager shows (`pager-queue.ts`: the same order the pager view uses),
+ * or `alert`, the one the responder saw there when they pressed Acknowledge: it must still be
+ * firing and waiting, so a pager that moved on since never acknowledges what they did not see.
  * The incident's page is acknowledged once (what the scorer grades); another alert firing beside
  * it (a platform warning) may be acknowledged too, once, which changes nothing about the
  * incident and is not the page, so the page can still be acknowledged when it comes.
  */
-export function acknowledgePage(drill: Drill, journal: ActionJournal): { alert: string; acknowledgedAtMs: number } {
+export function acknowledgePage(drill: Drill, journal: ActionJournal, alert?: string): { alert: string; acknowledgedAtMs: number } {
   return drill.asInput(
-    () => ({ kind: 'acknowledge' }),
+    () => (alert === undefined ? { kind: 'acknowledge' } : { kind: 'acknowledge', alert }),
     () => {
       const trainee = drill.trainee;
       const pages = new Set(drill.pageAlerts());
       const queue = pagerQueue(drill);
-      const firing = queue.find((alert) => acknowledgedAt(drill, alert.name, pages) === null);
+      const waiting = queue.filter((candidate) => acknowledgedAt(drill, candidate.name, pages) === null);
+      const firing = alert === undefined ? waiting[0] : waiting.find((candidate) => candidate.name === alert);
+      if (alert !== undefined && !firing) {
+        const shown = waiting[0] ? `; the pager now shows ${waiting[0].name}` : '';
+        throw new GamedayError('CONFLICT', `${alert} is not waiting for an acknowledgement: ${queue.some((candidate) => candidate.name === alert) ? 'it is already acknowledged' : 'it is not firing'}${shown}`, { field: 'alert', allowed: waiting.map((candidate) => candidate.name) });
+      }
       if (!firing) {
         if (trainee.acknowledged) throw new GamedayError('CONFLICT', `already acknowledged (${trainee.acknowledged.alert})`);
         throw new GamedayError('CONFLICT', queue.length === 0 ? 'no page to acknowledge: no alert is firing' : `no page to acknowledge: ${queue.map((alert) => alert.name).join(', ')} already acknowledged`);

@@ -32,6 +32,10 @@ export interface PageView {
   notifications: number;
   /** The runbook section the alert's rule links to (as an alert's runbook annotation does), for the runbook panel to open. */
   runbookSection: string | null;
+  /** Other firing alerts still waiting for an acknowledgement behind this one. */
+  waiting: number;
+  /** The alert the responder acknowledged last, and when: what the last press of Acknowledge answered. */
+  lastAcknowledged: { alert: string; at: string } | null;
 }
 
 /** Each alert's runbook section, by alert name: declared with the rule's incident (`spec.runbookSection`). */
@@ -100,6 +104,11 @@ export interface TraineeView {
   /** The incident bridge and the update cadence the runbook asks for: what a message template fills in. */
   comms: { bridgeUrl: string; updateEveryMinutes: number };
   trainee: {
+    /**
+     * The incident's page the responder answered, and when it first fired: what the message
+     * templates describe ("Started", the short description), whatever the pager shows later.
+     */
+    answeredPage: { alert: string; firedAt: string } | null;
     severity: SeverityDeclaration | null;
     severityChanges: number;
     bridgeJoinedAt: string | null;
@@ -184,6 +193,9 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
   const resolved = first ? undefined : alerts.filter((alert) => alert.resolvedAtMs !== undefined && alert.firedAtMs !== undefined).sort((a, b) => b.resolvedAtMs! - a.resolvedAtMs!)[0];
   const shown = first ?? resolved;
   const acknowledged = shown ? acknowledgedAt(drill, shown.name) : null;
+  const waiting = Math.max(0, firing.filter((alert) => acknowledgedAt(drill, alert.name) === null).length - (shown && acknowledged === null && first ? 1 : 0));
+  const answers = [...(trainee.acknowledged ? [[trainee.acknowledged.alert, trainee.acknowledged.simMs] as const] : []), ...trainee.acknowledgedOthers.entries()].sort((a, b) => b[1] - a[1]);
+  const lastAcknowledged = answers[0] ? { alert: answers[0][0], at: at(answers[0][1])! } : null;
   const page: PageView | null = shown
     ? {
         alert: shown.name,
@@ -194,9 +206,11 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
         resolvedAt: first ? null : at(shown.resolvedAtMs ?? now),
         notifications: acknowledged !== null || !first ? 1 : 1 + Math.floor((now - (first.firedAtMs ?? now)) / renotifyEveryMs),
         runbookSection: runbookSections.get(shown.name) ?? null,
+        waiting,
+        lastAcknowledged,
       }
     : trainee.acknowledged
-      ? { alert: trainee.acknowledged.alert, trigger: '', value: 0, firedAt: at(trainee.acknowledged.simMs)!, acknowledgedAt: at(trainee.acknowledged.simMs), resolvedAt: null, notifications: 1, runbookSection: runbookSections.get(trainee.acknowledged.alert) ?? null }
+      ? { alert: trainee.acknowledged.alert, trigger: '', value: 0, firedAt: at(trainee.acknowledged.simMs)!, acknowledgedAt: at(trainee.acknowledged.simMs), resolvedAt: null, notifications: 1, runbookSection: runbookSections.get(trainee.acknowledged.alert) ?? null, waiting: 0, lastAcknowledged }
       : null;
   const timeline: TimelineItem[] = [];
   for (const { entry, what } of commanderSteps(drill.journal.list({ limit: 2000 }), describe)) {
@@ -241,6 +255,12 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
     latestSample: drill.series.latest() ?? null,
     comms: { bridgeUrl: incidentBridge.url, updateEveryMinutes: updateCadenceMs / 60_000 },
     trainee: {
+      answeredPage: trainee.acknowledged
+        ? {
+            alert: trainee.acknowledged.alert,
+            firedAt: at(drill.journal.facts().find((entry) => entry.source === 'world' && entry.action === 'alert.firing' && entry.detail?.alert === trainee.acknowledged!.alert)?.simMs ?? trainee.acknowledged.simMs)!,
+          }
+        : null,
       severity: trainee.severity,
       severityChanges: trainee.severities.length,
       bridgeJoinedAt: at(trainee.bridgeJoinedMs),

@@ -202,7 +202,9 @@ export function debriefOf(stored: FinishedDrill): Debrief {
   const severity = finished.score.trueSeverity;
   const ideal: PathStep[] = [];
   if (spec) {
-    ideal.push({ atMs: 0, step: `page: ${spec.alertRules[0]?.name ?? spec.trigger}` });
+    // The page this run had (a milder storm pages with its elevated-rate warning), else the spec's first rule.
+    const paged = finished.journal.find((entry) => entry.simMs === pageMs && isDrillEvent(entry, 'alert.firing') && alertNames(spec).includes(String(entry.detail?.alert)));
+    ideal.push({ atMs: 0, step: `page: ${paged ? String(paged.detail?.alert) : (spec.alertRules[0]?.name ?? spec.trigger)}` });
     ideal.push({ atMs: Math.min(acknowledgeTargetMs[severity ?? 'P2'], 5 * 60_000), step: 'acknowledge the page' });
     ideal.push({ atMs: 5 * 60_000, step: `declare ${severity ?? 'the severity the matrix gives'}` });
     if (severity === 'P1') ideal.push({ atMs: 10 * 60_000, step: 'join the incident bridge' });

@@ -37,6 +37,8 @@ describe('a baseline with an incident injected', () => {
     const pagedAtMs = facts.find((entry) => entry.action === 'alert.firing' && pages.includes(String(entry.detail?.alert)))!.simMs;
     expect(debrief.yourPath.find((step) => step.step.startsWith('page: '))).toMatchObject({ atMs: 0 });
     expect(debrief.yourPath.find((step) => step.step.startsWith('page: '))!.step).toBe(`page: ${String(facts.find((entry) => entry.simMs === pagedAtMs && entry.action === 'alert.firing')!.detail?.alert)}`);
+    // The ideal path's page is the one this run had.
+    expect(debrief.idealPath[0]).toEqual(debrief.yourPath.find((step) => step.step.startsWith('page: ')));
     expect(debrief.idealPath.map((step) => step.step)).toEqual(expect.arrayContaining(storm.requiredActions.map((action) => `${action.description}: ${action.command}`)));
     expect(debrief.missed.length).toBe(storm.requiredActions.length);
   });

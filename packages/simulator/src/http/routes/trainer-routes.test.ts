@@ -27,8 +27,14 @@ describe('trainer actions', () => {
     expect(early.json()).toMatchObject({ error: 'CONFLICT', message: 'no page to acknowledge: no alert is firing' });
     expect(worldFingerprint(t.drill)).toBe(before);
     page();
-    const ack = await post('/trainer/acknowledge');
+    // ?alert= names the alert the pager showed: a name that is no alert's is refused before the drill hears of it.
+    const malformed = await post('/trainer/acknowledge?alert=rm%20-rf');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json<{ message: string }>().message).toMatch(/alert/);
+    const shown = traineeView(t.drill).page!.alert;
+    const ack = await post(`/trainer/acknowledge?alert=${shown}`);
     expect(ack.statusCode).toBe(200);
+    expect(ack.json()).toMatchObject({ alert: shown });
     expect(traineeView(t.drill).page).toMatchObject({ acknowledgedAt: expect.any(String) as unknown, notifications: 1 });
     expect((await post('/trainer/acknowledge')).statusCode).toBe(409);
     expect(t.drill.journal.list().find((entry) => entry.source === 'ui' && entry.outcome === 'accepted')).toMatchObject({ action: 'POST /trainer/acknowledge', detail: { summary: expect.stringMatching(/^acknowledged /) as unknown } });

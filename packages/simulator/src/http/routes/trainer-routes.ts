@@ -138,9 +138,16 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
 
   fastify.post(
     '/trainer/acknowledge',
-    { onRequest: fastify.requirePermission('acknowledge'), schema: { summary: 'Acknowledge the page', response: { 200: Report('{ alert, acknowledgedAtMs }'), ...conflict } } },
+    {
+      onRequest: fastify.requirePermission('acknowledge'),
+      schema: {
+        summary: 'Acknowledge the page: the alert the pager shows, or ?alert=, the one it showed when Acknowledge was pressed',
+        querystring: Type.Object({ alert: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,99}$', description: 'an alert name as the pager shows it' })) }, { additionalProperties: false }),
+        response: { 200: Report('{ alert, acknowledgedAtMs }'), ...conflict },
+      },
+    },
     async (request) => {
-      const acknowledged = acknowledgePage(fastify.drill, request.journal);
+      const acknowledged = acknowledgePage(fastify.drill, request.journal, request.query.alert);
       fastify.pushView();
       return acknowledged;
     },

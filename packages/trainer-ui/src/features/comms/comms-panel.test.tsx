@@ -5,6 +5,7 @@ import { CommsPanel } from './comms-panel';
 import { fillTemplate, commsTemplateTexts, type TemplateFacts } from './comms-templates';
 
 const trainee = (posts: TraineeView['trainee']['posts'] = []): TraineeView['trainee'] => ({
+  answeredPage: null,
   severity: null,
   severityChanges: 0,
   bridgeJoinedAt: null,

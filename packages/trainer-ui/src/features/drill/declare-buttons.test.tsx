@@ -1,20 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { PageView } from '@gameday/simulator';
 import { DeclareButtons } from './declare-buttons';
+import { testPage as page } from '../pager/test-page';
 
-const page = (overrides: Partial<PageView> = {}): PageView => ({
-  alert: 'SpeculationRollbackStorm',
-  trigger: 'Rollback rate > 50% for > 2 minutes',
-  value: 0.62,
-  firedAt: '2026-11-28T10:14:00.000Z',
-  acknowledgedAt: null,
-  resolvedAt: null,
-  notifications: 1,
-  runbookSection: 'INC-SPEC-001: Cascading Rollback Storm',
-  ...overrides,
-});
 const open = { mitigatedAt: null, resolvedAt: null };
 const resolved = () => screen.getByRole('button', { name: /Declare resolved|Resolved at|Ended/ });
 const mitigated = () => screen.getByRole('button', { name: /Declare mitigated|Mitigated at/ });

@@ -119,7 +119,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
       <div className="grid">
         {/* While it rings, the pager stays at the top of a narrow screen (sticky), whatever is scrolled. */}
         <div ref={pager} className={`pager-slot ${view.page !== null && view.page.acknowledgedAt === null && view.page.resolvedAt === null ? 'ringing' : ''}`}>
-          <PagerPanel page={view.page} busy={busy || !can('acknowledge')} onAcknowledge={() => quietly(act('/trainer/acknowledge'))} />
+          <PagerPanel page={view.page} busy={busy || !can('acknowledge')} onAcknowledge={(alert) => quietly(act(`/trainer/acknowledge?alert=${encodeURIComponent(alert)}`))} />
         </div>
         <ReadingsPanel view={view} />
         <ChartsPanel view={view} />
@@ -146,8 +146,9 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
             name: me?.name ?? view.drill.trainee,
             severity: view.trainee.severity?.severity ?? null,
             bridgeUrl: view.comms.bridgeUrl,
-            summary: view.alerts.find((alert) => alert.name === view.page?.alert)?.summary ?? null,
-            pagedAt: view.page?.firedAt ?? null,
+            // The page the responder answered, once they have: a platform warning the pager shows later is not the incident.
+            summary: view.alerts.find((alert) => alert.name === (view.trainee.answeredPage?.alert ?? view.page?.alert))?.summary ?? null,
+            pagedAt: view.trainee.answeredPage?.firedAt ?? view.page?.firedAt ?? null,
             now: view.clock.simTime,
             updateEveryMinutes: view.comms.updateEveryMinutes,
           }}

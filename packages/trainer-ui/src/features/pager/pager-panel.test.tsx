@@ -1,20 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { PageView } from '@gameday/simulator';
 import { PagerPanel } from './pager-panel';
+import { testPage as page } from './test-page';
 
-const page = (overrides: Partial<PageView> = {}): PageView => ({
-  alert: 'SpeculationRollbackStorm',
-  trigger: 'Rollback rate > 50% for > 2 minutes',
-  value: 0.62,
-  firedAt: '2026-11-28T10:14:00.000Z',
-  acknowledgedAt: null,
-  resolvedAt: null,
-  notifications: 1,
-  runbookSection: 'INC-SPEC-001: Cascading Rollback Storm',
-  ...overrides,
-});
 
 describe('PagerPanel', () => {
   it('says there is no page while nothing fires', () => {
@@ -32,6 +21,7 @@ describe('PagerPanel', () => {
     expect(alert.textContent).toContain('fired at 10:14:00 UTC, value 62.0%');
     await userEvent.click(screen.getByRole('button', { name: 'Acknowledge' }));
     expect(onAcknowledge).toHaveBeenCalledOnce();
+    expect(onAcknowledge).toHaveBeenCalledWith('SpeculationRollbackStorm');
   });
 
   it('shows re-notifications and puts the count in the tab title until acknowledged', () => {
@@ -55,5 +45,10 @@ describe('PagerPanel', () => {
     expect(screen.getByText('Acknowledged at 10:20:00 UTC')).toBeTruthy();
     expect(screen.getByText('Resolved at 10:31:00 UTC: its condition cleared')).toBeTruthy();
   });
-});
 
+  it('says what else waits for an acknowledgement, and what the last press answered', () => {
+    render(<PagerPanel page={page({ alert: 'NodeFilesystemAlmostOutOfSpace', waiting: 1, lastAcknowledged: { alert: 'StakeSlashingDetected', at: '2026-11-28T10:16:05.000Z' } })} onAcknowledge={() => undefined} />);
+    expect(screen.getByText('1 more alert is waiting for an acknowledgement')).toBeTruthy();
+    expect(screen.getByText('You acknowledged StakeSlashingDetected at 10:16:05 UTC')).toBeTruthy();
+  });
+});

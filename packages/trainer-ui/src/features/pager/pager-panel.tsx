@@ -8,7 +8,7 @@ const time = (iso: string) => `${iso.slice(11, 19)} UTC`;
  * The pager: the page with its name, time and trigger value, and Acknowledge, which stops the
  * time-to-acknowledge clock. Until then it re-notifies, as a pager would.
  */
-export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['page']; onAcknowledge: () => void; busy?: boolean }) {
+export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['page']; onAcknowledge: (alert: string) => void; busy?: boolean }) {
   const lastNotifications = useRef(0);
   // A resolved page no longer rings, acknowledged or not: its condition has cleared.
   const ringing = page !== null && page.acknowledgedAt === null && page.resolvedAt === null;
@@ -37,7 +37,8 @@ export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['p
               <p className="renotify" aria-live="polite">
                 {page.notifications > 1 ? `Re-notified: paged ${page.notifications} times` : 'Paging you now'}
               </p>
-              <button type="button" className="primary" onClick={onAcknowledge} disabled={busy}>
+              {/* The alert shown goes with the press: the server acknowledges that one, never one the pager moved on to since. */}
+              <button type="button" className="primary" onClick={() => onAcknowledge(page.alert)} disabled={busy}>
                 Acknowledge
               </button>
             </>
@@ -48,6 +49,16 @@ export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['p
             </>
           )}
         </div>
+      )}
+      {page && page.waiting > 0 && (
+        <p className="pager-waiting" aria-live="polite">
+          {page.waiting === 1 ? '1 more alert is' : `${page.waiting} more alerts are`} waiting for an acknowledgement
+        </p>
+      )}
+      {page?.lastAcknowledged && page.lastAcknowledged.alert !== page.alert && (
+        <p className="quiet">
+          You acknowledged {page.lastAcknowledged.alert} at {time(page.lastAcknowledged.at)}
+        </p>
       )}
     </Panel>
   );
