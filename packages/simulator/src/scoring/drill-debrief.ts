@@ -166,7 +166,7 @@ export function pageMsOf(finished: FinishedDrill): number {
 }
 
 /** What the finished drill was judged against: its scenario with the incidents injected into it. */
-function judgedSpecOf(finished: FinishedDrill) {
+export function judgedSpecOf(finished: FinishedDrill) {
   return judgedSpec(finished.facts, findScenario(finished.scenario)?.spec ?? null);
 }
 

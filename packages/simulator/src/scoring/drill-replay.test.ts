@@ -91,6 +91,10 @@ describe('a finished drill', () => {
     expect(postmortem.body).toMatch(/^# Incident Post-Mortem: INC-SPEC-001 Cascading rollback storm \(game-day drill\)/);
     expect(postmortem.body).toContain('| Time | Event |');
     expect(postmortem.body).toMatch(/\| \d\d:\d\d \| On-call acknowledged \|/);
+    // In the drill's own calendar: the time the pager showed the acknowledgement, the date of the page.
+    const ackAt = slot.current.simDate(slot.current.trainee.acknowledged!.simMs).toISOString();
+    expect(postmortem.body).toContain(`| ${ackAt.slice(11, 16)} | On-call acknowledged |`);
+    expect(postmortem.body).toContain(`**Date:** ${ackAt.slice(0, 10)}`);
     expect(postmortem.body).toContain('- Time to Mitigate (TTM): ');
     // Issue 16, item 8: the drill is over, so the cause the simulation knew is said, with its evidence and fix;
     // the impact stands beside the counterfactual runs; no template placeholder is left where the drill

@@ -9,9 +9,9 @@ import { alertNames, findScenario } from '@gameday/scenarios';
 import { detailText } from '../journal/journal';
 import { isDeclaration, isDrillEvent, isServiceWrite } from '../journal/scoring-facts';
 import type { FinishedDrill } from '../storage/drill-store';
-import { debriefOf } from './drill-debrief';
+import { debriefOf, judgedSpecOf } from './drill-debrief';
 
-const hhmm = (wallMs: number) => new Date(wallMs).toISOString().slice(11, 16);
+const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 /** Two weeks after the drill: a practice item's due date. */
 const dueDate = (finishedAt: string) => new Date(Date.parse(finishedAt) + 14 * 86_400_000).toISOString().slice(0, 10);
 const minutes = (ms: number | null) => {
@@ -30,11 +30,14 @@ export function postmortemDraft(finished: FinishedDrill): string {
   const scenario = findScenario(finished.scenario);
   const journal = finished.journal;
   const started = journal.find((entry) => isDrillEvent(entry, 'drill.started'));
-  // Wall time of simulated 0: the journal keeps both for every entry.
-  const epoch = started ? started.wallMs - started.simMs : Date.parse(finished.finishedAt) - finished.durationMs;
+  // The drill's own calendar (simulated 0 is its epoch): the times and date the responder saw on
+  // the pager, the dashboard and the timeline, not the wall time the drill was played at. A drill
+  // stored before its start noted the epoch falls back to wall time.
+  const epoch = typeof started?.detail?.epochMs === 'number' ? started.detail.epochMs : started ? started.wallMs - started.simMs : Date.parse(finished.finishedAt) - finished.durationMs;
   const at = (simMs: number) => hhmm(epoch + simMs);
   // The incident's page, as the scorer reads it: a platform warning firing beside it is not.
-  const pages = scenario?.spec ? alertNames(scenario.spec) : null;
+  const judged = judgedSpecOf(finished);
+  const pages = judged ? alertNames(judged) : null;
   const page = journal.find((entry) => isDrillEvent(entry, 'alert.firing') && (pages === null || pages.includes(String(entry.detail?.alert))));
   const score = debrief.score;
   const title = `${scenario?.incident ?? 'Drill'} ${scenario?.title ?? finished.scenario} (game-day drill)`;
@@ -75,7 +78,7 @@ export function postmortemDraft(finished: FinishedDrill): string {
   ];
   return `# Incident Post-Mortem: ${title}
 
-**Date:** ${finished.finishedAt.slice(0, 10)}
+**Date:** ${new Date(epoch + (page?.simMs ?? 0)).toISOString().slice(0, 10)}
 **Duration:** ${minutes(score.ttrMs)} from the page to the resolution
 **Severity:** ${typeof severity === 'string' ? severity : 'not declared'} (the runbook's matrix gave ${score.trueSeverity ?? 'n/a'})
 **Author:** ${finished.trainee}${finished.team !== 'solo' ? ` (${finished.team})` : ''}
