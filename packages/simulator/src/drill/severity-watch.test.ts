@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessSeverity, calmFacts, type SeverityFacts } from '@gameday/scenarios';
 import { Drill } from './drill';
-import { SeverityWatch, assessmentSettleMs } from './severity-watch';
+import { SeverityWatch, assessmentSettleMs, worseHoldMs } from './severity-watch';
 
 const at = (watch: SeverityWatch, simMs: number, facts: Partial<SeverityFacts>) => {
   const all = { ...calmFacts, ...facts };
@@ -10,14 +10,25 @@ const at = (watch: SeverityWatch, simMs: number, facts: Partial<SeverityFacts>) 
 const storm = { rollbackRate: 0.6 };
 
 describe('SeverityWatch', () => {
-  it('notes the first picture, a worse one at once, and a calmer one only once it has settled', () => {
+  it('notes the first picture, a worse one once two dashboard samples show it, and a calmer one only once it has settled', () => {
     const watch = new SeverityWatch();
     expect(at(watch, 0, {})).toMatchObject({ severity: 'P4', customerImpact: false, sinceMs: 0 });
     expect(at(watch, 1000, {})).toBeUndefined();
-    expect(at(watch, 2000, storm)).toMatchObject({ severity: 'P1', customerImpact: true, sinceMs: 2000, reasons: [expect.stringContaining('above 50%') as unknown] });
-    expect(at(watch, 3000, {})).toBeUndefined();
-    expect(at(watch, 3000 + assessmentSettleMs - 1000, {})).toBeUndefined();
-    expect(at(watch, 3000 + assessmentSettleMs, {})).toMatchObject({ severity: 'P4', sinceMs: 3000 });
+    expect(at(watch, 2000, storm)).toBeUndefined();
+    expect(at(watch, 2000 + worseHoldMs - 1000, storm)).toBeUndefined();
+    expect(at(watch, 2000 + worseHoldMs, storm)).toMatchObject({ severity: 'P1', customerImpact: true, sinceMs: 2000, reasons: [expect.stringContaining('above 50%') as unknown] });
+    expect(at(watch, 13_000, {})).toBeUndefined();
+    expect(at(watch, 13_000 + assessmentSettleMs - 1000, {})).toBeUndefined();
+    expect(at(watch, 13_000 + assessmentSettleMs, {})).toMatchObject({ severity: 'P4', sinceMs: 13_000 });
+  });
+
+  it('never notes a spike shorter than two dashboard samples: no responder could have seen it', () => {
+    const watch = new SeverityWatch();
+    at(watch, 0, { rollbackRate: 0.3 });
+    // A rate at 51% for a few ticks, between the dashboard's samples, then back.
+    const noted = [1000, 2000, 3000, 4000].map((simMs) => at(watch, simMs, { rollbackRate: 0.51 }));
+    noted.push(...Array.from({ length: 60 }, (_, second) => at(watch, 5000 + second * 1000, { rollbackRate: 0.3 })));
+    expect(noted.filter(Boolean)).toEqual([]);
   });
 
   it('notes nothing for readings that hover on a threshold', () => {
@@ -30,7 +41,8 @@ describe('SeverityWatch', () => {
   it('notes a significant loss even when the severity stays P1', () => {
     const watch = new SeverityWatch();
     at(watch, 0, storm);
-    expect(at(watch, 1000, { ...storm, fundsAtRisk: 'significant' })).toMatchObject({ severity: 'P1', significantLoss: true });
+    expect(at(watch, 1000, { ...storm, fundsAtRisk: 'significant' })).toBeUndefined();
+    expect(at(watch, 1000 + worseHoldMs, { ...storm, fundsAtRisk: 'significant' })).toMatchObject({ severity: 'P1', significantLoss: true, sinceMs: 1000 });
   });
 
   it('is journaled by the drill as the world\'s, the same for the same seed', () => {

@@ -1,15 +1,20 @@
 /**
  * Follows the severity the runbook's engine assesses, tick by tick, and says when the journal
  * should note a change (`severity.assessed`), so scoring can grade a declaration against the
- * picture around it rather than the calmer one after mitigation. A worse picture is noted at
- * once; a calmer one only once it has held for `settleMs`, so readings that hover on a
- * threshold (memory near its limit, a rollback rate near 25%) note a few changes, not one a
- * second: at most two entries per `settleMs` whatever the readings do.
+ * picture around it rather than the calmer one after mitigation. A worse picture is noted once it
+ * has held for `worseHoldMs`, two of the dashboard's samples: a spike of a second or two between
+ * samples (a rollback rate at 51% for one tick) is one no responder could have seen, and a
+ * severity is never graded on it. A calmer one is noted only once it has held for `settleMs`, so
+ * readings that hover on a threshold (memory near its limit, a rollback rate near 25%) note a few
+ * changes, not one a second: at most two entries per `settleMs` whatever the readings do.
  */
 import { severities, type Severity, type SeverityAssessment, type SeverityFacts } from '@gameday/scenarios';
 
 /** How long a calmer assessment must hold before it is noted. */
 export const assessmentSettleMs = 30_000;
+
+/** How long a worse assessment must hold before it is noted: two of the dashboard's 5-second samples show it. */
+export const worseHoldMs = 10_000;
 
 /** What a `severity.assessed` entry says. */
 export interface AssessedSeverity {
@@ -52,7 +57,8 @@ export class SeverityWatch {
     }
     if (this.pending?.key !== key) this.pending = { key, sinceMs: simMs };
     const worse = noted === null || rank(assessment.severity) < rank(noted.severity) || (customerImpact && !noted.customerImpact) || (significantLoss && !noted.significantLoss);
-    if (!worse && simMs - this.pending.sinceMs < assessmentSettleMs) return undefined;
+    const held = simMs - this.pending.sinceMs;
+    if (noted !== null && held < (worse ? worseHoldMs : assessmentSettleMs)) return undefined;
     this.noted = { severity: assessment.severity, reasons: assessment.reasons, customerImpact, significantLoss, sinceMs: this.pending.sinceMs };
     this.pending = null;
     return this.noted;
