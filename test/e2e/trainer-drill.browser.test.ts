@@ -58,6 +58,10 @@ describe('a whole drill in the browser', () => {
     }
     const pager = ui.page.getByRole('region', { name: 'Pager' });
     await answerThePager(pager);
+    // While the page fires, fast-forward waits, and says why.
+    const fastForward = ui.page.getByRole('button', { name: 'Fast-forward 5 min' });
+    expect(await fastForward.isDisabled()).toBe(true);
+    expect(await fastForward.getAttribute('title')).toMatch(/^An alert is firing: fast-forward is for quiet stretches/);
     // Issue 14: the primary region's local time, which decides business hours, is in the drill bar.
     expect(await ui.page.getByLabel('Primary region', { exact: true }).textContent()).toMatch(/^[a-z]+-[a-z]+-\d · (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d UTC([+-]\d+)? local · (business hours|outside business hours)$/);
 

@@ -10,6 +10,8 @@ import { dependencySymptom, dependencyTimeoutMs } from './dependency-symptoms';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Dependencies every variant's service reads from that stay healthy. */
+/** The clients that submit tasks to the gateway, as their user agents say. */
+const clientAgents = ['agenc-sdk-go/2.4.1', 'agenc-sdk-ts/3.1.0', 'agenc-cli/1.9.2', 'agenc-sdk-py/2.2.7', 'settlement-bot/0.8.3'];
 const healthyEndpoints = ['ledger-db-0.agenc.internal:5432', 'tenant-config.agenc.internal:443', 'block-index.agenc.internal:9000'];
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
@@ -108,9 +110,14 @@ export class LogStream {
     const rng = this.rng;
     const tenant = rng.pick(this.tenants);
     switch (rng.int(0, 6)) {
-      case 0:
-        this.add(world, this.podOf(world, 'speculation-engine'), 'info', `committed speculative batch of ${rng.int(20, 90)} tasks in ${rng.int(3, 40)}ms (tenant ${tenant}${readSetCheck(world.config['speculation.commit_validation'])})`);
+      case 0: {
+        const tasks = rng.int(20, 90);
+        const ms = rng.int(3, 40);
+        // With speculation off the engine runs tasks one by one: no speculative batch to commit.
+        if (world.config['speculation.enabled'] === false) this.add(world, this.podOf(world, 'speculation-engine'), 'info', `executed ${tasks} tasks without speculation in ${ms * 4}ms (tenant ${tenant}; speculation.enabled=false)`);
+        else this.add(world, this.podOf(world, 'speculation-engine'), 'info', `committed speculative batch of ${tasks} tasks in ${ms}ms (tenant ${tenant}${readSetCheck(world.config['speculation.commit_validation'])})`);
         break;
+      }
       case 1:
         // A stalled sweeper does not say it is stalled: its passes stop expiring anything.
         if (world.drivers.snapshotSweeperStalled) {
@@ -126,7 +133,7 @@ export class LogStream {
         break;
       }
       case 3:
-        this.add(world, this.podOf(world, 'agenc-gateway'), 'info', `POST /v1/tasks 202 ${rng.int(2, 30)}ms tenant=${tenant} ua="${this.faker.internet.userAgent().slice(0, 40)}"`);
+        this.add(world, this.podOf(world, 'agenc-gateway'), 'info', `POST /v1/tasks 202 ${rng.int(2, 30)}ms tenant=${tenant} ua="${this.faker.helpers.arrayElement(clientAgents)}"`);
         break;
       case 4:
         // Healthy dependencies are named in the logs too, so a name alone proves nothing.

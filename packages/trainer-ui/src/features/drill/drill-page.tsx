@@ -67,6 +67,14 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
   const live = view.session === null || view.session.status === 'running';
   const can = (permission: string) => live && (me === null || me.permissions.includes(permission));
   const ended = view.trainee.resolvedAt !== null || view.session?.status === 'ended';
+  // A disabled button says why, as the declare buttons do.
+  const fastForwardTitle = ended
+    ? 'The drill has ended'
+    : !quiet
+      ? 'An alert is firing: fast-forward is for quiet stretches, and stops when the pager goes off'
+      : !can('fast-forward')
+        ? 'Your role does not move the clock; the facilitator does'
+        : 'Skip ahead through a quiet stretch; stops when the pager goes off';
   return (
     <>
       <div className="drill-bar" role="toolbar" aria-label="Drill">
@@ -80,7 +88,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
         <span className="quiet">
           {view.drill.trainee} · {view.drill.difficulty}
         </span>
-        <button type="button" disabled={busy || !quiet || ended || !can('fast-forward')} onClick={() => quietly(act('/trainer/fast-forward', { minutes: 5 }))} title="Skip ahead through a quiet stretch; stops when the pager goes off">
+        <button type="button" disabled={busy || !quiet || ended || !can('fast-forward')} onClick={() => quietly(act('/trainer/fast-forward', { minutes: 5 }))} title={fastForwardTitle}>
           Fast-forward 5 min
         </button>
         <DeclareButtons page={view.page} trainee={view.trainee} ended={ended} disabled={busy || !can('declare')} onDeclare={(state) => quietly(act('/trainer/declare', { state }))} />
