@@ -296,6 +296,16 @@ export function shellQuote(value: string): string {
 }
 
 /** The lines `eval "$(gameday env)"` runs: the holder's own settings, and into their own folder. */
+/**
+ * The line that points a shell at the drill served on `port` with its data in `dataDir`, as the
+ * drill page shows it: `gameday env` with `--port` and `--data-dir` only where they are not the
+ * defaults, so the line works as shown for a server started with either.
+ */
+export function envCommand(dataDir: string, port: number): string {
+  const flags = [...(port === runbookPort ? [] : [`--port ${port}`]), ...(resolve(dataDir) === resolve(defaultDataDir()) ? [] : [`--data-dir ${shellQuote(resolve(dataDir))}`])];
+  return `eval "$(pnpm -s gameday env${flags.map((flag) => ` ${flag}`).join('')})"`;
+}
+
 export function envLines(record: ServeRecord, options: { cd: boolean }): string[] {
   const lines = [
     `export ADMIN_TOKEN=${shellQuote(record.adminToken)}`,

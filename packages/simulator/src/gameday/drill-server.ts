@@ -12,7 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Drill } from '../drill/drill';
-import { writeDrillWorkspace, type RoutedAddress, type ServeRecord } from '../drill/drill-workspace';
+import { envCommand, writeDrillWorkspace, type RoutedAddress, type ServeRecord } from '../drill/drill-workspace';
 import { GamedayError } from '../core/gameday-error';
 import type { DrillStore } from '../storage/drill-store';
 import { LiveDrillLog } from '../storage/live-drill-log';
@@ -93,7 +93,7 @@ export async function startDrillServer(options: DrillServerOptions): Promise<Dri
   // Announced (and its folder written) once the UI's socket can connect too: a few ms after listening.
   await server.socketsReady();
   const record = writeDrillWorkspace({ dataDir: options.workspace.dataDir, host: options.host, port, adminToken: options.workspace.adminToken, facilitatorToken: options.workspace.facilitatorToken, routed: options.workspace.routed });
-  server.drillSlot.workspace = { record };
+  server.drillSlot.workspace = { record, shellCommand: envCommand(options.workspace.dataDir, port) };
   let log: LiveDrillLog | undefined;
   const inputs = options.inputs;
   if (inputs) {

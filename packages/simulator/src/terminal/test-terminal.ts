@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Drill, type DrillOptions } from '../drill/drill';
-import { writeDrillWorkspace, writeParticipantWorkspace, type ServeRecord } from '../drill/drill-workspace';
+import { envCommand, writeDrillWorkspace, writeParticipantWorkspace, type ServeRecord } from '../drill/drill-workspace';
 import { createServer } from '../http/server';
 import { DrillSlot } from '../http/plugins/drill-context';
 import type { TerminalOptions } from '../http/routes/terminal-routes';
@@ -40,7 +40,7 @@ export async function startTestDrill(options: { terminal?: TerminalOptions; dril
   const port = (server.server.address() as AddressInfo).port;
   const dataDir = mkdtempSync(join(tmpdir(), 'gameday-terminal-'));
   const record = writeDrillWorkspace({ dataDir, host: '127.0.0.1', port, adminToken: testTokens.admin, facilitatorToken: testTokens.facilitator });
-  slot.workspace = { record };
+  slot.workspace = { record, shellCommand: envCommand(dataDir, port) };
   return {
     server,
     drill,

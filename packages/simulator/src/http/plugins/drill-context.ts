@@ -37,7 +37,8 @@ export interface LeaderboardFreeze {
  */
 export class DrillSlot {
   /** The drill's folders and the admin's settings, once the server has a port. */
-  workspace: { record: ServeRecord } | undefined;
+  /** The drill's folder and tokens as written for shells, and the line that points a shell at it. */
+  workspace: { record: ServeRecord; shellCommand: string } | undefined;
 
   /** Told when another drill takes the slot (a drill started from the lobby): a live drill's log follows it. */
   onReplace: ((next: Drill, previous: Drill) => void) | undefined;

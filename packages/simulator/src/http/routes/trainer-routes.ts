@@ -60,16 +60,16 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       onRequest: fastify.requirePermission('view'),
       schema: {
         summary: 'Who this token is: in a game-day, your name, role and what it allows, and the export lines for your own shell',
-        response: { 200: Report('{ name, role, permissions, env }'), ...authErrors },
+        response: { 200: Report('{ name, role, permissions, env, shell }'), ...authErrors },
       },
     },
     async (request) => {
       const workspace = fastify.drillSlot.workspace;
       const actor = request.actor;
-      if (!actor) return { name: fastify.drill.trainee.name, role: null, permissions: [...permissions], env: workspace ? envLines(workspace.record, { cd: true }) : [] };
+      if (!actor) return { name: fastify.drill.trainee.name, role: null, permissions: [...permissions], env: workspace ? envLines(workspace.record, { cd: true }) : [], shell: workspace?.shellCommand ?? null };
       const token = presentedToken(request, 'ADMIN_TOKEN');
       const env = workspace ? envLines(participantRecord(workspace.record, actor.id, token), { cd: true }) : [];
-      return { name: actor.name, role: actor.role, permissions: [...rolePermissions[actor.role]], env };
+      return { name: actor.name, role: actor.role, permissions: [...rolePermissions[actor.role]], env, shell: null };
     },
   );
 

@@ -4,14 +4,15 @@ import { Panel } from '../../components/panel';
 
 /** How to work the drill from a real shell with the runbook's own commands. */
 export function ShellSetupPanel({ inSession = false }: { inSession?: boolean }) {
-  const [env, setEnv] = useState<string[]>();
+  const [me, setMe] = useState<{ env: string[]; shell: string | null }>();
   useEffect(() => {
-    if (!inSession) return;
-    // In a game-day, your shell runs as you: your own token and kubeconfig.
-    getJson<{ env: string[] }>('/trainer/me')
-      .then((me) => setEnv(me.env))
-      .catch(() => setEnv(undefined));
+    // In a game-day, your shell runs as you: your own token and kubeconfig. Alone, the server
+    // says the line for the port and data folder it runs with.
+    getJson<{ env: string[]; shell: string | null }>('/trainer/me')
+      .then(setMe)
+      .catch(() => setMe(undefined));
   }, [inSession]);
+  const env = inSession ? me?.env : undefined;
   return (
     <Panel title="Your shell">
       <p>Respond with the runbook's commands, as written, from your own terminal:</p>
@@ -21,7 +22,7 @@ export function ShellSetupPanel({ inSession = false }: { inSession?: boolean }) 
           <p className="quiet">Paste these lines into your shell: your commands then count as yours in this game-day.</p>
         </>
       ) : (
-        <pre className="command">eval "$(pnpm -s gameday env)"</pre>
+        <pre className="command">{me?.shell ?? 'eval "$(pnpm -s gameday env)"'}</pre>
       )}
       <p className="quiet">
         That sets <code>ADMIN_TOKEN</code>, <code>KUBECONFIG</code> and <code>PATH</code> (for <code>agenc</code>), sends <code>localhost:9090</code> to this drill, and moves
