@@ -210,7 +210,8 @@ export const gatewayCrashloopSpec: ScenarioSpec = {
   ],
   stabiliseFirst: false,
   escalateTo: [],
-  onboardingRank: 6,
+  // First on the onboarding path: the matrix's P3, one service and a rollback, no escalation, nothing at risk.
+  onboardingRank: 0,
   impact: {
     unit: 'requests dropped',
     description: "every second, the share of the normal demand the gateway cannot take: half for each of its two pods not ready (restarting, backing off, or scaled away); a minute of speculation off costs an average minute of the incident left alone",

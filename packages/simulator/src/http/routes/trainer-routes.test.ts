@@ -17,7 +17,7 @@ describe('trainer actions', () => {
   it('lists the scenarios and the onboarding path, easy to hard', async () => {
     const body = (await t.server.inject({ method: 'GET', url: '/trainer/scenarios' })).json<{ scenarios: Array<{ id: string }>; onboarding: string[] }>();
     expect(body.scenarios.map((scenario) => scenario.id)).toContain('baseline');
-    expect(body.onboarding).toEqual(['memory-exhaustion', 'rollback-storm', 'proof-backlog', 'stake-slashing', 'state-corruption', 'gateway-crashloop']);
+    expect(body.onboarding).toEqual(['gateway-crashloop', 'memory-exhaustion', 'rollback-storm', 'proof-backlog', 'stake-slashing', 'state-corruption']);
   });
 
   it('refuses to acknowledge before anything pages, then acknowledges the page once', async () => {

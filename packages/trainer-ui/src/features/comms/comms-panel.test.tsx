@@ -101,6 +101,12 @@ describe('comms templates filled with what the drill knows (issue 16 item 7)', (
     await waitFor(() => expect(box.value).toBe(''));
     rerender(<CommsPanel trainee={trainee([{ channel: '#incidents', template: 'initial-alert', text: posted[0]!, simMs: 0, at: '2026-11-28T10:15:00.000Z' }])} facts={facts} actions={{ ...actions, post }} />);
     expect(within(screen.getByRole('list', { name: '#incidents' })).getByRole('listitem').textContent).toBe('10:15:00 you: [P2] Storm\nImpact: 30% of tasks rolled back');
+    // The templates' bold labels show as bold, as a chat client shows them, not as asterisks.
+    rerender(<CommsPanel trainee={trainee([{ channel: '#incidents', template: 'update', text: '🔄 [P2] Update\n\n**Status:** Mitigated\n<b>not markup</b>', simMs: 0, at: '2026-11-28T10:30:00.000Z' }])} facts={facts} actions={{ ...actions, post }} />);
+    const line = within(screen.getByRole('list', { name: '#incidents' })).getByRole('listitem');
+    expect(line.textContent).toBe('10:30:00 you: 🔄 [P2] Update\n\nStatus: Mitigated\n<b>not markup</b>');
+    expect(within(line).getByText('Status:').tagName).toBe('STRONG');
+    expect(line.querySelector('b')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Start again from the template' }));
     expect(box.value).toContain('**Incident Lead:** @Ada');
   });

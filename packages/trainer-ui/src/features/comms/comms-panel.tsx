@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { TraineeView } from '@gameday/simulator';
 import { Panel } from '../../components/panel';
 import { FormError } from '../../components/form-error';
@@ -20,6 +20,14 @@ interface ChannelLine {
   from: string;
   text: string;
   own: boolean;
+}
+
+/**
+ * A posted line as a chat client shows it: the templates' `**Status:**` in bold, line breaks kept.
+ * Built as React nodes, never HTML, since a participant's text is untrusted.
+ */
+function chatText(text: string): ReactNode[] {
+  return text.split(/\*\*(.+?)\*\*/g).map((part, index) => (index % 2 === 1 ? <strong key={index}>{part}</strong> : part));
 }
 
 /**
@@ -160,7 +168,7 @@ export function CommsPanel({
           <ul className="posts" aria-label={channelLabel(name)}>
             {lines.map((line, index) => (
               <li key={index} className={line.own ? 'own' : 'other'}>
-                {line.at.slice(11, 19)} <strong>{line.from}</strong>: <span className="post-text">{line.text}</span>
+                {line.at.slice(11, 19)} <strong>{line.from}</strong>: <span className="post-text">{chatText(line.text)}</span>
               </li>
             ))}
           </ul>

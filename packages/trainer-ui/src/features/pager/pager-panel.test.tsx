@@ -51,4 +51,9 @@ describe('PagerPanel', () => {
     expect(screen.getByText('1 more alert is waiting for an acknowledgement')).toBeTruthy();
     expect(screen.getByText('You acknowledged StakeSlashingDetected at 10:16:05 UTC')).toBeTruthy();
   });
+
+  it('shows no value for a resolved page: the reading now says nothing about it', () => {
+    render(<PagerPanel page={page({ resolvedAt: '2026-11-28T10:31:00.000Z', value: 0.48 })} onAcknowledge={() => undefined} />);
+    expect(screen.getByText(/^fired at 10:14:00 UTC/).textContent).toBe('fired at 10:14:00 UTC');
+  });
 });

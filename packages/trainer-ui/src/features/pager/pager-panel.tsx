@@ -30,7 +30,8 @@ export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['p
           {page.trigger && <div>{page.trigger}</div>}
           <div className="quiet">
             fired at {time(page.firedAt)}
-            {page.value > 0 && page.value < 1 ? `, value ${(page.value * 100).toFixed(1)}%` : page.value >= 1 ? `, value ${Math.round(page.value)}` : ''}
+            {/* The value is the reading now: once the alert has resolved it no longer says anything about the page. */}
+            {page.resolvedAt !== null ? '' : page.value > 0 && page.value < 1 ? `, value ${(page.value * 100).toFixed(1)}%` : page.value >= 1 ? `, value ${Math.round(page.value)}` : ''}
           </div>
           {ringing ? (
             <>
