@@ -187,13 +187,14 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
   const trainee = drill.trainee;
   // The pager shows the first of its queue: what Acknowledge would acknowledge.
   const firing = pagerQueue(drill, alerts);
+  const pages = new Set(drill.pageAlerts());
   const now = drill.clock.now();
   const first = firing[0];
   // Once nothing fires, the pager keeps the last page it showed, marked resolved, as a pager does.
   const resolved = first ? undefined : alerts.filter((alert) => alert.resolvedAtMs !== undefined && alert.firedAtMs !== undefined).sort((a, b) => b.resolvedAtMs! - a.resolvedAtMs!)[0];
   const shown = first ?? resolved;
-  const acknowledged = shown ? acknowledgedAt(drill, shown.name) : null;
-  const waiting = Math.max(0, firing.filter((alert) => acknowledgedAt(drill, alert.name) === null).length - (shown && acknowledged === null && first ? 1 : 0));
+  const acknowledged = shown ? acknowledgedAt(drill, shown.name, pages) : null;
+  const waiting = Math.max(0, firing.filter((alert) => acknowledgedAt(drill, alert.name, pages) === null).length - (shown && acknowledged === null && first ? 1 : 0));
   const answers = [...(trainee.acknowledged ? [[trainee.acknowledged.alert, trainee.acknowledged.simMs] as const] : []), ...trainee.acknowledgedOthers.entries()].sort((a, b) => b[1] - a[1]);
   const lastAcknowledged = answers[0] ? { alert: answers[0][0], at: at(answers[0][1])! } : null;
   const page: PageView | null = shown
