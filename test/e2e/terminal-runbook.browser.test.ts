@@ -34,6 +34,11 @@ const terminalRegion = () => ui.page.getByRole('region', { name: "Terminal: type
 const screenText = async () => (await ui.page.locator('.xterm-rows').innerText()).replace(/\u00a0/g, ' ');
 const runs = async () => Number(await ui.page.getByTestId('terminal-output').getAttribute('data-runs'));
 
+/** Keys at the terminal as a person presses them: `{ type }` types text, a string presses that key. */
+async function keys(...steps: Array<string | { type: string }>): Promise<void> {
+  for (const step of steps) await (typeof step === 'string' ? ui.page.keyboard.press(step) : ui.page.keyboard.type(step.type));
+}
+
 async function enterAndWait(): Promise<string> {
   const before = await runs();
   await ui.page.keyboard.press('Enter');
@@ -66,15 +71,8 @@ describe('the terminal and the runbook in the browser', () => {
     await ui.page.getByRole('button', { name: 'Practice Cascading rollback storm' }).click();
     await ui.page.getByRole('region', { name: 'Pager' }).getByText('No page').waitFor();
     await terminalRegion().click();
-    await ui.page.keyboard.type('rm -rf everything');
-    await ui.page.keyboard.press('Control+U');
-    await ui.page.keyboard.type('ubectl get pds -n production junk');
-    await ui.page.keyboard.press('Control+W');
-    await ui.page.keyboard.press('Home');
-    await ui.page.keyboard.type('k');
-    await ui.page.keyboard.press('End');
-    for (let i = 0; i < 17; i++) await ui.page.keyboard.press('ArrowLeft');
-    await ui.page.keyboard.type('o');
+    await keys({ type: 'rm -rf everything' }, 'Control+U', { type: 'ubectl get pds -n production junk' }, 'Control+W', 'Home', { type: 'k' }, 'End');
+    await keys(...Array<string>(17).fill('ArrowLeft'), { type: 'o' });
     await expect.poll(screenText).toContain('$ kubectl get pods -n production');
     const output = await enterAndWait();
     expect(output).toMatch(/^NAME\s+READY\s+STATUS/);
@@ -83,12 +81,7 @@ describe('the terminal and the runbook in the browser', () => {
 
   runInBrowser('completes with Tab: the verb, the type and the namespace', async () => {
     await terminalRegion().click();
-    await ui.page.keyboard.type('kubectl ge');
-    await ui.page.keyboard.press('Tab');
-    await ui.page.keyboard.type('deploy');
-    await ui.page.keyboard.press('Tab');
-    await ui.page.keyboard.type('-n prod');
-    await ui.page.keyboard.press('Tab');
+    await keys({ type: 'kubectl ge' }, 'Tab', { type: 'deploy' }, 'Tab', { type: '-n prod' }, 'Tab');
     await expect.poll(screenText).toContain('$ kubectl get deployments -n production');
     expect(await enterAndWait()).toContain('proof-worker');
   });
