@@ -2,8 +2,15 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SeriesSample, TraineeView } from '@gameday/simulator';
 
-const served = vi.hoisted(() => ({ samples: [] as unknown[] }));
-vi.mock('../../lib/api-client', () => ({ getJson: async () => ({ samples: served.samples }) }));
+const served = vi.hoisted(() => ({ samples: [] as unknown[], first: null as unknown[] | null }));
+// `first`: what the first request answers (then it is spent), as a load made before any sample existed.
+vi.mock('../../lib/api-client', () => ({
+  getJson: async () => {
+    const samples = served.first ?? served.samples;
+    served.first = null;
+    return { samples };
+  },
+}));
 
 import { ChartsPanel } from './charts-panel';
 
@@ -50,6 +57,7 @@ const chart = (title: string) => screen.getByRole('img', { name: new RegExp(`^${
 
 beforeEach(() => {
   served.samples = twoHours();
+  served.first = null;
   // jsdom has no PointerEvent: without one, a fired pointer event carries no coordinates.
   if (typeof window.PointerEvent === 'undefined') Object.defineProperty(window, 'PointerEvent', { value: class extends MouseEvent {}, configurable: true });
 });
@@ -149,5 +157,16 @@ describe('ChartsPanel (issue 16: charts that read like Grafana)', () => {
       const path = figure.querySelector('.chart-line')!.getAttribute('d')!;
       expect(path, range).toMatch(/^M[\d.]+ [\d.]+$/);
     }
+  });
+
+  it('loads the whole series when the first push comes minutes in, after a first load that found nothing', async () => {
+    // The page opened at the drill's start (no sample yet); the facilitator moved the clock three minutes before the first push.
+    served.first = [];
+    served.samples = twoHours().filter((sample) => sample.simMs <= 3 * 60_000);
+    render(<ChartsPanel view={view(served.samples as SeriesSample[])} />);
+    fireEvent.click(screen.getByRole('radio', { name: 'Whole drill' }));
+    expect(await screen.findByRole('img', { name: /^Rollback rate from 13:00 to 13:03 UTC/ })).toBeTruthy();
+    // Every sample from the start is drawn: one line, a point every five seconds.
+    await vi.waitFor(() => expect((chart('Rollback rate').querySelector('.chart-line')?.getAttribute('d') ?? '').match(/[ML]/g)).toHaveLength(37));
   });
 });

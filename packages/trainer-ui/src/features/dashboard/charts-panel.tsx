@@ -51,7 +51,9 @@ export function ChartsPanel({ view, fixed }: { view: Pick<TraineeView, 'drill' |
     setSamples([]);
     getJson<{ samples: SeriesSample[] }>('/trainer/series?since=-1')
       .then((body) => {
-        if (!cancelled) setSamples(body.samples);
+        // Samples pushed while this was on its way are newer than its last: keep them.
+        const end = body.samples[body.samples.length - 1]?.simMs ?? -1;
+        if (!cancelled) setSamples((now) => [...body.samples, ...now.filter((sample) => sample.simMs > end)].slice(-keptSamples));
       })
       .catch(() => undefined);
     return () => {
@@ -66,11 +68,13 @@ export function ChartsPanel({ view, fixed }: { view: Pick<TraineeView, 'drill' |
     setSamples((current) => {
       const last = current[current.length - 1];
       if (last && last.simMs >= latest.simMs) return current;
-      if (!last || latest.simMs - last.simMs <= 5000) return [...current, latest].slice(-keptSamples);
-      // Time jumped (fast-forward, virtual clock): fetch what lies between.
-      getJson<{ samples: SeriesSample[] }>(`/trainer/series?since=${last.simMs}`)
+      if (latest.simMs - (last?.simMs ?? 0) <= 5000) return [...current, latest].slice(-keptSamples);
+      // Time jumped (fast-forward, virtual clock), or the first push came minutes in before the
+      // first load answered: fetch what lies between (all of it when nothing is here yet).
+      const since = last?.simMs ?? -1;
+      getJson<{ samples: SeriesSample[] }>(`/trainer/series?since=${since}`)
         .then((body) => {
-          if (!cancelled) setSamples((now) => [...now.filter((sample) => sample.simMs <= last.simMs), ...body.samples].slice(-keptSamples));
+          if (!cancelled) setSamples((now) => [...now.filter((sample) => sample.simMs <= since), ...body.samples].slice(-keptSamples));
         })
         .catch(() => undefined);
       return current;
