@@ -9,6 +9,7 @@ import type { ActionJournal } from './action-journal';
 import { Drill } from './drill';
 import { pagerQueue } from './pager-queue';
 import { GamedayError } from '../core/gameday-error';
+import { applyInput } from './drill-inputs';
 import { worldFingerprint } from './world-fingerprint';
 import { acknowledgePage } from './trainee-actions';
 import { traineeView } from './trainee-view';
@@ -65,8 +66,17 @@ describe('the pager queue', () => {
     const warning = queue.find((alert) => alert.name === logVolumeAlert.name)!;
     const page = queue.find((alert) => alert.severity === 'critical')!;
     // Pressed while the pager still showed the warning: the warning is acknowledged, not the page now in front.
+    const atMs = drill.clock.now();
     expect(acknowledgePage(drill, notes(), warning.name)).toMatchObject({ alert: warning.name });
     expect(drill.trainee.acknowledged).toBeNull();
+    // Its input names the alert: replayed at the same moment, it acknowledges the same one.
+    const replayed = new Drill({ ...drill.options });
+    drills.push(replayed);
+    replayed.start();
+    replayed.clock.advanceBy(atMs);
+    applyInput(replayed, { kind: 'acknowledge', alert: warning.name });
+    expect([...replayed.trainee.acknowledgedOthers.entries()]).toEqual([[warning.name, atMs]]);
+    expect(replayed.trainee.acknowledged).toBeNull();
     const view = traineeView(drill);
     // Behind the page, whatever else fires unanswered (the storm's elevated-rate warning, when it does).
     expect(view.page).toMatchObject({ alert: page.name, acknowledgedAt: null, waiting: queue.length - 2, lastAcknowledged: { alert: warning.name } });
