@@ -45,7 +45,7 @@ export function drillState(drill: Drill): DrillState {
     difficulty: drill.options.difficulty,
     clock: { mode: drill.clock.mode, simMs: drill.clock.now(), simTime: drill.simDate().toISOString(), speed: drill.clock.speed, paused: drill.clock.isPaused },
     firingAlerts: drill.world.alerts.firing(),
-    paging: drill.world.alerts.firing().filter((alert) => drill.pageAlerts().includes(alert)),
+    paging: drill.pagingNow(),
     expectedSeverity: drill.severityAssessment(),
     peakSeverity: context.expected,
     alerts: drill.world.alertStates(),

@@ -609,6 +609,12 @@ export class Drill {
     return [this.scenario.spec, ...this.faults.map((fault) => fault.scenario.spec)].flatMap((spec) => (spec ? alertNames(spec) : []));
   }
 
+  /** The page alerts firing now: what makes a stretch not quiet, and what the facilitator sees as paging. */
+  pagingNow(): string[] {
+    const pages = new Set(this.pageAlerts());
+    return this.world.alerts.firing().filter((alert) => pages.has(alert));
+  }
+
   harmfulActions(): ScenarioContext['harmful'] {
     const own = (this.actor.getSnapshot().context as ScenarioContext).harmful;
     if (this.faults.length === 0) return own;

@@ -192,11 +192,9 @@ export function fastForward(drill: Drill, minutes: number, journal: ActionJourna
   return drill.asInput(
     () => ({ kind: 'fast-forward', minutes }),
     () => {
-      const pages = new Set(drill.pageAlerts());
-      const paging = () => drill.world.alerts.firing().filter((alert) => pages.has(alert));
-      const firing = paging();
+      const firing = drill.pagingNow();
       if (firing.length > 0) throw new GamedayError('CONFLICT', `not a quiet stretch: ${firing.join(', ')} firing; fast-forward is for waiting, not for skipping an incident`);
-      drill.skipUntil(() => paging().length > 0, minutes * 60_000, 'trainee fast-forward');
+      drill.skipUntil(() => drill.pagingNow().length > 0, minutes * 60_000, 'trainee fast-forward');
       journal.detail.summary = `fast-forwarded ${minutes} min`;
       return { simMs: drill.clock.now() };
     },
