@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DrillState } from '@gameday/simulator';
-import { answerThePager, hasChromium, launchChromium } from './support/browser';
+import { answerThePager, hasChromium, launchChromium, watchLiveView } from './support/browser';
 import { repoRoot, startSimulator, type ServedSimulator } from './support/served-simulator';
 
 const artifacts = join(repoRoot, 'test-results');
@@ -39,6 +39,7 @@ async function newPage(who: string): Promise<Page> {
     if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) pageErrors.push(`${who}: ${message.text()}`);
   });
   page.on('pageerror', (error) => pageErrors.push(`${who}: ${String(error)}`));
+  watchLiveView(page);
   return page;
 }
 

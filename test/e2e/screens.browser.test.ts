@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { findScenario } from '@gameday/scenarios';
-import { runInBrowser, trainerPage } from './support/browser';
+import { answerThePager, runInBrowser, trainerPage, untilShown } from './support/browser';
 import { repoRoot } from './support/served-simulator';
 import { runbookBlocks } from './support/runbook-blocks';
 
@@ -117,7 +117,7 @@ describe('every screen at 390, 768 and 1440 px', () => {
       const state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });
       if (state.paging.length > 0) break;
     }
-    await pager.getByRole('button', { name: 'Acknowledge' }).waitFor();
+    await untilShown(pager.getByRole('button', { name: 'Acknowledge' }), 'The ringing pager', { around: pager });
     // Scrolled down to the terminal, the ringing pager is still on screen (sticky at the top).
     await ui.page.getByRole('region', { name: 'Terminal', exact: true }).scrollIntoViewIfNeeded();
     const box = await pager.boundingBox();
@@ -155,8 +155,7 @@ describe('every screen at 390, 768 and 1440 px', () => {
 
   runInBrowser('the debrief, with the post-mortem previewed: the cause said now that the drill is over', async () => {
     await ui.page.setViewportSize({ width: 1440, height: 900 });
-    const pager = ui.page.getByRole('region', { name: 'Pager' });
-    await pager.getByRole('button', { name: 'Acknowledge' }).click();
+    await answerThePager(ui.page.getByRole('region', { name: 'Pager' }));
     const severity = ui.page.getByRole('form', { name: 'Declare severity' });
     await severity.getByRole('radio', { name: /^P1 Critical/ }).check();
     await severity.getByRole('button', { name: 'Declare severity' }).click();

@@ -61,12 +61,57 @@ export function trainerPage(args: string[] = ['--clock', 'virtual', '--seed', '2
       if (response.status() >= 500) note(`${response.status()} ${response.request().method()} ${response.url()}`);
     });
     ui.page.on('websocket', (socket) => socket.on('close', () => note(`websocket closed: ${socket.url()}`)));
+    watchLiveView(ui.page);
   });
   afterAll(async () => {
     await browser?.close();
     await ui.sim?.stop();
   });
   return ui;
+}
+
+/** What a page has heard of the live view: its socket.io connections and the views pushed over them. */
+interface LiveViewLog {
+  opened: number;
+  closed: number;
+  views: number;
+  lastViewAt: number | null;
+}
+const liveViews = new WeakMap<Page, LiveViewLog>();
+
+/** Counts the page's socket.io connections and the views they carry, for `liveViewReport`. */
+export function watchLiveView(page: Page): void {
+  const log: LiveViewLog = { opened: 0, closed: 0, views: 0, lastViewAt: null };
+  liveViews.set(page, log);
+  page.on('websocket', (socket) => {
+    if (!socket.url().includes('/socket.io/')) return;
+    log.opened += 1;
+    socket.on('close', () => (log.closed += 1));
+    socket.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string' && payload.startsWith('42["view"')) {
+        log.views += 1;
+        log.lastViewAt = Date.now();
+      }
+    });
+  });
+}
+
+/** Said when a wait on the live view times out: whether views were still arriving, and what the page says about its connection. */
+export async function liveViewReport(page: Page): Promise<string> {
+  const log = liveViews.get(page);
+  const status = (await page.getByRole('status').allTextContents().catch(() => [])).filter((text) => text.trim() !== '');
+  const heard = log ? `${log.views} views over ${log.opened} socket.io connections (${log.closed} closed), the last ${log.lastViewAt === null ? 'never' : `${Date.now() - log.lastViewAt} ms ago`}` : 'not watched';
+  return `live view: ${heard}; the page's status lines: ${status.length > 0 ? status.map((text) => JSON.stringify(text)).join(', ') : 'none'}`;
+}
+
+/** Waits for `locator` to show; a timeout says what the live view was doing meanwhile and what the region in `around` showed. */
+export async function untilShown(locator: Locator, what: string, { timeout = 30_000, around }: { timeout?: number; around?: Locator } = {}): Promise<void> {
+  try {
+    await locator.waitFor({ timeout });
+  } catch (error) {
+    const shown = around ? ` It showed: ${JSON.stringify(((await around.textContent().catch(() => null)) ?? '').slice(0, 300))}.` : '';
+    throw new Error(`${what} did not show within ${timeout} ms.${shown} ${await liveViewReport(locator.page())}`, { cause: error });
+  }
 }
 
 /**
@@ -79,11 +124,17 @@ export async function answerThePager(pager: Locator): Promise<string[]> {
   const acknowledged = pager.getByText(/^Acknowledged at /);
   const answered: string[] = [];
   for (let presses = 0; presses < 4; presses++) {
+    const button = pager.getByRole('button', { name: 'Acknowledge' });
+    await untilShown(button, 'The pager\'s Acknowledge button', { around: pager });
     const alert = await shown();
-    await pager.getByRole('button', { name: 'Acknowledge' }).click();
+    await button.click();
     answered.push(alert);
     // Either everything is answered, or the pager now rings for the next alert in its queue.
-    await expect.poll(async () => (await acknowledged.isVisible()) || (await shown()) !== alert, { timeout: 10_000 }).toBe(true);
+    try {
+      await expect.poll(async () => (await acknowledged.isVisible()) || (await shown()) !== alert, { timeout: 10_000 }).toBe(true);
+    } catch (error) {
+      throw new Error(`After Acknowledge on ${alert}, the pager neither said "Acknowledged at" nor moved on within 10 s. It showed: ${JSON.stringify(((await pager.textContent()) ?? '').slice(0, 300))}. ${await liveViewReport(pager.page())}`, { cause: error });
+    }
     if (await acknowledged.isVisible()) return answered;
   }
   throw new Error(`the pager still rings after acknowledging ${answered.join(', ')}`);

@@ -9,6 +9,14 @@ export interface Me {
   permissions: string[];
 }
 
+/**
+ * The server pushes the view every second. A connection that stays up but carries no view (a
+ * proxy that stopped forwarding, a server that lost track of this socket) would leave the page
+ * showing a drill frozen in time, without a word, until socket.io's heartbeat gives up (45 s):
+ * after this long without a view the page says so and connects again, which brings a fresh one.
+ */
+export const staleViewAfterMs = 5000;
+
 /** The drill as the server pushes it over socket.io, about once a second. */
 export function useDrillView(token: string | null): { view: TraineeView | undefined; me: Me | null; error: string | undefined } {
   const [view, setView] = useState<TraineeView>();
@@ -20,8 +28,11 @@ export function useDrillView(token: string | null): { view: TraineeView | undefi
       return;
     }
     const socket = io({ auth: { token }, transports: ['websocket', 'polling'] });
+    let lastViewAt = Date.now();
+    socket.on('connect', () => (lastViewAt = Date.now()));
     socket.on('me', (who: Me | null) => setMe(who));
     socket.on('view', (next: TraineeView) => {
+      lastViewAt = Date.now();
       setView(next);
       setError(undefined);
     });
@@ -33,7 +44,16 @@ export function useDrillView(token: string | null): { view: TraineeView | undefi
       setError(message);
     });
     socket.on('disconnect', () => setError(refused ?? 'Disconnected from the gameday server; reconnecting…'));
+    const watchdog = setInterval(() => {
+      const silentMs = Date.now() - lastViewAt;
+      if (!socket.connected || silentMs < staleViewAfterMs) return;
+      socket.disconnect();
+      setError(`The live view stopped updating ${Math.round(silentMs / 1000)} s ago; reconnecting…`);
+      lastViewAt = Date.now();
+      socket.connect();
+    }, 1000);
     return () => {
+      clearInterval(watchdog);
       socket.close();
     };
   }, [token]);
