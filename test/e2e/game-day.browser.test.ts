@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DrillState } from '@gameday/simulator';
-import { answerThePager, hasChromium, launchChromium, watchLiveView } from './support/browser';
+import { answerThePager, declareResolved, hasChromium, launchChromium, watchLiveView } from './support/browser';
 import { repoRoot, startSimulator, type ServedSimulator } from './support/served-simulator';
 
 const artifacts = join(repoRoot, 'test-results');
@@ -121,7 +121,7 @@ describe('a game-day in three browsers', () => {
     await severity.getByRole('radio', { name: /^P1 Critical/ }).check();
     await severity.getByRole('button', { name: 'Declare severity' }).click();
     await severity.getByText('Declared: P1').waitFor();
-    await commander.getByRole('button', { name: 'Declare resolved' }).click();
+    await declareResolved(commander);
     for (const page of [commander, onCall]) await page.getByRole('region', { name: 'Debrief' }).getByRole('table', { name: 'Score by dimension' }).waitFor();
     await commander.screenshot({ path: join(artifacts, 'gameday-commander-debrief.png'), fullPage: true });
 

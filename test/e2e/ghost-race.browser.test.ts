@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { answerThePager, artifacts, runInBrowser, trainerPage } from './support/browser';
+import { answerThePager, artifacts, declareResolved, runInBrowser, trainerPage } from './support/browser';
 import { adminCall, immediateActions, playRankedRun, trainer } from './support/trainer-calls';
 
 const ui = trainerPage();
@@ -82,7 +82,7 @@ describe('racing a ghost in the browser', () => {
     await ui.page.getByRole('region', { name: 'Timeline' }).scrollIntoViewIfNeeded();
     await ui.page.screenshot({ path: join(artifacts, 'ghost-race.png'), fullPage: false });
 
-    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
+    await declareResolved(ui.page);
     const comparison = ui.page.getByRole('region', { name: 'You and the ghost' });
     await comparison.waitFor({ timeout: 20_000 });
     expect(await comparison.textContent()).toMatch(new RegExp(`You \\(\\d+(\\.\\d)?\\) beside the ghost, Ada's best run \\(${ghostScore}\\)`));

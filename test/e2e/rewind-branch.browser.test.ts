@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
-import { answerThePager, artifacts, runInBrowser, trainerPage } from './support/browser';
+import { answerThePager, artifacts, declareResolved, runInBrowser, trainerPage } from './support/browser';
 
 const ui = trainerPage();
 
@@ -23,7 +23,7 @@ describe('rewind and branch in the browser', () => {
     }
     await answerThePager(ui.page.getByRole('region', { name: 'Pager' }));
     await ui.sim.control('POST', '/_sim/clock/advance', { ms: 5 * 60_000 });
-    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
+    await declareResolved(ui.page);
     const rewind = ui.page.getByRole('region', { name: 'Rewind' });
     await rewind.waitFor();
 
@@ -44,7 +44,7 @@ describe('rewind and branch in the browser', () => {
     await ui.page.getByRole('button', { name: 'Declare resolved' }).waitFor();
     await expect.poll(async () => ui.page.getByRole('region', { name: 'Rewind' }).count()).toBe(0);
     await ui.sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
-    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
+    await declareResolved(ui.page);
     const comparison = ui.page.getByRole('region', { name: 'Branch and origin' });
     await comparison.waitFor({ timeout: 15_000 });
     expect(await comparison.textContent()).toMatch(/This branch beside its origin \(branched at T\+\d+m\d\ds from the start\)/);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { findScenario } from '@gameday/scenarios';
-import { answerThePager, runInBrowser, trainerPage, untilShown } from './support/browser';
+import { answerThePager, declareResolved, runInBrowser, trainerPage, untilShown } from './support/browser';
 import { repoRoot } from './support/served-simulator';
 import { runbookBlocks } from './support/runbook-blocks';
 
@@ -163,7 +163,7 @@ describe('every screen at 390, 768 and 1440 px', () => {
     for (const command of block.commands) await typeInTerminal(command);
     await ui.sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
     expect(await pageText()).not.toContain(cause.description);
-    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
+    await declareResolved(ui.page);
 
     const debrief = ui.page.getByRole('region', { name: 'Debrief' });
     const draft = debrief.getByRole('article', { name: 'Post-mortem draft' });

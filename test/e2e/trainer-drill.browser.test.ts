@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { DrillState } from '@gameday/simulator';
 import { findScenario } from '@gameday/scenarios';
-import { answerThePager, artifacts, runInBrowser, trainerPage } from './support/browser';
+import { answerThePager, artifacts, declareResolved, runInBrowser, trainerPage } from './support/browser';
 import { runbookBlocks } from './support/runbook-blocks';
 
 const ui = trainerPage();
@@ -103,7 +103,7 @@ describe('a whole drill in the browser', () => {
     let restored = await ui.sim.control<DrillState & { resolution: { state: string } }>('GET', '/_sim/state');
     for (let minute = 0; minute < 30 && restored.resolution.state !== 'resolved'; minute++) restored = await ui.sim.control('POST', '/_sim/clock/advance', { ms: 60_000 });
     expect(restored.resolution.state).toBe('resolved');
-    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
+    await declareResolved(ui.page);
     await ui.page.getByRole('region', { name: 'Outcome' }).getByText('Drill passed').waitFor();
     await ui.page.screenshot({ path: join(artifacts, 'end-state.png'), fullPage: true });
 
@@ -145,7 +145,7 @@ describe('a whole drill in the browser', () => {
     expect(commands.length).toBeGreaterThan(0);
     for (const command of commands) await typeInTerminal(command);
     await ui.sim.control('POST', '/_sim/clock/advance', { ms: 3 * 60_000 });
-    await ui.page.getByRole('button', { name: 'Declare resolved' }).click();
+    await declareResolved(ui.page);
 
     const debrief = ui.page.getByRole('region', { name: 'Debrief' });
     await debrief.getByRole('table', { name: 'Score by dimension' }).waitFor();

@@ -114,6 +114,12 @@ export async function untilShown(locator: Locator, what: string, { timeout = 30_
   }
 }
 
+/** Declare resolved, and yes when the page asks once more: how a drill is ended from the UI. */
+export async function declareResolved(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Declare resolved', exact: true }).click();
+  await page.getByRole('group', { name: 'Confirm the resolution' }).getByRole('button', { name: 'Yes, declare resolved' }).click();
+}
+
 /**
  * Answers the pager as a responder would: Acknowledge, and again while it still rings for another
  * alert (a platform warning that rang unanswered before the page is shown first when it is as

@@ -29,7 +29,35 @@ describe('DeclareButtons (issue 16: what an on-call does first is the primary ac
     expect(resolved().className).toContain('primary');
     await userEvent.click(mitigated());
     await userEvent.click(resolved());
+    // Ending the drill asks once more: nothing declared until it is answered.
+    expect(onDeclare.mock.calls).toEqual([['mitigated']]);
+    const question = screen.getByRole('group', { name: 'Confirm the resolution' });
+    expect(question.textContent).toContain('Declaring resolved ends the drill and scores it.');
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Yes, declare resolved' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, declare resolved' }));
     expect(onDeclare.mock.calls).toEqual([['mitigated'], ['resolved']]);
+  });
+
+  it('keeps working on "Not yet" or Escape: nothing declared, focus back on Declare resolved', async () => {
+    const onDeclare = vi.fn();
+    render(<DeclareButtons page={page({ acknowledgedAt: '2026-11-28T10:15:00.000Z' })} trainee={open} ended={false} disabled={false} onDeclare={onDeclare} />);
+    await userEvent.click(resolved());
+    await userEvent.click(screen.getByRole('button', { name: 'Not yet' }));
+    expect(screen.queryByRole('group', { name: 'Confirm the resolution' })).toBeNull();
+    expect(document.activeElement).toBe(resolved());
+    await userEvent.click(resolved());
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('group', { name: 'Confirm the resolution' })).toBeNull();
+    expect(document.activeElement).toBe(resolved());
+    expect(onDeclare).not.toHaveBeenCalled();
+  });
+
+  it('puts the question away when the drill ends meanwhile (a facilitator ended it)', async () => {
+    const { rerender } = render(<DeclareButtons page={page({ acknowledgedAt: '2026-11-28T10:15:00.000Z' })} trainee={open} ended={false} disabled={false} onDeclare={() => undefined} />);
+    await userEvent.click(resolved());
+    rerender(<DeclareButtons page={page({ acknowledgedAt: '2026-11-28T10:15:00.000Z' })} trainee={open} ended disabled={false} onDeclare={() => undefined} />);
+    expect(screen.queryByRole('group', { name: 'Confirm the resolution' })).toBeNull();
+    expect(resolved().textContent).toBe('Ended');
   });
 
   it('says when it was resolved, or that the drill ended without a resolution', () => {
