@@ -78,6 +78,12 @@ export interface PathStep {
   /** Simulated ms after the page ("+3 min"); negative before it. */
   atMs: number;
   step: string;
+  /**
+   * A deadline, not a moment: the ideal path's steps are listed by when the runbook and the
+   * severity matrix want them done at the latest. When a responder following it made each change
+   * is what the outcome gaps say ("the ideal path did it at T+1").
+   */
+  by?: true;
 }
 
 export interface Debrief {
@@ -205,13 +211,14 @@ export function debriefOf(stored: FinishedDrill): Debrief {
     // The page this run had (a milder storm pages with its elevated-rate warning), else the spec's first rule.
     const paged = finished.journal.find((entry) => entry.simMs === pageMs && isDrillEvent(entry, 'alert.firing') && alertNames(spec).includes(String(entry.detail?.alert)));
     ideal.push({ atMs: 0, step: `page: ${paged ? String(paged.detail?.alert) : (spec.alertRules[0]?.name ?? spec.trigger)}` });
-    ideal.push({ atMs: Math.min(acknowledgeTargetMs[severity ?? 'P2'], 5 * 60_000), step: 'acknowledge the page' });
-    ideal.push({ atMs: 5 * 60_000, step: `declare ${severity ?? 'the severity the matrix gives'}` });
-    if (severity === 'P1') ideal.push({ atMs: 10 * 60_000, step: 'join the incident bridge' });
-    for (const action of spec.requiredActions) ideal.push({ atMs: action.deadlineMs ?? 15 * 60_000, step: `${action.description}: ${action.command}` });
-    if (severity === 'P1' || severity === 'P2') ideal.push({ atMs: 15 * 60_000, step: 'first update to #incidents' });
-    ideal.push({ atMs: 15 * 60_000, step: `mitigated: ${spec.mitigated.description}` });
-    ideal.push({ atMs: 45 * 60_000, step: 'declare resolved, with the resolution update' });
+    const by = (atMs: number, step: string) => ideal.push({ atMs, step, by: true });
+    by(Math.min(acknowledgeTargetMs[severity ?? 'P2'], 5 * 60_000), 'acknowledge the page');
+    by(5 * 60_000, `declare ${severity ?? 'the severity the matrix gives'}`);
+    if (severity === 'P1') by(10 * 60_000, 'join the incident bridge');
+    for (const action of spec.requiredActions) by(action.deadlineMs ?? 15 * 60_000, `${action.description}: ${action.command}`);
+    if (severity === 'P1' || severity === 'P2') by(15 * 60_000, 'first update to #incidents');
+    by(15 * 60_000, `mitigated: ${spec.mitigated.description}`);
+    by(45 * 60_000, 'declare resolved, with the resolution update');
     ideal.sort((a, b) => a.atMs - b.atMs);
   }
   const requiredById = new Map((spec?.requiredActions ?? []).map((action) => [action.id, action]));

@@ -77,13 +77,16 @@ describe('a finished drill', () => {
 
   it('shows the debrief, writes the post-mortem, and keeps practice off the leaderboard', async () => {
     const { resolved } = await playStorm(false);
-    const debrief = (await send('GET', '/trainer/debrief')).json<{ score: { total: number }; idealPath: unknown[]; yourPath: Array<{ step: string }>; missed: unknown[]; gaps: Array<{ step: string; yoursAtMs: number | null; cost: number; text: string }> }>();
+    const debrief = (await send('GET', '/trainer/debrief')).json<{ score: { total: number }; idealPath: Array<{ atMs: number; step: string; by?: true }>; yourPath: Array<{ step: string }>; missed: unknown[]; gaps: Array<{ step: string; yoursAtMs: number | null; cost: number; text: string }> }>();
     expect(debrief.score.total).toBe(resolved.score);
     // Declared resolved with speculation still off: the debrief says what restoring it would have saved.
     const restart = debrief.gaps.find((gap) => gap.step.startsWith('re-enable speculation'));
     expect(restart).toMatchObject({ yoursAtMs: null, text: expect.stringMatching(/the ideal path did it at T\+\d+, you never did; doing it then would have saved [\d,]+ operations rolled back or failed/) as unknown });
     expect(restart!.cost).toBeGreaterThan(0);
     expect(debrief.idealPath.length).toBeGreaterThan(5);
+    // The list is of deadlines after the page (the moments a responder made each change are the gaps'): each step says so.
+    expect(debrief.idealPath[0]).toEqual({ atMs: 0, step: expect.stringMatching(/^page: /) as unknown });
+    expect(debrief.idealPath.slice(1).every((step) => step.by === true)).toBe(true);
     expect(debrief.yourPath.map((step) => step.step)).toContain('declared P1');
     const postmortem = await send('GET', `/trainer/drills/${resolved.drillId}/postmortem.md`);
     expect(postmortem.headers['content-type']).toContain('text/markdown');

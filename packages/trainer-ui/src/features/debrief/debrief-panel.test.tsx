@@ -60,4 +60,23 @@ describe('DebriefPanel', () => {
     await waitFor(() => expect((window as unknown as { pwned?: boolean }).pwned).toBeUndefined());
     expect(screen.getByRole('link', { name: /Download the post-mortem draft/ })).toBeTruthy();
   });
+
+  it("lists the ideal path's steps by their deadlines (\"by +5m00s\"), its page and your path at their moments", async () => {
+    const paths = {
+      ...debrief,
+      idealPath: [
+        { atMs: 0, step: 'page: SpeculationRollbackStorm' },
+        { atMs: 5 * 60_000, step: 'Disable speculation: agenc admin speculation disable', by: true },
+      ],
+      yourPath: [{ atMs: 95_000, step: '$ agenc admin speculation disable' }],
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((path: string) => Promise.resolve(new Response(path === '/trainer/debrief' ? JSON.stringify(paths) : postmortem, { status: 200, headers: { 'content-type': path === '/trainer/debrief' ? 'application/json' : 'text/markdown' } }))),
+    );
+    render(<DebriefPanel resolvedAt="2025-03-04T07:58:00.000Z" />);
+    const ideal = await screen.findByRole('list', { name: 'The ideal path for this variant' });
+    expect([...ideal.querySelectorAll('li')].map((item) => item.textContent)).toEqual(['+0m00s page: SpeculationRollbackStorm', 'by +5m00s Disable speculation: agenc admin speculation disable']);
+    expect(screen.getByRole('list', { name: 'Your path' }).textContent).toBe('+1m35s $ agenc admin speculation disable');
+  });
 });

@@ -18,7 +18,7 @@ function PathList({ title, steps }: { title: string; steps: PathStep[] }) {
       <ol className="path" aria-label={title} tabIndex={0}>
         {steps.map((step, index) => (
           <li key={`${step.atMs}-${index}`}>
-            <time>{offset(step.atMs)}</time> {step.step}
+            <time>{step.by ? `by ${offset(step.atMs)}` : offset(step.atMs)}</time> {step.step}
           </li>
         ))}
       </ol>
