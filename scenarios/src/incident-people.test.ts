@@ -50,6 +50,10 @@ describe('scripted people (issue 16: comms and people that answer)', () => {
     expect(joined[0]).toMatchObject({ from: 'Marcus Bell (VP Engineering)', text: expect.stringContaining('Joined the bridge') as unknown });
     expect(joined[0]!.simMs).toBeGreaterThanOrEqual(minutes(21));
     expect(joined[0]!.simMs).toBeLessThanOrEqual(minutes(23));
+    // Their acknowledgement reads the severity called by then: told of a P1, they say they are coming, not "if".
+    const ack = (input: ReplyInput) => scriptedReplies(input).find((reply) => reply.channel === '#incidents')!.text;
+    expect(ack({ ...told, severities: [{ severity: 'P2', simMs: minutes(9) }] })).toBe("Thanks Ada, got it. Keep me posted here; if this is a P1 I'll join the bridge.");
+    expect(ack({ ...told, severities: [{ severity: 'P1', simMs: minutes(9) }] })).toBe("Thanks Ada, got it. A P1: I'll join the bridge shortly. Keep me posted here.");
   });
 
   it('the bridge answers whoever joins it', () => {

@@ -43,7 +43,8 @@ const acknowledgements: Readonly<Record<EscalationTarget, { afterMs: readonly [n
   },
   'engineering-leadership': {
     afterMs: [3 * 60_000, 6 * 60_000],
-    text: ({ responder }) => `Thanks ${responder}, got it. Keep me posted here; if this is a P1 I'll join the bridge.`,
+    // Told after the P1 was called, they say they are coming; before, they say what would bring them.
+    text: ({ responder, severity }) => (severity === 'P1' ? `Thanks ${responder}, got it. A P1: I'll join the bridge shortly. Keep me posted here.` : `Thanks ${responder}, got it. Keep me posted here; if this is a P1 I'll join the bridge.`),
   },
   finance: {
     afterMs: [4 * 60_000, 8 * 60_000],
