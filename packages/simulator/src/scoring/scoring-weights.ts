@@ -45,9 +45,13 @@ export function processScale(outcomeEarned: number): number {
 
 /**
  * The version of these rules. A stored drill carries the version that scored it; one scored by
- * an older version is re-scored from its journal when read.
+ * an older version is re-scored from its journal when read (and at `gameday serve`'s start-up),
+ * so a leaderboard ranks by one set of rules. Raise it with any change that moves a score.
+ * 3: the graders' incident severity for acknowledge and the bridge; the first call timed.
+ * 4: the outcome horizon from the ideal run's last move; a baseline with injected incidents
+ *    judged by them; the counterfactual runs replayed with their clock held.
  */
-export const scoringRulesVersion = 3;
+export const scoringRulesVersion = 4;
 
 /** Time to acknowledge that earns full points, by true severity. */
 export const acknowledgeTargetMs = { P1: 5 * 60_000, P2: 15 * 60_000, P3: 4 * 3_600_000, P4: 24 * 3_600_000 } as const;
