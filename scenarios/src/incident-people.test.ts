@@ -56,6 +56,21 @@ describe('scripted people (issue 16: comms and people that answer)', () => {
     expect(ack({ ...told, severities: [{ severity: 'P1', simMs: minutes(9) }] })).toBe("Thanks Ada, got it. A P1: I'll join the bridge shortly. Keep me posted here.");
   });
 
+  it('who is on the bridge answers the first thing said there after they asked, once, and nothing said before', () => {
+    const onBridge = { ...base, bridgeJoinedMs: minutes(10), escalations: [{ to: 'engineering-leadership' as const, simMs: minutes(8) }], severities: [{ severity: 'P1', simMs: minutes(9) }] };
+    const bridge = (input: ReplyInput) => scriptedReplies(input).filter((reply) => reply.channel === 'bridge');
+    const asked = bridge(onBridge);
+    expect(asked.map((reply) => reply.from)).toEqual(expect.arrayContaining(['Lee Chen (secondary on-call)', 'Marcus Bell (VP Engineering)']));
+    const lastAsk = Math.max(...asked.map((reply) => reply.simMs));
+    // Said before either asked: no one answers it.
+    expect(bridge({ ...onBridge, bridgeLines: [{ simMs: minutes(10) }] })).toEqual(asked);
+    // Said after both asked, twice: each answers the first, once, 20-60 s later, by name.
+    const answered = bridge({ ...onBridge, bridgeLines: [{ simMs: lastAsk + 1000, by: 'Bo' }, { simMs: lastAsk + minutes(2) }] }).slice(asked.length);
+    expect(answered.map((reply) => reply.text).sort()).toEqual(["On it, Bo. I'll call out here anything that moves.", "Thanks Bo, that's what I needed. I'll take the exec updates from here; you keep working it."]);
+    for (const reply of answered) expect(reply.simMs - (lastAsk + 1000)).toBeGreaterThanOrEqual(20_000);
+    for (const reply of answered) expect(reply.simMs - (lastAsk + 1000)).toBeLessThanOrEqual(60_000);
+  });
+
   it('the bridge answers whoever joins it', () => {
     const [hello] = scriptedReplies({ ...base, bridgeJoinedMs: minutes(7) });
     expect(hello).toMatchObject({ channel: 'bridge', from: 'Lee Chen (secondary on-call)', text: expect.stringContaining('Hi Ada') as unknown });

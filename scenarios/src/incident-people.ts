@@ -66,6 +66,8 @@ export interface ReplyInput {
   escalations: ReadonlyArray<{ to: EscalationTarget; simMs: number; by?: string }>;
   severities: ReadonlyArray<{ severity: string; simMs: number }>;
   bridgeJoinedMs: number | null;
+  /** What the responder (or, in a game-day, `by`) said on the bridge, by moment: the people there answer. */
+  bridgeLines?: ReadonlyArray<{ simMs: number; by?: string }>;
   /** When the responder posted in #incidents. */
   updatesMs: readonly number[];
   /** When the responder declared the incident resolved: people stop asking. */
@@ -119,18 +121,32 @@ export function scriptedReplies(input: ReplyInput): ScriptedReply[] {
     if (at <= input.nowMs) replies.push({ simMs: at, channel: '#incidents', from: speaker(incidentPeople[escalation.to]), text });
   }
 
+  // Who is on the bridge answers the first thing said there after they asked for it, once.
+  const answerOnBridge = (askedAtMs: number, who: Person, name: string, text: (to: string) => string) => {
+    const said = (input.bridgeLines ?? []).find((line) => line.simMs >= askedAtMs);
+    if (!said) return;
+    const at = said.simMs + delay(input.seed, `bridge-answer:${name}`, [20_000, 60_000]);
+    if (at <= end) replies.push({ simMs: at, channel: 'bridge', from: speaker(who), text: text(said.by ?? input.responder) });
+  };
+
   // Engineering leadership joins the bridge once the incident is a P1 and they have been told.
   const leadershipAck = ackAt.get('engineering-leadership');
   const p1 = input.severities.find((declared) => declared.severity === 'P1');
   if (leadershipAck !== undefined && p1) {
     const at = Math.max(leadershipAck, p1.simMs) + delay(input.seed, 'bridge:engineering-leadership', [60_000, 3 * 60_000]);
-    if (at <= end) replies.push({ simMs: at, channel: 'bridge', from: speaker(incidentPeople['engineering-leadership']), text: "Joined the bridge. Give me the two-line summary when you have a breath: impact, what you've done, what's next." });
+    if (at <= end) {
+      replies.push({ simMs: at, channel: 'bridge', from: speaker(incidentPeople['engineering-leadership']), text: "Joined the bridge. Give me the two-line summary when you have a breath: impact, what you've done, what's next." });
+      answerOnBridge(at, incidentPeople['engineering-leadership'], 'engineering-leadership', (to) => `Thanks ${to}, that's what I needed. I'll take the exec updates from here; you keep working it.`);
+    }
   }
 
   // The bridge answers whoever joins it.
   if (input.bridgeJoinedMs !== null) {
     const at = input.bridgeJoinedMs + delay(input.seed, 'bridge:secondary', [30_000, 90_000]);
-    if (at <= end) replies.push({ simMs: at, channel: 'bridge', from: speaker(incidentPeople.secondary), text: `Hi ${input.responder}, I'm on as secondary. Tell me what to watch or run while you work the runbook.` });
+    if (at <= end) {
+      replies.push({ simMs: at, channel: 'bridge', from: speaker(incidentPeople.secondary), text: `Hi ${input.responder}, I'm on as secondary. Tell me what to watch or run while you work the runbook.` });
+      answerOnBridge(at, incidentPeople.secondary, 'secondary', (to) => `On it, ${to}. I'll call out here anything that moves.`);
+    }
   }
 
   // The platform lead, once they have acknowledged, asks when an update is late.

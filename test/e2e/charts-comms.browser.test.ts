@@ -107,9 +107,9 @@ describe('charts and comms in the browser', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  runIt('comms: a filled template, a scripted answer to an escalation, the bridge answering', { timeout: 120_000 }, async () => {
+  runIt('comms: a filled template, a scripted answer to an escalation, the bridge answering, and answered on it', { timeout: 120_000 }, async () => {
     const comms = page.getByRole('region', { name: 'Comms and escalation' });
-    const box = comms.getByRole('textbox');
+    const box = comms.getByRole('textbox', { name: /^Message/ });
     await expect.poll(async () => box.inputValue()).toContain('**Bridge:** https://meet.agenc.io/speculation-incident');
     expect(await box.inputValue()).toContain('**Incident Lead:** @trainee');
 
@@ -119,7 +119,14 @@ describe('charts and comms in the browser', () => {
     for (let minute = 0; minute < 5; minute++) await advance(60_000);
     const incidents = comms.getByRole('list', { name: '#incidents' });
     await expect.poll(async () => ((await incidents.count()) > 0 ? ((await incidents.textContent()) ?? '') : ''), { timeout: 10_000 }).toMatch(/Priya Raman \(platform lead\): Ack, trainee/);
-    await expect.poll(async () => (await comms.getByRole('list', { name: 'Incident bridge' }).textContent()) ?? '', { timeout: 10_000 }).toContain("Lee Chen (secondary on-call): Hi trainee, I'm on as secondary.");
+    const bridge = comms.getByRole('list', { name: 'Incident bridge' });
+    await expect.poll(async () => (await bridge.textContent()) ?? '', { timeout: 10_000 }).toContain("Lee Chen (secondary on-call): Hi trainee, I'm on as secondary.");
+    // Answered on the bridge: the line shows there, and the secondary takes it up.
+    await comms.getByRole('textbox', { name: 'What you say on the bridge' }).fill('Watch the rollback rate; say if it passes 50%.');
+    await comms.getByRole('form', { name: 'Say on the bridge' }).getByRole('button', { name: 'Say' }).click();
+    await expect.poll(async () => (await bridge.textContent()) ?? '').toContain('you: Watch the rollback rate; say if it passes 50%.');
+    await advance(60_000);
+    await expect.poll(async () => (await bridge.textContent()) ?? '', { timeout: 10_000 }).toContain("Lee Chen (secondary on-call): On it, trainee. I'll call out here anything that moves.");
 
     await comms.getByLabel('Template').selectOption('update');
     await box.fill('[P2] Speculation Incident Update\nStatus: Investigating\nImpact: rollbacks elevated');

@@ -9,7 +9,7 @@ import { alertNames, findScenario, scenarioIds } from '@gameday/scenarios';
 import { Drill, type DrillOptions } from './drill';
 import { replayDrill, liveOptions, type InputSink, type RecordedInput } from './drill-inputs';
 import { applyIntent } from './responder-intents';
-import { acknowledgePage, declareSeverity, joinBridge } from './trainee-actions';
+import { acknowledgePage, declareSeverity, joinBridge, sayOnBridge } from './trainee-actions';
 import { pauseClock, resumeClock, setClockSpeed } from './clock-controls';
 import { changeConfig } from './service-actions';
 import { drillState } from './drill-state';
@@ -57,12 +57,17 @@ function play(scenario: string, seed: number, stepMs: number, minutes: number): 
       declareSeverity(drill, { severity: drill.expectedSeverity() as 'P1', answers: {} }, { detail: {}, noteHarm: () => undefined });
       if (drill.trainee.bridgeJoinedMs === null) joinBridge(drill, { detail: {}, noteHarm: () => undefined });
     }
+    // A line said on the bridge a few minutes after joining, which the people there answer: replayed as said.
+    if (drill.trainee.bridgeJoinedMs !== null && drill.trainee.bridgeLines.length === 0 && drill.clock.now() - drill.trainee.bridgeJoinedMs >= 3 * 60_000) {
+      sayOnBridge(drill, 'Impact: rollbacks up; done: runbook immediate actions; next: the fix', { detail: {}, noteHarm: () => undefined });
+    }
     for (const move of responder?.act(drill) ?? []) if (isWorldMove(move)) applyIntent(drill, move);
   }
   return { drill, sink };
 }
 
 describe('replaying a drill from its inputs', () => {
+  let bridgeLinesReplayed = 0;
   for (const scenario of scenarioIds) {
     it(`${scenario}: the same world, journal and trainee record for several seeds and moments`, () => {
       for (const [seed, stepMs] of [
@@ -73,6 +78,8 @@ describe('replaying a drill from its inputs', () => {
         const { drill, sink } = play(scenario, seed, stepMs, 25);
         const { drill: rebuilt, divergence } = rebuild(drill, sink.inputs);
         expect(divergence).toBeNull();
+        expect(sink.inputs.some((recorded) => recorded.input.kind === 'bridge-say')).toBe(drill.trainee.bridgeLines.length > 0);
+        bridgeLinesReplayed += drill.trainee.bridgeLines.length;
         expect(worldFingerprint(rebuilt)).toBe(worldFingerprint(drill));
         expect(drillState(rebuilt)).toEqual(drillState(drill));
         expect(journalOf(rebuilt)).toEqual(journalOf(drill));
@@ -86,6 +93,8 @@ describe('replaying a drill from its inputs', () => {
       }
     });
   }
+
+  it('replayed lines said on the bridge in the runs above', () => expect(bridgeLinesReplayed).toBeGreaterThan(5));
 
   it('a realtime drill: paused, at another speed, skipped and reset, rebuilt at the same moment', () => {
     let wall = 0;

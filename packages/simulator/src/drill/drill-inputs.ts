@@ -19,7 +19,7 @@ import { changeDeployment, scaleDeployment } from './cluster-actions';
 import { pauseClock, resumeClock, setClockSpeed } from './clock-controls';
 import { Drill, type DrillOptions } from './drill';
 import { clearSnapshots, changeConfig, drainSpeculation, runGc, runIntegrityCheck, snapshotStake, timeoutProofs } from './service-actions';
-import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate } from './trainee-actions';
+import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate, sayOnBridge } from './trainee-actions';
 import type { Channel, CommsTemplate, EscalationTarget, ImpactQuestionId, SeverityDeclaration } from './trainee-session';
 import { divergedParts, worldCheckpoint, type WorldCheckpoint } from './world-fingerprint';
 
@@ -49,6 +49,7 @@ export type DrillInput =
   | { kind: 'acknowledge'; alert?: string }
   | { kind: 'severity'; declaration: { severity: SeverityDeclaration['severity']; answers: Partial<Record<ImpactQuestionId, boolean>> } }
   | { kind: 'bridge' }
+  | { kind: 'bridge-say'; text: string; by?: string }
   | { kind: 'post'; post: { channel: Channel; template: CommsTemplate; text: string } }
   /** `by`: the game-day participant who escalated (absent in a solo drill, and in logs from before it was kept). */
   | { kind: 'escalate'; to: EscalationTarget; by?: string }
@@ -135,6 +136,8 @@ export function applyInput(drill: Drill, input: DrillInput, other?: (input: Extr
       return void declareSeverity(drill, input.declaration, scratch());
     case 'bridge':
       return void joinBridge(drill, scratch());
+    case 'bridge-say':
+      return void sayOnBridge(drill, input.text, scratch(), input.by);
     case 'post':
       return void postUpdate(drill, input.post, scratch());
     case 'escalate':

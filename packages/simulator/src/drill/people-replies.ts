@@ -23,6 +23,7 @@ export function peopleReplies(drill: Drill): ChannelMessageEntry[] {
     escalations: trainee.escalations,
     severities: trainee.severities,
     bridgeJoinedMs: trainee.bridgeJoinedMs,
+    bridgeLines: trainee.bridgeLines.map((line) => ({ simMs: line.simMs, ...(line.by === undefined ? {} : { by: line.by }) })),
     updatesMs: trainee.posts.filter((post) => post.channel === '#incidents').map((post) => post.simMs),
     resolvedMs: trainee.resolvedMs,
     lines,

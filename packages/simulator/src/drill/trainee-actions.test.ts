@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GamedayError } from '../core/gameday-error';
 import type { ActionJournal } from './action-journal';
 import { Drill } from './drill';
-import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate, startLobbyDrill } from './trainee-actions';
+import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate, sayOnBridge, startLobbyDrill } from './trainee-actions';
+import { worldFingerprint } from './world-fingerprint';
 
 const drills: Drill[] = [];
 afterEach(() => {
@@ -78,6 +79,19 @@ describe('the trainee actions (issue 14 item 8: what an action does lives in the
     expect(escalate(drill, 'platform-lead', notes())).toEqual({ escalations: 1 });
     expect(refusal(() => escalate(drill, 'platform-lead', notes()))).toMatchObject({ code: 'CONFLICT', message: 'already escalated to platform-lead' });
     expect(escalate(drill, 'finance', notes())).toEqual({ escalations: 2 });
+  });
+
+  it('speaks on the bridge only once on it: before, refused with the world unchanged', () => {
+    const drill = storm();
+    const before = worldFingerprint(drill);
+    expect(refusal(() => sayOnBridge(drill, 'Rollbacks at 50%, speculation off next', notes()))).toMatchObject({ code: 'CONFLICT', message: 'join the incident bridge first: only those on the bridge are heard there' });
+    expect(worldFingerprint(drill)).toBe(before);
+    joinBridge(drill, notes());
+    drill.skipTime(60_000, 'test');
+    const journal = notes();
+    expect(sayOnBridge(drill, 'Rollbacks at 50%, speculation off next', journal, 'Bo')).toEqual({ lines: 1 });
+    expect(drill.trainee.bridgeLines).toEqual([{ text: 'Rollbacks at 50%, speculation off next', simMs: drill.clock.now(), by: 'Bo' }]);
+    expect(journal.detail.summary).toBe('spoke on the incident bridge');
   });
 
   it('declares mitigated once; resolved implies mitigated, and nothing is declared after it', () => {

@@ -125,6 +125,24 @@ export function joinBridge(drill: Drill, journal: ActionJournal): { joinedAtMs: 
   );
 }
 
+/**
+ * Says something on the incident bridge: the summary engineering leadership asks for once they
+ * join, what the secondary should watch. Only someone on the bridge is heard there, so saying
+ * anything before joining is refused, the world unchanged. Not graded: the runbook's updates go
+ * to #incidents, and the bridge is where people talk. `by` is the game-day participant who said it.
+ */
+export function sayOnBridge(drill: Drill, text: string, journal: ActionJournal, by?: string): { lines: number } {
+  return drill.asInput(
+    () => ({ kind: 'bridge-say', text, ...(by === undefined ? {} : { by }) }),
+    () => {
+      if (drill.trainee.bridgeJoinedMs === null) throw new GamedayError('CONFLICT', 'join the incident bridge first: only those on the bridge are heard there');
+      drill.trainee.bridgeLines.push({ text, simMs: drill.clock.now(), ...(by === undefined ? {} : { by }) });
+      journal.detail.summary = 'spoke on the incident bridge';
+      return { lines: drill.trainee.bridgeLines.length };
+    },
+  );
+}
+
 /** Posts a message from a runbook template; a placeholder left in it is refused. */
 export function postUpdate(drill: Drill, post: { channel: Channel; template: CommsTemplate; text: string }, journal: ActionJournal): { posts: number } {
   return drill.asInput(

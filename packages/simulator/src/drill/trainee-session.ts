@@ -40,6 +40,12 @@ export interface CommsPost {
   simMs: number;
 }
 
+export interface BridgeLine {
+  text: string;
+  simMs: number;
+  by?: string;
+}
+
 export class TraineeSession {
   name = 'trainee';
   /** The page: the first of the incident's alerts the trainee acknowledged. */
@@ -48,6 +54,8 @@ export class TraineeSession {
   acknowledgedOthers = new Map<string, number>();
   severities: SeverityDeclaration[] = [];
   bridgeJoinedMs: number | null = null;
+  /** What was said on the bridge once on it (`by`: who said it, in a game-day): the people there answer. */
+  bridgeLines: BridgeLine[] = [];
   posts: CommsPost[] = [];
   /** `by`: who escalated, in a game-day (the trainee otherwise). */
   escalations: Array<{ to: EscalationTarget; simMs: number; by?: string }> = [];

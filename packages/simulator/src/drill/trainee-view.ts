@@ -112,6 +112,8 @@ export interface TraineeView {
     severity: SeverityDeclaration | null;
     severityChanges: number;
     bridgeJoinedAt: string | null;
+    /** What was said on the bridge (`by`: who, in a game-day), shown in its channel. */
+    bridgeLines: Array<{ at: string; text: string; by: string | null }>;
     posts: Array<CommsPost & { at: string }>;
     escalations: Array<{ to: string; at: string }>;
     mitigatedAt: string | null;
@@ -265,6 +267,7 @@ export function traineeView(drill: Drill, session: { view(): SessionView } | nul
       severity: trainee.severity,
       severityChanges: trainee.severities.length,
       bridgeJoinedAt: at(trainee.bridgeJoinedMs),
+      bridgeLines: trainee.bridgeLines.map((line) => ({ at: at(line.simMs)!, text: line.text, by: line.by ?? null })),
       posts: trainee.posts.map((post) => ({ ...post, at: at(post.simMs)! })),
       escalations: trainee.escalations.map((escalation) => ({ to: escalation.to, at: at(escalation.simMs)! })),
       mitigatedAt: at(trainee.mitigatedMs),

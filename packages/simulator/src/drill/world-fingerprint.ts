@@ -31,7 +31,8 @@ export function worldCheckpoint(drill: Drill): WorldCheckpoint {
     readings: hash(world.readings()),
     alerts: hash(world.alertStates()),
     journal: drill.journal.counters().total,
-    trainee: hash([trainee.name, trainee.acknowledged, [...trainee.acknowledgedOthers.entries()], trainee.severities, trainee.bridgeJoinedMs, trainee.posts, trainee.escalations, trainee.mitigatedMs, trainee.resolvedMs]),
+    // What was said on the bridge joins the hash only once there is some: drills without it keep the fingerprints they were stored with.
+    trainee: hash([trainee.name, trainee.acknowledged, [...trainee.acknowledgedOthers.entries()], trainee.severities, trainee.bridgeJoinedMs, trainee.posts, trainee.escalations, trainee.mitigatedMs, trainee.resolvedMs, ...(trainee.bridgeLines.length > 0 ? [trainee.bridgeLines] : [])]),
   };
   return { fingerprint: hash(parts), parts };
 }

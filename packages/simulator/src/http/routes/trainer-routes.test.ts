@@ -91,6 +91,33 @@ describe('trainer actions', () => {
     expect((await post('/trainer/escalations', { to: 'the-ceo' })).statusCode).toBe(400);
   });
 
+  it('speaks on the bridge: what it says is shown in the bridge channel, and leadership, told of the P1, answers it', async () => {
+    // Blank or too long is refused, naming the field; nothing changes.
+    const before = worldFingerprint(t.drill);
+    for (const body of [{ text: '   ' }, { text: 'x'.repeat(501) }, { text: 'hi', extra: 1 }]) {
+      const refused = await post('/trainer/bridge/messages', body);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json<{ message: string }>().message).toMatch(/text|extra/);
+    }
+    expect(worldFingerprint(t.drill)).toBe(before);
+    page();
+    expect((await post('/trainer/severity', { severity: 'P1', answers: {} })).statusCode).toBe(200);
+    expect((await post('/trainer/escalations', { to: 'engineering-leadership' })).statusCode).toBe(200);
+    expect((await post('/trainer/bridge')).statusCode).toBe(200);
+    // Leadership acknowledges, then joins the bridge and asks for the summary.
+    t.drill.clock.advanceBy(10 * 60_000);
+    const asked = traineeView(t.drill).messages.filter((message) => message.channel === 'bridge');
+    expect(asked.map((message) => message.text)).toEqual(expect.arrayContaining([expect.stringContaining('Give me the two-line summary') as unknown]));
+    const said = await post('/trainer/bridge/messages', { text: '  Rollbacks at 50% since 10:02; speculation disabled; re-enabling at depth 1 once the fix is out.  ' });
+    expect(said.json()).toEqual({ lines: 1 });
+    t.drill.clock.advanceBy(2 * 60_000);
+    const view = traineeView(t.drill);
+    expect(view.trainee.bridgeLines).toEqual([{ at: expect.any(String) as unknown, text: 'Rollbacks at 50% since 10:02; speculation disabled; re-enabling at depth 1 once the fix is out.', by: null }]);
+    const answers = view.messages.filter((message) => message.channel === 'bridge' && message.at > view.trainee.bridgeLines[0]!.at);
+    expect(answers.map((message) => message.from).sort()).toEqual(['Lee Chen (secondary on-call)', 'Marcus Bell (VP Engineering)']);
+    expect(view.timeline.map((item) => item.what)).toContain('spoke on the incident bridge');
+  });
+
   it('fast-forwards only through quiet stretches, stopping when the pager goes off', async () => {
     const skipped = await post('/trainer/fast-forward', { minutes: 30 });
     expect(skipped.statusCode).toBe(200);

@@ -9,7 +9,7 @@
  */
 import { difficulties, scenarios, type Difficulty } from '@gameday/scenarios';
 import { channels, commsTemplates, escalationTargets, impactQuestions } from '../../drill/trainee-session';
-import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate, startLobbyDrill } from '../../drill/trainee-actions';
+import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate, sayOnBridge, startLobbyDrill } from '../../drill/trainee-actions';
 import { debriefOf, finishDrill } from '../../scoring/drill-debrief';
 import { postmortemDraft } from '../../scoring/postmortem-draft';
 import { DrillRewinds, branchDrill, ghostDrill, ghostRun, runComparisons } from '../../scoring/drill-rewind';
@@ -183,6 +183,23 @@ const trainerRoutes: RoutesPlugin = async (fastify) => {
       const joined = joinBridge(fastify.drill, request.journal);
       fastify.pushView();
       return joined;
+    },
+  );
+
+  fastify.post(
+    '/trainer/bridge/messages',
+    {
+      onRequest: fastify.requirePermission('bridge'),
+      schema: {
+        summary: 'Say something on the incident bridge (once on it): the summary leadership asks for, what the secondary should watch',
+        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S', description: 'what you say, up to 500 characters' }) }, { additionalProperties: false }),
+        response: { 200: Report('{ lines }'), ...conflict },
+      },
+    },
+    async (request) => {
+      const said = sayOnBridge(fastify.drill, request.body.text.trim(), request.journal, request.actor?.name);
+      fastify.pushView();
+      return said;
     },
   );
 

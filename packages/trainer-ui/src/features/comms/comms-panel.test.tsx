@@ -9,12 +9,13 @@ const trainee = (posts: TraineeView['trainee']['posts'] = []): TraineeView['trai
   severity: null,
   severityChanges: 0,
   bridgeJoinedAt: null,
+  bridgeLines: [],
   posts,
   escalations: [],
   mitigatedAt: null,
   resolvedAt: null,
 });
-const actions = { joinBridge: () => undefined, post: async () => undefined, escalate: () => undefined };
+const actions = { joinBridge: () => undefined, post: async () => undefined, say: async () => undefined, escalate: () => undefined };
 
 describe('CommsPanel channels (issue 14)', () => {
   it("shows other teams' messages in their channel, interleaved with the trainee's own posts by time", () => {
@@ -124,5 +125,46 @@ describe('comms templates filled with what the drill knows (issue 16 item 7)', (
     );
     expect(within(screen.getByRole('list', { name: 'Incident bridge' })).getByRole('listitem').textContent).toBe("10:13:00 Lee Chen (secondary on-call): Hi Ada, I'm on as secondary.");
     expect(screen.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual(['#incidents', 'Incident bridge']);
+  });
+
+  it('speaks on the bridge once on it: the line shows in the bridge channel among the answers; a refusal shows beside the box', async () => {
+    const said: string[] = [];
+    let refuse: string | undefined = 'join the incident bridge first: only those on the bridge are heard there';
+    const say = async (text: string) => {
+      if (refuse) throw new Error(refuse);
+      said.push(text);
+    };
+    const { rerender } = render(<CommsPanel trainee={trainee()} actions={{ ...actions, say }} />);
+    // Not on the bridge: nothing to say there yet.
+    expect(screen.queryByRole('form', { name: 'Say on the bridge' })).toBeNull();
+    const joined = { ...trainee(), bridgeJoinedAt: '2026-11-28T10:10:00.000Z' };
+    rerender(<CommsPanel trainee={joined} actions={{ ...actions, say }} />);
+    const box = screen.getByRole<HTMLInputElement>('textbox', { name: 'What you say on the bridge' });
+    const button = screen.getByRole<HTMLButtonElement>('button', { name: 'Say' });
+    expect(button.disabled).toBe(true);
+    fireEvent.change(box, { target: { value: '  Rollbacks at 50%; speculation off; fix next.  ' } });
+    fireEvent.click(button);
+    await waitFor(() => expect(screen.getByRole('form', { name: 'Say on the bridge' }).textContent).toContain('join the incident bridge first'));
+    expect(box.value).toBe('  Rollbacks at 50%; speculation off; fix next.  ');
+    refuse = undefined;
+    fireEvent.click(button);
+    await waitFor(() => expect(said).toEqual(['Rollbacks at 50%; speculation off; fix next.']));
+    await waitFor(() => expect(box.value).toBe(''));
+    expect(screen.getByRole('form', { name: 'Say on the bridge' }).textContent).not.toContain('join the incident bridge first');
+    rerender(
+      <CommsPanel
+        trainee={{ ...joined, bridgeLines: [{ at: '2026-11-28T10:20:00.000Z', text: said[0]!, by: null }] }}
+        messages={[
+          { at: '2026-11-28T10:19:00.000Z', channel: 'bridge', from: 'Marcus Bell (VP Engineering)', text: 'Give me the two-line summary.' },
+          { at: '2026-11-28T10:20:40.000Z', channel: 'bridge', from: 'Marcus Bell (VP Engineering)', text: "Thanks Ada, that's what I needed." },
+        ]}
+        actions={{ ...actions, say }}
+      />,
+    );
+    expect(within(screen.getByRole('list', { name: 'Incident bridge' })).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      '10:19:00 Marcus Bell (VP Engineering): Give me the two-line summary.',
+      '10:20:00 you: Rollbacks at 50%; speculation off; fix next.',
+      "10:20:40 Marcus Bell (VP Engineering): Thanks Ada, that's what I needed.",
+    ]);
   });
 });

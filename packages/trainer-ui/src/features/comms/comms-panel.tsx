@@ -34,7 +34,7 @@ function chatText(text: string): ReactNode[] {
  * Each channel with anything in it, its lines in time order: other teams' messages and the
  * trainee's own posts interleaved, as the channel itself would read.
  */
-function channelLines(posts: TraineeView['trainee']['posts'], messages: TraineeView['messages']): Array<[string, ChannelLine[]]> {
+function channelLines(posts: TraineeView['trainee']['posts'], messages: TraineeView['messages'], bridgeLines: TraineeView['trainee']['bridgeLines'] = [], onBridge = false): Array<[string, ChannelLine[]]> {
   const byChannel = new Map<string, ChannelLine[]>();
   const add = (channel: string, line: ChannelLine) => {
     const lines = byChannel.get(channel) ?? [];
@@ -43,15 +43,58 @@ function channelLines(posts: TraineeView['trainee']['posts'], messages: TraineeV
   };
   for (const message of messages) add(message.channel, { at: message.at, from: message.from, text: message.text, own: false });
   for (const post of posts) add(post.channel, { at: post.at, from: 'you', text: post.text, own: true });
+  for (const line of bridgeLines) add('bridge', { at: line.at, from: line.by ?? 'you', text: line.text, own: true });
+  // Once on the bridge it is listed, empty or not: it is where the responder speaks.
+  if (onBridge && !byChannel.has('bridge')) byChannel.set('bridge', []);
   const rank = (channel: string) => (channelOrder.includes(channel) ? channelOrder.indexOf(channel) : channelOrder.length);
   return [...byChannel.entries()]
     .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
     .map(([channel, lines]) => [channel, lines.sort((a, b) => a.at.localeCompare(b.at))]);
 }
 
+/** A line said on the bridge: the summary leadership asks for, what the secondary should watch. */
+function BridgeSay({ say, disabled }: { say: CommsActions['say']; disabled: boolean }) {
+  const [text, setText] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [saying, setSaying] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaying(true);
+    try {
+      await say(text.trim());
+      setText('');
+      setProblem(undefined);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    } finally {
+      setSaying(false);
+    }
+  };
+  return (
+    <form className="bridge-say" aria-label="Say on the bridge" onSubmit={(event) => void submit(event)}>
+      <input
+        aria-label="What you say on the bridge"
+        placeholder="Say something on the bridge"
+        maxLength={500}
+        value={text}
+        onChange={(event) => {
+          setText(event.target.value);
+          setProblem(undefined);
+        }}
+      />
+      <button type="submit" disabled={disabled || saying || text.trim() === ''}>
+        Say
+      </button>
+      <FormError message={problem} />
+    </form>
+  );
+}
+
 export interface CommsActions {
   joinBridge: () => void;
   post: (input: { channel: string; template: string; text: string }) => Promise<void>;
+  /** Says a line on the bridge (once on it); a refusal is thrown, for the box to show. */
+  say: (text: string) => Promise<void>;
   escalate: (to: string) => void;
 }
 
@@ -115,7 +158,7 @@ export function CommsPanel({
     <Panel title="Comms and escalation">
       <div className="bridge">
         {trainee.bridgeJoinedAt ? (
-          <span>On the incident bridge since {trainee.bridgeJoinedAt.slice(11, 19)} UTC</span>
+          <span>On the incident bridge since {trainee.bridgeJoinedAt.slice(11, 19)} UTC: say something there below</span>
         ) : (
           <button type="button" onClick={actions.joinBridge} disabled={busy || allowed?.bridge === false}>
             Join the incident bridge
@@ -162,7 +205,7 @@ export function CommsPanel({
           Start again from the template
         </button>
       </form>
-      {channelLines(trainee.posts, messages).map(([name, lines]) => (
+      {channelLines(trainee.posts, messages, trainee.bridgeLines, trainee.bridgeJoinedAt !== null).map(([name, lines]) => (
         <section key={name} className="channel" aria-label={`Channel ${channelLabel(name)}`}>
           <h3>{channelLabel(name)}</h3>
           <ul className="posts" aria-label={channelLabel(name)}>
@@ -172,6 +215,7 @@ export function CommsPanel({
               </li>
             ))}
           </ul>
+          {name === 'bridge' && trainee.bridgeJoinedAt !== null && <BridgeSay say={actions.say} disabled={busy === true || allowed?.bridge === false} />}
         </section>
       ))}
       <div className="escalations" role="group" aria-label="Escalate">

@@ -164,6 +164,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
             joinBridge: () => quietly(act('/trainer/bridge')),
             // The comms box shows a refusal itself, beside the text, and clears it when the text changes.
             post: async (input) => void (await postJson('/trainer/comms', input)),
+            say: async (text) => void (await postJson('/trainer/bridge/messages', { text })),
             escalate: (to) => quietly(act('/trainer/escalations', { to })),
           }}
         />
