@@ -52,26 +52,35 @@ function channelLines(posts: TraineeView['trainee']['posts'], messages: TraineeV
     .map(([channel, lines]) => [channel, lines.sort((a, b) => a.at.localeCompare(b.at))]);
 }
 
-/** A line said on the bridge: the summary leadership asks for, what the secondary should watch. */
-function BridgeSay({ say, disabled }: { say: CommsActions['say']; disabled: boolean }) {
-  const [text, setText] = useState('');
+/**
+ * A form that sends what was typed: busy while it goes; once sent, `sent` clears the box (and any
+ * old complaint); refused, the server's reason is kept to show beside the box, the text left as typed.
+ */
+function useSubmission() {
   const [problem, setProblem] = useState<string>();
-  const [saying, setSaying] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const [sending, setSending] = useState(false);
+  const submit = async (event: FormEvent, send: () => Promise<void>, sent: () => void) => {
     event.preventDefault();
-    setSaying(true);
+    setSending(true);
     try {
-      await say(text.trim());
-      setText('');
+      await send();
+      sent();
       setProblem(undefined);
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));
     } finally {
-      setSaying(false);
+      setSending(false);
     }
   };
+  return { problem, setProblem, sending, submit };
+}
+
+/** A line said on the bridge: the summary leadership asks for, what the secondary should watch. */
+function BridgeSay({ say, disabled }: { say: CommsActions['say']; disabled: boolean }) {
+  const [text, setText] = useState('');
+  const { problem, setProblem, sending: saying, submit } = useSubmission();
   return (
-    <form className="bridge-say" aria-label="Say on the bridge" onSubmit={(event) => void submit(event)}>
+    <form className="bridge-say" aria-label="Say on the bridge" onSubmit={(event) => void submit(event, () => say(text.trim()), () => setText(''))}>
       <input
         aria-label="What you say on the bridge"
         placeholder="Say something on the bridge"
@@ -128,8 +137,7 @@ export function CommsPanel({
   const [channel, setChannel] = useState<string>(template.channel);
   // Until the responder types, the box shows the template filled with what the drill knows now.
   const [edited, setEdited] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string>();
-  const [posting, setPosting] = useState(false);
+  const { problem, setProblem, sending: posting, submit } = useSubmission();
   const text = edited ?? (facts ? fillTemplate(template.text, facts) : template.text);
 
   const choose = (id: string) => {
@@ -138,20 +146,6 @@ export function CommsPanel({
     setChannel(next.channel);
     setEdited(null);
     setProblem(undefined);
-  };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setPosting(true);
-    try {
-      await actions.post({ channel, template: templateId, text });
-      // Posted: the box is cleared for the next message, and any old complaint with it.
-      setEdited('');
-      setProblem(undefined);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    } finally {
-      setPosting(false);
-    }
   };
 
   return (
@@ -165,7 +159,7 @@ export function CommsPanel({
           </button>
         )}
       </div>
-      <form onSubmit={(event) => void submit(event)} aria-label="Post an update">
+      <form onSubmit={(event) => void submit(event, () => actions.post({ channel, template: templateId, text }), () => setEdited(''))} aria-label="Post an update">
         <label>
           Template{' '}
           <select value={templateId} onChange={(event) => choose(event.target.value)}>
