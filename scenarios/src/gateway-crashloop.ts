@@ -143,10 +143,11 @@ export const gatewayCrashloopSpec: ScenarioSpec = {
       runbookSeverity: 'P3',
       summary: 'Service pods failing (OOMKilled, Error or CrashLoopBackOff)',
       trigger: 'Pods restarting: a container failing for more than 5 minutes',
-      expr: 'sum(agenc_pods_failing) > 0',
+      // Crash-looping, not failing this instant: between restarts the pods come up for a while, and the page must not resolve each time.
+      expr: 'sum(agenc_pods_crash_looping) > 0',
       forMs: 5 * 60_000,
-      holds: (readings) => readings.failingPods > 0,
-      value: (readings) => readings.failingPods,
+      holds: (readings) => readings.crashLoopingPods > 0,
+      value: (readings) => readings.crashLoopingPods,
     },
   ],
   requiredActions: [

@@ -136,6 +136,8 @@ export interface Readings {
   operationsPending: number;
   /** Service pods in OOMKilled, Error or CrashLoopBackOff. */
   failingPods: number;
+  /** Service pods failing now or up again after an error exit in the last five minutes: crash-looping, between restarts too. */
+  crashLoopingPods: number;
   /** Proof-worker pods in OOMKilled, Error or CrashLoopBackOff. */
   proofWorkersFailing: number;
   /** Slashing events in the last hour, whatever the offence. */

@@ -39,6 +39,7 @@ export function readings(overrides: Partial<Readings> = {}): Readings {
     operationsAffected: 0.01,
     operationsPending: 0,
     failingPods: 0,
+    crashLoopingPods: 0,
     proofWorkersFailing: 0,
     slashingEventsLastHour: 0,
     logVolumeAvailableRatio: 0.5,

@@ -7,7 +7,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { logVolume } from '@gameday/scenarios';
 import type { Drill } from '../drill/drill';
-import { productionDeployments } from '../world/cluster';
+import { isCrashLooping, productionDeployments } from '../world/cluster';
 import { errorReasons, proofQueueCapacity, slashingOffences } from '../world/world';
 
 /** The service's own deployments (another team's workload in the namespace is not the service's). */
@@ -218,6 +218,17 @@ export function createServiceMetrics(getDrill: () => Drill): Registry {
       for (const name of serviceDeployments) {
         this.set({ deployment: name }, w.cluster.podsOf(name).filter((pod) => pod.status === 'OOMKilled' || pod.status === 'Error' || pod.status === 'CrashLoopBackOff').length);
       }
+    },
+    ['deployment'],
+  );
+  gauge(
+    'agenc_pods_crash_looping',
+    'Pods of each service deployment failing now or restarted after an error exit in the last five minutes.',
+    function () {
+      this.reset();
+      const w = world();
+      const now = w.readings().simMs;
+      for (const name of serviceDeployments) this.set({ deployment: name }, w.cluster.podsOf(name).filter((pod) => isCrashLooping(pod, now)).length);
     },
     ['deployment'],
   );

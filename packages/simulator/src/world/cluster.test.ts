@@ -1,6 +1,6 @@
 /** Issue 14: the cluster's revision history, rollouts, container lifecycle and events. */
 import { describe, expect, it } from 'vitest';
-import { Cluster, rolloutPolicy, type Pod } from './cluster';
+import { Cluster, crashLoopWindowMs, isCrashLooping, rolloutPolicy, type Pod } from './cluster';
 import { createRng } from './random';
 
 function cluster(seed = 7) {
@@ -115,6 +115,36 @@ describe('containers and events', () => {
     expect(pod.containerStartedMs).toBeGreaterThan(pod.lastTerminated!.finishedMs);
     expect(reasons(target, 'Pod')).toEqual(['BackOff', 'Pulled', 'Created', 'Started']);
     expect(target.events.list().find((event) => event.reason === 'Pulled')!.message).toBe('Container image "agenc/speculation-engine:2.14.3" already present on machine');
+  });
+
+  it('a crash loop stays one while its pod is up between restarts; a single crash shows only while it fails', () => {
+    const { cluster: target, run, now } = cluster();
+    const [single, looping] = target.podsOf('agenc-worker');
+    run(5);
+    // One crash: failing for its seconds of Error and back-off, then nothing once it is up again.
+    target.crash(single!, 'Error');
+    expect(isCrashLooping(single!, now())).toBe(true);
+    run(60);
+    expect(single!.status).toBe('Running');
+    expect(isCrashLooping(single!, now())).toBe(false);
+    // Two crashes in a row: a loop, through its restart and while it runs, until it has stayed up for the window.
+    target.crash(looping!, 'Error');
+    run(60);
+    target.crash(looping!, 'Error');
+    expect(looping!.crashStreak).toBe(2);
+    run(90);
+    expect(looping!.status).toBe('Running');
+    expect(isCrashLooping(looping!, now())).toBe(true);
+    run(Math.ceil((crashLoopWindowMs - (now() - looping!.containerStartedMs!)) / 1000));
+    expect(isCrashLooping(looping!, now())).toBe(false);
+    // A crash after a long healthy run starts a new streak.
+    run(10 * 60);
+    target.crash(looping!, 'Error');
+    expect(looping!.crashStreak).toBe(1);
+    // An OOM kill shows while it fails (the memory alert counts OOM kills over five minutes).
+    target.crash(single!, 'OOMKilled');
+    run(120);
+    expect(isCrashLooping(single!, now())).toBe(false);
   });
 
   it('folds a repeated event into a count instead of a new one', () => {

@@ -59,6 +59,8 @@ export interface Pod {
   statusUntilMs: number;
   restarts: number;
   lastRestartMs: number | undefined;
+  /** Crashes in a row, none after a run of `healthyRunMs`: 2 or more is a crash loop. */
+  crashStreak: number;
   lastTerminationReason: TerminationReason | undefined;
   /** The template the pod was made from; a pod's spec never changes. */
   template: PodTemplate;
@@ -177,6 +179,26 @@ const crashShowSeconds = 10;
 export const capacityWaitSeconds = [10, 60] as const;
 const schedulingRetryMs = 15_000;
 const maxBackoffSeconds = 300;
+
+/** A container that runs this long before it crashes was healthy: its crash starts a new streak. */
+const healthyRunMs = 10 * 60_000;
+/** A crash-looping pod that came back this recently is still in its loop, whatever it shows between restarts. */
+export const crashLoopWindowMs = 3 * 60_000;
+
+/**
+ * Whether a pod is failing now (OOMKilled, Error, CrashLoopBackOff), or is in a crash loop: its
+ * container has exited with an error twice or more in a row and came back less than
+ * `crashLoopWindowMs` ago (or is starting again). A crash-looping pod spends part of each cycle
+ * ContainerCreating and Running; its alert, like kube-state-metrics' crash-loop rules over a
+ * window, must not resolve each time it comes up for a minute, while a single crash still shows
+ * only the seconds it fails. (An OOM kill has its own five-minute reading, `oomKilledPods`.)
+ */
+export function isCrashLooping(pod: Pod, now: number): boolean {
+  if (pod.status === 'OOMKilled' || pod.status === 'Error' || pod.status === 'CrashLoopBackOff') return true;
+  if (pod.status === 'Terminating' || pod.lastTerminationReason !== 'Error' || pod.crashStreak < 2) return false;
+  // Not started again yet (ContainerCreating after the back-off): still in the loop.
+  return now - (pod.containerStartedMs ?? now) < crashLoopWindowMs;
+}
 
 /** The scheduler's words for a pod no node has room for (kube-scheduler 1.32), in its event and its PodScheduled condition. */
 export function unschedulableMessage(nodes: number): string {
@@ -366,6 +388,7 @@ export class Cluster {
       statusUntilMs: this.now() + rng.range(minStart, maxStart) * 1000,
       restarts: 0,
       lastRestartMs: undefined,
+      crashStreak: 0,
       lastTerminationReason: undefined,
       template: deployment.template,
       templateHash: deployment.templateHash,
@@ -598,6 +621,8 @@ export class Cluster {
   crash(pod: Pod, reason: TerminationReason): void {
     if (pod.status === 'Terminating' || pod.status === 'Pending') return;
     const now = this.now();
+    // A container that had run a good while before this crash starts a new streak (as kubelet forgets its back-off).
+    pod.crashStreak = now - (pod.containerStartedMs ?? pod.createdMs) >= healthyRunMs ? 1 : pod.crashStreak + 1;
     pod.restarts++;
     pod.lastRestartMs = now;
     pod.lastTerminationReason = reason;

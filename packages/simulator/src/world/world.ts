@@ -16,7 +16,7 @@ import {
   rollbackAutoProtect,
   timedOutShare,
   type DependencyFailure, type Drivers, type FaultyProofRelease, type Happening, type Readings, type WorldEventBody } from '@gameday/scenarios';
-import { Cluster, type Pod } from './cluster';
+import { Cluster, isCrashLooping, type Pod } from './cluster';
 import { defaultConfig, type ConfigKey, type ConfigValue, type SpeculationConfig } from './config-schema';
 import { createRng, hashString, type Rng } from './random';
 import { signalDrifts, stepDrifts, type SignalDrifts } from './signal-drift';
@@ -899,9 +899,11 @@ export class World {
     let memoryRatio = 0;
     let oomKilledPods = 0;
     let failingPods = 0;
+    let crashLoopingPods = 0;
     const now = this.now();
     let proofWorkersFailing = 0;
     for (const pod of this.cluster.pods) {
+      if (isCrashLooping(pod, now)) crashLoopingPods++;
       if (pod.status !== 'OOMKilled' && pod.status !== 'Error' && pod.status !== 'CrashLoopBackOff') continue;
       failingPods++;
       if (pod.deployment === 'proof-worker') proofWorkersFailing++;
@@ -944,6 +946,7 @@ export class World {
       operationsAffected: Number(this.operationsAffected.toFixed(4)),
       operationsPending: Math.round(this.pendingOps),
       failingPods,
+      crashLoopingPods,
       proofWorkersFailing,
       slashingEventsLastHour,
       logVolumeAvailableRatio: this.background.lowestAvailableRatio(now),

@@ -28,6 +28,7 @@ const view = (overrides: Partial<Pick<TraineeView, 'integrity' | 'autoDisabledAt
     operationsAffected: 0.184,
     operationsPending: 0,
     failingPods: 0,
+    crashLoopingPods: 0,
     proofWorkersFailing: 0,
     slashingEventsLastHour: 0,
     logVolumeAvailableRatio: 0.41,
