@@ -57,11 +57,13 @@ describe('a whole drill in the browser', () => {
       if (state.paging.length > 0) break;
     }
     const pager = ui.page.getByRole('region', { name: 'Pager' });
-    await answerThePager(pager);
-    // While the page fires, fast-forward waits, and says why.
+    // While the pager rings, fast-forward waits, and says why; once answered, it skips a wait.
     const fastForward = ui.page.getByRole('button', { name: 'Fast-forward 5 min' });
-    expect(await fastForward.isDisabled()).toBe(true);
-    expect(await fastForward.getAttribute('title')).toMatch(/^An alert is firing: fast-forward is for quiet stretches/);
+    await expect.poll(() => fastForward.isDisabled()).toBe(true);
+    expect(await fastForward.getAttribute('title')).toMatch(/^The pager is ringing: acknowledge first; fast-forward is for waiting/);
+    await answerThePager(pager);
+    await expect.poll(() => fastForward.isDisabled()).toBe(false);
+    expect(await fastForward.getAttribute('title')).toMatch(/^Skip ahead while you wait/);
     // Issue 14: the primary region's local time, which decides business hours, is in the drill bar.
     expect(await ui.page.getByLabel('Primary region', { exact: true }).textContent()).toMatch(/^[a-z]+-[a-z]+-\d · (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d UTC([+-]\d+)? local · (business hours|outside business hours)$/);
 

@@ -4,6 +4,8 @@ import type { ActionJournal } from './action-journal';
 import { Drill } from './drill';
 import { acknowledgePage, declareIncident, declareSeverity, escalate, fastForward, joinBridge, postUpdate, sayOnBridge, startLobbyDrill } from './trainee-actions';
 import { worldFingerprint } from './world-fingerprint';
+import { changeConfig } from './service-actions';
+import { traineeView } from './trainee-view';
 
 const drills: Drill[] = [];
 afterEach(() => {
@@ -111,7 +113,7 @@ describe('the trainee actions (issue 14 item 8: what an action does lives in the
     expect(straight.trainee.mitigatedMs).toBe(straight.trainee.resolvedMs);
   });
 
-  it('fast-forwards a quiet stretch up to the page, and refuses while an alert fires', () => {
+  it('fast-forwards a quiet stretch up to the page, refuses while the pager rings, and skips a wait once everything is answered', () => {
     const drill = storm();
     const skipped = fastForward(drill, 30, notes());
     const firing = drill.world.alerts.firing();
@@ -119,8 +121,38 @@ describe('the trainee actions (issue 14 item 8: what an action does lives in the
     expect(firing.length > 0 || skipped.simMs >= 30 * 60_000).toBe(true);
     paged(drill);
     const before = drill.clock.now();
-    expect(refusal(() => fastForward(drill, 5, notes()))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('not a quiet stretch') as unknown });
+    const fingerprint = worldFingerprint(drill);
+    expect(refusal(() => fastForward(drill, 5, notes()))).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^the pager is ringing: acknowledge \w+ first/) as unknown });
     expect(drill.clock.now()).toBe(before);
+    expect(worldFingerprint(drill)).toBe(fingerprint);
+    // Answered (a platform warning ringing first is answered too): waiting for the cause's owners is skipped, five minutes of it.
+    for (let presses = 0; presses < 3 && drill.trainee.acknowledged === null; presses++) acknowledgePage(drill, notes());
+    expect(drill.trainee.acknowledged).not.toBeNull();
+    for (let presses = 0; presses < 3 && traineeView(drill).page?.waiting; presses++) acknowledgePage(drill, notes());
+    const waited = fastForward(drill, 5, notes());
+    expect(waited.simMs).toBe(drill.clock.now());
+    expect(waited.simMs - before).toBeGreaterThan(0);
+    expect(waited.simMs - before).toBeLessThanOrEqual(5 * 60_000 + 1000);
+  });
+
+  it('stops a wait when the incident pages again: a storm brought back by re-enabling too early', () => {
+    const drill = new Drill({ scenario: 'rollback-storm', seed: 12, clock: 'virtual', speed: 1, difficulty: 'normal' });
+    drills.push(drill);
+    drill.start();
+    drill.skipUntil(() => drill.pagingNow().length > 0, 60 * 60_000, 'test: wait for the page');
+    for (let presses = 0; presses < 3 && (drill.trainee.acknowledged === null || traineeView(drill).page?.waiting); presses++) acknowledgePage(drill, notes());
+    changeConfig(drill, { 'speculation.enabled': false }, notes(), 'test');
+    drill.skipUntil(() => drill.pagingNow().length === 0, 30 * 60_000, 'test: the storm calms');
+    expect(drill.pagingNow()).toEqual([]);
+    changeConfig(drill, { 'speculation.enabled': true }, notes(), 'test');
+    const from = drill.clock.now();
+    const waited = fastForward(drill, 60, notes());
+    // Stopped where the page fired anew, well before the hour.
+    expect(drill.pagingNow().length).toBeGreaterThan(0);
+    expect(waited.simMs - from).toBeLessThan(60 * 60_000);
+    const refired = drill.world.alertStates().find((alert) => drill.pageAlerts().includes(alert.name) && alert.state === 'firing')!;
+    expect(refired.firedAtMs).toBeGreaterThan(from);
+    expect(waited.simMs - refired.firedAtMs!).toBeLessThanOrEqual(1000);
   });
 
   it('starts a lobby drill on the previous drill\'s clock, stopping the previous one; a surprise names no scenario', () => {

@@ -202,17 +202,23 @@ export function declareIncident(drill: Drill, state: 'mitigated' | 'resolved', j
 }
 
 /**
- * Skips ahead through a quiet stretch, stopping at the first page so the pager goes off at its
- * moment. Only the incident's alerts make a stretch not quiet: a platform warning firing beside
- * it neither stops the skip nor refuses it.
+ * Skips ahead while the responder waits: before the page, or with every alert answered (for a
+ * dependency's owners, a rollout, a Recovery step's watch). It is refused while the pager rings
+ * (an alert waits for an acknowledgement, as the pager shows), and it stops when the incident
+ * pages, or one of its alerts fires again, so the pager goes off at its moment. A platform
+ * warning that fires during the skip does not stop it.
  */
 export function fastForward(drill: Drill, minutes: number, journal: ActionJournal): { simMs: number } {
   return drill.asInput(
     () => ({ kind: 'fast-forward', minutes }),
     () => {
-      const firing = drill.pagingNow();
-      if (firing.length > 0) throw new GamedayError('CONFLICT', `not a quiet stretch: ${firing.join(', ')} firing; fast-forward is for waiting, not for skipping an incident`);
-      drill.skipUntil(() => drill.pagingNow().length > 0, minutes * 60_000, 'trainee fast-forward');
+      const ringing = pagerQueue(drill).find((alert) => acknowledgedAt(drill, alert.name) === null);
+      if (ringing) throw new GamedayError('CONFLICT', `the pager is ringing: acknowledge ${ringing.name} first; fast-forward is for waiting, not for skipping a page`);
+      const fromMs = drill.clock.now();
+      const pages = new Set(drill.pageAlerts());
+      // The incident's page unanswered, or one of its alerts firing anew since the skip began (a storm come back).
+      const pagedAgain = () => drill.world.alertStates().some((alert) => alert.state === 'firing' && pages.has(alert.name) && (acknowledgedAt(drill, alert.name, pages) === null || (alert.firedAtMs ?? 0) > fromMs));
+      drill.skipUntil(pagedAgain, minutes * 60_000, 'trainee fast-forward');
       journal.detail.summary = `fast-forwarded ${minutes} min`;
       return { simMs: drill.clock.now() };
     },

@@ -61,7 +61,9 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
     if (passed && scenario) recordPass(view.drill.trainee, scenario);
   }, [passed, scenario, view.drill.trainee]);
 
-  const quiet = view.alerts.every((alert) => alert.state !== 'firing');
+  // Fast-forward is for waiting: refused while the pager rings (as the server refuses it), allowed with every alert answered.
+  const ringing = view.page !== null && ((view.page.acknowledgedAt === null && view.page.resolvedAt === null) || view.page.waiting > 0);
+  const incidentOpen = view.alerts.some((alert) => alert.state === 'firing');
   // In a game-day: what this person's role allows (the server checks it too), and whether the
   // session is live at all.
   const live = view.session === null || view.session.status === 'running';
@@ -70,11 +72,13 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
   // A disabled button says why, as the declare buttons do.
   const fastForwardTitle = ended
     ? 'The drill has ended'
-    : !quiet
-      ? 'An alert is firing: fast-forward is for quiet stretches, and stops when the pager goes off'
+    : ringing
+      ? 'The pager is ringing: acknowledge first; fast-forward is for waiting, and stops when the pager goes off'
       : !can('fast-forward')
         ? 'Your role does not move the clock; the facilitator does'
-        : 'Skip ahead through a quiet stretch; stops when the pager goes off';
+        : incidentOpen
+          ? 'Skip ahead while you wait (for a dependency, a rollout, a recovery step to settle); stops if the incident pages again'
+          : 'Skip ahead through a quiet stretch; stops when the pager goes off';
   return (
     <>
       <div className="drill-bar" role="toolbar" aria-label="Drill">
@@ -88,7 +92,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
         <span className="quiet">
           {view.drill.trainee} · {view.drill.difficulty}
         </span>
-        <button type="button" disabled={busy || !quiet || ended || !can('fast-forward')} onClick={() => quietly(act('/trainer/fast-forward', { minutes: 5 }))} title={fastForwardTitle}>
+        <button type="button" disabled={busy || ringing || ended || !can('fast-forward')} onClick={() => quietly(act('/trainer/fast-forward', { minutes: 5 }))} title={fastForwardTitle}>
           Fast-forward 5 min
         </button>
         <DeclareButtons page={view.page} trainee={view.trainee} ended={ended} disabled={busy || !can('declare')} onDeclare={(state) => quietly(act('/trainer/declare', { state }))} />
