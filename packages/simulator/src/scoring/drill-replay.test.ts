@@ -109,6 +109,15 @@ describe('a finished drill', () => {
     expect(postmortem.body).toMatch(/\| Left alone \(no responder\) \| [\d,]+ \|\n\| The ideal path \| [\d,]+ \|\n\| This response \| [\d,]+ \|/);
     expect(postmortem.body).toContain(restart!.text);
     expect(postmortem.body).toMatch(/### Contributing Factors\n- /);
+    // A step done right is under what went well even when the outcome's share scaled its points down.
+    const section = (name: string) => postmortem.body.split(`## ${name}`)[1]!.split('---')[0]!;
+    const scaledFull = store.get(resolved.drillId)!.score.dimensions.filter((dimension) => dimension.beforeOutcomeShare !== undefined && dimension.beforeOutcomeShare >= dimension.max);
+    expect(scaledFull.length).toBeGreaterThan(0);
+    for (const dimension of scaledFull) {
+      expect(dimension.points).toBeLessThan(dimension.max);
+      expect(section('What Went Well')).toContain(`- ${dimension.label}: `);
+      expect(section('What Went Poorly')).not.toContain(`- ${dimension.label}: `);
+    }
     expect(postmortem.body.match(/\{[A-Z][^}]*\}|YYYY-MM-DD|P\{X\}|X minutes/g)).toBeNull();
     expect(postmortem.body).toContain(`**Reviewers:** *${teamPromptMark} who reviews this draft*`);
     for (const section of ['## Where We Got Lucky', '## Lessons Learned']) expect(postmortem.body.split(section)[1]!.split('---')[0]).toContain(teamPromptMark);

@@ -30,6 +30,8 @@ export interface ScoreDimension {
   points: number;
   max: number;
   reason: string;
+  /** A process dimension's own points before the outcome's share scaled them (set only when it did): whether the step itself was done well. */
+  beforeOutcomeShare?: number;
 }
 
 /** The outcome as measured: the three runs' impact at the horizon, and the share avoided. */
@@ -224,6 +226,7 @@ export function scoreJournal(allEntries: readonly JournalEntry[], options: Score
     ...dimension,
     points: round1(dimension.points * scale),
     reason: scale < 1 && dimension.points > 0 ? `${dimension.reason} (× ${round2(scale)}, the outcome's share)` : dimension.reason,
+    ...(scale < 1 ? { beforeOutcomeShare: round1(dimension.points) } : {}),
   }));
   const scored = [...outcomeDimensions, ...scaled];
   const total = Math.max(0, round1(scored.reduce((sum, dimension) => sum + dimension.points, 0)));

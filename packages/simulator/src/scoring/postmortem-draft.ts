@@ -10,6 +10,7 @@ import { detailText } from '../journal/journal';
 import { isDeclaration, isDrillEvent, isServiceWrite } from '../journal/scoring-facts';
 import type { FinishedDrill } from '../storage/drill-store';
 import { debriefOf, judgedSpecOf } from './drill-debrief';
+import type { ScoreDimension } from './drill-scorer';
 
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 /** Two weeks after the drill: a practice item's due date. */
@@ -20,6 +21,13 @@ const minutes = (ms: number | null) => {
   return `${whole} minute${whole === 1 ? '' : 's'}`;
 };
 const thousands = (value: number) => value.toLocaleString('en-US');
+
+/**
+ * Whether a scored dimension went well: its own points were full. A step done right keeps that
+ * when the outcome's share scaled its points down (a perfect acknowledgement in a response whose
+ * outcome earned 80%): the shortfall is the outcome's, listed with the outcome.
+ */
+const doneWell = (dimension: ScoreDimension) => (dimension.beforeOutcomeShare ?? dimension.points) >= dimension.max;
 
 /** A section only people can write: marked so, never passed off as the drill's own words. */
 export const teamPromptMark = '✍ For the team:';
@@ -169,13 +177,13 @@ ${contributing.map((factor) => `- ${factor}`).join('\n') || `- ${forTheTeam('wha
 
 ## What Went Well
 
-${dimensions.filter((dimension) => dimension.points >= dimension.max).map((dimension) => `- ${dimension.label}: ${dimension.reason}`).join('\n') || `- ${forTheTeam('what worked; no scored dimension earned full points')}`}
+${dimensions.filter(doneWell).map((dimension) => `- ${dimension.label}: ${dimension.reason}`).join('\n') || `- ${forTheTeam('what worked; no scored dimension earned full points')}`}
 
 ---
 
 ## What Went Poorly
 
-${dimensions.filter((dimension) => dimension.points < dimension.max).map((dimension) => `- ${dimension.label}: ${dimension.reason}`).join('\n') || `- ${forTheTeam('what did not work; every scored dimension earned full points')}`}
+${dimensions.filter((dimension) => !doneWell(dimension)).map((dimension) => `- ${dimension.label}: ${dimension.reason}`).join('\n') || `- ${forTheTeam('what did not work; every scored dimension earned full points')}`}
 
 ---
 
