@@ -64,6 +64,15 @@ describe('the trainee actions (issue 14 item 8: what an action does lives in the
     declareSeverity(drill, { severity: 'P1', answers: {} }, second);
     expect(second.detail.summary).toBe('changed severity from P2 to P1');
     expect(drill.trainee.severities.map((declared) => declared.severity)).toEqual(['P2', 'P1']);
+    const again = notes();
+    declareSeverity(drill, { severity: 'P1', answers: { 'over-10-percent': true } }, again);
+    expect(again.detail.summary).toBe('re-assessed the impact, still P1');
+    // Once resolved, the severity stands: refused, nothing recorded.
+    declareIncident(drill, 'resolved', notes());
+    const fingerprint = worldFingerprint(drill);
+    expect(refusal(() => declareSeverity(drill, { severity: 'P3', answers: {} }, notes()))).toMatchObject({ code: 'CONFLICT', message: 'the incident is already declared resolved: its severity stands at P1' });
+    expect(worldFingerprint(drill)).toBe(fingerprint);
+    expect(drill.trainee.severities).toHaveLength(3);
   });
 
   it('refuses a post with a placeholder left in, naming the field, and posts nothing', () => {

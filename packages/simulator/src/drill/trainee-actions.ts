@@ -102,11 +102,13 @@ export function declareSeverity(
     () => {
       const { severity, answers } = declaration;
       const previous = drill.trainee.severity;
+      // The incident is over: its severity stands as declared (what the debrief and post-mortem say).
+      if (drill.trainee.resolvedMs !== null) throw new GamedayError('CONFLICT', `the incident is already declared resolved: its severity stands at ${previous?.severity ?? 'none declared'}`);
       drill.trainee.severities.push({ severity, answers, simMs: drill.clock.now() });
       journal.detail.severity = severity;
       journal.detail.expectedSeverity = drill.expectedSeverity();
       journal.detail.answers = answers;
-      journal.detail.summary = previous ? `changed severity from ${previous.severity} to ${severity}` : `declared ${severity}`;
+      journal.detail.summary = !previous ? `declared ${severity}` : previous.severity === severity ? `re-assessed the impact, still ${severity}` : `changed severity from ${previous.severity} to ${severity}`;
       return { severity, changes: drill.trainee.severities.length };
     },
   );

@@ -148,7 +148,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
             <RunbookPanel runbookSection={view.page?.runbookSection ?? null} onType={can('command') || !live ? typeCommand : null} />
           </div>
         </div>
-        <SeverityPanel current={view.trainee.severity} changes={view.trainee.severityChanges} busy={busy || !can('severity')} onDeclare={(input: SeverityDeclarationInput) => quietly(act('/trainer/severity', input))} />
+        <SeverityPanel current={view.trainee.severity} changes={view.trainee.severityChanges} busy={busy || ended || !can('severity')} onDeclare={(input: SeverityDeclarationInput) => quietly(act('/trainer/severity', input))} />
         <CommsPanel
           trainee={view.trainee}
           messages={view.messages}
