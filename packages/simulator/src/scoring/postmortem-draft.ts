@@ -22,6 +22,17 @@ const minutes = (ms: number | null) => {
 };
 const thousands = (value: number) => value.toLocaleString('en-US');
 
+/** What a mitigation changed, as the timeline says it: a scale's replicas, a rollout's revision (and image), or nothing more. */
+export function mitigationTarget(detail: Record<string, unknown>): string {
+  if (detail.deployment === undefined) return '';
+  const deployment = detailText(detail.deployment);
+  if (detail.toRevision !== undefined) {
+    const image = detail.image !== undefined ? `, ${detailText(detail.image)}` : '';
+    return ` (${deployment} ${detail.rolledBack === true ? 'back ' : ''}to revision ${detailText(detail.toRevision)}${image})`;
+  }
+  return detail.replicas !== undefined ? ` (${deployment} to ${detailText(detail.replicas)} replicas)` : ` (${deployment})`;
+}
+
 /**
  * Whether a scored dimension went well: its own points were full. A step done right keeps that
  * when the outcome's share scaled its points down (a perfect acknowledgement in a response whose
@@ -61,7 +72,7 @@ export function postmortemDraft(finished: FinishedDrill): string {
   if (page) timeline.push([page.simMs, `Alert fired: ${String(page.detail?.alert)}`]);
   if (ack) timeline.push([ack.simMs, 'On-call acknowledged']);
   if (bridge) timeline.push([bridge.simMs, 'Incident bridge opened']);
-  for (const entry of mitigation) timeline.push([entry.simMs, `Mitigation applied: ${entry.action}${entry.detail?.changes ? ` ${JSON.stringify(entry.detail.changes)}` : ''}${entry.detail?.deployment ? ` (${detailText(entry.detail.deployment)} to ${detailText(entry.detail.replicas)})` : ''}`]);
+  for (const entry of mitigation) timeline.push([entry.simMs, `Mitigation applied: ${entry.action}${entry.detail?.changes ? ` ${JSON.stringify(entry.detail.changes)}` : ''}${mitigationTarget(entry.detail ?? {})}`]);
   if (mitigated) timeline.push([mitigated.simMs, 'Service recovered (mitigated condition met)']);
   // What others did (a deploy, a config change, a message) and when the world met its resolved condition.
   for (const entry of journal) {
