@@ -196,6 +196,7 @@ export const gatewayCrashloopSpec: ScenarioSpec = {
     evidence: [
       { command: `kubectl get pods -n ${namespace}`, shows: 'agenc-gateway pods with restarts, Error and CrashLoopBackOff' },
       { command: `kubectl describe pod -n ${namespace} <pod>`, shows: 'last state Terminated (Error), the restart count and back-off events' },
+      { command: `kubectl logs -n ${namespace} <pod> --previous`, shows: "the crashed container's last line: an uncaught error in the request path, exiting with status 1" },
       { command: `kubectl rollout history deployment/${deployment} -n ${namespace}`, shows: 'a new revision, rolled out minutes before the first restart' },
     ],
     fix: `kubectl rollout undo deployment/${deployment} -n ${namespace}`,

@@ -243,6 +243,17 @@ describe('a page that stays while its cause does', () => {
     }
     expect(flaps).toEqual([]);
   });
+
+  it("gateway crash loop: the crashed container's logs end with its last words (kubectl logs --previous), a symptom that names no cause", async () => {
+    const { server, drill } = await drillOf('gateway-crashloop', 5);
+    runUntil(drill, paging(drill, 'gateway-crashloop'), 60 * 60_000);
+    const crashed = drill.world.cluster.podsOf('agenc-gateway').find((pod) => pod.lastTerminated?.reason === 'Error')!;
+    const logs = await server.inject({ method: 'GET', url: `/api/v1/namespaces/production/pods/${crashed.name}/log?previous=true&tailLines=6`, headers: adminAuth });
+    expect(logs.statusCode).toBe(200);
+    const last = logs.body.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/ERROR fatal: .*; exiting with status 1$/);
+    expect(last).not.toMatch(/release|deploy|rollout|2\.1\d\.\d/);
+  });
 });
 
 describe('seeded timelines', () => {

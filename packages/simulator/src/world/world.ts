@@ -176,6 +176,23 @@ export interface WorldOptions {
   now: () => number;
 }
 
+/**
+ * What a crashing container of a deployment logs as it exits with status 1 (one of a few, by its
+ * restart count, so the lines of a crash loop vary as real ones do). Symptoms a responder reads in
+ * `kubectl logs --previous`, never the cause's name.
+ */
+function crashLastWords(deployment: string, restarts: number): string {
+  const words: Record<string, readonly string[]> = {
+    'agenc-gateway': [
+      "fatal: uncaught TypeError: Cannot read properties of undefined (reading 'tenantId') at RouteTable.match (/app/dist/router.js:214:31); exiting with status 1",
+      "fatal: uncaught TypeError: Cannot read properties of undefined (reading 'tenantId') at RateLimiter.take (/app/dist/limits.js:88:17); exiting with status 1",
+      'fatal: unhandled promise rejection: upstream pool for tenant routes is undefined at Gateway.forward (/app/dist/gateway.js:402:9); exiting with status 1',
+    ],
+  };
+  const lines = words[deployment] ?? [`fatal: unhandled error in the ${deployment} main loop; exiting with status 1`];
+  return lines[restarts % lines.length]!;
+}
+
 export class World {
   readonly seed: number;
   readonly rng: Rng;
@@ -417,7 +434,11 @@ export class World {
     for (const [deployment, perHour] of Object.entries(drivers.crashingDeployments)) {
       if (perHour <= 0) continue;
       for (const pod of this.cluster.readyPods(deployment)) {
-        if (this.rng.next() < perHour / 3600 / Math.max(1, this.cluster.readyCount(deployment))) this.cluster.crash(pod, 'Error');
+        if (this.rng.next() < perHour / 3600 / Math.max(1, this.cluster.readyCount(deployment))) {
+          // The container's last words, which `kubectl logs --previous` shows: what it was doing, not why it was deployed.
+          this.logs.add(this, pod.name, 'error', crashLastWords(deployment, pod.restarts));
+          this.cluster.crash(pod, 'Error');
+        }
       }
     }
   }
