@@ -19,7 +19,9 @@ describe('scripted people (issue 16: comms and people that answer)', () => {
     // Nothing is said before its moment.
     expect(scriptedReplies({ ...input, nowMs: ack!.simMs - 1000 })).toEqual([]);
     // With a severity declared before the answer, the lead says so.
-    expect(scriptedReplies({ ...input, severities: [{ severity: 'P2', simMs: minutes(9) }] })[0]!.text).toContain('Treating it as P2.');
+    expect(scriptedReplies({ ...input, severities: [{ severity: 'P2', simMs: minutes(9) }] })[0]!.text).toContain('Treating it as P2. Keep updates coming in #platform-alerts every 15 minutes');
+    // Where the runbook sends a P1's updates.
+    expect(scriptedReplies({ ...input, severities: [{ severity: 'P1', simMs: minutes(9) }] })[0]!.text).toContain('Treating it as P1. Keep updates coming in #incidents every 15 minutes');
     // Escalated by someone else in a game-day: they are the one answered.
     expect(scriptedReplies({ ...input, escalations: [{ to: 'platform-lead', simMs: minutes(8), by: 'Bob' }] })[0]!.text).toMatch(/^Ack, Bob, /);
   });
@@ -29,10 +31,10 @@ describe('scripted people (issue 16: comms and people that answer)', () => {
     const nudges = (input: ReplyInput) => scriptedReplies(input).filter((reply) => /Where are we|Can you post/.test(reply.text));
     const silent = nudges({ ...escalated, nowMs: minutes(40) });
     expect(silent.map((reply) => reply.simMs)).toEqual([minutes(5) + updateCadenceMs + minutes(1), minutes(5) + 2 * updateCadenceMs + minutes(1)]);
-    expect(silent[0]!.text).toBe('Ada, nothing in #incidents yet, 16 minutes after the page. Can you post where we are?');
+    expect(silent[0]!.text).toBe('Ada, no update posted yet, 16 minutes after the page. Can you post where we are?');
     const updated = nudges({ ...escalated, updatesMs: [minutes(10)], nowMs: minutes(40) });
     expect(updated.map((reply) => reply.simMs)).toEqual([minutes(26), minutes(41)].filter((at) => at <= minutes(40)));
-    expect(updated[0]!.text).toBe("Ada, it's been 16 minutes since the last update in #incidents. Where are we?");
+    expect(updated[0]!.text).toBe("Ada, it's been 16 minutes since the last update. Where are we?");
     expect(nudges({ ...escalated, updatesMs: [minutes(10), minutes(24), minutes(38)], nowMs: minutes(40) })).toEqual([]);
     expect(nudges({ ...escalated, resolvedMs: minutes(12), nowMs: minutes(90) })).toEqual([]);
     // Without an escalation to the platform lead, no one asks.

@@ -34,12 +34,15 @@ const nudgeGraceMs = 60_000;
 /** Bounds on how often someone nags, however long a drill runs. */
 const maxNudges = 12;
 
+/** Where the runbook sends a severity's updates: #incidents for a P1, #platform-alerts for a P2 (and below). */
+export const updatesChannel = (severity: string | null): '#incidents' | '#platform-alerts' => (severity === 'P1' ? '#incidents' : '#platform-alerts');
+
 /** What each target says when they acknowledge, and how long (simulated) they take to. */
 const acknowledgements: Readonly<Record<EscalationTarget, { afterMs: readonly [number, number]; text: (facts: ReplyFacts) => string }>> = {
   'platform-lead': {
     afterMs: [2 * 60_000, 4 * 60_000],
     text: ({ responder, severity }) =>
-      `Ack, ${responder}, I'm with you. ${severity ? `Treating it as ${severity}.` : 'What severity are we calling it?'} Keep updates coming in #incidents every 15 minutes, please.`,
+      `Ack, ${responder}, I'm with you. ${severity ? `Treating it as ${severity}. Keep updates coming in ${updatesChannel(severity)} every 15 minutes, please.` : 'What severity are we calling it? Keep updates coming every 15 minutes, please: #incidents for a P1, #platform-alerts otherwise.'}`,
   },
   'engineering-leadership': {
     afterMs: [3 * 60_000, 6 * 60_000],
@@ -68,7 +71,7 @@ export interface ReplyInput {
   bridgeJoinedMs: number | null;
   /** What the responder (or, in a game-day, `by`) said on the bridge, by moment: the people there answer. */
   bridgeLines?: ReadonlyArray<{ simMs: number; by?: string }>;
-  /** When the responder posted in #incidents. */
+  /** When the responder posted an update where the runbook has them (#incidents or #platform-alerts). */
   updatesMs: readonly number[];
   /** When the responder declared the incident resolved: people stop asking. */
   resolvedMs: number | null;
@@ -170,8 +173,8 @@ function lateUpdateNudges(input: ReplyInput, leadAckMs: number, end: number): Sc
       const minutes = Math.floor((at - from) / 60_000);
       const text =
         index === 0 && updates.every((simMs) => simMs > at)
-          ? `${input.responder}, nothing in #incidents yet, ${minutes} minutes after the page. Can you post where we are?`
-          : `${input.responder}, it's been ${minutes} minutes since the last update in #incidents. Where are we?`;
+          ? `${input.responder}, no update posted yet, ${minutes} minutes after the page. Can you post where we are?`
+          : `${input.responder}, it's been ${minutes} minutes since the last update. Where are we?`;
       nudges.push({ simMs: at, channel: '#incidents', from: speaker(incidentPeople['platform-lead']), text });
     }
   }

@@ -3,7 +3,7 @@ import { incidentPeople } from '@gameday/scenarios';
 import type { ActionJournal } from './action-journal';
 import { Drill } from './drill';
 import { applyInput } from './drill-inputs';
-import { escalate, joinBridge } from './trainee-actions';
+import { escalate, joinBridge, postUpdate } from './trainee-actions';
 import { traineeView } from './trainee-view';
 
 const drills: Drill[] = [];
@@ -72,8 +72,24 @@ describe('people answer in the drill (issue 16 item 7)', () => {
     const pagedAtMs = fired.find((entry) => pages.includes(String(entry.detail?.alert)))!.simMs;
     escalate(made, 'platform-lead', notes());
     made.clock.advanceBy(40 * 60_000);
-    const nudge = said(made).find((message) => message.text.includes('nothing in #incidents yet'))!;
+    const nudge = said(made).find((message) => message.text.includes('no update posted yet'))!;
     const minutes = Number(/, (\d+) minutes after the page/.exec(nudge.text)![1]);
     expect(minutes).toBe(Math.floor((Date.parse(nudge.at) - made.simDate(pagedAtMs).getTime()) / 60_000));
+  });
+
+  it("takes a P2's update in #platform-alerts, where the runbook sends it, as an update: no nudge for #incidents", () => {
+    const made = new Drill({ scenario: 'rollback-storm', seed: 3, clock: 'virtual', speed: 1, difficulty: 'normal', trainee: 'Ada' });
+    drills.push(made);
+    made.start();
+    const pages = made.pageAlerts();
+    made.skipUntil(() => made.world.alerts.firing().some((alert) => pages.includes(alert)), 120 * 60_000, 'test: wait for the page');
+    escalate(made, 'platform-lead', notes());
+    made.clock.advanceBy(5 * 60_000);
+    postUpdate(made, { channel: '#platform-alerts', template: 'update', text: '[P2] Speculation Incident Update: rollbacks elevated, speculation disabled' }, notes());
+    made.clock.advanceBy(14 * 60_000);
+    expect(said(made).filter((message) => /no update posted yet|since the last update/.test(message.text))).toEqual([]);
+    // A quarter of an hour and a minute after that update, the lead asks again.
+    made.clock.advanceBy(3 * 60_000);
+    expect(said(made).filter((message) => /since the last update/.test(message.text))).toHaveLength(1);
   });
 });

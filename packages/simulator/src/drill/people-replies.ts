@@ -24,7 +24,8 @@ export function peopleReplies(drill: Drill): ChannelMessageEntry[] {
     severities: trainee.severities,
     bridgeJoinedMs: trainee.bridgeJoinedMs,
     bridgeLines: trainee.bridgeLines.map((line) => ({ simMs: line.simMs, ...(line.by === undefined ? {} : { by: line.by }) })),
-    updatesMs: trainee.posts.filter((post) => post.channel === '#incidents').map((post) => post.simMs),
+    // A P1's updates go to #incidents, a P2's to #platform-alerts: either is an update.
+    updatesMs: trainee.posts.filter((post) => post.channel === '#incidents' || post.channel === '#platform-alerts').map((post) => post.simMs),
     resolvedMs: trainee.resolvedMs,
     lines,
     nowMs: drill.clock.now(),
