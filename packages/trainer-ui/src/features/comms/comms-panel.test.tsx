@@ -71,6 +71,8 @@ describe('comms templates filled with what the drill knows (issue 16 item 7)', (
     const update = fillTemplate(templateText('update'), facts);
     expect(update).toContain('**Duration:** 12 minutes');
     expect(update).toContain('Next update in 15 minutes.');
+    // A minute in, a minute (not "1 minutes").
+    expect(fillTemplate(templateText('update'), { ...facts, now: new Date(Date.parse(facts.pagedAt!) + 90_000).toISOString() })).toContain('**Duration:** 1 minute\n');
     const email = fillTemplate(templateText('escalation-email'), facts);
     expect(email).toContain('Subject: Escalation Required - P2 Speculation Incident');
     expect(email).toContain('- Started: 10:02 UTC');

@@ -68,6 +68,9 @@ export interface TemplateFacts {
 
 const hhmm = (iso: string) => iso.slice(11, 16);
 
+/** "1 minute", "12 minutes". */
+const minutesText = (minutes: number) => `${minutes} minute${minutes === 1 ? '' : 's'}`;
+
 /**
  * A template with what the drill knows filled in: the severity, the poster's name, the bridge
  * link, the start, the duration so far, the next update's cadence, the page's description.
@@ -82,8 +85,8 @@ export function fillTemplate(text: string, facts: TemplateFacts): string {
     [/\{Your name\}/g, facts.name],
     [/\{zoom link\}/g, facts.bridgeUrl],
     [/(\*\*Bridge:\*\* )\{Link\}/g, `$1${facts.bridgeUrl}`],
-    [/(\*\*Duration:\*\* )\{X\} minutes/g, minutes === null ? null : `$1${minutes} minutes`],
-    [/\{Total time\}|\{X hours\/minutes\}/g, minutes === null ? null : `${minutes} minutes`],
+    [/(\*\*Duration:\*\* )\{X\} minutes/g, minutes === null ? null : `$1${minutesText(minutes)}`],
+    [/\{Total time\}|\{X hours\/minutes\}/g, minutes === null ? null : minutesText(minutes)],
     [/Started: \{Time\}( UTC)?/g, facts.pagedAt === null ? null : `Started: ${hhmm(facts.pagedAt)} UTC`],
     [/as of \{Time\} UTC/g, `as of ${hhmm(facts.now)} UTC`],
     [/Next update in \{X\} minutes/g, `Next update in ${facts.updateEveryMinutes} minutes`],
