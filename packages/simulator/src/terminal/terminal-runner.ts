@@ -103,8 +103,11 @@ class Refusal extends Error {
   }
 }
 
+/** Where to go for anything else: the "Your shell" panel's line carries this drill's port and folder, which a bare `gameday env` may not find. */
+const ownShell = 'For anything else, use your own shell, set up with the line in the "Your shell" panel (eval "$(gameday env --port …)").';
+
 const notAvailable = (what: string) =>
-  new Refusal(`${what}: not available in this drill. Available: ${terminalPrograms.join(', ')}. For anything else, use your own shell: eval "$(gameday env)"`, 127);
+  new Refusal(`${what}: not available in this drill. Available: ${terminalPrograms.join(', ')}. ${ownShell}`, 127);
 
 // ---- running programs and filters ---------------------------------------------------------
 
@@ -381,7 +384,7 @@ function builtin(stage: Stage, context: TerminalContext): TerminalResult | undef
         "This terminal runs the runbook's commands against the drill. What each program takes here:",
         ...terminalAllowances.map(({ program, allows }) => `  ${program}: ${allows}`),
         'Pipes (| grep -E …, | head -50) and > file work; $ADMIN_TOKEN and $(date +FORMAT) are expanded.',
-        'For anything else, use your own shell: eval "$(gameday env)"',
+        ownShell,
       ];
       return { stdout: joinLines(text.flatMap((line) => wrapLine(line, context.columns))), stderr: '', exitCode: 0 };
     }

@@ -91,7 +91,7 @@ describe('Ctrl+C and Tab in the terminal', () => {
     expect(narrow.exitCode).toBe(0);
     const rows = narrow.stdout.trimEnd().split('\n');
     expect(rows.every((row) => row.length <= 40)).toBe(true);
-    expect(narrow.stdout.replace(/\s+/g, ' ')).toContain('For anything else, use your own shell: eval "$(gameday env)"');
+    expect(narrow.stdout.replace(/\s+/g, ' ')).toContain('For anything else, use your own shell, set up with the line in the "Your shell" panel (eval "$(gameday env --port …)").');
     const wide = (await post('/trainer/terminal', { command: 'help', columns: 400 })).body as unknown as { stdout: string };
     expect(wide.stdout.trimEnd().split('\n').length).toBeLessThan(rows.length);
   });
