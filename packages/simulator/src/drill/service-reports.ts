@@ -246,9 +246,10 @@ export function rollbacksReport(drill: Drill, sinceMs: number, verbose: boolean)
     causes: causeCounts(drill, sinceMs),
   };
   if (verbose) {
+    // Newest first by moment: events of one tick are noted at scattered moments within it.
     report.events = world.rollbackEvents
       .filter((event) => event.simMs >= from)
-      .reverse()
+      .sort((a, b) => b.simMs - a.simMs)
       .map((event) => ({ at: drill.simDate(event.simMs).toISOString(), taskId: event.taskId, parentId: event.parentId, depth: event.depth, cause: event.cause }));
   }
   return report;

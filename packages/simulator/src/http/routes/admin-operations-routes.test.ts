@@ -195,6 +195,15 @@ describe('agenc endpoints', () => {
     expect(response.json()).toHaveProperty(field);
   });
 
+  it('lists rollback events newest first, in time order (a storm notes several a tick, at scattered moments within it)', async () => {
+    await t.replace({ scenario: 'rollback-storm', seed: 12, difficulty: 'normal' });
+    for (let i = 0; i < 3600 && t.drill.world.readings().rollbackRate < 0.3; i++) t.drill.clock.advanceBy(1000);
+    t.drill.clock.advanceBy(60_000);
+    const events = (await get('/admin/speculation/rollbacks?since_ms=3600000&verbose=true')).json<{ events: Array<{ at: string }> }>().events;
+    expect(events.length).toBeGreaterThan(5);
+    expect(events.map((event) => event.at)).toEqual(events.map((event) => event.at).sort().reverse());
+  });
+
   it('POST /admin/check-integrity and /admin/proof-worker/timeout answer with their reports', async () => {
     const integrity = await post('/admin/check-integrity', { component: 'speculation', full: true });
     expect(integrity.json()).toMatchObject({ status: 'ok', full: true, corruptedRecords: 0 });
