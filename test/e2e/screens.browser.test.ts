@@ -112,6 +112,8 @@ describe('every screen at 390, 768 and 1440 px', () => {
     await start.click();
     const pager = ui.page.getByRole('region', { name: 'Pager' });
     await pager.getByText('No page').waitFor();
+    // The drill bar names what was chosen to practise.
+    expect(await ui.page.getByRole('toolbar', { name: 'Drill' }).textContent()).toContain('Grace · normal · INC-SPEC-001 Cascading rollback storm');
     await expect.poll(() => pager.evaluate((element) => element.getBoundingClientRect().top >= 0 && element.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
     for (let minute = 0; minute < 40; minute++) {
       const state = await ui.sim.control<DrillState>('POST', '/_sim/clock/advance', { ms: 60_000 });

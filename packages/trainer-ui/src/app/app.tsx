@@ -56,7 +56,7 @@ function DrillApp({ token }: { token: string | null }) {
       ) : inLobby || !started ? (
         <LobbyPage onStarted={onStarted} trainee={started?.trainee ?? ''} />
       ) : view ? (
-        <DrillPage view={view} me={me} scenario={started.scenario} drill={started.id ?? 'solo'} onLobby={onLobby} />
+        <DrillPage view={view} me={me} scenario={started.scenario} title={started.scenario === null ? 'a surprise' : (started.title ?? started.scenario)} drill={started.id ?? 'solo'} onLobby={onLobby} />
       ) : (
         !error && <p role="status">Connecting to the drill…</p>
       )}

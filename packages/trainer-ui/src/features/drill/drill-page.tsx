@@ -30,7 +30,22 @@ const shellHost: ShellHost = {
 };
 
 /** The drill: pager, dashboard, severity, terminal, comms, timeline, and the clock (racing a ghost, the race's scores). */
-export function DrillPage({ view, me, scenario, drill, onLobby }: { view: TraineeView; me: Me | null; scenario: string | null; drill: string; onLobby: (() => void) | null }) {
+export function DrillPage({
+  view,
+  me,
+  scenario,
+  title = null,
+  drill,
+  onLobby,
+}: {
+  view: TraineeView;
+  me: Me | null;
+  scenario: string | null;
+  /** What the trainee chose to practise, for the drill bar ("a surprise" when they did not); none in a game-day (its banner says). */
+  title?: string | null;
+  drill: string;
+  onLobby: (() => void) | null;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const terminal = useRef<TerminalHandle | null>(null);
@@ -91,6 +106,7 @@ export function DrillPage({ view, me, scenario, drill, onLobby }: { view: Traine
         </span>
         <span className="quiet">
           {view.drill.trainee} · {view.drill.difficulty}
+          {title ? ` · ${title}` : ''}
         </span>
         <button type="button" disabled={busy || ringing || ended || !can('fast-forward')} onClick={() => quietly(act('/trainer/fast-forward', { minutes: 5 }))} title={fastForwardTitle}>
           Fast-forward 5 min

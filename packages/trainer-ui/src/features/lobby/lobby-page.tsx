@@ -17,6 +17,8 @@ export interface StartedDrill {
   trainee: string;
   /** Null for a surprise: the trainee has to work out which incident it is. */
   scenario: string | null;
+  /** The chosen incident's title, for the drill bar (none for a surprise). */
+  title?: string;
   /** Told apart from this browser's other drills (the terminal keeps one drill's history); set when it starts. */
   id?: string;
 }
@@ -89,7 +91,8 @@ export function LobbyPage({ onStarted, trainee: initialName }: { onStarted: (dri
     setError(undefined);
     try {
       await postJson('/trainer/drills', { trainee: name.trim(), scenario, difficulty: level, ...(team.trim() ? { team: team.trim() } : {}), ...(ghost ? { ghost: true } : {}) });
-      onStarted({ trainee: name.trim(), scenario: scenario === 'surprise' ? null : scenario });
+      const chosen = scenarios.find((candidate) => candidate.id === scenario);
+      onStarted({ trainee: name.trim(), scenario: scenario === 'surprise' ? null : scenario, ...(chosen ? { title: `${chosen.incident ? `${chosen.incident} ` : ''}${chosen.title}` } : {}) });
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : String(caught));
     } finally {
