@@ -60,6 +60,14 @@ describe('a platform warning beside the incident', () => {
     expect(drill.trainee.acknowledged).toMatchObject({ alert: page.name });
   });
 
+  it('does not refuse a fast-forward while it rings unanswered before the page (as recorded drills were played)', () => {
+    const drill = lateStorm(2);
+    drill.skipUntil(() => drill.world.alerts.firing().includes(logVolumeAlert.name), 90 * 60_000, 'test: the warning');
+    expect(pageFiring(drill)()).toBe(false);
+    const from = drill.clock.now();
+    expect(fastForward(drill, 5, notes()).simMs).toBeGreaterThan(from);
+  });
+
   it('does not stop a fast-forward before the page, though it fires during it', () => {
     const drill = lateStorm(2);
     fastForward(drill, 90, notes());

@@ -204,20 +204,24 @@ export function declareIncident(drill: Drill, state: 'mitigated' | 'resolved', j
 }
 
 /**
- * Skips ahead while the responder waits: before the page, or with every alert answered (for a
- * dependency's owners, a rollout, a Recovery step's watch). It is refused while the pager rings
- * (an alert waits for an acknowledgement, as the pager shows), and it stops when the incident
- * pages, or one of its alerts fires again, so the pager goes off at its moment. A platform
- * warning that fires during the skip does not stop it.
+ * Skips ahead while the responder waits: before the page, or with the page answered (for a
+ * dependency's owners, a rollout, a Recovery step's watch). It is refused while the page waits
+ * for its acknowledgement, and it stops when the incident pages, or one of its alerts fires
+ * again, so the pager goes off at its moment. A platform warning neither refuses it nor stops it.
+ * Every skip the earlier rule (nothing of the incident's firing) accepted, this one accepts and
+ * stops at the same moment, so recorded drills replay as they were played.
  */
 export function fastForward(drill: Drill, minutes: number, journal: ActionJournal): { simMs: number } {
   return drill.asInput(
     () => ({ kind: 'fast-forward', minutes }),
     () => {
-      const ringing = pagerQueue(drill).find((alert) => acknowledgedAt(drill, alert.name) === null);
+      // Refused while the incident's page waits for its acknowledgement. (The drill bar also waits
+      // while a platform warning rings, since it cannot tell the two apart; the server accepted a
+      // skip beside a warning before, and a recorded one must replay the same.)
+      const pages = new Set(drill.pageAlerts());
+      const ringing = pagerQueue(drill).find((alert) => pages.has(alert.name) && acknowledgedAt(drill, alert.name, pages) === null);
       if (ringing) throw new GamedayError('CONFLICT', `the pager is ringing: acknowledge ${ringing.name} first; fast-forward is for waiting, not for skipping a page`);
       const fromMs = drill.clock.now();
-      const pages = new Set(drill.pageAlerts());
       // The incident's page unanswered, or one of its alerts firing anew since the skip began (a storm come back).
       const pagedAgain = () => drill.world.alertStates().some((alert) => alert.state === 'firing' && pages.has(alert.name) && (acknowledgedAt(drill, alert.name, pages) === null || (alert.firedAtMs ?? 0) > fromMs));
       drill.skipUntil(pagedAgain, minutes * 60_000, 'trainee fast-forward');
