@@ -4,7 +4,7 @@ import { ApiError, postJson } from '../../lib/api-client';
 import { recordPass } from '../../lib/onboarding-progress';
 import { FormError } from '../../components/form-error';
 import { Panel } from '../../components/panel';
-import { PagerPanel } from '../pager/pager-panel';
+import { PagerPanel, isRinging } from '../pager/pager-panel';
 import { SeverityPanel, type SeverityDeclarationInput } from '../severity/severity-panel';
 import { ReadingsPanel } from '../dashboard/readings-panel';
 import { ChartsPanel } from '../dashboard/charts-panel';
@@ -76,8 +76,9 @@ export function DrillPage({
     if (passed && scenario) recordPass(view.drill.trainee, scenario);
   }, [passed, scenario, view.drill.trainee]);
 
-  // Fast-forward is for waiting: refused while the pager rings (as the server refuses it), allowed with every alert answered.
-  const ringing = view.page !== null && ((view.page.acknowledgedAt === null && view.page.resolvedAt === null) || view.page.waiting > 0);
+  // Fast-forward is for waiting: the server refuses it while the incident's page waits; the bar,
+  // which cannot tell the page from a platform warning, waits while anything rings or waits.
+  const ringing = isRinging(view.page) || (view.page?.waiting ?? 0) > 0;
   const incidentOpen = view.alerts.some((alert) => alert.state === 'firing');
   // In a game-day: what this person's role allows (the server checks it too), and whether the
   // session is live at all.
@@ -146,7 +147,7 @@ export function DrillPage({
       )}
       <div className="grid">
         {/* While it rings, the pager stays at the top of a narrow screen (sticky), whatever is scrolled. */}
-        <div ref={pager} className={`pager-slot ${view.page !== null && view.page.acknowledgedAt === null && view.page.resolvedAt === null ? 'ringing' : ''}`}>
+        <div ref={pager} className={`pager-slot ${isRinging(view.page) ? 'ringing' : ''}`}>
           <PagerPanel page={view.page} busy={busy || !can('acknowledge')} onAcknowledge={(alert) => quietly(act(`/trainer/acknowledge?alert=${encodeURIComponent(alert)}`))} />
         </div>
         <ReadingsPanel view={view} />

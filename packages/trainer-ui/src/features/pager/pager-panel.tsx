@@ -4,17 +4,19 @@ import { Panel } from '../../components/panel';
 
 const time = (iso: string) => `${iso.slice(11, 19)} UTC`;
 
+/** Whether the alert the pager shows rings: not acknowledged, and its condition not cleared (a resolved page no longer rings). */
+export const isRinging = (page: TraineeView['page']): boolean => page !== null && page.acknowledgedAt === null && page.resolvedAt === null;
+
 /**
  * The pager: the page with its name, time and trigger value, and Acknowledge, which stops the
  * time-to-acknowledge clock. Until then it re-notifies, as a pager would.
  */
 export function PagerPanel({ page, onAcknowledge, busy }: { page: TraineeView['page']; onAcknowledge: (alert: string) => void; busy?: boolean }) {
   const lastNotifications = useRef(0);
-  // A resolved page no longer rings, acknowledged or not: its condition has cleared.
-  const ringing = page !== null && page.acknowledgedAt === null && page.resolvedAt === null;
+  const ringing = isRinging(page);
   useEffect(() => {
     const base = document.title.replace(/^\(\d+\) /, '');
-    document.title = ringing ? `(${page.notifications}) ${base}` : base;
+    document.title = ringing && page ? `(${page.notifications}) ${base}` : base;
     lastNotifications.current = page?.notifications ?? 0;
   }, [ringing, page?.notifications]);
 
