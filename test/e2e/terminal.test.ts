@@ -73,7 +73,8 @@ describe('the in-browser terminal endpoint', () => {
     const { body } = await type('python3 -c "print(1)"');
     expect(body.exitCode).toBe(127);
     expect(body.stderr).toContain('python3: not available in this drill');
-    expect(body.stderr).toContain('eval "$(gameday env)"');
+    // It points at the user's own shell, set up with this drill's port and folder (the "Your shell" panel's line).
+    expect(body.stderr).toContain('use your own shell, set up with the line in the "Your shell" panel (eval "$(gameday env --port …)")');
   });
 });
 
