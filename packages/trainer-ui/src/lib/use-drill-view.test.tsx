@@ -25,6 +25,16 @@ class FakeSocket {
     this.emitFromServer('disconnect', 'io client disconnect');
     return this;
   }
+  /** The manager: a dropped transport is reconnected, as socket.io's manager does after any drop. */
+  readonly io = {
+    engine: {
+      close: () => {
+        this.connected = false;
+        this.emitFromServer('disconnect', 'transport close');
+        queueMicrotask(() => this.connect());
+      },
+    },
+  };
   close() {
     this.connected = false;
   }
@@ -74,15 +84,32 @@ describe('the live view', () => {
     }
     expect(socket.connects).toBe(1);
     expect(screen.getByRole('status').textContent).toBe('');
-    // Then silence on a socket still connected: within a second of the limit, it says so and reconnects.
+    // Then silence on a socket still connected: within a second of the limit, the transport is dropped and reconnected, which the page says.
     await act(async () => vi.advanceTimersByTimeAsync(staleViewAfterMs + 1000));
     expect(socket.connects).toBe(2);
-    expect(screen.getByRole('status').textContent).toMatch(/^The live view stopped updating \d+ s ago; reconnecting…$/);
+    expect(screen.getByRole('status').textContent).toBe('Disconnected from the gameday server; reconnecting…');
     expect(screen.getByTestId('sim-ms').textContent).toBe('10000');
     // The fresh connection's view clears the message.
     await act(async () => socket.emitFromServer('view', viewAt(20_000)));
     expect(screen.getByRole('status').textContent).toBe('');
     expect(screen.getByTestId('sim-ms').textContent).toBe('20000');
+  });
+
+  it('does not reconnect when the page itself was frozen (its check came late): the views are queued behind it', async () => {
+    render(<Probe />);
+    await act(async () => undefined);
+    const socket = sockets[0]!;
+    await act(async () => {
+      socket.emitFromServer('view', viewAt(1000));
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    // The page freezes for longer than the limit: no timer runs meanwhile.
+    vi.setSystemTime(Date.now() + 2 * staleViewAfterMs);
+    await act(async () => vi.advanceTimersByTimeAsync(1000));
+    expect(socket.connects).toBe(1);
+    // The queued view arrives; nothing was said.
+    await act(async () => socket.emitFromServer('view', viewAt(2000)));
+    expect(screen.getByRole('status').textContent).toBe('');
   });
 
   it('leaves a disconnected socket to socket.io’s own reconnection', async () => {

@@ -13,9 +13,10 @@ export interface Me {
  * The server pushes the view every second. A connection that stays up but carries no view (a
  * proxy that stopped forwarding, a server that lost track of this socket) would leave the page
  * showing a drill frozen in time, without a word, until socket.io's heartbeat gives up (45 s):
- * after this long without a view the page says so and connects again, which brings a fresh one.
+ * after this long without a view the transport is dropped, and socket.io reconnects as after any
+ * drop (saying so), which brings a fresh view.
  */
-export const staleViewAfterMs = 5000;
+export const staleViewAfterMs = 10_000;
 
 /** The drill as the server pushes it over socket.io, about once a second. */
 export function useDrillView(token: string | null): { view: TraineeView | undefined; me: Me | null; error: string | undefined } {
@@ -44,13 +45,19 @@ export function useDrillView(token: string | null): { view: TraineeView | undefi
       setError(message);
     });
     socket.on('disconnect', () => setError(refused ?? 'Disconnected from the gameday server; reconnecting…'));
+    let lastCheckAt = Date.now();
     const watchdog = setInterval(() => {
-      const silentMs = Date.now() - lastViewAt;
-      if (!socket.connected || silentMs < staleViewAfterMs) return;
-      socket.disconnect();
-      setError(`The live view stopped updating ${Math.round(silentMs / 1000)} s ago; reconnecting…`);
-      lastViewAt = Date.now();
-      socket.connect();
+      const now = Date.now();
+      // A check that comes late means this page was frozen (a long render, a suspended tab), not the
+      // connection: the views it missed are queued behind this check. Start counting again.
+      const frozen = now - lastCheckAt > 3000;
+      lastCheckAt = now;
+      if (frozen) lastViewAt = now;
+      if (!socket.connected || now - lastViewAt < staleViewAfterMs) return;
+      lastViewAt = now;
+      // Dropping the transport leaves the reconnecting to socket.io's manager (disconnect() then
+      // connect() on the socket can race the old transport's close and leave the new one deaf).
+      socket.io.engine.close();
     }, 1000);
     return () => {
       clearInterval(watchdog);

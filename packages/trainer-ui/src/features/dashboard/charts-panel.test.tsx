@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SeriesSample, TraineeView } from '@gameday/simulator';
 
@@ -128,6 +128,12 @@ describe('ChartsPanel (issue 16: charts that read like Grafana)', () => {
     render(<ChartsPanel view={view(served.samples as SeriesSample[])} />);
     const figure = chart('Stake \\(tokens\\)');
     await within(figure).findByText(/^Stake \(tokens\):/);
+    // The series loads after the first render (which has only the view's newest sample): wait for its axis.
+    await waitFor(() => {
+      const loaded = [...figure.querySelectorAll('.chart-value-label')];
+      expect(loaded.length).toBeGreaterThan(0);
+      for (const label of loaded) expect(label.textContent).toMatch(/M$/);
+    });
     const labels = [...figure.querySelectorAll('.chart-value-label')];
     const area = within(figure).getByTestId('chart-hover-area');
     for (const label of labels) {
